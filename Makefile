@@ -1,0 +1,70 @@
+# Assay — the two commands a newcomer needs are `make demo` and `make test`.
+# Everything else they need is committed or installed by these targets.
+
+GO        ?= go
+BIN       := bin
+ASSAY     := $(BIN)/assay
+PKGS      := ./...
+FUZZTIME  ?= 30s
+# Debian packages the tests and demo use when present (C validator, WAT corpus, protoc).
+DEB_TOOLS := clang lld wabt protobuf-compiler
+
+.PHONY: all build test test-long test-e2e demo bench fuzz lint vet fmt-check tools proto validators clean
+
+all: build
+
+build:
+	$(GO) build -o $(ASSAY) ./cmd/assay
+
+## tools: install optional Debian tools (clang, lld, wabt, protoc) when running as root;
+## otherwise say what is missing. Never fails the build: tests skip what they cannot run.
+tools:
+	@missing=""; for t in clang wasm-ld wat2wasm protoc; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "tools: installing $(DEB_TOOLS) (missing:$$missing)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_TOOLS)) >/dev/null 2>&1 || echo "tools: apt-get failed; tests needing$$missing will skip"; \
+	  else echo "tools: missing$$missing (apt-get install $(DEB_TOOLS)); tests needing them will skip"; fi; \
+	fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+lint: vet fmt-check
+
+## test: everything CI runs (vet, gofmt, unit + integration tests, race on concurrent packages).
+test: tools lint
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+	$(GO) test -count=1 -race -timeout 10m ./runtime/pin/...
+
+## test-long: soaks and many-seed simulations.
+test-long: tools
+	ASSAY_LONG=1 $(GO) test -count=1 -timeout 60m $(PKGS)
+
+## test-e2e: multi-process end-to-end tests.
+test-e2e: tools build
+	ASSAY_E2E=1 $(GO) test -count=1 -timeout 60m ./cmd/assay/...
+
+## demo: until the devnet lands, build the example validator and run it.
+demo: build
+	./scripts/demo.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS)
+
+## fuzz: run every fuzz target for FUZZTIME each.
+fuzz:
+	./scripts/fuzz.sh $(FUZZTIME)
+
+proto:
+	./scripts/proto.sh
+
+validators:
+	./scripts/validators.sh
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,187 @@
+package pin
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	cid "github.com/ipfs/go-cid"
+)
+
+// vectorsPath is the shared table of CIDs printed by real Kubo
+// (../../../shared/testdata/README.md says how the files are generated).
+const vectorsPath = "../../../shared/testdata/unixfs-vectors.tsv"
+
+// localVectorsPath is a copy kept in this package so the test still runs
+// where shared/ is absent.
+const localVectorsPath = "testdata/unixfs-vectors.tsv"
+
+// vector is one row of unixfs-vectors.tsv.
+type vector struct {
+	seed string
+	size int64
+	v1   string
+	v0   string
+}
+
+// seedReader yields the concatenation of SHA-256(seed ‖ uint64be(i)) for
+// i = 0, 1, 2, …, truncated by the caller.
+type seedReader struct {
+	seed []byte
+	i    uint64
+	buf  []byte
+}
+
+func (s *seedReader) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if len(s.buf) == 0 {
+			var ctr [8]byte
+			binary.BigEndian.PutUint64(ctr[:], s.i)
+			s.i++
+			sum := sha256.Sum256(append(append([]byte{}, s.seed...), ctr[:]...))
+			s.buf = sum[:]
+		}
+		c := copy(p[n:], s.buf)
+		s.buf = s.buf[c:]
+		n += c
+	}
+	return n, nil
+}
+
+// generated returns a reader of the vector file for (seed, size).
+func generated(seed string, size int64) io.Reader {
+	return io.LimitReader(&seedReader{seed: []byte(seed)}, size)
+}
+
+func loadVectors(t testing.TB) []vector {
+	t.Helper()
+	path := vectorsPath
+	if _, err := os.Stat(path); err != nil {
+		path = localVectorsPath
+	}
+	f, err := os.Open(filepath.Clean(path))
+	if err != nil {
+		t.Fatalf("open vectors: %v", err)
+	}
+	defer f.Close()
+	var out []vector
+	sc := bufio.NewScanner(f)
+	for line := 0; sc.Scan(); line++ {
+		cols := strings.Split(sc.Text(), "\t")
+		if line == 0 || len(cols) == 0 || cols[0] == "" {
+			continue
+		}
+		if len(cols) != 4 {
+			t.Fatalf("%s:%d: want 4 columns, got %d", path, line+1, len(cols))
+		}
+		size, err := strconv.ParseInt(cols[1], 10, 64)
+		if err != nil {
+			t.Fatalf("%s:%d: size: %v", path, line+1, err)
+		}
+		out = append(out, vector{seed: cols[0], size: size, v1: cols[2], v0: cols[3]})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatalf("read vectors: %v", err)
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s: no vectors", path)
+	}
+	return out
+}
+
+func TestSumMatchesKuboVectors(t *testing.T) {
+	for _, v := range loadVectors(t) {
+		t.Run(v.seed+"/"+strconv.FormatInt(v.size, 10), func(t *testing.T) {
+			got1, err := Sum(generated(v.seed, v.size))
+			if err != nil {
+				t.Fatalf("Sum: %v", err)
+			}
+			if got1.String() != v.v1 {
+				t.Errorf("CIDv1 = %s, want %s", got1, v.v1)
+			}
+			got0, err := SumV0(generated(v.seed, v.size))
+			if err != nil {
+				t.Fatalf("SumV0: %v", err)
+			}
+			if got0.String() != v.v0 {
+				t.Errorf("CIDv0 = %s, want %s", got0, v.v0)
+			}
+		})
+	}
+}
+
+func TestSumBytesKnownVectors(t *testing.T) {
+	tests := []struct {
+		name string
+		data string
+		v1   string
+		v0   string
+	}{
+		{"hello world", "hello world\n",
+			"bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4",
+			"QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o"},
+		{"empty", "",
+			"bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+			"QmbFMke1KXqnYyBBWxB74N4c5SBnJMVAiMNRcGu6x1AwQH"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got1, err := SumBytes([]byte(tt.data))
+			if err != nil {
+				t.Fatalf("SumBytes: %v", err)
+			}
+			if got1.String() != tt.v1 {
+				t.Errorf("CIDv1 = %s, want %s", got1, tt.v1)
+			}
+			got0, err := SumBytesV0([]byte(tt.data))
+			if err != nil {
+				t.Fatalf("SumBytesV0: %v", err)
+			}
+			if got0.String() != tt.v0 {
+				t.Errorf("CIDv0 = %s, want %s", got0, tt.v0)
+			}
+		})
+	}
+}
+
+// errReader fails after handing out n bytes.
+type errReader struct{ n int }
+
+func (e *errReader) Read(p []byte) (int, error) {
+	if e.n <= 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	if len(p) > e.n {
+		p = p[:e.n]
+	}
+	for i := range p {
+		p[i] = 'x'
+	}
+	e.n -= len(p)
+	return len(p), nil
+}
+
+func TestSumReaderError(t *testing.T) {
+	sums := []struct {
+		name string
+		sum  func(io.Reader) (cid.Cid, error)
+	}{{"v1", Sum}, {"v0", SumV0}}
+	for _, s := range sums {
+		for _, n := range []int{0, 3, ChunkSize, ChunkSize + 10} {
+			t.Run(s.name+"/"+strconv.Itoa(n), func(t *testing.T) {
+				_, err := s.sum(&errReader{n: n})
+				if !errors.Is(err, io.ErrUnexpectedEOF) {
+					t.Fatalf("sum of a reader failing after %d bytes: err = %v, want io.ErrUnexpectedEOF", n, err)
+				}
+			})
+		}
+	}
+}

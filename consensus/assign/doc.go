@@ -1,0 +1,14 @@
+// Package assign is the exact assignment algorithm of the Assay chain
+// (DESIGN.md section 6): which validators must validate which due source
+// at a block. Anyone can recompute it from the block hash, the validator
+// stakes and the source ids; docs/protocol.md explains it step by step and
+// consensus/testdata/assignment_vectors.json holds golden vectors.
+//
+// # Example
+//
+//	pool, err := assign.NewPool(validators) // stake > 0, not jailed
+//	seed := assign.Seed(blockHash)
+//	picked := pool.Pick(seed, "weather.eu", 3, nil) // indices into pool.Members()
+//
+// The package is pure: no I/O, no clock, no maps, no floats.
+package assign

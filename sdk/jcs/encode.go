@@ -1,0 +1,195 @@
+package jcs
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Append appends the RFC 8785 canonical form of v to dst: no whitespace,
+// object members sorted by the UTF-16 code units of their names, strings
+// with minimal escapes, numbers as ECMAScript's Number.prototype.toString.
+func Append(dst []byte, v Value) []byte {
+	switch v.Kind {
+	case Null:
+		return append(dst, "null"...)
+	case Bool:
+		if v.Bool {
+			return append(dst, "true"...)
+		}
+		return append(dst, "false"...)
+	case Number:
+		return AppendNumber(dst, v.Num)
+	case String:
+		return AppendString(dst, v.Str)
+	case Array:
+		dst = append(dst, '[')
+		for i, e := range v.Arr {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = Append(dst, e)
+		}
+		return append(dst, ']')
+	case Object:
+		return appendObject(dst, v.Obj)
+	}
+	return append(dst, "null"...)
+}
+
+// Marshal returns the canonical form of v.
+func Marshal(v Value) []byte { return Append(nil, v) }
+
+// Canonicalize parses data and returns its canonical form.
+func Canonicalize(data []byte, lim Limits) ([]byte, error) {
+	v, err := Parse(data, lim)
+	if err != nil {
+		return nil, err
+	}
+	return Append(nil, v), nil
+}
+
+func appendObject(dst []byte, members []Member) []byte {
+	sorted := SortedMembers(members)
+	dst = append(dst, '{')
+	for i, m := range sorted {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = AppendString(dst, m.Name)
+		dst = append(dst, ':')
+		dst = Append(dst, m.Value)
+	}
+	return append(dst, '}')
+}
+
+// SortedMembers returns the members in RFC 8785 order (by UTF-16 code
+// units of the names), without changing the argument.
+func SortedMembers(members []Member) []Member {
+	type keyed struct {
+		key []uint16
+		m   Member
+	}
+	ks := make([]keyed, len(members))
+	for i, m := range members {
+		ks[i] = keyed{utf16.Encode([]rune(m.Name)), m}
+	}
+	sort.SliceStable(ks, func(i, j int) bool { return lessUTF16(ks[i].key, ks[j].key) })
+	out := make([]Member, len(ks))
+	for i, k := range ks {
+		out[i] = k.m
+	}
+	return out
+}
+
+func lessUTF16(a, b []uint16) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return len(a) < len(b)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// AppendString appends s as a canonical JSON string. Invalid UTF-8 bytes
+// become U+FFFD (Parse never produces them).
+func AppendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			dst = utf8.AppendRune(dst, r)
+			i += n
+			continue
+		}
+		switch {
+		case c == '"' || c == '\\':
+			dst = append(dst, '\\', c)
+		case c == '\b':
+			dst = append(dst, '\\', 'b')
+		case c == '\t':
+			dst = append(dst, '\\', 't')
+		case c == '\n':
+			dst = append(dst, '\\', 'n')
+		case c == '\f':
+			dst = append(dst, '\\', 'f')
+		case c == '\r':
+			dst = append(dst, '\\', 'r')
+		case c < 0x20:
+			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		default:
+			dst = append(dst, c)
+		}
+		i++
+	}
+	return append(dst, '"')
+}
+
+// AppendNumber appends f as ECMAScript's Number.prototype.toString does
+// (RFC 8785 section 3.2.2.3). NaN and infinities are not JSON; they are
+// written as null.
+func AppendNumber(dst []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(dst, "null"...)
+	}
+	if f == 0 {
+		return append(dst, '0')
+	}
+	if f < 0 {
+		dst = append(dst, '-')
+		f = -f
+	}
+	// Shortest round-trip digits d1.d2d3...e±X; n is the decimal point
+	// position relative to the digit string (value = 0.digits × 10^n).
+	e := strconv.AppendFloat(nil, f, 'e', -1, 64)
+	mant, exp := splitExp(e)
+	digits := make([]byte, 0, len(mant))
+	for _, c := range mant {
+		if c != '.' {
+			digits = append(digits, c)
+		}
+	}
+	k, n := len(digits), exp+1
+	switch {
+	case k <= n && n <= 21:
+		dst = append(dst, digits...)
+		for i := 0; i < n-k; i++ {
+			dst = append(dst, '0')
+		}
+	case 0 < n && n <= 21:
+		dst = append(append(append(dst, digits[:n]...), '.'), digits[n:]...)
+	case -6 < n && n <= 0:
+		dst = append(dst, '0', '.')
+		for i := 0; i < -n; i++ {
+			dst = append(dst, '0')
+		}
+		dst = append(dst, digits...)
+	default:
+		dst = append(dst, digits[0])
+		if k > 1 {
+			dst = append(append(dst, '.'), digits[1:]...)
+		}
+		dst = append(dst, 'e')
+		if n-1 >= 0 {
+			dst = append(dst, '+')
+		}
+		dst = strconv.AppendInt(dst, int64(n-1), 10)
+	}
+	return dst
+}
+
+// splitExp splits strconv's 'e' format into mantissa and exponent.
+func splitExp(e []byte) ([]byte, int) {
+	for i, c := range e {
+		if c == 'e' {
+			x, _ := strconv.Atoi(string(e[i+1:]))
+			return e[:i], x
+		}
+	}
+	return e, 0
+}

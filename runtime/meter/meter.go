@@ -26,6 +26,14 @@ type Limits struct {
 	MaxFunctionBytes int    // size of one function body
 	MaxTypes         int    // entries in the type section
 	MaxParams        int    // params or results of one function type
+
+	// RequireValidatorExports demands the validator ABI exports (memory,
+	// validate, optional _initialize) with their exact types.
+	RequireValidatorExports bool
+	// AllowImport, if set, replaces the ABI allow-list: any import for
+	// which it returns true is accepted, of any kind and signature. Only
+	// test harnesses (the spec suite) set it.
+	AllowImport func(module, name string) bool
 }
 
 // DefaultLimits returns the node-wide default limits. Real Go wasip1
@@ -45,6 +53,8 @@ func DefaultLimits() Limits {
 		MaxFunctionBytes: 1 << 20,
 		MaxTypes:         10000,
 		MaxParams:        128,
+
+		RequireValidatorExports: true,
 	}
 }
 
@@ -79,17 +89,44 @@ type Info struct {
 
 // Check decodes wasm and checks it against lim without rewriting it.
 func Check(wasm []byte, lim Limits) (*Info, error) {
-	// TODO(meter): the real checker lands with the decoder.
-	return &Info{Size: len(wasm)}, nil
+	_, info, err := instrument(wasm, &lim)
+	return info, err
 }
 
 // Instrument checks wasm and returns the rewritten module that the sandbox
-// compiles and runs.
+// compiles and runs. The same input always gives the same output bytes.
 func Instrument(wasm []byte, lim Limits) ([]byte, *Info, error) {
-	info, err := Check(wasm, lim)
+	return instrument(wasm, &lim)
+}
+
+func instrument(wasm []byte, lim *Limits) ([]byte, *Info, error) {
+	if len(wasm) > lim.MaxModuleBytes {
+		return nil, nil, errorf(ErrLimit, "module", "%d bytes exceeds limit %d", len(wasm), lim.MaxModuleBytes)
+	}
+	m, err := decode(wasm)
 	if err != nil {
 		return nil, nil, err
 	}
-	// TODO(meter): the real rewriter lands with the decoder.
-	return wasm, info, nil
+	info, err := check(m, lim)
+	if err != nil {
+		return nil, nil, err
+	}
+	info.Size = len(wasm)
+	s := m.slots()
+	codes := make([][]byte, len(m.codes))
+	for i, body := range m.codes {
+		fidx := m.importFuncs + uint32(i)
+		ft, ok := m.funcTypeOf(fidx)
+		if !ok {
+			return nil, nil, malformed(funcWhere(int(fidx)), "unknown type %d", m.funcs[i])
+		}
+		out, st, err := rewriteBody(m, lim, s, fidx, ft, body)
+		if err != nil {
+			return nil, nil, err
+		}
+		codes[i] = out
+		info.MaxLocals = max(info.MaxLocals, st.locals)
+		info.MaxNesting = max(info.MaxNesting, st.nesting)
+	}
+	return m.encode(codes, s), info, nil
 }

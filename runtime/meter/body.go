@@ -1,0 +1,424 @@
+package meter
+
+import (
+	"github.com/assaynet/assay/runtime/abi"
+)
+
+// frame is one entry of the control stack while walking a body.
+type frame struct {
+	op       byte // 0x02 block, 0x03 loop, 0x04 if, 0 function
+	targeted bool // some branch targets this frame's end (blocks only)
+	deadIn   bool // the frame was entered from unreachable code
+}
+
+// bodyStats is what walking a body learned, for the checker's report.
+type bodyStats struct {
+	locals  int
+	nesting int
+}
+
+// walker checks one function body and writes its rewritten form. Code is
+// gathered per metered block in cur; a block's charge is emitted in front
+// of it when the block ends.
+type walker struct {
+	m     *module
+	lim   *Limits
+	s     slots
+	where string
+	r     reader
+
+	out  []byte
+	cur  []byte
+	cost uint64
+	dead bool
+	ctrl []frame
+	st   bodyStats
+}
+
+// rewriteBody checks and rewrites function fidx (index space) with the
+// given type; it returns the new body (locals + code).
+func rewriteBody(m *module, lim *Limits, s slots, fidx uint32, ft funcType, body []byte) ([]byte, bodyStats, error) {
+	w := &walker{m: m, lim: lim, s: s, where: funcWhere(int(fidx))}
+	w.r = reader{b: body, where: w.where}
+	if len(body) > lim.MaxFunctionBytes {
+		return nil, w.st, errorf(ErrLimit, w.where, "body of %d bytes exceeds limit %d", len(body), lim.MaxFunctionBytes)
+	}
+	declared, err := w.locals(len(ft.params))
+	if err != nil {
+		return nil, w.st, err
+	}
+	base := uint32(len(ft.params)) + declared
+	w.s.t64a, w.s.t64b, w.s.t32, w.s.tf32, w.s.tf64 = base, base+1, base+2, base+3, base+4
+	w.cost = uint64(declared) * costPerLocal
+	w.ctrl = append(w.ctrl, frame{})
+	if err := w.code(); err != nil {
+		return nil, w.st, err
+	}
+	return w.out, w.st, nil
+}
+
+// locals reads the local declarations, checks the count, copies them and
+// appends the rewriter's scratch locals.
+func (w *walker) locals(params int) (uint32, error) {
+	r := &w.r
+	groups, err := r.count(2)
+	if err != nil {
+		return 0, err
+	}
+	start := r.pos
+	total := uint64(params)
+	for i := uint32(0); i < groups; i++ {
+		n, err := r.u32()
+		if err != nil {
+			return 0, err
+		}
+		t, err := r.byte()
+		if err != nil {
+			return 0, err
+		}
+		if err := checkValType(r, t); err != nil {
+			return 0, err
+		}
+		total += uint64(n)
+		if total > uint64(w.lim.MaxLocals) {
+			return 0, errorf(ErrLimit, w.where, "%d locals exceeds limit %d", total, w.lim.MaxLocals)
+		}
+	}
+	w.st.locals = int(total)
+	w.out = appendU32(w.out, groups+4)
+	w.out = append(w.out, r.b[start:r.pos]...)
+	w.out = append(w.out, 2, valI64, 1, valI32, 1, valF32, 1, valF64)
+	return uint32(total) - uint32(params), nil
+}
+
+// flush ends the current metered block: its charge, then its code.
+func (w *walker) flush() {
+	if w.cost > 0 && !w.dead {
+		w.out = chargeStatic(w.out, &w.s, w.cost)
+	}
+	w.out = append(w.out, w.cur...)
+	w.cur, w.cost = w.cur[:0], 0
+}
+
+func (w *walker) forbidden(format string, args ...any) error {
+	return errorf(ErrForbidden, w.where, format+" (offset %d)", append(args, w.r.pos)...)
+}
+
+func (w *walker) target(depth uint32) {
+	if int(depth) < len(w.ctrl) {
+		w.ctrl[len(w.ctrl)-1-int(depth)].targeted = true
+	}
+}
+
+// code walks the instructions up to the function's final end.
+func (w *walker) code() error {
+	r := &w.r
+	for len(w.ctrl) > 0 {
+		start := r.pos
+		op, err := r.byte()
+		if err != nil {
+			return err
+		}
+		if err := w.instr(op, start); err != nil {
+			return err
+		}
+	}
+	if !r.eof() {
+		return malformed(w.where, "section size mismatch: %d bytes after the final end", len(r.b)-r.pos)
+	}
+	return nil
+}
+
+// raw appends the instruction's original bytes to the current block.
+func (w *walker) raw(start int, cost uint64) {
+	w.cur = append(w.cur, w.r.b[start:w.r.pos]...)
+	w.cost += cost
+}
+
+func (w *walker) push(op byte) error {
+	w.ctrl = append(w.ctrl, frame{op: op, deadIn: w.dead})
+	if len(w.ctrl)-1 > w.st.nesting {
+		w.st.nesting = len(w.ctrl) - 1
+	}
+	if len(w.ctrl)-1 > w.lim.MaxNesting {
+		return errorf(ErrLimit, w.where, "block nesting %d exceeds limit %d", len(w.ctrl)-1, w.lim.MaxNesting)
+	}
+	return nil
+}
+
+func (w *walker) instr(op byte, start int) error {
+	r := &w.r
+	switch {
+	case op == 0x02 || op == 0x03 || op == 0x04: // block, loop, if
+		if err := w.blockType(); err != nil {
+			return err
+		}
+		if err := w.push(op); err != nil {
+			return err
+		}
+		w.raw(start, costDefault)
+		if op != 0x02 {
+			w.flush()
+		}
+	case op == 0x05: // else
+		if len(w.ctrl) < 2 || w.ctrl[len(w.ctrl)-1].op != 0x04 {
+			return malformed(w.where, "else without if (offset %d)", start)
+		}
+		w.flush()
+		w.out = append(w.out, op)
+		w.dead = w.ctrl[len(w.ctrl)-1].deadIn
+	case op == 0x0b: // end
+		return w.end(start)
+	case op == 0x00 || op == 0x0f: // unreachable, return
+		w.raw(start, costDefault)
+		w.flush()
+		w.dead = true
+	case op == 0x0c || op == 0x0d: // br, br_if
+		l, err := r.u32()
+		if err != nil {
+			return err
+		}
+		w.target(l)
+		w.raw(start, costDefault)
+		w.flush()
+		w.dead = w.dead || op == 0x0c
+	case op == 0x0e:
+		return w.brTable(start)
+	case op == 0x10 || op == 0x11:
+		return w.call(op, start)
+	case op == 0x01 || op == 0x1a || op == 0x1b: // nop, drop, select
+		w.raw(start, costDefault)
+	case op == 0x1c: // select t*
+		if _, err := valTypes(r); err != nil {
+			return err
+		}
+		w.raw(start, costDefault)
+	case op >= 0x20 && op <= 0x24: // local.*, global.*
+		if _, err := r.u32(); err != nil {
+			return err
+		}
+		w.raw(start, costDefault)
+	case op >= 0x28 && op <= 0x3e:
+		return w.memArg(start)
+	case op == 0x3f || op == 0x40:
+		return w.memorySizeGrow(op, start)
+	case op >= 0x41 && op <= 0x44:
+		return w.constant(op, start)
+	case op >= 0x45 && op <= 0xc4:
+		w.raw(start, opCost(op, 0))
+		if t := nanOp(op); t != 0 {
+			w.cur = canonNaN(w.cur, &w.s, t)
+		}
+	case op == 0xfc:
+		return w.prefixFC(start)
+	default:
+		return w.badOpcode(op, start)
+	}
+	return nil
+}
+
+func (w *walker) badOpcode(op byte, start int) error {
+	switch op {
+	case 0x06, 0x07, 0x08, 0x09, 0x18, 0x19, 0x0a:
+		return w.forbidden("exception handling instruction 0x%02x", op)
+	case 0x12, 0x13:
+		return w.forbidden("tail call instruction 0x%02x", op)
+	case 0x25, 0x26:
+		return w.forbidden("table instruction 0x%02x", op)
+	case 0xd0, 0xd1, 0xd2:
+		return w.forbidden("reference instruction 0x%02x", op)
+	case 0xfd:
+		return w.forbidden("SIMD instruction")
+	case 0xfe:
+		return w.forbidden("atomic (threads) instruction")
+	}
+	return malformed(w.where, "illegal opcode 0x%02x (offset %d)", op, start)
+}
+
+func (w *walker) blockType() error {
+	r := &w.r
+	if r.eof() {
+		return r.fail("unexpected end")
+	}
+	switch c := r.b[r.pos]; c {
+	case blockEmpty, valI32, valI64, valF32, valF64:
+		r.pos++
+		return nil
+	case valV128, valFuncref, valExtern:
+		r.pos++
+		return checkValType(r, c)
+	}
+	idx, err := r.sleb(33)
+	if err != nil {
+		return err
+	}
+	if idx < 0 || idx >= int64(len(w.m.types)) {
+		return malformed(w.where, "unknown type %d (offset %d)", idx, r.pos)
+	}
+	return nil
+}
+
+func (w *walker) end(start int) error {
+	f := w.ctrl[len(w.ctrl)-1]
+	w.ctrl = w.ctrl[:len(w.ctrl)-1]
+	switch {
+	case len(w.ctrl) == 0: // the function's end
+		w.raw(start, costDefault)
+		w.flush()
+	case f.op == 0x03 || (f.op == 0x02 && !f.targeted):
+		// reached only by falling through the current metered block
+		w.raw(start, costDefault)
+	default:
+		w.flush()
+		w.out = append(w.out, opEnd)
+		w.dead = f.deadIn
+	}
+	return nil
+}
+
+func (w *walker) brTable(start int) error {
+	r := &w.r
+	n, err := r.count(1)
+	if err != nil {
+		return err
+	}
+	if int(n) > w.lim.MaxBrTable {
+		return errorf(ErrLimit, w.where, "br_table with %d targets exceeds limit %d", n, w.lim.MaxBrTable)
+	}
+	for i := uint32(0); i <= n; i++ {
+		l, err := r.u32()
+		if err != nil {
+			return err
+		}
+		w.target(l)
+	}
+	w.raw(start, costDefault)
+	w.flush()
+	w.dead = true
+	return nil
+}
+
+func (w *walker) call(op byte, start int) error {
+	r := &w.r
+	callee, err := r.u32()
+	if err != nil {
+		return err
+	}
+	if op == 0x11 {
+		table, err := r.u32()
+		if err != nil {
+			return err
+		}
+		if table != 0 {
+			return w.forbidden("call_indirect on table %d (one table only)", table)
+		}
+	}
+	if op == 0x10 && callee < w.m.importFuncs {
+		w.raw(start, opCost(op, 0)) // host functions never re-enter Wasm
+		return nil
+	}
+	w.cur = depthEnter(w.cur, &w.s, abi.MaxCallDepth)
+	w.raw(start, opCost(op, 0))
+	w.cur = depthLeave(w.cur, &w.s)
+	return nil
+}
+
+func (w *walker) memArg(start int) error {
+	r := &w.r
+	align, err := r.u32()
+	if err != nil {
+		return err
+	}
+	if align&0x40 != 0 {
+		return w.forbidden("multiple memories")
+	}
+	if _, err := r.u32(); err != nil {
+		return err
+	}
+	w.raw(start, costDefault)
+	return nil
+}
+
+func (w *walker) zeroByte() error {
+	c, err := w.r.byte()
+	if err != nil {
+		return err
+	}
+	if c != 0 {
+		return malformed(w.where, "zero byte expected (offset %d)", w.r.pos-1)
+	}
+	return nil
+}
+
+func (w *walker) memorySizeGrow(op byte, start int) error {
+	if err := w.zeroByte(); err != nil {
+		return err
+	}
+	if op == 0x3f || len(w.m.memories) == 0 {
+		w.raw(start, costDefault)
+		return nil
+	}
+	w.cost += costMemoryGrow
+	w.cur = memoryGrow(w.cur, &w.s)
+	return nil
+}
+
+func (w *walker) constant(op byte, start int) error {
+	r := &w.r
+	var err error
+	switch op {
+	case 0x41:
+		_, err = r.sleb(32)
+	case 0x42:
+		_, err = r.sleb(64)
+	case 0x43:
+		_, err = r.bytes(4)
+	case 0x44:
+		_, err = r.bytes(8)
+	}
+	if err != nil {
+		return err
+	}
+	w.raw(start, costDefault)
+	return nil
+}
+
+func (w *walker) prefixFC(start int) error {
+	r := &w.r
+	sub, err := r.u32()
+	if err != nil {
+		return err
+	}
+	switch {
+	case sub <= 7: // saturating float-to-int
+		w.raw(start, costDefault)
+		return nil
+	case sub == 8: // memory.init
+		if _, err := r.u32(); err != nil {
+			return err
+		}
+		err = w.zeroByte()
+	case sub == 9: // data.drop
+		_, err = r.u32()
+		if err == nil {
+			w.raw(start, costDefault)
+		}
+		return err
+	case sub == 10: // memory.copy
+		if err = w.zeroByte(); err == nil {
+			err = w.zeroByte()
+		}
+	case sub == 11: // memory.fill
+		err = w.zeroByte()
+	case sub <= 17:
+		return w.forbidden("table instruction 0xfc %d", sub)
+	default:
+		return malformed(w.where, "illegal opcode 0xfc %d (offset %d)", sub, start)
+	}
+	if err != nil {
+		return err
+	}
+	w.cur = bulkCharge(w.cur, &w.s)
+	w.raw(start, opCost(0xfc, sub))
+	return nil
+}

@@ -1,0 +1,191 @@
+package meter
+
+import (
+	"encoding/binary"
+)
+
+// Opcodes the rewriter emits.
+const (
+	opUnreachable = 0x00
+	opIf          = 0x04
+	opEnd         = 0x0b
+	opCall        = 0x10
+	opSelect      = 0x1b
+	opLocalGet    = 0x20
+	opLocalSet    = 0x21
+	opLocalTee    = 0x22
+	opGlobalGet   = 0x23
+	opGlobalSet   = 0x24
+	opMemorySize  = 0x3f
+	opMemoryGrow  = 0x40
+	opI32Const    = 0x41
+	opI64Const    = 0x42
+	opF32Const    = 0x43
+	opF64Const    = 0x44
+	opI32GtU      = 0x4b
+	opI64LtS      = 0x53
+	opI64GtU      = 0x56
+	opI64LeU      = 0x58
+	opF32Eq       = 0x5b
+	opF64Eq       = 0x61
+	opI32Add      = 0x6a
+	opI32Sub      = 0x6b
+	opI32And      = 0x71
+	opI64Add      = 0x7c
+	opI64Sub      = 0x7d
+	opI64Mul      = 0x7e
+	opI64ShrU     = 0x88
+	opI64ExtendU  = 0xad
+	blockEmpty    = 0x40
+)
+
+// Canonical NaNs: positive, quiet, zero payload.
+var (
+	canonF32 = uint32(0x7fc00000)
+	canonF64 = uint64(0x7ff8000000000000)
+)
+
+func appendU32(b []byte, v uint32) []byte { return binary.AppendUvarint(b, uint64(v)) }
+
+func appendS64(b []byte, v int64) []byte {
+	for {
+		c := byte(v & 0x7f)
+		v >>= 7
+		if (v == 0 && c&0x40 == 0) || (v == -1 && c&0x40 != 0) {
+			return append(b, c)
+		}
+		b = append(b, c|0x80)
+	}
+}
+
+// slots are the indices of the globals and scratch locals the rewriter uses.
+type slots struct {
+	gas, depth, memLimit uint32 // globals
+	t64a, t64b, t32      uint32 // scratch locals
+	tf32, tf64           uint32
+	memMax               uint64 // the memory's declared max in pages (or 65536)
+}
+
+// trapIfNegative: [i64] -> [], traps if the value is negative.
+func trapIfNegative(b []byte, s *slots) []byte {
+	b = append(b, opI64Const, 0, opI64LtS, opIf, blockEmpty, opUnreachable, opEnd)
+	return b
+}
+
+// chargeStatic emits g = t = g - cost; if t < 0 trap.
+func chargeStatic(b []byte, s *slots, cost uint64) []byte {
+	b = append(b, opGlobalGet)
+	b = appendU32(b, s.gas)
+	b = append(b, opI64Const)
+	b = appendS64(b, int64(cost))
+	b = append(b, opI64Sub, opLocalTee)
+	b = appendU32(b, s.t64a)
+	b = append(b, opGlobalSet)
+	b = appendU32(b, s.gas)
+	b = append(b, opLocalGet)
+	b = appendU32(b, s.t64a)
+	return trapIfNegative(b, s)
+}
+
+// chargeDynamic: [i64 cost] -> [], g = t = g - cost; if t < 0 trap.
+func chargeDynamic(b []byte, s *slots) []byte {
+	b = append(b, opLocalSet)
+	b = appendU32(b, s.t64a)
+	b = append(b, opGlobalGet)
+	b = appendU32(b, s.gas)
+	b = append(b, opLocalGet)
+	b = appendU32(b, s.t64a)
+	b = append(b, opI64Sub, opLocalTee)
+	b = appendU32(b, s.t64a)
+	b = append(b, opGlobalSet)
+	b = appendU32(b, s.gas)
+	b = append(b, opLocalGet)
+	b = appendU32(b, s.t64a)
+	return trapIfNegative(b, s)
+}
+
+// depthEnter increments the call depth and traps past abi.MaxCallDepth.
+func depthEnter(b []byte, s *slots, max int64) []byte {
+	b = append(b, opGlobalGet)
+	b = appendU32(b, s.depth)
+	b = append(b, opI32Const, 1, opI32Add, opLocalTee)
+	b = appendU32(b, s.t32)
+	b = append(b, opGlobalSet)
+	b = appendU32(b, s.depth)
+	b = append(b, opLocalGet)
+	b = appendU32(b, s.t32)
+	b = append(b, opI32Const)
+	b = appendS64(b, max)
+	return append(b, opI32GtU, opIf, blockEmpty, opUnreachable, opEnd)
+}
+
+// depthLeave decrements the call depth.
+func depthLeave(b []byte, s *slots) []byte {
+	b = append(b, opGlobalGet)
+	b = appendU32(b, s.depth)
+	b = append(b, opI32Const, 1, opI32Sub, opGlobalSet)
+	return appendU32(b, s.depth)
+}
+
+// canonNaN: [f] -> [f'] where f' is f, or the canonical NaN if f is a NaN.
+func canonNaN(b []byte, s *slots, t byte) []byte {
+	tmp, eq := s.tf32, byte(opF32Eq)
+	if t == valF64 {
+		tmp, eq = s.tf64, opF64Eq
+	}
+	b = append(b, opLocalTee)
+	b = appendU32(b, tmp)
+	if t == valF64 {
+		b = append(b, opF64Const)
+		b = binary.LittleEndian.AppendUint64(b, canonF64)
+	} else {
+		b = append(b, opF32Const)
+		b = binary.LittleEndian.AppendUint32(b, canonF32)
+	}
+	b = append(b, opLocalGet)
+	b = appendU32(b, tmp)
+	b = append(b, opLocalGet)
+	b = appendU32(b, tmp)
+	return append(b, eq, opSelect)
+}
+
+// memoryGrow: [i32 delta] -> [i32 old|-1]. Charges per page, and traps
+// with the memory-limit marker when the grow would pass the job's limit
+// while staying within the declared maximum (past that, grow returns -1
+// as the spec says).
+func memoryGrow(b []byte, s *slots) []byte {
+	b = append(b, opLocalSet)
+	b = appendU32(b, s.t32)
+	b = append(b, opLocalGet)
+	b = appendU32(b, s.t32)
+	b = append(b, opI64ExtendU, opI64Const)
+	b = appendS64(b, costPerPage)
+	b = append(b, opI64Mul)
+	b = chargeDynamic(b, s)
+	// new = memory.size + delta (64-bit)
+	b = append(b, opMemorySize, 0, opI64ExtendU, opLocalGet)
+	b = appendU32(b, s.t32)
+	b = append(b, opI64ExtendU, opI64Add, opLocalTee)
+	b = appendU32(b, s.t64b)
+	b = append(b, opGlobalGet)
+	b = appendU32(b, s.memLimit)
+	b = append(b, opI64ExtendU, opI64GtU, opLocalGet)
+	b = appendU32(b, s.t64b)
+	b = append(b, opI64Const)
+	b = appendS64(b, int64(s.memMax))
+	b = append(b, opI64LeU, opI32And, opIf, blockEmpty, opI32Const, 0x7f, opGlobalSet)
+	b = appendU32(b, s.memLimit)
+	b = append(b, opUnreachable, opEnd, opLocalGet)
+	b = appendU32(b, s.t32)
+	return append(b, opMemoryGrow, 0)
+}
+
+// bulkCharge: [.. i32 n] -> [.. i32 n], charging n >> costBulkShift.
+func bulkCharge(b []byte, s *slots) []byte {
+	b = append(b, opLocalTee)
+	b = appendU32(b, s.t32)
+	b = append(b, opI64ExtendU, opI64Const, costBulkShift, opI64ShrU)
+	b = chargeDynamic(b, s)
+	b = append(b, opLocalGet)
+	return appendU32(b, s.t32)
+}

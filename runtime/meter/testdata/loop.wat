@@ -1,0 +1,28 @@
+;; A counting loop: validate runs the loop 1000 times.
+(module
+  (memory (export "memory") 1)
+  (func $count (param $n i32) (result i32)
+    (local $i i32)
+    (block $done
+      (loop $top
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $top)))
+    (local.get $i))
+  (func (export "validate")
+    (drop (call $count (i32.const 1000))))
+  (func (export "spin") (loop $l (br $l)))
+  (func $rec (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $rec (i32.sub (local.get 0) (i32.const 1)))))))
+  (func (export "deep") (drop (call $rec (i32.const 100000))))
+  (func (export "shallow") (drop (call $rec (i32.const 900))))
+  (func (export "nan") (result f64)
+    (f64.div (f64.const 0) (f64.const 0)))
+  (func (export "nan32") (result i32)
+    (i32.reinterpret_f32 (f32.sqrt (f32.const -1))))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "fill") (param i32)
+    (memory.fill (i32.const 0) (i32.const 7) (local.get 0)))
+)

@@ -1,0 +1,66 @@
+package sandbox
+
+import "github.com/assaynet/assay/runtime/meter"
+
+// Engine selects how wazero executes Wasm.
+type Engine uint8
+
+// Engines. Both give identical verdicts and gas; the interpreter is for
+// cross-checks and platforms without the compiler.
+const (
+	EngineCompiler Engine = iota
+	EngineInterpreter
+)
+
+// String returns "compiler" or "interpreter".
+func (e Engine) String() string {
+	if e == EngineInterpreter {
+		return "interpreter"
+	}
+	return "compiler"
+}
+
+// ParseEngine is the inverse of Engine.String.
+func ParseEngine(s string) (Engine, bool) {
+	switch s {
+	case "compiler", "":
+		return EngineCompiler, true
+	case "interpreter":
+		return EngineInterpreter, true
+	}
+	return 0, false
+}
+
+// Defaults applied to zero fields of a Config and a Job.
+const (
+	DefaultMaxMemoryPages = 512     // 32 MiB
+	DefaultMaxOutput      = 1 << 20 // bytes
+	DefaultMaxLog         = 64 << 10
+)
+
+// Config configures a Runtime. The zero value is usable: compiler engine,
+// no disk cache, DefaultMaxMemoryPages and meter.DefaultLimits.
+type Config struct {
+	// Engine is the wazero engine (compiler by default).
+	Engine Engine
+	// CacheDir, if set, keeps compiled code on disk across restarts. It is
+	// created 0700 and must be private to the node.
+	CacheDir string
+	// MaxMemoryPages is the node-wide memory ceiling per instance, in 64 KiB
+	// pages (default 512).
+	MaxMemoryPages uint32
+	// Limits are the static limits checked when code is stored. A zero
+	// MaxModuleBytes means meter.DefaultLimits().
+	Limits meter.Limits
+}
+
+// withDefaults fills the zero fields.
+func (c Config) withDefaults() Config {
+	if c.MaxMemoryPages == 0 {
+		c.MaxMemoryPages = DefaultMaxMemoryPages
+	}
+	if c.Limits.MaxModuleBytes == 0 {
+		c.Limits = meter.DefaultLimits()
+	}
+	return c
+}

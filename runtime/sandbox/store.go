@@ -1,0 +1,133 @@
+package sandbox
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/assaynet/assay/runtime/abi"
+	"github.com/assaynet/assay/runtime/meter"
+	"github.com/assaynet/assay/runtime/pin"
+	cid "github.com/ipfs/go-cid"
+	"github.com/tetratelabs/wazero"
+)
+
+// ErrNoValidate: the module does not export a validate function.
+var ErrNoValidate = errors.New("sandbox: module does not export " + abi.ExportValidate)
+
+// Code is stored, checked, rewritten and compiled validator code, ready to
+// run. It belongs to the Runtime that stored it.
+type Code struct {
+	// CID identifies the code: the CIDv1 of the original (uncompressed)
+	// module bytes, as `ipfs add --cid-version=1` prints it.
+	CID cid.Cid
+	// Info is what the static checker learned about the original module.
+	Info meter.Info
+	// Initialize reports whether the module exports _initialize.
+	Initialize bool
+
+	rt       *Runtime
+	compiled wazero.CompiledModule
+}
+
+// gzipMagic starts every gzip stream.
+var gzipMagic = []byte{0x1f, 0x8b}
+
+// Store checks and rewrites wasm (raw, or gzip-compressed) with runtime/meter
+// and compiles it, using the memory and disk caches. Storing the same code
+// again returns the same *Code.
+func (r *Runtime) Store(ctx context.Context, wasm []byte) (*Code, error) {
+	wasm, err := decompress(wasm, r.cfg.Limits.MaxModuleBytes)
+	if err != nil {
+		return nil, err
+	}
+	id, err := pin.SumBytes(wasm)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: code cid: %w", err)
+	}
+	if c := r.lookup(id); c != nil {
+		return c, nil
+	}
+	rewritten, info, err := meter.Instrument(wasm, r.cfg.Limits)
+	if err != nil {
+		return nil, err
+	}
+	return r.storeInstrumented(ctx, id, rewritten, info)
+}
+
+func (r *Runtime) lookup(id cid.Cid) *Code {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.codes[id.KeyString()]
+}
+
+// storeInstrumented compiles an already rewritten module under id.
+func (r *Runtime) storeInstrumented(ctx context.Context, id cid.Cid, rewritten []byte, info *meter.Info) (*Code, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return nil, ErrClosed
+	}
+	if c := r.codes[id.KeyString()]; c != nil {
+		return c, nil
+	}
+	compiled, err := r.compile(ctx, id, rewritten)
+	if err != nil {
+		return nil, err
+	}
+	fns := compiled.ExportedFunctions()
+	if _, ok := fns[abi.ExportValidate]; !ok {
+		_ = compiled.Close(ctx)
+		return nil, ErrNoValidate
+	}
+	_, init := fns[abi.ExportInitialize]
+	c := &Code{CID: id, Initialize: init, rt: r, compiled: compiled}
+	if info != nil {
+		c.Info = *info
+	}
+	r.codes[id.KeyString()] = c
+	return c, nil
+}
+
+// compile compiles through the disk cache when there is one, recovering
+// from corrupt entries.
+func (r *Runtime) compile(ctx context.Context, id cid.Cid, wasm []byte) (wazero.CompiledModule, error) {
+	if r.disk == nil {
+		return r.compileOnce(ctx, wasm)
+	}
+	return r.disk.compile(id, func() (wazero.CompiledModule, error) { return r.compileOnce(ctx, wasm) })
+}
+
+func (r *Runtime) compileOnce(ctx context.Context, wasm []byte) (wazero.CompiledModule, error) {
+	cm, err := r.rt.CompileModule(ctx, wasm)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrCompile, err)
+	}
+	return cm, nil
+}
+
+// decompress returns wasm itself, or its gzip decompression capped at max
+// bytes.
+func decompress(wasm []byte, max int) ([]byte, error) {
+	if !bytes.HasPrefix(wasm, gzipMagic) {
+		if len(wasm) > max {
+			return nil, fmt.Errorf("%w: %d bytes > %d", ErrModuleTooLarge, len(wasm), max)
+		}
+		return wasm, nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(wasm))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: gzip: %w", err)
+	}
+	out, err := io.ReadAll(io.LimitReader(zr, int64(max)+1))
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: gzip: %w", err)
+	}
+	if len(out) > max {
+		return nil, fmt.Errorf("%w: decompressed size > %d", ErrModuleTooLarge, max)
+	}
+	return out, nil
+}

@@ -99,7 +99,7 @@ func (in *Input) Params() []byte {
 // unknown object fields. Its error is a *Rejection saying what is wrong, so
 // a handler can return it as is.
 func (in *Input) ParamsJSON(v any) error {
-	return decodeParams(in.Params(), v)
+	return DecodeParams(in.Params(), v)
 }
 
 // Round returns the job's round.
@@ -118,7 +118,9 @@ func (in *Input) Logf(format string, args ...any) {
 	in.h.log([]byte(fmt.Sprintf(format, args...)))
 }
 
-func decodeParams(p []byte, v any) error {
+// DecodeParams is Input.ParamsJSON for raw params bytes, for validators
+// written with Handle.
+func DecodeParams(p []byte, v any) error {
 	if len(p) == 0 {
 		return Reject("params: empty, want JSON")
 	}

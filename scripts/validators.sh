@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# make validators: rebuild every committed validator module reproducibly.
+# Go validators: the flags below are assaytest.BuildFlags (the tests rebuild
+# each module with them and fail if the committed bytes differ).
+# C validators: clang --target=wasm32 + wasm-ld (Debian: apt-get install clang lld);
+# if they are missing this says so and leaves the committed .wasm alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+go_validators=(examples/jsonfields validators/jsoncanon validators/ohlcv validators/csv validators/ethblock)
+for dir in "${go_validators[@]}"; do
+  [ -f "$dir/main.go" ] || continue
+  name=$(basename "$dir")
+  echo "go   $dir/$name.wasm"
+  (cd "$dir" && GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 go build -buildmode=c-shared -trimpath \
+     -buildvcs=false -ldflags="-s -w -buildid=" -o "$name.wasm" .)
+done
+
+for dir in examples/c-validator; do
+  [ -f "$dir/Makefile" ] || continue
+  if ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1; then
+    echo "c    $dir: skipped, missing clang or wasm-ld (apt-get install clang lld)"
+    continue
+  fi
+  echo "c    $dir"
+  make -s -C "$dir"
+done

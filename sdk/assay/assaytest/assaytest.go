@@ -1,0 +1,126 @@
+//go:build !wasip1
+
+// Package assaytest helps validator authors test a Go validator on the
+// host: build its .wasm reproducibly, check a committed .wasm is what the
+// source builds to, and run the fixtures of a testdata directory natively
+// (assay.Exec) with the same expectations the sandbox is held to.
+package assaytest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/assaynet/assay/sdk/assay"
+	"github.com/assaynet/assay/sdk/fixture"
+)
+
+// BuildFlags are the `go build` flags of every committed Go validator: a
+// WASI reactor, no paths, VCS stamps or build IDs in the bytes, so the same
+// source and toolchain give the same module.
+var BuildFlags = []string{
+	"-buildmode=c-shared", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=",
+}
+
+// BuildTimeout bounds one go build.
+const BuildTimeout = 5 * time.Minute
+
+// Build compiles the Go validator package in dir to the wasm file out.
+func Build(ctx context.Context, dir, out string) error {
+	ctx, cancel := context.WithTimeout(ctx, BuildTimeout)
+	defer cancel()
+	abs, err := filepath.Abs(out)
+	if err != nil {
+		return fmt.Errorf("assaytest: %w", err)
+	}
+	args := append([]string{"build"}, BuildFlags...)
+	args = append(args, "-o", abs, ".")
+	cmd := exec.CommandContext(ctx, goTool(), args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOOS=wasip1", "GOARCH=wasm", "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("assaytest: go build in %s: %w\n%s", dir, err, b)
+	}
+	return nil
+}
+
+func goTool() string {
+	p := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return "go"
+}
+
+var producerGo = regexp.MustCompile(`Go cmd/compile.(go[0-9][0-9a-z.\-]*)`)
+
+// GoVersion returns the Go toolchain version recorded in a Go module's
+// "producers" section, or "" if there is none.
+func GoVersion(wasm []byte) string {
+	m := producerGo.FindSubmatch(wasm)
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
+}
+
+// CheckReproducible rebuilds the validator in dir and fails t unless the
+// result is byte-identical to the committed file. It skips when the
+// committed module was built by another Go toolchain (its bytes then
+// legitimately differ) or when testing.Short.
+func CheckReproducible(t testing.TB, dir, committed string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("assaytest: rebuild skipped in -short mode")
+	}
+	want, err := os.ReadFile(committed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := GoVersion(want); v != runtime.Version() {
+		t.Skipf("%s was built with %s, this is %s: rebuild it with scripts/validators.sh", committed, v, runtime.Version())
+	}
+	out := filepath.Join(t.TempDir(), filepath.Base(committed))
+	if err := Build(context.Background(), dir, out); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s (%d bytes) differs from a fresh build (%d bytes): run scripts/validators.sh and commit", committed, len(want), len(got))
+	}
+}
+
+// RunNative runs every fixture in dir through the validator registered in
+// this test binary (assay.Exec), as subtests. FAILED expectations with a
+// kind are skipped: only the sandbox meters gas and limits.
+func RunNative(t *testing.T, dir string) {
+	t.Helper()
+	fxs, err := fixture.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fxs {
+		t.Run(f.Name, func(t *testing.T) {
+			round := assay.Round{Height: f.Expect.Height, TimeNanos: f.Expect.TimeNanos}
+			res := assay.Exec(assay.Job{Input: f.Input, Params: f.Params, Round: round})
+			if f.Expect.Kind != "" {
+				t.Skipf("expects FAILED(%s): only the sandbox can tell", f.Expect.Kind)
+			}
+			exp := f.Expect
+			exp.MaxGas = 0 // no gas natively
+			if err := exp.Check(fixture.Got{Status: res.Status, Output: res.Output}); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package pin
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
@@ -60,6 +61,14 @@ func (s *seedReader) Read(p []byte) (int, error) {
 func generated(seed string, size int64) io.Reader {
 	return io.LimitReader(&seedReader{seed: []byte(seed)}, size)
 }
+
+// readAllGenerated returns the whole vector file for (seed, size).
+func readAllGenerated(seed string, size int) ([]byte, error) {
+	return io.ReadAll(generated(seed, int64(size)))
+}
+
+// bytesReader is bytes.NewReader, kept short for table tests.
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 func loadVectors(t testing.TB) []vector {
 	t.Helper()

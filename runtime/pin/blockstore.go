@@ -1,0 +1,97 @@
+package pin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ipfs/boxo/blockstore"
+	blocks "github.com/ipfs/go-block-format"
+	cid "github.com/ipfs/go-cid"
+	ipld "github.com/ipfs/go-ipld-format"
+)
+
+// checkedBlockstore hash-checks every block it returns, so corrupted bytes
+// on disk surface as a *CorruptBlockError naming the CID, never as data.
+// It deliberately does not implement blockstore.Viewer, so every read in
+// boxo (blockservice, gateway, pinner) goes through Get.
+type checkedBlockstore struct {
+	blockstore.Blockstore
+}
+
+func (b checkedBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
+	blk, err := b.Blockstore.Get(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBlock(c, blk.RawData()); err != nil {
+		return nil, err
+	}
+	return blk, nil
+}
+
+// checkBlock returns a *CorruptBlockError unless data hashes to c.
+func checkBlock(c cid.Cid, data []byte) error {
+	got, err := c.Prefix().Sum(data)
+	if err != nil {
+		return fmt.Errorf("pin: hash block %s: %w", c, err)
+	}
+	if !got.Equals(c) {
+		return &CorruptBlockError{Cid: c}
+	}
+	return nil
+}
+
+// strictDAG fetches children one by one in GetMany, so an error on one
+// block (corrupt, missing) reaches the caller intact instead of boxo's
+// generic "failed to fetch all nodes".
+type strictDAG struct {
+	ipld.DAGService
+}
+
+func (d strictDAG) GetMany(ctx context.Context, keys []cid.Cid) <-chan *ipld.NodeOption {
+	out := make(chan *ipld.NodeOption, len(keys))
+	go func() {
+		defer close(out)
+		for _, k := range keys {
+			nd, err := d.DAGService.Get(ctx, k)
+			if err != nil {
+				out <- &ipld.NodeOption{Err: wrapGetErr(k, err)}
+				return
+			}
+			out <- &ipld.NodeOption{Node: nd}
+		}
+	}()
+	return out
+}
+
+func (d strictDAG) Get(ctx context.Context, c cid.Cid) (ipld.Node, error) {
+	nd, err := d.DAGService.Get(ctx, c)
+	if err != nil {
+		return nil, wrapGetErr(c, err)
+	}
+	return nd, nil
+}
+
+// wrapGetErr maps boxo's not-found to ErrNotFound (keeping ipld's own
+// not-found type in the chain for boxo callers) and leaves other errors.
+func wrapGetErr(c cid.Cid, err error) error {
+	var cerr *CorruptBlockError
+	if errors.As(err, &cerr) {
+		return err
+	}
+	if ipld.IsNotFound(err) {
+		return notFoundError{c: c, err: err}
+	}
+	return fmt.Errorf("pin: get %s: %w", c, err)
+}
+
+// notFoundError matches both ErrNotFound and boxo's ipld.ErrNotFound.
+type notFoundError struct {
+	c   cid.Cid
+	err error
+}
+
+func (e notFoundError) Error() string        { return fmt.Sprintf("pin: block %s not found", e.c) }
+func (e notFoundError) Is(target error) bool { return target == ErrNotFound }
+func (e notFoundError) Unwrap() error        { return e.err }

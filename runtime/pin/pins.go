@@ -1,0 +1,100 @@
+package pin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	ipfspinner "github.com/ipfs/boxo/pinning/pinner"
+	cid "github.com/ipfs/go-cid"
+)
+
+// Pinned is one recursive pin: a DAG root kept, with all its blocks, by GC.
+type Pinned struct {
+	Cid  cid.Cid
+	Name string
+}
+
+// Pin pins the DAG rooted at c recursively under name (replacing an older
+// name of the same pin). The whole DAG must be in the store; Pin reads and
+// hash-checks every block of it.
+func (s *Store) Pin(ctx context.Context, c cid.Cid, name string) error {
+	if err := s.rlock(); err != nil {
+		return err
+	}
+	defer s.mu.RUnlock()
+	return s.pin(ctx, c, name)
+}
+
+// pin is Pin for a caller holding s.mu.
+func (s *Store) pin(ctx context.Context, c cid.Cid, name string) error {
+	root, err := s.dag.Get(ctx, c)
+	if err != nil {
+		return fmt.Errorf("pin: pin %s: %w", c, err)
+	}
+	if err := s.pinner.Pin(ctx, root, true, name); err != nil {
+		return fmt.Errorf("pin: pin %s: %w", c, err)
+	}
+	if err := s.pinner.Flush(ctx); err != nil {
+		return fmt.Errorf("pin: flush pin %s: %w", c, err)
+	}
+	return nil
+}
+
+// Unpin removes the pin of c (its blocks stay until GC). It returns an
+// error matching ErrNotPinned when c is not pinned.
+func (s *Store) Unpin(ctx context.Context, c cid.Cid) error {
+	if err := s.rlock(); err != nil {
+		return err
+	}
+	defer s.mu.RUnlock()
+	if err := s.pinner.Unpin(ctx, c, true); err != nil {
+		if errors.Is(err, ipfspinner.ErrNotPinned) {
+			return fmt.Errorf("%w: %s", ErrNotPinned, c)
+		}
+		return fmt.Errorf("pin: unpin %s: %w", c, err)
+	}
+	if err := s.pinner.Flush(ctx); err != nil {
+		return fmt.Errorf("pin: flush unpin %s: %w", c, err)
+	}
+	return nil
+}
+
+// IsPinned reports whether c is itself pinned (as a pin root; a block
+// kept only because a pinned DAG contains it does not count).
+func (s *Store) IsPinned(ctx context.Context, c cid.Cid) (bool, error) {
+	if err := s.rlock(); err != nil {
+		return false, err
+	}
+	defer s.mu.RUnlock()
+	_, ok, err := s.pinner.IsPinnedWithType(ctx, c, ipfspinner.Recursive)
+	if err != nil {
+		return false, fmt.Errorf("pin: is pinned %s: %w", c, err)
+	}
+	return ok, nil
+}
+
+// ListPins returns every pin, sorted by CID string.
+func (s *Store) ListPins(ctx context.Context) ([]Pinned, error) {
+	if err := s.rlock(); err != nil {
+		return nil, err
+	}
+	defer s.mu.RUnlock()
+	return s.listPins(ctx)
+}
+
+// listPins is ListPins for a caller holding s.mu.
+func (s *Store) listPins(ctx context.Context) ([]Pinned, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the pinner's stream if we return early
+	var out []Pinned
+	for sp := range s.pinner.RecursiveKeys(ctx, true) {
+		if sp.Err != nil {
+			return nil, fmt.Errorf("pin: list pins: %w", sp.Err)
+		}
+		out = append(out, Pinned{Cid: sp.Pin.Key, Name: sp.Pin.Name})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Cid.String() < out[j].Cid.String() })
+	return out, nil
+}

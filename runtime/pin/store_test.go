@@ -1,0 +1,236 @@
+package pin
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+
+	cid "github.com/ipfs/go-cid"
+)
+
+// data returns size deterministic bytes derived from seed.
+func data(t testing.TB, seed string, size int) []byte {
+	t.Helper()
+	b, err := io.ReadAll(generated(seed, int64(size)))
+	if err != nil {
+		t.Fatalf("generate %s/%d: %v", seed, size, err)
+	}
+	return b
+}
+
+func openT(t testing.TB, dir string) *Store {
+	t.Helper()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open(%s): %v", dir, err)
+	}
+	return s
+}
+
+func mustGet(t testing.TB, s *Store, c cid.Cid, want []byte) {
+	t.Helper()
+	got, err := s.Get(context.Background(), c)
+	if err != nil {
+		t.Fatalf("Get(%s): %v", c, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("Get(%s): %d bytes differ from the %d added", c, len(got), len(want))
+	}
+}
+
+func mustHave(t testing.TB, s *Store, c cid.Cid, want bool) {
+	t.Helper()
+	ok, err := s.Has(context.Background(), c)
+	if err != nil {
+		t.Fatalf("Has(%s): %v", c, err)
+	}
+	if ok != want {
+		t.Fatalf("Has(%s) = %v, want %v", c, ok, want)
+	}
+}
+
+func TestAddMatchesSum(t *testing.T) {
+	s, err := OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, size := range []int{0, 1, ChunkSize, ChunkSize + 1, 3*ChunkSize + 7} {
+		b := data(t, "add-sum", size)
+		want, err := SumBytes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AddBytes(context.Background(), b)
+		if err != nil {
+			t.Fatalf("AddBytes(%d bytes): %v", size, err)
+		}
+		if !got.Equals(want) {
+			t.Fatalf("AddBytes(%d bytes) = %s, Sum = %s", size, got, want)
+		}
+		mustGet(t, s, got, b)
+	}
+}
+
+func TestStorePersistsAndGCKeepsPins(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "store")
+	s := openT(t, dir)
+
+	shared := data(t, "shared-chunk", ChunkSize)
+	pinnedData := append(append([]byte{}, shared...), data(t, "pinned-tail", ChunkSize)...)
+	looseData := append(append([]byte{}, shared...), data(t, "loose-tail", ChunkSize)...)
+	pinned, err := s.AddPinned(ctx, bytes.NewReader(pinnedData), "kept")
+	if err != nil {
+		t.Fatalf("AddPinned: %v", err)
+	}
+	loose, err := s.AddBytes(ctx, looseData)
+	if err != nil {
+		t.Fatalf("AddBytes: %v", err)
+	}
+	before, err := s.Stat(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3 distinct leaves + 2 roots.
+	if before.Blocks != 5 {
+		t.Fatalf("Stat before GC: %d blocks, want 5", before.Blocks)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	s = openT(t, dir)
+	defer s.Close()
+	mustGet(t, s, pinned, pinnedData)
+	mustGet(t, s, loose, looseData)
+	pins, err := s.ListPins(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pins) != 1 || !pins[0].Cid.Equals(pinned) || pins[0].Name != "kept" {
+		t.Fatalf("ListPins after reopen = %v, want [%s kept]", pins, pinned)
+	}
+
+	res, err := s.GC(ctx)
+	if err != nil {
+		t.Fatalf("GC: %v", err)
+	}
+	// The loose root and its own tail leaf go; the shared leaf stays.
+	if res.Blocks != 2 {
+		t.Fatalf("GC removed %d blocks, want 2", res.Blocks)
+	}
+	mustGet(t, s, pinned, pinnedData)
+	mustHave(t, s, loose, false)
+	after, err := s.Stat(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Blocks != 3 || after.Bytes != before.Bytes-res.Bytes {
+		t.Fatalf("Stat after GC = %+v, want 3 blocks and %d bytes", after, before.Bytes-res.Bytes)
+	}
+
+	if err := s.Unpin(ctx, pinned); err != nil {
+		t.Fatalf("Unpin: %v", err)
+	}
+	if err := s.Unpin(ctx, pinned); !errors.Is(err, ErrNotPinned) {
+		t.Fatalf("second Unpin: err = %v, want ErrNotPinned", err)
+	}
+	if res, err = s.GC(ctx); err != nil || res.Blocks != 3 {
+		t.Fatalf("GC after Unpin = %+v, %v; want 3 blocks removed", res, err)
+	}
+	if _, err := s.Get(ctx, pinned); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("Get after GC: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestStoreDirsArePrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "store")
+	s := openT(t, dir)
+	defer s.Close()
+	for _, d := range []string{dir, filepath.Join(dir, blocksDir), filepath.Join(dir, pinsDir)} {
+		fi, err := os.Stat(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if perm := fi.Mode().Perm(); perm != dirPerm {
+			t.Errorf("%s: mode %o, want %o", d, perm, dirPerm)
+		}
+	}
+}
+
+func TestPinNamesAndState(t *testing.T) {
+	ctx := context.Background()
+	s, err := OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	a, _ := s.AddBytes(ctx, []byte("a"))
+	b, _ := s.AddBytes(ctx, []byte("b"))
+	for _, p := range []struct {
+		c    cid.Cid
+		name string
+	}{{a, "first"}, {b, "bee"}, {a, "renamed"}} {
+		if err := s.Pin(ctx, p.c, p.name); err != nil {
+			t.Fatalf("Pin(%s, %s): %v", p.c, p.name, err)
+		}
+	}
+	pins, err := s.ListPins(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{a.String(): "renamed", b.String(): "bee"}
+	if len(pins) != len(want) {
+		t.Fatalf("ListPins = %v, want %v", pins, want)
+	}
+	for i, p := range pins {
+		if want[p.Cid.String()] != p.Name {
+			t.Errorf("pin %s named %q, want %q", p.Cid, p.Name, want[p.Cid.String()])
+		}
+		if i > 0 && pins[i-1].Cid.String() >= p.Cid.String() {
+			t.Errorf("ListPins not sorted: %v", pins)
+		}
+	}
+	for _, c := range []cid.Cid{a, b} {
+		if ok, err := s.IsPinned(ctx, c); err != nil || !ok {
+			t.Errorf("IsPinned(%s) = %v, %v; want true", c, ok, err)
+		}
+	}
+	missing, _ := SumBytes([]byte("never added"))
+	if err := s.Pin(ctx, missing, "x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Pin of an absent CID: err = %v, want ErrNotFound", err)
+	}
+	if ok, err := s.IsPinned(ctx, missing); err != nil || ok {
+		t.Errorf("IsPinned(absent) = %v, %v; want false", ok, err)
+	}
+}
+
+func TestClosedStore(t *testing.T) {
+	ctx := context.Background()
+	s, err := OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.AddBytes(ctx, []byte("x"))
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]func() error{
+		"Add":   func() error { _, err := s.AddBytes(ctx, []byte("y")); return err },
+		"Get":   func() error { _, err := s.Get(ctx, c); return err },
+		"Pin":   func() error { return s.Pin(ctx, c, "n") },
+		"GC":    func() error { _, err := s.GC(ctx); return err },
+		"Stat":  func() error { _, err := s.Stat(ctx); return err },
+		"Close": s.Close,
+	}
+	for name, call := range calls {
+		if err := call(); !errors.Is(err, ErrClosed) {
+			t.Errorf("%s after Close: err = %v, want ErrClosed", name, err)
+		}
+	}
+}

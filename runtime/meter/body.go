@@ -8,6 +8,7 @@ import (
 type frame struct {
 	op       byte // 0x02 block, 0x03 loop, 0x04 if, 0 function
 	targeted bool // some branch targets this frame's end (blocks only)
+	simple   bool // an if charged up front (see scanSimpleIf)
 	deadIn   bool // the frame was entered from unreachable code
 }
 
@@ -31,6 +32,7 @@ type walker struct {
 	cur  []byte
 	cost uint64
 	dead bool
+	free bool // inside a simple if: costs are already charged
 	ctrl []frame
 	st   bodyStats
 }
@@ -132,7 +134,9 @@ func (w *walker) code() error {
 // raw appends the instruction's original bytes to the current block.
 func (w *walker) raw(start int, cost uint64) {
 	w.cur = append(w.cur, w.r.b[start:w.r.pos]...)
-	w.cost += cost
+	if !w.free {
+		w.cost += cost
+	}
 }
 
 func (w *walker) push(op byte) error {
@@ -150,19 +154,14 @@ func (w *walker) instr(op byte, start int) error {
 	r := &w.r
 	switch {
 	case op == 0x02 || op == 0x03 || op == 0x04: // block, loop, if
-		if err := w.blockType(); err != nil {
-			return err
-		}
-		if err := w.push(op); err != nil {
-			return err
-		}
-		w.raw(start, costDefault)
-		if op != 0x02 {
-			w.flush()
-		}
+		return w.structured(op, start)
 	case op == 0x05: // else
 		if len(w.ctrl) < 2 || w.ctrl[len(w.ctrl)-1].op != 0x04 {
 			return malformed(w.where, "else without if (offset %d)", start)
+		}
+		if w.ctrl[len(w.ctrl)-1].simple {
+			w.cur = append(w.cur, op)
+			return nil
 		}
 		w.flush()
 		w.out = append(w.out, op)
@@ -180,6 +179,11 @@ func (w *walker) instr(op byte, start int) error {
 		}
 		w.target(l)
 		w.raw(start, costDefault)
+		if op == 0x0d && !w.targetsLoop(l) {
+			// a forward br_if: the fall-through stays in this metered
+			// block (overcharged at most once when the branch is taken)
+			return nil
+		}
 		w.flush()
 		w.dead = w.dead || op == 0x0c
 	case op == 0x0e:
@@ -235,6 +239,33 @@ func (w *walker) badOpcode(op byte, start int) error {
 	return malformed(w.where, "illegal opcode 0x%02x (offset %d)", op, start)
 }
 
+// structured handles block, loop and if.
+func (w *walker) structured(op byte, start int) error {
+	if err := w.blockType(); err != nil {
+		return err
+	}
+	if err := w.push(op); err != nil {
+		return err
+	}
+	if op == 0x04 {
+		if cost, ok := w.scanSimpleIf(); ok {
+			w.raw(start, cost)
+			w.ctrl[len(w.ctrl)-1].simple = true
+			w.free = true
+			return nil
+		}
+	}
+	w.raw(start, costDefault)
+	if op != 0x02 {
+		w.flush()
+	}
+	return nil
+}
+
+func (w *walker) targetsLoop(depth uint32) bool {
+	return int(depth) < len(w.ctrl) && w.ctrl[len(w.ctrl)-1-int(depth)].op == 0x03
+}
+
 func (w *walker) blockType() error {
 	r := &w.r
 	if r.eof() {
@@ -265,6 +296,9 @@ func (w *walker) end(start int) error {
 	case len(w.ctrl) == 0: // the function's end
 		w.raw(start, costDefault)
 		w.flush()
+	case f.simple:
+		w.cur = append(w.cur, opEnd)
+		w.free = false
 	case f.op == 0x03 || (f.op == 0x02 && !f.targeted):
 		// reached only by falling through the current metered block
 		w.raw(start, costDefault)

@@ -198,8 +198,15 @@ func (w *walker) instr(op byte, start int) error {
 		}
 		w.raw(start, costDefault)
 	case op >= 0x20 && op <= 0x24: // local.*, global.*
-		if _, err := r.u32(); err != nil {
+		idx, err := r.u32()
+		if err != nil {
 			return err
+		}
+		if op <= 0x22 && int(idx) >= w.st.locals {
+			return errorf(ErrInvalid, w.where, "unknown local %d (offset %d)", idx, start)
+		}
+		if op >= 0x23 && idx >= w.m.importGlobs+w.m.globals {
+			return errorf(ErrInvalid, w.where, "unknown global %d (offset %d)", idx, start)
 		}
 		w.raw(start, costDefault)
 	case op >= 0x28 && op <= 0x3e:

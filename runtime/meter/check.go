@@ -111,6 +111,9 @@ func checkImports(m *module, lim *Limits, info *Info) error {
 func checkExports(m *module, lim *Limits, info *Info) error {
 	var hasMemory, hasValidate bool
 	for _, e := range m.exports {
+		if e.idx >= m.indexSpace(e.kind) {
+			return errorf(ErrInvalid, "export "+e.name, "unknown %s %d", kindNames[e.kind], e.idx)
+		}
 		info.Exports = append(info.Exports, Export{Name: e.name, Kind: kindNames[e.kind]})
 		if strings.HasPrefix(e.name, abi.ReservedPrefix) {
 			return errorf(ErrExport, "export "+e.name, "names starting with %q are reserved", abi.ReservedPrefix)
@@ -165,4 +168,17 @@ func sigString(t funcType) string {
 		return "(" + strings.Join(names, ", ") + ")"
 	}
 	return list(t.params) + " -> " + list(t.results)
+}
+
+// indexSpace is the number of entities of an external kind.
+func (m *module) indexSpace(kind byte) uint32 {
+	switch kind {
+	case kindFunc:
+		return m.importFuncs + uint32(len(m.funcs))
+	case kindTable:
+		return uint32(len(m.tables))
+	case kindMemory:
+		return uint32(len(m.memories))
+	}
+	return m.importGlobs + m.globals
 }

@@ -9,6 +9,10 @@ import (
 var (
 	// ErrMalformed: the bytes are not a well-formed WebAssembly binary.
 	ErrMalformed = errors.New("meter: malformed module")
+	// ErrInvalid: well-formed but invalid (an index out of range, ...).
+	// wazero validates the rest after the rewrite; the checker catches what
+	// the rewrite would otherwise make valid (the appended globals and locals).
+	ErrInvalid = errors.New("meter: invalid module")
 	// ErrLimit: a static cap (size, locals, nesting, ...) is exceeded.
 	ErrLimit = errors.New("meter: limit exceeded")
 	// ErrForbidden: a feature outside validator ABI v1 (SIMD, threads,

@@ -403,7 +403,7 @@ func (m *module) decodeGlobals(r *reader) error {
 		if _, err := m.globalType(r); err != nil {
 			return err
 		}
-		if err := constExpr(r); err != nil {
+		if err := constExpr(r, m.importGlobs); err != nil {
 			return err
 		}
 	}
@@ -413,7 +413,7 @@ func (m *module) decodeGlobals(r *reader) error {
 }
 
 // constExpr skips a constant expression, allowing only the MVP forms.
-func constExpr(r *reader) error {
+func constExpr(r *reader, globals uint32) error {
 	for steps := 0; ; steps++ {
 		op, err := r.byte()
 		if err != nil {
@@ -431,7 +431,10 @@ func constExpr(r *reader) error {
 		case 0x44:
 			_, err = r.bytes(8)
 		case 0x23:
-			_, err = r.u32()
+			var idx uint32
+			if idx, err = r.u32(); err == nil && idx >= globals {
+				return errorf(ErrInvalid, r.where, "unknown global %d in constant expression", idx)
+			}
 		case 0xd0, 0xd2:
 			return errorf(ErrForbidden, r.where, "reference instructions are not allowed in constant expressions")
 		default:
@@ -485,7 +488,7 @@ func (m *module) decodeElements(r *reader) error {
 		if flag != 0 {
 			return errorf(ErrForbidden, fmt.Sprintf("element segment %d", i), "only active funcref segments on table 0 are allowed (flags %d uses reference types)", flag)
 		}
-		if err := constExpr(r); err != nil {
+		if err := constExpr(r, m.importGlobs); err != nil {
 			return err
 		}
 		cnt, err := r.count(1)
@@ -514,7 +517,7 @@ func (m *module) decodeData(r *reader) error {
 		}
 		switch flag {
 		case 0:
-			err = constExpr(r)
+			err = constExpr(r, m.importGlobs)
 		case 1:
 		case 2:
 			var mem uint32
@@ -522,7 +525,7 @@ func (m *module) decodeData(r *reader) error {
 				return errorf(ErrForbidden, fmt.Sprintf("data segment %d", i), "multiple memories are not allowed")
 			}
 			if err == nil {
-				err = constExpr(r)
+				err = constExpr(r, m.importGlobs)
 			}
 		default:
 			return r.fail("malformed data segment flags %d", flag)

@@ -78,13 +78,21 @@ func (d *diskCache) compile(id cid.Cid, compileFn func() (wazero.CompiledModule,
 	return cm, nil
 }
 
-// entries lists wazero's entry files (not temporaries, not the index).
+// entries lists wazero's entry files as paths relative to dir: wazero
+// keeps them in a sub-directory named after its version and platform.
+// Temporaries and the index are left out.
 func (d *diskCache) entries() map[string]bool {
-	des, _ := os.ReadDir(d.dir)
-	m := make(map[string]bool, len(des))
-	for _, de := range des {
-		if de.Type().IsRegular() && !strings.HasSuffix(de.Name(), ".tmp") {
-			m[de.Name()] = true
+	m := map[string]bool{}
+	subs, _ := os.ReadDir(d.dir)
+	for _, sub := range subs {
+		if !sub.IsDir() || sub.Name() == "index" {
+			continue
+		}
+		des, _ := os.ReadDir(filepath.Join(d.dir, sub.Name()))
+		for _, de := range des {
+			if de.Type().IsRegular() && !strings.HasSuffix(de.Name(), ".tmp") {
+				m[filepath.Join(sub.Name(), de.Name())] = true
+			}
 		}
 	}
 	return m
@@ -127,7 +135,7 @@ func readIndex(idx string) (map[string]string, error) {
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	for sc.Scan() {
 		name, sum, ok := strings.Cut(sc.Text(), " ")
-		if !ok || filepath.Base(name) != name || name == "." || name == ".." {
+		if !ok || !filepath.IsLocal(name) {
 			return nil, errors.New("sandbox: bad cache index")
 		}
 		m[name] = sum

@@ -36,6 +36,10 @@ const (
 	DefaultMaxMemoryPages = 512     // 32 MiB
 	DefaultMaxOutput      = 1 << 20 // bytes
 	DefaultMaxLog         = 64 << 10
+	// DefaultMaxGas is the largest gas limit a job may have. A guest call
+	// holds off the Go GC until it returns, so it is sized for well under
+	// a second of pure Wasm on a slow node (TestGCLiveness checks it).
+	DefaultMaxGas = 200_000_000
 )
 
 // Config configures a Runtime. The zero value is usable: compiler engine,
@@ -49,6 +53,17 @@ type Config struct {
 	// MaxMemoryPages is the node-wide memory ceiling per instance, in 64 KiB
 	// pages (default 512).
 	MaxMemoryPages uint32
+	// Interrupt turns on wazero's WithCloseOnContextDone, so Job.Timeout
+	// and context cancellation stop a guest while it runs (UNAVAILABLE).
+	// It is off by default: the compiled code then returns to Go at every
+	// loop header, which made pure-Wasm loops 30–55× slower here. Without
+	// it a running guest is bounded by gas alone (MaxGas, sized for a
+	// fraction of a second) and a context that ends before the guest is
+	// called still gives UNAVAILABLE.
+	Interrupt bool
+	// MaxGas is the largest gas limit of a job (default DefaultMaxGas); a
+	// job asking for more is not run (UNAVAILABLE, ErrGasLimit).
+	MaxGas uint64
 	// Limits are the static limits checked when code is stored. A zero
 	// MaxModuleBytes means meter.DefaultLimits().
 	Limits meter.Limits
@@ -58,6 +73,9 @@ type Config struct {
 func (c Config) withDefaults() Config {
 	if c.MaxMemoryPages == 0 {
 		c.MaxMemoryPages = DefaultMaxMemoryPages
+	}
+	if c.MaxGas == 0 {
+		c.MaxGas = DefaultMaxGas
 	}
 	if c.Limits.MaxModuleBytes == 0 {
 		c.Limits = meter.DefaultLimits()

@@ -12,6 +12,8 @@ var (
 	ErrClosed = errors.New("sandbox: runtime closed")
 	// ErrMemoryPages: a job asked for more memory pages than the node allows.
 	ErrMemoryPages = errors.New("sandbox: job memory pages exceed node maximum")
+	// ErrGasLimit: a job asked for more gas than the node allows.
+	ErrGasLimit = errors.New("sandbox: job gas limit exceeds node maximum")
 	// ErrForeignCode: the Code was stored in another Runtime.
 	ErrForeignCode = errors.New("sandbox: code from another runtime")
 	// ErrUnavailable: the job did not finish (wall-clock timeout, canceled

@@ -12,7 +12,7 @@ import (
 
 const (
 	readParam = CostHostCall + 1 // the params_read of the selector byte
-	hostCall      = CostHostCall
+	hostCall  = CostHostCall
 )
 
 func le64(v uint64) []byte { return binary.LittleEndian.AppendUint64(nil, v) }

@@ -22,7 +22,8 @@ type Job struct {
 	MemoryPages uint32 // memory limit in 64 KiB pages; 0 = the node maximum
 	MaxLog      int    // log bytes kept; 0 = DefaultMaxLog, < 0 = none
 	// Timeout is a wall-clock backstop that protects the node; hitting it
-	// gives UNAVAILABLE, never a verdict. 0 = none (the context still counts).
+	// gives UNAVAILABLE, never a verdict. 0 = none (the context still
+	// counts). It stops a running guest only with Config.Interrupt.
 	Timeout time.Duration
 }
 
@@ -68,6 +69,8 @@ func (r *Runtime) run(ctx context.Context, code *Code, job Job) Result {
 	switch {
 	case code == nil || code.rt != r:
 		return unavailableResult(ErrForeignCode)
+	case job.GasLimit > r.cfg.MaxGas:
+		return unavailableResult(fmt.Errorf("%w: %d > %d", ErrGasLimit, job.GasLimit, r.cfg.MaxGas))
 	case job.MemoryPages > r.cfg.MaxMemoryPages:
 		return unavailableResult(fmt.Errorf("%w: %d > %d", ErrMemoryPages, job.MemoryPages, r.cfg.MaxMemoryPages))
 	}
@@ -75,6 +78,9 @@ func (r *Runtime) run(ctx context.Context, code *Code, job Job) Result {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, job.Timeout)
 		defer cancel()
+	}
+	if err := ctx.Err(); err != nil {
+		return unavailableResult(fmt.Errorf("%w: %w", ErrUnavailable, err))
 	}
 	s := &jobState{job: &job, rng: newRandStream(job.Source, job.Height)}
 	ctx = withState(ctx, s)

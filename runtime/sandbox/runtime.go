@@ -35,7 +35,7 @@ func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	}
 	rc = rc.WithCoreFeatures(api.CoreFeaturesV2.SetEnabled(api.CoreFeatureSIMD, false)).
 		WithMemoryLimitPages(cfg.MaxMemoryPages).
-		WithCloseOnContextDone(true)
+		WithCloseOnContextDone(cfg.Interrupt)
 	if cfg.CacheDir != "" {
 		disk, err := openDiskCache(cfg.CacheDir)
 		if err != nil {

@@ -1,10 +1,3 @@
-// Package meter checks an untrusted WebAssembly module against Assay's
-// static rules and rewrites it once, at store time, to meter gas, cap call
-// depth, enforce the job's memory limit and canonicalise NaNs.
-//
-// The rewrite appends globals and locals without shifting any existing
-// index, so the rewritten module behaves exactly like the original until it
-// runs out of gas, exceeds the call depth or the memory limit.
 package meter
 
 // Version identifies the rewriter and its cost table. It is part of the

@@ -1,0 +1,41 @@
+// Package meter is Assay's store-time gate for validator code: it decodes
+// an untrusted WebAssembly module with its own bounded decoder, checks it
+// against the validator ABI v1 rules and the static limits, and rewrites
+// it once so that running it is metered and deterministic.
+//
+//	out, info, err := meter.Instrument(wasm, meter.DefaultLimits())
+//	// err is a *meter.Error matching ErrMalformed, ErrInvalid, ErrLimit,
+//	// ErrForbidden, ErrImport or ErrExport, e.g.
+//	// "function 12: 70000 locals exceeds limit 1024".
+//
+// # The rewrite
+//
+// Nothing is shifted: three mutable globals are appended and exported
+// (abi.GlobalGas, abi.GlobalDepth, abi.GlobalMemLimit) and five scratch
+// locals are appended to every function.
+//
+//   - Gas: the code is cut into metered blocks. A block starts at the
+//     function entry, a loop header, a non-simple if's arms, after the end
+//     of an if or of a block that some branch targets, and after a
+//     backward br_if or any unconditional branch. Its cost (see costs.go)
+//     is charged inline before it runs: g = t = g - cost; if t < 0, trap.
+//     An if whose arms hold no control flow is charged up front as
+//     2 + its dearer arm. Code after an unconditional branch is dead and
+//     not charged.
+//   - memory.grow charges costPerPage per page asked for and traps with
+//     abi.MemLimitHit in assay:mem_limit if the memory would pass the
+//     job's limit while staying within the declared maximum (beyond that,
+//     it returns -1 as the spec says). memory.fill/copy/init charge one gas
+//     per 8 bytes, computed in 64 bits before the operation.
+//   - Each call to a defined function increments assay:depth before and
+//     decrements it after; past abi.MaxCallDepth it traps, so stack_limit
+//     is identical on every engine.
+//   - The result of every float instruction that can create a NaN is
+//     canonicalised to the positive quiet NaN with a zero payload.
+//
+// # Notes
+//
+//   - Version names the rewriter and the cost table; both are consensus.
+//   - The WebAssembly spec suite runs through the rewriter in
+//     runtime/conformance under both wazero engines.
+package meter

@@ -762,6 +762,7 @@ type Round struct {
 	ClosedAt        uint64                 `protobuf:"varint,8,opt,name=closed_at,json=closedAt,proto3" json:"closed_at,omitempty"`
 	WinnerStatus    uint32                 `protobuf:"varint,9,opt,name=winner_status,json=winnerStatus,proto3" json:"winner_status,omitempty"`
 	WinnerOutputCid []byte                 `protobuf:"bytes,10,opt,name=winner_output_cid,json=winnerOutputCid,proto3" json:"winner_output_cid,omitempty"`
+	Spec            *SourceSpec            `protobuf:"bytes,11,opt,name=spec,proto3" json:"spec,omitempty"` // the source's spec when assigned
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
 }
@@ -862,6 +863,13 @@ func (x *Round) GetWinnerStatus() uint32 {
 func (x *Round) GetWinnerOutputCid() []byte {
 	if x != nil {
 		return x.WinnerOutputCid
+	}
+	return nil
+}
+
+func (x *Round) GetSpec() *SourceSpec {
+	if x != nil {
+		return x.Spec
 	}
 	return nil
 }
@@ -1123,6 +1131,7 @@ type Meta struct {
 	AppHash       []byte                 `protobuf:"bytes,2,opt,name=app_hash,json=appHash,proto3" json:"app_hash,omitempty"`
 	NextEvidence  uint64                 `protobuf:"varint,3,opt,name=next_evidence,json=nextEvidence,proto3" json:"next_evidence,omitempty"`
 	ChainId       string                 `protobuf:"bytes,4,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
+	Restricted    bool                   `protobuf:"varint,5,opt,name=restricted,proto3" json:"restricted,omitempty"` // only allow-listed accounts store code and register sources
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1183,6 +1192,13 @@ func (x *Meta) GetChainId() string {
 		return x.ChainId
 	}
 	return ""
+}
+
+func (x *Meta) GetRestricted() bool {
+	if x != nil {
+		return x.Restricted
+	}
+	return false
 }
 
 var File_assay_v1_state_proto protoreflect.FileDescriptor
@@ -1252,7 +1268,7 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\rreveal_height\x18\a \x01(\x04R\frevealHeight\x12\x1f\n" +
 	"\vbad_reveals\x18\b \x01(\rR\n" +
 	"badReveals\x12\x1c\n" +
-	"\tpenalised\x18\t \x01(\bR\tpenalised\"\xdf\x02\n" +
+	"\tpenalised\x18\t \x01(\bR\tpenalised\"\x89\x03\n" +
 	"\x05Round\x12\x16\n" +
 	"\x06source\x18\x01 \x01(\tR\x06source\x12\x16\n" +
 	"\x06height\x18\x02 \x01(\x04R\x06height\x12%\n" +
@@ -1266,7 +1282,8 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\tclosed_at\x18\b \x01(\x04R\bclosedAt\x12#\n" +
 	"\rwinner_status\x18\t \x01(\rR\fwinnerStatus\x12*\n" +
 	"\x11winner_output_cid\x18\n" +
-	" \x01(\fR\x0fwinnerOutputCid\"\xde\x01\n" +
+	" \x01(\fR\x0fwinnerOutputCid\x12(\n" +
+	"\x04spec\x18\v \x01(\v2\x14.assay.v1.SourceSpecR\x04spec\"\xde\x01\n" +
 	"\aDataset\x12\x16\n" +
 	"\x06source\x18\x01 \x01(\tR\x06source\x12\x14\n" +
 	"\x05round\x18\x02 \x01(\x04R\x05round\x12\x16\n" +
@@ -1295,12 +1312,15 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\x06commit\x18\v \x01(\fR\x06commit\x12\x12\n" +
 	"\x04salt\x18\f \x01(\fR\x04salt\x12#\n" +
 	"\ragreed_status\x18\r \x01(\rR\fagreedStatus\x12*\n" +
-	"\x11agreed_output_cid\x18\x0e \x01(\fR\x0fagreedOutputCid\"y\n" +
+	"\x11agreed_output_cid\x18\x0e \x01(\fR\x0fagreedOutputCid\"\x99\x01\n" +
 	"\x04Meta\x12\x16\n" +
 	"\x06height\x18\x01 \x01(\x04R\x06height\x12\x19\n" +
 	"\bapp_hash\x18\x02 \x01(\fR\aappHash\x12#\n" +
 	"\rnext_evidence\x18\x03 \x01(\x04R\fnextEvidence\x12\x19\n" +
-	"\bchain_id\x18\x04 \x01(\tR\achainId*l\n" +
+	"\bchain_id\x18\x04 \x01(\tR\achainId\x12\x1e\n" +
+	"\n" +
+	"restricted\x18\x05 \x01(\bR\n" +
+	"restricted*l\n" +
 	"\x05Phase\x12\x15\n" +
 	"\x11PHASE_UNSPECIFIED\x10\x00\x12\x10\n" +
 	"\fPHASE_COMMIT\x10\x01\x12\x10\n" +
@@ -1349,13 +1369,14 @@ var file_assay_v1_state_proto_depIdxs = []int32{
 	13, // 1: assay.v1.Assignee.verdict:type_name -> assay.v1.Verdict
 	0,  // 2: assay.v1.Round.phase:type_name -> assay.v1.Phase
 	7,  // 3: assay.v1.Round.assignees:type_name -> assay.v1.Assignee
-	1,  // 4: assay.v1.Evidence.kind:type_name -> assay.v1.EvidenceKind
-	13, // 5: assay.v1.Evidence.revealed:type_name -> assay.v1.Verdict
-	6,  // [6:6] is the sub-list for method output_type
-	6,  // [6:6] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	12, // 4: assay.v1.Round.spec:type_name -> assay.v1.SourceSpec
+	1,  // 5: assay.v1.Evidence.kind:type_name -> assay.v1.EvidenceKind
+	13, // 6: assay.v1.Evidence.revealed:type_name -> assay.v1.Verdict
+	7,  // [7:7] is the sub-list for method output_type
+	7,  // [7:7] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_assay_v1_state_proto_init() }

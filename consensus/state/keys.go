@@ -1,0 +1,49 @@
+package state
+
+import "encoding/binary"
+
+// Key prefixes of the committed state (docs/protocol.md section 4).
+const (
+	prefixMeta      = "m"
+	prefixParams    = "p"
+	prefixValidator = "v/" // + operator (20 bytes)
+	prefixAccount   = "a/" // + address (20 bytes)
+	prefixAllow     = "l/" // + address: may store code and register sources
+	prefixCode      = "c/" // + code CID string
+	prefixSource    = "s/" // + source id
+	prefixRound     = "r/" // + source id + "/" + uint64be(height)
+	prefixDataset   = "d/" // + source id + "/" + uint64be(round)
+	prefixEvidence  = "e/" // + uint64be(id)
+)
+
+func keyMeta() []byte              { return []byte(prefixMeta) }
+func keyParams() []byte            { return []byte(prefixParams) }
+func keyValidator(op []byte) []byte { return append([]byte(prefixValidator), op...) }
+func keyAccount(a []byte) []byte    { return append([]byte(prefixAccount), a...) }
+func keyAllow(a []byte) []byte      { return append([]byte(prefixAllow), a...) }
+func keyCode(cid string) []byte     { return []byte(prefixCode + cid) }
+func keySource(id string) []byte    { return []byte(prefixSource + id) }
+
+func keyRound(id string, h uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(prefixRound+id+"/"), h)
+}
+
+func keyDataset(id string, round uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(prefixDataset+id+"/"), round)
+}
+
+func keyEvidence(id uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(prefixEvidence), id)
+}
+
+// prefixEnd returns the smallest key greater than every key with prefix p.
+func prefixEnd(p []byte) []byte {
+	end := append([]byte(nil), p...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,136 @@
+package state
+
+import (
+	"bytes"
+	"slices"
+	"sort"
+	"sync"
+)
+
+// KV is the committed storage the machine reads and writes. Keys and
+// values are opaque bytes; Iterate visits keys in ascending bytewise order.
+type KV interface {
+	// Get returns the value of key, or nil if absent.
+	Get(key []byte) ([]byte, error)
+	// Iterate calls fn for each key in [start, end) in ascending order
+	// until fn returns false. A nil end means no upper bound.
+	Iterate(start, end []byte, fn func(key, value []byte) bool) error
+	// Apply writes all changes atomically, in order.
+	Apply(changes []Change) error
+}
+
+// Change is one staged write: a set, or a delete when Delete is true.
+type Change struct {
+	Key    []byte
+	Value  []byte
+	Delete bool
+}
+
+// MemKV is an in-memory KV, safe for concurrent use. Tests and
+// simulations use it; nodes use a disk-backed KV.
+type MemKV struct {
+	mu sync.RWMutex
+	m  map[string][]byte
+}
+
+// NewMemKV returns an empty MemKV.
+func NewMemKV() *MemKV { return &MemKV{m: map[string][]byte{}} }
+
+// Get implements KV.
+func (kv *MemKV) Get(key []byte) ([]byte, error) {
+	kv.mu.RLock()
+	defer kv.mu.RUnlock()
+	v, ok := kv.m[string(key)]
+	if !ok {
+		return nil, nil
+	}
+	return bytes.Clone(v), nil
+}
+
+// Iterate implements KV.
+func (kv *MemKV) Iterate(start, end []byte, fn func(key, value []byte) bool) error {
+	kv.mu.RLock()
+	keys := make([]string, 0, 64)
+	for k := range kv.m {
+		if k >= string(start) && (end == nil || k < string(end)) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	vals := make([][]byte, len(keys))
+	for i, k := range keys {
+		vals[i] = kv.m[k]
+	}
+	kv.mu.RUnlock()
+	for i, k := range keys {
+		if !fn([]byte(k), bytes.Clone(vals[i])) {
+			break
+		}
+	}
+	return nil
+}
+
+// Apply implements KV.
+func (kv *MemKV) Apply(changes []Change) error {
+	kv.mu.Lock()
+	defer kv.mu.Unlock()
+	for _, c := range changes {
+		if c.Delete {
+			delete(kv.m, string(c.Key))
+		} else {
+			kv.m[string(c.Key)] = bytes.Clone(c.Value)
+		}
+	}
+	return nil
+}
+
+// Clone returns a deep copy, for tests that fork a replica.
+func (kv *MemKV) Clone() *MemKV {
+	kv.mu.RLock()
+	defer kv.mu.RUnlock()
+	c := NewMemKV()
+	for k, v := range kv.m {
+		c.m[k] = bytes.Clone(v)
+	}
+	return c
+}
+
+// overlay stages writes over a KV until flushed.
+type overlay struct {
+	base    KV
+	pending map[string]*Change
+}
+
+func newOverlay(base KV) *overlay {
+	return &overlay{base: base, pending: map[string]*Change{}}
+}
+
+func (o *overlay) get(key []byte) ([]byte, error) {
+	if c, ok := o.pending[string(key)]; ok {
+		if c.Delete {
+			return nil, nil
+		}
+		return c.Value, nil
+	}
+	return o.base.Get(key)
+}
+
+func (o *overlay) set(key, value []byte) {
+	o.pending[string(key)] = &Change{Key: key, Value: value}
+}
+
+func (o *overlay) del(key []byte) {
+	o.pending[string(key)] = &Change{Key: key, Delete: true}
+}
+
+// changes returns the staged writes sorted by key.
+func (o *overlay) changes() []Change {
+	out := make([]Change, 0, len(o.pending))
+	for _, c := range o.pending {
+		out = append(out, *c)
+	}
+	slices.SortFunc(out, func(a, b Change) int { return bytes.Compare(a.Key, b.Key) })
+	return out
+}
+
+func (o *overlay) reset() { o.pending = map[string]*Change{} }

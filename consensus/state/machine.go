@@ -1,0 +1,188 @@
+package state
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/assaynet/assay/consensus/pb"
+)
+
+// CodeChecker checks a Wasm module at store time and names it. The node
+// wires it to runtime/meter.Check plus runtime/pin.SumBytes.
+type CodeChecker interface {
+	// Check returns the CID of wasm (the uncompressed original bytes), or
+	// an error if the module may not be stored. It must be deterministic.
+	Check(wasm []byte) (codeCID string, err error)
+}
+
+// Config is what the machine needs besides storage.
+type Config struct {
+	// Code checks StoreCode modules. Nil rejects every StoreCode.
+	Code CodeChecker
+	// Template validates one fetch config value (plugins/template.Validate).
+	// Nil accepts any value within the size cap.
+	Template func(string) error
+}
+
+// ErrState is returned when the stored state is unreadable.
+var ErrState = errors.New("state: corrupt state")
+
+// Machine is the Assay state machine. It is not safe for concurrent use;
+// the ABCI adapter serialises calls.
+type Machine struct {
+	cfg     Config
+	kv      KV
+	st      *overlay
+	params  *pb.Params
+	meta    *pb.Meta
+	vals    []*pb.Validator // ascending operator
+	sources []*pb.Source    // ascending id
+	open    []*pb.Round     // open rounds, ascending (height, source)
+	pending map[string]uint64
+	height  uint64 // block being finalized
+	events  []Event
+}
+
+var marshal = proto.MarshalOptions{Deterministic: true}
+
+// Open loads the committed state from kv. A new chain has an empty kv and
+// Height 0 until InitGenesis and Commit.
+func Open(kv KV, cfg Config) (*Machine, error) {
+	m := &Machine{cfg: cfg, kv: kv, st: newOverlay(kv), meta: &pb.Meta{}, params: DefaultParams(), pending: map[string]uint64{}}
+	if err := m.load(); err != nil {
+		return nil, fmt.Errorf("state: open: %w", err)
+	}
+	return m, nil
+}
+
+func (m *Machine) load() error {
+	if err := m.getMsg(keyMeta(), m.meta); err != nil {
+		return err
+	}
+	if err := m.getMsg(keyParams(), m.params); err != nil {
+		return err
+	}
+	if err := loadAll(m.kv, prefixValidator, func() *pb.Validator { return &pb.Validator{} }, &m.vals); err != nil {
+		return err
+	}
+	if err := loadAll(m.kv, prefixSource, func() *pb.Source { return &pb.Source{} }, &m.sources); err != nil {
+		return err
+	}
+	var rounds []*pb.Round
+	if err := loadAll(m.kv, prefixRound, func() *pb.Round { return &pb.Round{} }, &rounds); err != nil {
+		return err
+	}
+	for _, r := range rounds {
+		if r.Phase == pb.Phase_PHASE_COMMIT || r.Phase == pb.Phase_PHASE_REVEAL {
+			m.open = append(m.open, r)
+		}
+	}
+	sort.SliceStable(m.open, func(i, j int) bool { return roundLess(m.open[i], m.open[j]) })
+	return nil
+}
+
+// loadAll decodes every record under prefix, in key order.
+func loadAll[T proto.Message](kv KV, prefix string, mk func() T, out *[]T) error {
+	var derr error
+	err := kv.Iterate([]byte(prefix), prefixEnd([]byte(prefix)), func(k, v []byte) bool {
+		msg := mk()
+		if err := proto.Unmarshal(v, msg); err != nil {
+			derr = fmt.Errorf("%w: %q: %w", ErrState, k, err)
+			return false
+		}
+		*out = append(*out, msg)
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	return derr
+}
+
+func (m *Machine) getMsg(key []byte, msg proto.Message) error {
+	b, err := m.st.get(key)
+	if err != nil || b == nil {
+		return err
+	}
+	if err := proto.Unmarshal(b, msg); err != nil {
+		return fmt.Errorf("%w: %q: %w", ErrState, key, err)
+	}
+	return nil
+}
+
+func (m *Machine) put(key []byte, msg proto.Message) {
+	b, err := marshal.Marshal(msg)
+	if err != nil {
+		panic(fmt.Sprintf("state: marshal %T: %v", msg, err)) // broken invariant
+	}
+	m.st.set(key, b)
+}
+
+// Height returns the last committed (or, during a block, the last
+// finalized) height.
+func (m *Machine) Height() uint64 { return m.meta.Height }
+
+// AppHash returns the app hash of the last finalized block.
+func (m *Machine) AppHash() []byte { return bytes.Clone(m.meta.AppHash) }
+
+// ChainID returns the chain id set at genesis.
+func (m *Machine) ChainID() string { return m.meta.ChainId }
+
+// Params returns a copy of the chain params.
+func (m *Machine) Params() *pb.Params { return proto.Clone(m.params).(*pb.Params) }
+
+func (m *Machine) validator(op []byte) *pb.Validator {
+	i := sort.Search(len(m.vals), func(i int) bool { return bytes.Compare(m.vals[i].Operator, op) >= 0 })
+	if i < len(m.vals) && bytes.Equal(m.vals[i].Operator, op) {
+		return m.vals[i]
+	}
+	return nil
+}
+
+func (m *Machine) source(id string) *pb.Source {
+	i := sort.Search(len(m.sources), func(i int) bool { return m.sources[i].Id >= id })
+	if i < len(m.sources) && m.sources[i].Id == id {
+		return m.sources[i]
+	}
+	return nil
+}
+
+func (m *Machine) addSource(s *pb.Source) {
+	i := sort.Search(len(m.sources), func(i int) bool { return m.sources[i].Id >= s.Id })
+	m.sources = append(m.sources, nil)
+	copy(m.sources[i+1:], m.sources[i:])
+	m.sources[i] = s
+}
+
+func roundLess(a, b *pb.Round) bool {
+	if a.Height != b.Height {
+		return a.Height < b.Height
+	}
+	return strings.Compare(a.Source, b.Source) < 0
+}
+
+func (m *Machine) openRound(id string, h uint64) *pb.Round {
+	key := &pb.Round{Source: id, Height: h}
+	i := sort.Search(len(m.open), func(i int) bool { return !roundLess(m.open[i], key) })
+	if i < len(m.open) && m.open[i].Height == h && m.open[i].Source == id {
+		return m.open[i]
+	}
+	return nil
+}
+
+func (m *Machine) saveValidator(v *pb.Validator) { m.put(keyValidator(v.Operator), v) }
+func (m *Machine) saveSource(s *pb.Source)       { m.put(keySource(s.Id), s) }
+func (m *Machine) saveRound(r *pb.Round)         { m.put(keyRound(r.Source, r.Height), r) }
+
+func (m *Machine) emit(typ string, kv ...string) {
+	e := Event{Type: typ}
+	for i := 0; i+1 < len(kv); i += 2 {
+		e.Attrs = append(e.Attrs, Attr{Key: kv[i], Value: kv[i+1]})
+	}
+	m.events = append(m.events, e)
+}

@@ -1,0 +1,359 @@
+package state
+
+import (
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	cid "github.com/ipfs/go-cid"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/runtime/abi"
+)
+
+// Query errors.
+var (
+	ErrNotFound  = errors.New("state: not found")
+	ErrBadQuery  = errors.New("state: bad query")
+	maxQueryRows = 1000
+)
+
+// Query answers an ABCI query path from the committed state in kv, as
+// JSON (docs/protocol.md section 6).
+func Query(kv KV, path string) ([]byte, error) {
+	p, rawQuery, _ := strings.Cut(strings.TrimPrefix(path, "/"), "?")
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadQuery, err)
+	}
+	head, rest, _ := strings.Cut(p, "/")
+	var v any
+	switch head {
+	case "params":
+		v, err = queryParams(kv)
+	case "validators":
+		v, err = list(kv, prefixValidator, func(x *pb.Validator) any { return validatorView(x) }, &pb.Validator{})
+	case "sources":
+		v, err = list(kv, prefixSource, func(x *pb.Source) any { return sourceView(x) }, &pb.Source{})
+	case "source":
+		v, err = one(kv, keySource(rest), &pb.Source{}, func(x *pb.Source) any { return sourceView(x) })
+	case "code":
+		v, err = one(kv, keyCode(rest), &pb.Code{}, func(x *pb.Code) any { return codeView(x) })
+	case "round":
+		v, err = queryRound(kv, rest)
+	case "rounds":
+		v, err = list(kv, prefixRound+rest+"/", func(x *pb.Round) any { return roundView(x) }, &pb.Round{})
+	case "datasets":
+		v, err = queryDatasets(kv, rest, q)
+	case "account":
+		v, err = queryAccount(kv, rest)
+	case "evidence":
+		v, err = list(kv, prefixEvidence, func(x *pb.Evidence) any { return evidenceView(x) }, &pb.Evidence{})
+	default:
+		return nil, fmt.Errorf("%w: unknown path %q", ErrBadQuery, p)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+func queryParams(kv KV) (any, error) {
+	p := DefaultParams()
+	b, err := kv.Get(keyParams())
+	if err != nil {
+		return nil, err
+	}
+	if err := proto.Unmarshal(b, p); err != nil {
+		return nil, fmt.Errorf("%w: params: %w", ErrState, err)
+	}
+	out, err := protojson.MarshalOptions{UseProtoNames: true, EmitUnpopulated: true}.Marshal(p)
+	return json.RawMessage(out), err
+}
+
+func one[T proto.Message](kv KV, key []byte, msg T, view func(T) any) (any, error) {
+	b, err := kv.Get(key)
+	if err != nil {
+		return nil, err
+	}
+	if b == nil {
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, key)
+	}
+	if err := proto.Unmarshal(b, msg); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrState, err)
+	}
+	return view(msg), nil
+}
+
+func list[T proto.Message](kv KV, prefix string, view func(T) any, proto0 T) (any, error) {
+	return listRange(kv, []byte(prefix), prefixEnd([]byte(prefix)), view, proto0)
+}
+
+func listRange[T proto.Message](kv KV, start, end []byte, view func(T) any, proto0 T) (any, error) {
+	out := []any{}
+	var derr error
+	err := kv.Iterate(start, end, func(_, v []byte) bool {
+		msg := proto0.ProtoReflect().New().Interface().(T)
+		if derr = proto.Unmarshal(v, msg); derr != nil {
+			return false
+		}
+		out = append(out, view(msg))
+		return len(out) < maxQueryRows
+	})
+	if err == nil {
+		err = derr
+	}
+	return out, err
+}
+
+func queryRound(kv KV, rest string) (any, error) {
+	id, hs, _ := strings.Cut(rest, "/")
+	h, err := strconv.ParseUint(hs, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%w: round/{source}/{height}", ErrBadQuery)
+	}
+	return one(kv, keyRound(id, h), &pb.Round{}, func(x *pb.Round) any { return roundView(x) })
+}
+
+func queryDatasets(kv KV, id string, q url.Values) (any, error) {
+	if !ValidID(id) {
+		return nil, fmt.Errorf("%w: datasets/{source}?from=&to=", ErrBadQuery)
+	}
+	from, to := uint64(0), ^uint64(0)
+	for _, f := range []struct {
+		name string
+		dst  *uint64
+	}{{"from", &from}, {"to", &to}} {
+		name, dst := f.name, f.dst
+		if s := q.Get(name); s != "" {
+			v, err := strconv.ParseUint(s, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("%w: %s: %w", ErrBadQuery, name, err)
+			}
+			*dst = v
+		}
+	}
+	start := keyDataset(id, from)
+	end := prefixEnd([]byte(prefixDataset + id + "/"))
+	if to != ^uint64(0) {
+		end = binary.BigEndian.AppendUint64([]byte(prefixDataset+id+"/"), to+1)
+	}
+	return listRange(kv, start, end, func(x *pb.Dataset) any { return datasetView(x) }, &pb.Dataset{})
+}
+
+func cidString(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	c, err := cid.Cast(b)
+	if err != nil {
+		return hex.EncodeToString(b)
+	}
+	return c.String()
+}
+
+// ValidatorView is the JSON form of a validator.
+type ValidatorView struct {
+	Operator        string `json:"operator"`
+	ConsensusPubKey string `json:"consensus_pubkey"`
+	Stake           uint64 `json:"stake"`
+	InitialStake    uint64 `json:"initial_stake"`
+	Power           uint64 `json:"power"`
+	Jailed          bool   `json:"jailed"`
+	JailedUntil     uint64 `json:"jailed_until"`
+	Tombstoned      bool   `json:"tombstoned"`
+	Misses          int    `json:"misses"`
+}
+
+func validatorView(v *pb.Validator) ValidatorView {
+	return ValidatorView{hex.EncodeToString(v.Operator), base64.StdEncoding.EncodeToString(v.ConsensusPubkey),
+		v.Stake, v.InitialStake, v.Power, v.Jailed, v.JailedUntil, v.Tombstoned, missCount(v)}
+}
+
+// SourceView is the JSON form of a source.
+type SourceView struct {
+	ID      string   `json:"id"`
+	Owner   string   `json:"owner"`
+	Spec    SpecView `json:"spec"`
+	Start   uint64   `json:"start"`
+	Retired bool     `json:"retired"`
+	Updated uint64   `json:"updated"`
+}
+
+// SpecView is the JSON form of a source spec.
+type SpecView struct {
+	FetchKind      string      `json:"fetch_kind"`
+	FetchConfig    [][2]string `json:"fetch_config"`
+	CodeCID        string      `json:"code_cid"`
+	Params         string      `json:"params"` // base64
+	Every          uint64      `json:"every"`
+	WindowSeconds  uint64      `json:"window_seconds"`
+	Replicas       uint32      `json:"replicas"`
+	GasLimit       uint64      `json:"gas_limit"`
+	MaxOutputBytes uint64      `json:"max_output_bytes"`
+	MemoryPages    uint32      `json:"memory_pages"`
+}
+
+func specView(s *pb.SourceSpec) SpecView {
+	cfg := [][2]string{}
+	for _, kv := range s.GetFetch().GetConfig() {
+		cfg = append(cfg, [2]string{kv.Key, kv.Value})
+	}
+	return SpecView{s.GetFetch().GetKind(), cfg, s.CodeCid, base64.StdEncoding.EncodeToString(s.Params),
+		s.Every, s.WindowSeconds, s.Replicas, s.GasLimit, s.MaxOutputBytes, s.MemoryPages}
+}
+
+func sourceView(s *pb.Source) SourceView {
+	return SourceView{s.Id, hex.EncodeToString(s.Owner), specView(s.Spec), s.Start, s.Retired, s.Updated}
+}
+
+// CodeView is the JSON form of a stored code (without the bytes).
+type CodeView struct {
+	CID     string `json:"cid"`
+	Creator string `json:"creator"`
+	Height  uint64 `json:"height"`
+	Size    int    `json:"size"`
+	Wasm    string `json:"wasm"` // base64 of the original module
+}
+
+func codeView(c *pb.Code) CodeView {
+	return CodeView{c.Cid, hex.EncodeToString(c.Creator), c.Height, len(c.Wasm), base64.StdEncoding.EncodeToString(c.Wasm)}
+}
+
+// VerdictView is the JSON form of a verdict.
+type VerdictView struct {
+	Status    string `json:"status"`
+	OutputCID string `json:"output_cid"`
+	InputCID  string `json:"input_cid"`
+	GasUsed   uint64 `json:"gas_used"`
+}
+
+func verdictView(v *pb.Verdict) *VerdictView {
+	if v == nil {
+		return nil
+	}
+	return &VerdictView{abi.Status(v.Status).String(), cidString(v.OutputCid), cidString(v.InputCid), v.GasUsed}
+}
+
+// AssigneeView is the JSON form of an assignee.
+type AssigneeView struct {
+	Operator     string       `json:"operator"`
+	Stake        uint64       `json:"stake"`
+	Commit       string       `json:"commit"`
+	CommitHeight uint64       `json:"commit_height"`
+	Verdict      *VerdictView `json:"verdict"`
+	Salt         string       `json:"salt"`
+	RevealHeight uint64       `json:"reveal_height"`
+	BadReveals   uint32       `json:"bad_reveals"`
+	Penalised    bool         `json:"penalised"`
+}
+
+// RoundView is the JSON form of a round.
+type RoundView struct {
+	Source      string         `json:"source"`
+	Height      uint64         `json:"height"`
+	Phase       string         `json:"phase"`
+	CommitEnd   uint64         `json:"commit_end"`
+	RevealStart uint64         `json:"reveal_start"`
+	RevealEnd   uint64         `json:"reveal_end"`
+	ClosedAt    uint64         `json:"closed_at"`
+	Assignees   []AssigneeView `json:"assignees"`
+	Status      string         `json:"status,omitempty"`
+	OutputCID   string         `json:"output_cid,omitempty"`
+	Spec        SpecView       `json:"spec"`
+}
+
+func roundView(r *pb.Round) RoundView {
+	v := RoundView{Source: r.Source, Height: r.Height, Phase: strings.TrimPrefix(r.Phase.String(), "PHASE_"),
+		CommitEnd: r.CommitEnd, RevealStart: r.RevealStart, RevealEnd: r.RevealEnd, ClosedAt: r.ClosedAt,
+		OutputCID: cidString(r.WinnerOutputCid), Spec: specView(r.Spec)}
+	if r.Phase == pb.Phase_PHASE_RESOLVED {
+		v.Status = abi.Status(r.WinnerStatus).String()
+	}
+	for _, a := range r.Assignees {
+		v.Assignees = append(v.Assignees, AssigneeView{hex.EncodeToString(a.Operator), a.Stake, hex.EncodeToString(a.Commit),
+			a.CommitHeight, verdictView(a.Verdict), hex.EncodeToString(a.Salt), a.RevealHeight, a.BadReveals, a.Penalised})
+	}
+	return v
+}
+
+// DatasetView is the JSON form of a dataset.
+type DatasetView struct {
+	Source    string   `json:"source"`
+	Round     uint64   `json:"round"`
+	Status    string   `json:"status"`
+	OutputCID string   `json:"output_cid"`
+	InputCIDs []string `json:"input_cids"`
+	GasUsed   uint64   `json:"gas_used"`
+	Attesters []string `json:"attesters"`
+	Height    uint64   `json:"height"`
+}
+
+func datasetView(d *pb.Dataset) DatasetView {
+	v := DatasetView{Source: d.Source, Round: d.Round, Status: abi.Status(d.Status).String(), OutputCID: cidString(d.OutputCid), GasUsed: d.GasUsed, Height: d.Height}
+	for _, c := range d.InputCids {
+		v.InputCIDs = append(v.InputCIDs, cidString(c))
+	}
+	for _, a := range d.Attesters {
+		v.Attesters = append(v.Attesters, hex.EncodeToString(a))
+	}
+	return v
+}
+
+// EvidenceView is the JSON form of an evidence record.
+type EvidenceView struct {
+	ID          uint64       `json:"id"`
+	Height      uint64       `json:"height"`
+	Kind        string       `json:"kind"`
+	Operator    string       `json:"operator"`
+	Source      string       `json:"source,omitempty"`
+	Round       uint64       `json:"round,omitempty"`
+	Slashed     uint64       `json:"slashed"`
+	JailedUntil uint64       `json:"jailed_until"`
+	Tombstoned  bool         `json:"tombstoned"`
+	Revealed    *VerdictView `json:"revealed,omitempty"`
+	Commit      string       `json:"commit,omitempty"`
+	Salt        string       `json:"salt,omitempty"`
+	Agreed      *VerdictView `json:"agreed,omitempty"`
+}
+
+func evidenceView(e *pb.Evidence) EvidenceView {
+	v := EvidenceView{ID: e.Id, Height: e.Height, Kind: strings.TrimPrefix(e.Kind.String(), "EVIDENCE_"),
+		Operator: hex.EncodeToString(e.Operator), Source: e.Source, Round: e.Round, Slashed: e.Slashed,
+		JailedUntil: e.JailedUntil, Tombstoned: e.Tombstoned, Revealed: verdictView(e.Revealed),
+		Commit: hex.EncodeToString(e.Commit), Salt: hex.EncodeToString(e.Salt)}
+	if e.AgreedStatus != 0 {
+		v.Agreed = &VerdictView{Status: abi.Status(e.AgreedStatus).String(), OutputCID: cidString(e.AgreedOutputCid)}
+	}
+	return v
+}
+
+// AccountView is the JSON form of an account: the next sequence to sign.
+type AccountView struct {
+	Address  string `json:"address"`
+	Sequence uint64 `json:"sequence"`
+}
+
+func queryAccount(kv KV, h string) (any, error) {
+	addr, err := hex.DecodeString(h)
+	if err != nil || len(addr) != 20 {
+		return nil, fmt.Errorf("%w: account/{hex address}", ErrBadQuery)
+	}
+	b, err := kv.Get(keyAccount(addr))
+	if err != nil {
+		return nil, err
+	}
+	var a pb.Account
+	if err := proto.Unmarshal(b, &a); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrState, err)
+	}
+	return AccountView{Address: h, Sequence: a.Sequence}, nil
+}

@@ -1,0 +1,48 @@
+package state
+
+// Block is one decided block, as FinalizeBlock receives it.
+type Block struct {
+	Height      uint64
+	Hash        []byte // the block hash: the assignment seed's input
+	Txs         [][]byte
+	Misbehavior []Misbehavior
+}
+
+// Misbehavior is a CometBFT evidence item.
+type Misbehavior struct {
+	ConsensusAddress []byte // first 20 bytes of SHA-256(consensus pubkey)
+	Height           uint64
+	DuplicateVote    bool // false: light client attack (ignored)
+}
+
+// Event is an ABCI event.
+type Event struct {
+	Type  string
+	Attrs []Attr
+}
+
+// Attr is one event attribute.
+type Attr struct {
+	Key, Value string
+}
+
+// TxResult is the outcome of one tx.
+type TxResult struct {
+	Code   Code
+	Log    string
+	Events []Event
+}
+
+// ValidatorUpdate is a CometBFT voting power change; power 0 removes.
+type ValidatorUpdate struct {
+	PubKey []byte // ed25519, 32 bytes
+	Power  int64
+}
+
+// BlockResult is what FinalizeBlock returns.
+type BlockResult struct {
+	TxResults []TxResult
+	Events    []Event
+	Updates   []ValidatorUpdate // at most one per key
+	AppHash   []byte
+}

@@ -16,8 +16,8 @@ const (
 	prefixEvidence  = "e/" // + uint64be(id)
 )
 
-func keyMeta() []byte              { return []byte(prefixMeta) }
-func keyParams() []byte            { return []byte(prefixParams) }
+func keyMeta() []byte               { return []byte(prefixMeta) }
+func keyParams() []byte             { return []byte(prefixParams) }
 func keyValidator(op []byte) []byte { return append([]byte(prefixValidator), op...) }
 func keyAccount(a []byte) []byte    { return append([]byte(prefixAccount), a...) }
 func keyAllow(a []byte) []byte      { return append([]byte(prefixAllow), a...) }

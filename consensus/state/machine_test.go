@@ -2,9 +2,9 @@ package state_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
-	"crypto/ed25519"
 	"os/exec"
 	"strings"
 	"testing"

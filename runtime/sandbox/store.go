@@ -40,7 +40,7 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // and compiles it, using the memory and disk caches. Storing the same code
 // again returns the same *Code.
 func (r *Runtime) Store(ctx context.Context, wasm []byte) (*Code, error) {
-	wasm, err := decompress(wasm, r.cfg.Limits.MaxModuleBytes)
+	wasm, err := Decompress(wasm, r.cfg.Limits.MaxModuleBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -109,9 +109,9 @@ func (r *Runtime) compileOnce(ctx context.Context, wasm []byte) (wazero.Compiled
 	return cm, nil
 }
 
-// decompress returns wasm itself, or its gzip decompression capped at max
-// bytes.
-func decompress(wasm []byte, max int) ([]byte, error) {
+// Decompress returns wasm itself when it is not gzip-compressed, or its
+// gzip decompression, failing with ErrModuleTooLarge past max bytes.
+func Decompress(wasm []byte, max int) ([]byte, error) {
 	if !bytes.HasPrefix(wasm, gzipMagic) {
 		if len(wasm) > max {
 			return nil, fmt.Errorf("%w: %d bytes > %d", ErrModuleTooLarge, len(wasm), max)

@@ -14,6 +14,7 @@ const (
 	prefixRound     = "r/" // + source id + "/" + uint64be(height)
 	prefixDataset   = "d/" // + source id + "/" + uint64be(round)
 	prefixEvidence  = "e/" // + uint64be(id)
+	prefixOpen      = "o/" // + uint64be(height) + source id: index of open rounds
 )
 
 func keyMeta() []byte               { return []byte(prefixMeta) }
@@ -46,4 +47,8 @@ func prefixEnd(p []byte) []byte {
 		}
 	}
 	return nil
+}
+
+func keyOpen(id string, h uint64) []byte {
+	return append(binary.BigEndian.AppendUint64([]byte(prefixOpen), h), id...)
 }

@@ -366,3 +366,34 @@ func TestImportDirection(t *testing.T) {
 		}
 	}
 }
+
+func TestAssignedQuery(t *testing.T) {
+	c := newChain(t, 100, 100, 100, 100)
+	c.setupSource("feed", 1000, 2)
+	res := c.block()
+	_, ops := assigned(res, "feed")
+	if len(ops) != 2 {
+		t.Fatalf("assignees %v", ops)
+	}
+	got := query[[]state.RoundView](t, c.kv, "assigned/"+ops[0])
+	if len(got) != 1 || got[0].Source != "feed" || got[0].Phase != "COMMIT" || got[0].Spec.FetchKind != "http" {
+		t.Fatalf("assigned %+v", got)
+	}
+	for _, v := range c.vals {
+		h := fmt.Sprintf("%x", v.addr)
+		if h != ops[0] && h != ops[1] {
+			if got := query[[]state.RoundView](t, c.kv, "assigned/"+h); len(got) != 0 {
+				t.Fatalf("unassigned validator sees %+v", got)
+			}
+		}
+	}
+	for i := 0; i < 10; i++ { // nobody commits: the round closes
+		c.block()
+	}
+	if got := query[[]state.RoundView](t, c.kv, "assigned/"+ops[0]); len(got) != 0 {
+		t.Fatalf("closed round still listed: %+v", got)
+	}
+	if v := validatorByOp(t, c.kv, c.byAddr(ops[0]).addr); v.Misses != 1 {
+		t.Fatalf("misses %d, want 1", v.Misses)
+	}
+}

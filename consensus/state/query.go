@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
@@ -53,6 +54,8 @@ func Query(kv KV, path string) ([]byte, error) {
 		v, err = list(kv, prefixRound+rest+"/", func(x *pb.Round) any { return roundView(x) }, &pb.Round{})
 	case "datasets":
 		v, err = queryDatasets(kv, rest, q)
+	case "assigned":
+		v, err = queryAssigned(kv, rest)
 	case "account":
 		v, err = queryAccount(kv, rest)
 	case "evidence":
@@ -356,4 +359,47 @@ func queryAccount(kv KV, h string) (any, error) {
 		return nil, fmt.Errorf("%w: %w", ErrState, err)
 	}
 	return AccountView{Address: h, Sequence: a.Sequence}, nil
+}
+
+// queryAssigned lists the open rounds (commit or reveal phase) that
+// operator hex op is assigned to, oldest first.
+func queryAssigned(kv KV, op string) (any, error) {
+	addr, err := hex.DecodeString(op)
+	if err != nil || len(addr) != 20 {
+		return nil, fmt.Errorf("%w: assigned/{hex operator}", ErrBadQuery)
+	}
+	var keys [][]byte
+	err = kv.Iterate([]byte(prefixOpen), prefixEnd([]byte(prefixOpen)), func(k, _ []byte) bool {
+		keys = append(keys, bytes.Clone(k))
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, k := range keys {
+		rest := k[len(prefixOpen):]
+		if len(rest) < 9 {
+			continue
+		}
+		h := binary.BigEndian.Uint64(rest[:8])
+		b, err := kv.Get(keyRound(string(rest[8:]), h))
+		if err != nil {
+			return nil, err
+		}
+		var r pb.Round
+		if err := proto.Unmarshal(b, &r); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrState, err)
+		}
+		for _, a := range r.Assignees {
+			if bytes.Equal(a.Operator, addr) {
+				out = append(out, roundView(&r))
+				break
+			}
+		}
+		if len(out) >= maxQueryRows {
+			break
+		}
+	}
+	return out, nil
 }

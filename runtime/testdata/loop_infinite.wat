@@ -1,0 +1,5 @@
+;; An empty infinite loop: FAILED out_of_gas with gas_used = limit.
+(module
+  (memory (export "memory") 1)
+  (func (export "validate")
+    (loop $l (br $l))))

@@ -1,0 +1,3 @@
+;; A second memory. ;; Forbidden at store time (DESIGN §3): rejected.
+(module (memory (export "memory") 1) (memory 1)
+  (func (export "validate")))

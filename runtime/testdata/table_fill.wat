@@ -1,0 +1,3 @@
+;; table.fill. ;; Forbidden at store time (DESIGN §3): rejected.
+(module (memory (export "memory") 1) (table $t 1 funcref)
+  (func (export "validate") (table.fill $t (i32.const 0) (ref.null func) (i32.const 1))))

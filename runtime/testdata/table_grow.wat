@@ -1,0 +1,3 @@
+;; table.grow. ;; Forbidden at store time (DESIGN §3): rejected.
+(module (memory (export "memory") 1) (table $t 1 funcref)
+  (func (export "validate") (drop (table.grow $t (ref.null func) (i32.const 100000000)))))

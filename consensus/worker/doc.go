@@ -1,0 +1,28 @@
+// Package worker is the off-consensus half of an Assay node: it follows
+// committed blocks and does the I/O the state machine asks of this node.
+//
+// For every open round that lists the node's operator as an assignee, the
+// worker
+//
+//  1. fetches the round's input (a plugins fetcher),
+//  2. pins the input (runtime/pin),
+//  3. runs the source's validator (runtime/sandbox; the code is read from
+//     the chain by CID and stored once),
+//  4. pins the output,
+//  5. writes the verdict and a fresh salt to its journal on disk (fsync),
+//  6. commits, in one Commit tx per block for every ready entry, and
+//  7. reveals, in one Reveal tx per block, once the round's reveal phase
+//     opens.
+//
+// The worker is level-triggered: after every block it reads the committed
+// state of its open rounds and does whatever is still missing. A node
+// killed at any point therefore reveals after a restart (the journal holds
+// the salts), and a tx lost from the mempool is sent again.
+//
+// # Notes
+//
+//   - Salts and verdicts reach the disk before any tx that depends on them
+//     is broadcast.
+//   - Fault injection (Config.Fault) exists for tests and the devnet and is
+//     off by default.
+package worker

@@ -1,0 +1,123 @@
+package worker
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"fmt"
+
+	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/plugins"
+	"github.com/assaynet/assay/runtime/abi"
+	"github.com/assaynet/assay/runtime/sandbox"
+)
+
+// Fetcher gets a round's input; *plugins.Manager implements it.
+type Fetcher interface {
+	Fetch(ctx context.Context, spec plugins.FetchSpec, r plugins.Round) ([]byte, error)
+}
+
+// execute runs one assignment to a journaled entry: fetch, pin input, run,
+// pin output, salt, journal.
+func (w *Worker) execute(ctx context.Context, r *pb.Round) (Entry, error) {
+	e := Entry{Source: r.Source, Round: r.Height, Status: uint32(abi.StatusUnavailable)}
+	res, in, err := w.validate(ctx, r)
+	if err != nil {
+		w.log.Warn("job unavailable", "source", r.Source, "round", r.Height, "err", err)
+		w.stats.unavailable.Add(1)
+	} else {
+		if e, err = w.pinVerdict(ctx, r, in, res); err != nil {
+			return Entry{}, err
+		}
+	}
+	e.Salt = make([]byte, tx.SaltLen)
+	if _, err := rand.Read(e.Salt); err != nil {
+		return Entry{}, fmt.Errorf("worker: salt: %w", err)
+	}
+	return w.cfg.Journal.Put(e)
+}
+
+// validate fetches the input and runs the validator; an error means the
+// verdict is UNAVAILABLE.
+func (w *Worker) validate(ctx context.Context, r *pb.Round) (sandbox.Result, []byte, error) {
+	sp := r.GetSpec()
+	when, err := w.cfg.Chain.BlockTime(ctx, r.Height)
+	if err != nil {
+		return sandbox.Result{}, nil, fmt.Errorf("block time: %w", err)
+	}
+	fs, err := FetchSpecOf(sp.GetFetch())
+	if err != nil {
+		return sandbox.Result{}, nil, err
+	}
+	round := plugins.Round{Source: r.Source, Height: int64(r.Height), Time: when, Window: int64(sp.GetWindowSeconds())}
+	input, err := w.cfg.Fetcher.Fetch(ctx, fs, round)
+	if err != nil {
+		w.stats.fetchFailed.Add(1)
+		return sandbox.Result{}, nil, fmt.Errorf("fetch: %w", err)
+	}
+	code, err := w.code(ctx, sp.GetCodeCid())
+	if err != nil {
+		return sandbox.Result{}, nil, err
+	}
+	res := w.cfg.Runtime.Run(ctx, code, sandbox.Job{
+		Source: r.Source, Input: input, Params: sp.GetParams(),
+		Height: int64(r.Height), Time: when,
+		GasLimit: sp.GetGasLimit(), MaxOutput: int(sp.GetMaxOutputBytes()),
+		MemoryPages: sp.GetMemoryPages(), Timeout: w.cfg.JobTimeout,
+	})
+	w.stats.jobs.Add(1)
+	if res.Status == abi.StatusUnavailable {
+		return res, nil, fmt.Errorf("run: %w", res.Err)
+	}
+	return res, input, nil
+}
+
+// pinVerdict pins input and output and returns the entry without salt.
+func (w *Worker) pinVerdict(ctx context.Context, r *pb.Round, input []byte, res sandbox.Result) (Entry, error) {
+	name := fmt.Sprintf("assay/%s/%d", r.Source, r.Height)
+	inCID, err := w.cfg.Store.AddPinned(ctx, bytes.NewReader(input), name+"/input")
+	if err != nil {
+		return Entry{}, fmt.Errorf("worker: pin input: %w", err)
+	}
+	out := res.Output
+	if w.cfg.Fault == FaultWrongOutput {
+		out = wrongOutput(out)
+	}
+	outCID, err := w.cfg.Store.AddPinned(ctx, bytes.NewReader(out), name+"/output")
+	if err != nil {
+		return Entry{}, fmt.Errorf("worker: pin output: %w", err)
+	}
+	return Entry{
+		Source: r.Source, Round: r.Height, Status: uint32(res.Status),
+		OutputCID: outCID.Bytes(), InputCID: inCID.Bytes(), GasUsed: res.GasUsed,
+	}, nil
+}
+
+// code returns the compiled code of cid, reading it from the chain the
+// first time.
+func (w *Worker) code(ctx context.Context, cid string) (*sandbox.Code, error) {
+	w.codeMu.Lock()
+	defer w.codeMu.Unlock()
+	if c, ok := w.codes[cid]; ok {
+		return c, nil
+	}
+	wasm, err := w.cfg.Chain.Code(ctx, cid)
+	if err != nil {
+		return nil, fmt.Errorf("code %s: %w", cid, err)
+	}
+	c, err := w.cfg.Runtime.Store(ctx, wasm)
+	if err != nil {
+		return nil, fmt.Errorf("store code %s: %w", cid, err)
+	}
+	if got := c.CID.String(); got != cid {
+		return nil, fmt.Errorf("code %s: chain returned bytes of %s", cid, got)
+	}
+	w.codes[cid] = c
+	return c, nil
+}
+
+// verdictOf is the chain form of a journaled entry.
+func verdictOf(e Entry) *pb.Verdict {
+	return &pb.Verdict{Status: e.Status, OutputCid: e.OutputCID, InputCid: e.InputCID, GasUsed: e.GasUsed}
+}

@@ -1,0 +1,160 @@
+package worker
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/tx"
+)
+
+// codeSequence is the state machine's result code for a wrong sequence
+// (consensus/state.CodeSequence; the worker does not import the machine).
+const codeSequence = 4
+
+// TxError is a tx the mempool refused.
+type TxError struct {
+	Code uint32
+	Log  string
+}
+
+func (e *TxError) Error() string { return fmt.Sprintf("worker: tx rejected: code %d: %s", e.Code, e.Log) }
+
+// syncSequence reconciles the local sequence with the chain's: it moves
+// forward when the chain is ahead, and back (dropping every in-flight
+// mark, so the entries are sent again) when sent txs have not landed for
+// ResendAfter blocks.
+func (w *Worker) syncSequence(ctx context.Context) error {
+	cs, err := w.cfg.Chain.Sequence(ctx, w.operator)
+	if err != nil {
+		return fmt.Errorf("sequence: %w", err)
+	}
+	switch {
+	case cs >= w.seq:
+		w.seq = cs
+	case w.height >= w.lastSend+w.cfg.ResendAfter:
+		w.log.Warn("txs did not land; resending", "chain_sequence", cs, "local_sequence", w.seq)
+		w.seq = cs
+		clear(w.commitSent)
+		clear(w.revealSent)
+	}
+	return nil
+}
+
+// due reports whether an entry sent at height sent (0: never) may be
+// sent again.
+func (w *Worker) due(sent uint64) bool {
+	return sent == 0 || w.height >= sent+w.cfg.ResendAfter
+}
+
+// sendCommits sends one Commit tx with every journaled entry whose round
+// is still in its commit phase and has no commit from us.
+func (w *Worker) sendCommits(ctx context.Context) {
+	if w.cfg.Fault == FaultNoCommit {
+		w.flushed = w.height
+		return
+	}
+	var entries []*pb.CommitEntry
+	var keys []key
+	for _, r := range w.rounds {
+		k := key{r.Source, r.Height}
+		me := w.mine(r)
+		if me == nil || r.Phase != pb.Phase_PHASE_COMMIT || len(me.Commit) > 0 || !w.due(w.commitSent[k]) {
+			continue
+		}
+		e, ok := w.cfg.Journal.Get(k.source, k.round)
+		if !ok || w.height+1 > r.CommitEnd {
+			continue
+		}
+		h := tx.CommitHash(w.cfg.ChainID, e.Source, e.Round, w.operator, verdictOf(e), e.Salt)
+		entries = append(entries, &pb.CommitEntry{Source: e.Source, Round: e.Round, Hash: h[:]})
+		keys = append(keys, k)
+		if len(entries) == w.cfg.MaxBatch {
+			break
+		}
+	}
+	if len(entries) == 0 {
+		return
+	}
+	w.flushed = w.height
+	body := &pb.TxBody{Kind: &pb.TxBody_Commit{Commit: &pb.CommitBatch{Entries: entries}}}
+	if err := w.broadcast(ctx, body); err != nil {
+		w.log.Warn("commit tx", "entries", len(entries), "err", err)
+		return
+	}
+	for _, k := range keys {
+		w.commitSent[k] = w.height
+	}
+	w.stats.commits.Add(uint64(len(entries)))
+	w.log.Debug("commit sent", "height", w.height, "entries", len(entries))
+}
+
+// sendReveals sends one Reveal tx with every round in its reveal phase
+// that holds our commit but not yet our verdict.
+func (w *Worker) sendReveals(ctx context.Context) {
+	if w.cfg.Fault == FaultNoReveal {
+		return
+	}
+	var entries []*pb.RevealEntry
+	var keys []key
+	for _, r := range w.rounds {
+		k := key{r.Source, r.Height}
+		me := w.mine(r)
+		if me == nil || r.Phase != pb.Phase_PHASE_REVEAL || len(me.Commit) == 0 || me.Verdict != nil || !w.due(w.revealSent[k]) {
+			continue
+		}
+		e, ok := w.cfg.Journal.Get(k.source, k.round)
+		if !ok {
+			w.warnOnce("lost/"+k.source+fmt.Sprint(k.round), "cannot reveal: no journal entry", "source", k.source, "round", k.round)
+			continue
+		}
+		entries = append(entries, &pb.RevealEntry{Source: e.Source, Round: e.Round, Verdict: verdictOf(e), Salt: e.Salt})
+		keys = append(keys, k)
+		if len(entries) == w.cfg.MaxBatch {
+			break
+		}
+	}
+	if len(entries) == 0 {
+		return
+	}
+	body := &pb.TxBody{Kind: &pb.TxBody_Reveal{Reveal: &pb.RevealBatch{Entries: entries}}}
+	if err := w.broadcast(ctx, body); err != nil {
+		w.log.Warn("reveal tx", "entries", len(entries), "err", err)
+		return
+	}
+	for _, k := range keys {
+		w.revealSent[k] = w.height
+	}
+	w.stats.reveals.Add(uint64(len(entries)))
+	w.log.Debug("reveal sent", "height", w.height, "entries", len(entries))
+}
+
+// broadcast signs body with the next sequence and submits it; on a
+// sequence rejection it refreshes the sequence from the chain and tries
+// once more.
+func (w *Worker) broadcast(ctx context.Context, body *pb.TxBody) error {
+	for attempt := 0; ; attempt++ {
+		raw, err := tx.Sign(w.cfg.ChainID, w.cfg.Key, w.seq, body)
+		if err != nil {
+			return err
+		}
+		res, err := w.cfg.Chain.Broadcast(ctx, raw)
+		if err != nil {
+			return fmt.Errorf("broadcast: %w", err)
+		}
+		if res.Code == 0 {
+			w.seq++
+			w.lastSend = w.height
+			return nil
+		}
+		w.stats.rejected.Add(1)
+		if res.Code != codeSequence || attempt > 0 {
+			return &TxError{Code: res.Code, Log: res.Log}
+		}
+		cs, err := w.cfg.Chain.Sequence(ctx, w.operator)
+		if err != nil {
+			return fmt.Errorf("sequence: %w", err)
+		}
+		w.seq = cs
+	}
+}

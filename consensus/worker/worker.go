@@ -1,0 +1,280 @@
+package worker
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/runtime/pin"
+	"github.com/assaynet/assay/runtime/sandbox"
+)
+
+// Defaults of a Config's zero fields.
+const (
+	DefaultConcurrency = 4
+	DefaultPoll        = 50 * time.Millisecond
+	DefaultJobTimeout  = 30 * time.Second
+	DefaultMaxBatch    = 256
+	// DefaultResendAfter is how many blocks a sent entry may stay
+	// unconfirmed before the worker sends it again.
+	DefaultResendAfter = 3
+)
+
+// ErrConfig is returned by New for a missing part.
+var ErrConfig = errors.New("worker: bad config")
+
+// Config wires a Worker to its node.
+type Config struct {
+	ChainID string
+	Key     ed25519.PrivateKey // the operator key; signs Commit and Reveal txs
+	Chain   Chain
+	Fetcher Fetcher
+	Runtime *sandbox.Runtime
+	Store   *pin.Store
+	Journal *Journal
+	// Concurrency bounds the jobs running at once (default 4).
+	Concurrency int
+	// Poll is how often the worker looks for a new block (default 50 ms).
+	Poll time.Duration
+	// JobTimeout is the wall-clock backstop of one validator run.
+	JobTimeout time.Duration
+	// MaxBatch caps the entries of one Commit or Reveal tx.
+	MaxBatch int
+	// ResendAfter is the blocks before an unconfirmed entry is resent.
+	ResendAfter uint64
+	// Fault injects a misbehaviour; FaultNone (the default) is honest.
+	Fault  Fault
+	Logger *slog.Logger
+}
+
+// Worker executes this node's assignments. Make it with New and Run it.
+type Worker struct {
+	cfg      Config
+	log      *slog.Logger
+	operator []byte
+	stats    counters
+
+	codeMu sync.Mutex
+	codes  map[string]*sandbox.Code
+
+	sem     chan struct{}
+	done    chan key
+	running map[key]bool
+	dropped map[key]bool
+	wg      sync.WaitGroup
+
+	height     uint64              // last committed height seen
+	rounds     []*pb.Round         // open rounds assigned to us, at height
+	seq        uint64              // next sequence to sign with
+	lastSend   uint64              // height of the last accepted broadcast
+	commitSent map[key]uint64      // round → height its commit was sent
+	revealSent map[key]uint64      // round → height its reveal was sent
+	flushed    uint64              // height of the last commit batch
+	lastReport map[string]struct{} // rate-limits repeated log lines
+}
+
+// New checks cfg and makes a Worker.
+func New(cfg Config) (*Worker, error) {
+	if cfg.Chain == nil || cfg.Fetcher == nil || cfg.Runtime == nil || cfg.Store == nil || cfg.Journal == nil {
+		return nil, fmt.Errorf("%w: chain, fetcher, runtime, store and journal are required", ErrConfig)
+	}
+	if len(cfg.Key) != ed25519.PrivateKeySize || cfg.ChainID == "" {
+		return nil, fmt.Errorf("%w: an operator key and a chain id are required", ErrConfig)
+	}
+	cfg = cfg.withDefaults()
+	return &Worker{
+		cfg: cfg, log: cfg.Logger,
+		operator:   tx.Address(cfg.Key.Public().(ed25519.PublicKey)),
+		codes:      map[string]*sandbox.Code{},
+		sem:        make(chan struct{}, cfg.Concurrency),
+		done:       make(chan key, cfg.Concurrency),
+		running:    map[key]bool{},
+		dropped:    map[key]bool{},
+		commitSent: map[key]uint64{},
+		revealSent: map[key]uint64{},
+		lastReport: map[string]struct{}{},
+	}, nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Concurrency <= 0 {
+		c.Concurrency = DefaultConcurrency
+	}
+	if c.Poll <= 0 {
+		c.Poll = DefaultPoll
+	}
+	if c.JobTimeout <= 0 {
+		c.JobTimeout = DefaultJobTimeout
+	}
+	if c.MaxBatch <= 0 {
+		c.MaxBatch = DefaultMaxBatch
+	}
+	if c.ResendAfter == 0 {
+		c.ResendAfter = DefaultResendAfter
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	return c
+}
+
+// Operator returns the worker's operator address.
+func (w *Worker) Operator() []byte { return bytes.Clone(w.operator) }
+
+// Run follows the chain until ctx ends, then waits for running jobs to
+// stop and returns ctx's error. Chain errors are logged and retried.
+func (w *Worker) Run(ctx context.Context) error {
+	tick := time.NewTicker(w.cfg.Poll)
+	defer tick.Stop()
+	defer w.wg.Wait()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case k := <-w.done:
+			delete(w.running, k)
+			if len(w.running) == 0 && w.flushed < w.height {
+				w.sendCommits(ctx)
+			}
+			continue
+		case <-tick.C:
+		}
+		if err := w.poll(ctx); err != nil && ctx.Err() == nil {
+			w.warnOnce("poll", "chain unavailable", "err", err)
+		}
+	}
+}
+
+// poll runs one step when a new block has been committed.
+func (w *Worker) poll(ctx context.Context) error {
+	h, err := w.cfg.Chain.Height(ctx)
+	if err != nil || h <= w.height {
+		return err
+	}
+	at, rounds, err := w.cfg.Chain.Assigned(ctx, w.operator)
+	if err != nil {
+		return fmt.Errorf("assigned rounds: %w", err)
+	}
+	if at < w.height {
+		return nil // a lagging read; wait for the next block
+	}
+	delete(w.lastReport, "poll")
+	w.height, w.rounds = at, rounds
+	w.stats.height.Store(at)
+	if err := w.syncSequence(ctx); err != nil {
+		return err
+	}
+	w.startJobs(ctx)
+	if len(w.running) == 0 {
+		w.sendCommits(ctx)
+	}
+	w.sendReveals(ctx)
+	w.prune()
+	return nil
+}
+
+// mine returns this node's assignee record in r, or nil.
+func (w *Worker) mine(r *pb.Round) *pb.Assignee {
+	for _, a := range r.GetAssignees() {
+		if bytes.Equal(a.GetOperator(), w.operator) {
+			return a
+		}
+	}
+	return nil
+}
+
+// startJobs starts a job for every round in its commit phase that has no
+// journal entry and no commit yet; it drops rounds whose commit window
+// has passed.
+func (w *Worker) startJobs(ctx context.Context) {
+	for _, r := range w.rounds {
+		k := key{r.Source, r.Height}
+		me := w.mine(r)
+		if me == nil || r.Phase != pb.Phase_PHASE_COMMIT || len(me.Commit) > 0 || w.running[k] || w.dropped[k] {
+			continue
+		}
+		if _, ok := w.cfg.Journal.Get(k.source, k.round); ok {
+			continue
+		}
+		if w.height+1 > r.CommitEnd {
+			w.drop(k, "commit window passed before the job started")
+			continue
+		}
+		w.running[k] = true
+		w.wg.Add(1)
+		go w.runJob(ctx, r)
+	}
+}
+
+// runJob waits for a slot, checks the window again and executes r.
+func (w *Worker) runJob(ctx context.Context, r *pb.Round) {
+	defer w.wg.Done()
+	k := key{r.Source, r.Height}
+	defer func() {
+		select {
+		case w.done <- k:
+		case <-ctx.Done():
+		}
+	}()
+	select {
+	case w.sem <- struct{}{}:
+	case <-ctx.Done():
+		return
+	}
+	defer func() { <-w.sem }()
+	if w.stats.height.Load()+1 > r.CommitEnd {
+		w.stats.dropped.Add(1)
+		w.log.Warn("job dropped", "source", r.Source, "round", r.Height, "reason", "commit window passed while queued")
+		return
+	}
+	if _, err := w.execute(ctx, r); err != nil && ctx.Err() == nil {
+		w.log.Error("job failed", "source", r.Source, "round", r.Height, "err", err)
+	}
+}
+
+func (w *Worker) drop(k key, reason string) {
+	w.dropped[k] = true
+	w.stats.dropped.Add(1)
+	w.log.Warn("job dropped", "source", k.source, "round", k.round, "reason", reason)
+}
+
+// prune forgets rounds that are no longer open.
+func (w *Worker) prune() {
+	open := map[key]bool{}
+	for _, r := range w.rounds {
+		open[key{r.Source, r.Height}] = true
+	}
+	keep := func(s string, h uint64) bool { return open[key{s, h}] || w.running[key{s, h}] }
+	for _, m := range []map[key]uint64{w.commitSent, w.revealSent} {
+		for k := range m {
+			if !keep(k.source, k.round) {
+				delete(m, k)
+			}
+		}
+	}
+	for k := range w.dropped {
+		if !keep(k.source, k.round) {
+			delete(w.dropped, k)
+		}
+	}
+	if _, err := w.cfg.Journal.Prune(w.height, keep); err != nil {
+		w.log.Error("journal prune", "err", err)
+	}
+}
+
+// warnOnce logs a warning the first time a key fails in a row.
+func (w *Worker) warnOnce(k, msg string, args ...any) {
+	if _, ok := w.lastReport[k]; ok {
+		return
+	}
+	w.lastReport[k] = struct{}{}
+	w.log.Warn(msg, args...)
+}

@@ -60,7 +60,7 @@ func TestHostABI(t *testing.T) {
 		{"proc-exit", 13, nil, Job{}, abi.StatusFailed, "trap:exit", nil, readParam + hostCall, "", 0},
 		{"round", 14, nil, Job{Height: 77, Time: 1_700_000_000_123_456_789}, abi.StatusAccepted, "", cat(le64(77), le64(1_700_000_000_123_456_789)), readParam + 2*hostCall + hostCall + 16, "", 0},
 		{"random", 15, nil, Job{Source: "src-1", Height: 9}, abi.StatusAccepted, "", randBytes("src-1", 9, 64), readParam + 2*hostCall + 64*CostRandomPerByte + hostCall + 64, "", 0},
-		{"clock", 16, nil, Job{Time: 12345}, abi.StatusAccepted, "", cat(le64(12345), le64(12345), le32(errnoInval)), 0, "", 0},
+		{"clock", 16, nil, Job{Time: 12345}, abi.StatusAccepted, "", cat(le64(12345), le64(MonotonicStart), le32(errnoInval)), 0, "", 0},
 		{"fd-write", 17, nil, Job{}, abi.StatusAccepted, "", cat(le32(0), le32(5), le32(errnoBadf)), 0, "hello", 5},
 		{"recursion", 18, nil, Job{}, abi.StatusFailed, "stack_limit", nil, readParam, "", 0},
 		{"grow-ok", 19, []byte{2}, Job{}, abi.StatusAccepted, "", le32(1), 0, "", 0},

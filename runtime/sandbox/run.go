@@ -82,7 +82,7 @@ func (r *Runtime) run(ctx context.Context, code *Code, job Job) Result {
 	if err := ctx.Err(); err != nil {
 		return unavailableResult(fmt.Errorf("%w: %w", ErrUnavailable, err))
 	}
-	s := &jobState{job: &job, rng: newRandStream(job.Source, job.Height)}
+	s := &jobState{job: &job, rng: newRandStream(job.Source, job.Height), mono: MonotonicStart}
 	ctx = withState(ctx, s)
 	mod, err := r.rt.InstantiateModule(ctx, code.compiled, moduleConfig)
 	if err != nil {

@@ -30,6 +30,7 @@ type jobState struct {
 	log    []byte
 	reason []byte
 	rng    randStream
+	mono   uint64 // the virtual monotonic clock, ns
 }
 
 type stateKey struct{}

@@ -26,7 +26,7 @@ func wasiModule(rt wazero.Runtime) wazero.HostModuleBuilder {
 	p2 := []api.ValueType{i32, i32}
 	p4 := []api.ValueType{i32, i32, i32, i32}
 	r1 := []api.ValueType{i32}
-	return build(rt.NewHostModuleBuilder(abi.WASIModule), []hostFunc{
+	return build(rt.NewHostModuleBuilder(abi.WASIModule), append([]hostFunc{
 		{"args_get", emptyGet, p2, r1},
 		{"args_sizes_get", emptySizes, p2, r1},
 		{"environ_get", emptyGet, p2, r1},
@@ -38,7 +38,7 @@ func wasiModule(rt wazero.Runtime) wazero.HostModuleBuilder {
 		{"poll_oneoff", pollOneoff, p4, r1},
 		{"sched_yield", schedYield, nil, r1},
 		{"proc_exit", procExit, []api.ValueType{i32}, nil},
-	})
+	}, fdFuncs()...))
 }
 
 // emptyGet is args_get/environ_get: there is nothing to copy.
@@ -55,24 +55,41 @@ func emptySizes(ctx context.Context, mod api.Module, stack []uint64) {
 	stack[0] = errnoSuccess
 }
 
-// clockTimeGet returns the round time for every clock (realtime,
-// monotonic, process, thread); other ids are EINVAL.
+// MonotonicStart is the monotonic clock at the start of every job, in
+// nanoseconds (Go's runtime refuses a zero clock).
+const MonotonicStart = 1_000_000_000
+
+// Clock ids of WASI preview1.
+const (
+	clockRealtime  = 0
+	clockMaxID     = 3 // monotonic, process and thread read the monotonic clock
+	clockAbstime   = 1 // subclockflags: the timeout is absolute
+	eventTypeClock = 0
+)
+
+// clockTimeGet reads the job's virtual clocks: realtime is the round time
+// plus the virtual time slept; the others are the monotonic clock, which
+// starts at MonotonicStart and only poll_oneoff advances.
 func clockTimeGet(ctx context.Context, mod api.Module, stack []uint64) {
 	s := state(ctx)
 	s.charge(CostHostCall)
 	id, ptr := uint32(stack[0]), uint32(stack[2])
-	if id > 3 {
+	if id > clockMaxID {
 		stack[0] = errnoInval
 		return
 	}
-	binary.LittleEndian.PutUint64(view(mod, ptr, 8), uint64(s.job.Time))
+	v := s.mono
+	if id == clockRealtime {
+		v = uint64(s.job.Time) + (s.mono - MonotonicStart)
+	}
+	binary.LittleEndian.PutUint64(view(mod, ptr, 8), v)
 	stack[0] = errnoSuccess
 }
 
 func clockResGet(ctx context.Context, mod api.Module, stack []uint64) {
 	state(ctx).charge(CostHostCall)
 	id, ptr := uint32(stack[0]), uint32(stack[1])
-	if id > 3 {
+	if id > clockMaxID {
 		stack[0] = errnoInval
 		return
 	}
@@ -121,7 +138,9 @@ const (
 )
 
 // pollOneoff answers every subscription at once: each clock expires and
-// each fd is ready, in order, so a guest's sleep returns immediately.
+// each fd is ready, in order, so a guest's sleep returns immediately. The
+// monotonic clock jumps to the latest clock deadline, so the sleep looks
+// complete to the guest.
 func pollOneoff(ctx context.Context, mod api.Module, stack []uint64) {
 	s := state(ctx)
 	in, out, n, neventsPtr := uint32(stack[0]), uint32(stack[1]), uint32(stack[2]), uint32(stack[3])
@@ -138,6 +157,9 @@ func pollOneoff(ctx context.Context, mod api.Module, stack []uint64) {
 	for i := uint32(0); i < n; i++ {
 		sub := subs[i*subscriptionSize:]
 		userdata, tag := binary.LittleEndian.Uint64(sub[0:8]), sub[8]
+		if tag == eventTypeClock {
+			s.advance(binary.LittleEndian.Uint64(sub[24:32]), binary.LittleEndian.Uint16(sub[40:42])&clockAbstime != 0)
+		}
 		ev := events[i*eventSize : (i+1)*eventSize]
 		clear(ev)
 		binary.LittleEndian.PutUint64(ev[0:8], userdata)
@@ -145,6 +167,17 @@ func pollOneoff(ctx context.Context, mod api.Module, stack []uint64) {
 	}
 	binary.LittleEndian.PutUint32(view(mod, neventsPtr, 4), n)
 	stack[0] = errnoSuccess
+}
+
+// advance moves the monotonic clock to a clock subscription's deadline.
+func (s *jobState) advance(timeout uint64, absolute bool) {
+	deadline := s.mono + timeout
+	if absolute {
+		deadline = timeout
+	}
+	if deadline > s.mono && deadline-s.mono < 1<<62 { // never backwards, never wrap
+		s.mono = deadline
+	}
 }
 
 func schedYield(ctx context.Context, _ api.Module, stack []uint64) {

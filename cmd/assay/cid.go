@@ -1,0 +1,69 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/assaynet/assay/runtime/pin"
+)
+
+// cidStdin is what `assay cid -` reads; tests replace it.
+var cidStdin io.Reader = os.Stdin
+
+func init() {
+	register(command{
+		name:    "cid",
+		summary: "print the IPFS CID of a file without storing it (--v0 for CIDv0)",
+		run:     runCID,
+	})
+}
+
+// runCID is `assay cid [--v0] FILE`: the CID `ipfs add --cid-version=1`
+// (or, with --v0, plain `ipfs add`) would print. FILE "-" is stdin.
+func runCID(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("assay cid", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	v0 := fs.Bool("v0", false, "print the CIDv0 (dag-pb leaves) instead of the CIDv1 (raw leaves)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: assay cid [--v0] FILE   (FILE - reads stdin)")
+		return 2
+	}
+	c, err := sumFile(pos[0], *v0)
+	if err != nil {
+		fmt.Fprintf(stderr, "assay cid: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, c)
+	return 0
+}
+
+// sumFile returns the CID of the file at path ("-" for stdin) as a string.
+func sumFile(path string, v0 bool) (string, error) {
+	r := cidStdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return "", err
+		}
+		defer f.Close()
+		r = f
+	}
+	sum := pin.Sum
+	if v0 {
+		sum = pin.SumV0
+	}
+	c, err := sum(r)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	return c.String(), nil
+}

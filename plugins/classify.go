@@ -66,7 +66,7 @@ func fileSum(path string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// readCapped reads r up to max bytes; more is errCap.
+// readCapped reads r up to max bytes; more is ErrTooLarge.
 func readCapped(r io.Reader, max int64) ([]byte, error) {
 	var b bytes.Buffer
 	n, err := b.ReadFrom(io.LimitReader(r, max+1))
@@ -74,7 +74,7 @@ func readCapped(r io.Reader, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if n > max {
-		return nil, fmt.Errorf("%w: more than %d bytes", errCap, max)
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
 	}
 	return b.Bytes(), nil
 }
@@ -108,7 +108,7 @@ func (in *instance) fetch(ctx context.Context, req Request) ([]byte, error) {
 // checking the health of a plugin that timed out.
 func (in *instance) classify(ctx context.Context, f *grpcClient, kind string, err error) error {
 	switch {
-	case errors.Is(err, errCap):
+	case errors.Is(err, ErrTooLarge):
 		return in.errorf(kind, ReasonByteCap, "%v", err)
 	case errors.Is(err, errGarbage):
 		return in.errorf(kind, ReasonGarbage, "%v", err)

@@ -82,5 +82,6 @@ func (e *FetchError) Is(target error) bool {
 // errGarbage marks protocol violations found while reading a stream.
 var errGarbage = errors.New("protocol violation")
 
-// errCap marks a stream that went past the byte cap.
-var errCap = errors.New("byte cap exceeded")
+// ErrTooLarge is the error a Fetcher returns (wrapped) when it knows the
+// input is larger than Request.MaxBytes; the host reports ReasonByteCap.
+var ErrTooLarge = errors.New("input larger than the byte cap")

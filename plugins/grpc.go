@@ -105,6 +105,9 @@ func (s *grpcServer) Fetch(req *fetcherpb.FetchRequest, stream fetcherpb.Fetcher
 		MaxBytes: req.GetMaxBytes(),
 		Round:    Round{Source: r.GetSource(), Height: r.GetHeight(), Time: r.GetTimeUnixNano(), Window: r.GetWindowSeconds()},
 	})
+	if errors.Is(err, ErrTooLarge) {
+		return status.Error(codes.ResourceExhausted, err.Error())
+	}
 	if err != nil {
 		return err
 	}

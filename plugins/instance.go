@@ -42,7 +42,7 @@ type instance struct {
 func newInstance(cfg PluginConfig, lim Limits, log *slog.Logger) *instance {
 	return &instance{
 		cfg: cfg, lim: lim,
-		log: log.With("plugin", cfg.Name),
+		log:  log.With("plugin", cfg.Name),
 		sem:  make(chan struct{}, lim.Concurrency),
 		done: make(chan struct{}),
 	}

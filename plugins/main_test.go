@@ -105,15 +105,26 @@ var round = plugins.Round{Source: "src", Height: 7, Time: 1_700_000_000e9, Windo
 
 // alive reports whether a process exists and is not a zombie.
 func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	return !bytes.Contains(b, []byte(") Z "))
+	st := procState(pid)
+	return st != 0 && st != 'Z' && st != 'X'
+
 }
 
 func fetchCtx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// procState returns the state letter of a process (R, S, T, Z…), or 0.
+func procState(pid int) byte {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 || i+2 >= len(b) {
+		return 0
+	}
+	return b[i+2]
 }

@@ -129,7 +129,7 @@ func (m *Manager) fetchBuiltin(ctx context.Context, b Fetcher, req Request) ([]b
 	switch {
 	case err == nil:
 		return data, nil
-	case errors.Is(err, errCap):
+	case errors.Is(err, ErrTooLarge):
 		return nil, fail(ReasonByteCap, err)
 	case timedOut(ctx, err):
 		return nil, fail(ReasonTimeout, err)

@@ -138,6 +138,9 @@ func TestHungProcessIsRestarted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer syscall.Kill(pid, syscall.SIGCONT)
+	for i := 0; i < 500 && procState(pid) != 'T'; i++ {
+		time.Sleep(10 * time.Millisecond) // every thread must stop first
+	}
 	if _, err := m.Fetch(fetchCtx(t), spec("test", `{}`), round); !errors.Is(err, plugins.ReasonTimeout) {
 		t.Fatalf("fetch from a stopped process: %v", err)
 	}

@@ -105,7 +105,7 @@ func classifyRecv(err error) error {
 		if strings.Contains(s.Message(), "larger than max") {
 			return fmt.Errorf("%w: %s", errGarbage, s.Message())
 		}
-		return fmt.Errorf("%w: %s", errCap, s.Message())
+		return fmt.Errorf("%w: %s", ErrTooLarge, s.Message())
 	case codes.Unknown:
 		return errors.New(s.Message())
 	}

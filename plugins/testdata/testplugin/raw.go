@@ -37,7 +37,9 @@ func (rawPlugin) GRPCClient(context.Context, *plugin.GRPCBroker, *grpc.ClientCon
 	return nil, fmt.Errorf("testplugin: no client side")
 }
 
-type rawServer struct{ fetcherpb.UnimplementedFetcherServer }
+type rawServer struct {
+	fetcherpb.UnimplementedFetcherServer
+}
 
 func (rawServer) Kinds(context.Context, *fetcherpb.KindsRequest) (*fetcherpb.KindsResponse, error) {
 	return &fetcherpb.KindsResponse{Kinds: kinds()}, nil

@@ -1,0 +1,166 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+
+	"github.com/assaynet/assay/consensus/state"
+)
+
+// Version is the app version reported in Info.
+const Version = "0.1.0"
+
+// AppVersion is the protocol version of the state machine.
+const AppVersion uint64 = 1
+
+// App is the Assay ABCI application.
+type App struct {
+	abci.BaseApplication
+
+	mu        sync.Mutex
+	kv        state.KV
+	m         *state.Machine
+	committed uint64 // height whose state kv holds
+}
+
+var _ abci.Application = (*App)(nil)
+
+// New opens the state machine over kv.
+func New(kv state.KV, cfg state.Config) (*App, error) {
+	m, err := state.Open(kv, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	return &App{kv: kv, m: m, committed: m.Height()}, nil
+}
+
+// Height returns the last committed height.
+func (a *App) Height() uint64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.committed
+}
+
+// Info returns the last committed height and app hash, so CometBFT's
+// handshake replays exactly the blocks the app has not committed.
+func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	res := &abci.ResponseInfo{Data: "assay", Version: Version, AppVersion: AppVersion, LastBlockHeight: int64(a.committed)}
+	if a.committed > 0 {
+		res.LastBlockAppHash = a.m.AppHash()
+	}
+	return res, nil
+}
+
+// InitChain stages the genesis app state; the first Commit persists it.
+func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if req.InitialHeight > 1 {
+		return nil, fmt.Errorf("app: initial height %d: only 1 is supported", req.InitialHeight)
+	}
+	g, err := state.ParseGenesis(req.AppStateBytes)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	ups, hash, err := a.m.InitGenesis(req.ChainId, g)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	return &abci.ResponseInitChain{Validators: updates(ups), AppHash: hash}, nil
+}
+
+// CheckTx runs the mempool checks (docs/protocol.md section 2).
+func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	r := a.m.CheckTx(req.Tx)
+	return &abci.ResponseCheckTx{Code: uint32(r.Code), Log: r.Log, Codespace: codespace(r.Code)}, nil
+}
+
+// FinalizeBlock executes a decided block and stages its state.
+func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b := &state.Block{Height: uint64(req.Height), Hash: req.Hash, Txs: req.Txs}
+	for _, mb := range req.Misbehavior {
+		b.Misbehavior = append(b.Misbehavior, state.Misbehavior{
+			ConsensusAddress: mb.Validator.Address,
+			Height:           uint64(mb.Height),
+			DuplicateVote:    mb.Type == abci.MisbehaviorType_DUPLICATE_VOTE,
+		})
+	}
+	res, err := a.m.FinalizeBlock(b)
+	if err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	out := &abci.ResponseFinalizeBlock{
+		TxResults:        make([]*abci.ExecTxResult, len(res.TxResults)),
+		ValidatorUpdates: updates(res.Updates),
+		Events:           events(res.Events),
+		AppHash:          res.AppHash,
+	}
+	for i, r := range res.TxResults {
+		out.TxResults[i] = &abci.ExecTxResult{Code: uint32(r.Code), Log: r.Log, Events: events(r.Events), Codespace: codespace(r.Code)}
+	}
+	return out, nil
+}
+
+// Commit persists the state staged by FinalizeBlock.
+func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := a.m.Commit(); err != nil {
+		return nil, fmt.Errorf("app: %w", err)
+	}
+	a.committed = a.m.Height()
+	return &abci.ResponseCommit{}, nil
+}
+
+// Query answers the JSON query paths of docs/protocol.md section 6 from
+// committed state.
+func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
+	h := int64(a.Height())
+	b, err := state.Query(a.kv, req.Path)
+	switch {
+	case errors.Is(err, state.ErrNotFound):
+		return &abci.ResponseQuery{Code: uint32(state.CodeNotFound), Log: err.Error(), Height: h, Codespace: "assay"}, nil
+	case errors.Is(err, state.ErrBadQuery):
+		return &abci.ResponseQuery{Code: uint32(state.CodeInvalid), Log: err.Error(), Height: h, Codespace: "assay"}, nil
+	case err != nil:
+		return &abci.ResponseQuery{Code: uint32(state.CodeInternal), Log: err.Error(), Height: h, Codespace: "assay"}, nil
+	}
+	return &abci.ResponseQuery{Value: b, Height: h, Key: []byte(req.Path)}, nil
+}
+
+func codespace(c state.Code) string {
+	if c == state.CodeOK {
+		return ""
+	}
+	return "assay"
+}
+
+func updates(us []state.ValidatorUpdate) []abci.ValidatorUpdate {
+	out := make([]abci.ValidatorUpdate, len(us))
+	for i, u := range us {
+		out[i] = abci.Ed25519ValidatorUpdate(u.PubKey, u.Power)
+	}
+	return out
+}
+
+func events(es []state.Event) []abci.Event {
+	out := make([]abci.Event, len(es))
+	for i, e := range es {
+		ev := abci.Event{Type: e.Type}
+		for _, at := range e.Attrs {
+			ev.Attributes = append(ev.Attributes, abci.EventAttribute{Key: at.Key, Value: at.Value, Index: true})
+		}
+		out[i] = ev
+	}
+	return out
+}

@@ -31,13 +31,13 @@ const simChain = "assay-sim"
 type behaviour int
 
 const (
-	honest       behaviour = iota
-	wrongOutput            // reveals a verdict of its own
-	noReveal               // commits, never reveals
-	noCommit               // ignores assignments
-	badReveal              // reveals something that does not open its commit
-	copyCommit             // copies another assignee's commit hash
-	equivocator            // honest, but CometBFT reports a duplicate vote once
+	honest      behaviour = iota
+	wrongOutput           // reveals a verdict of its own
+	noReveal              // commits, never reveals
+	noCommit              // ignores assignments
+	badReveal             // reveals something that does not open its commit
+	copyCommit            // copies another assignee's commit hash
+	equivocator           // honest, but CometBFT reports a duplicate vote once
 	numBehaviours
 )
 

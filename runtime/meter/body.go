@@ -32,9 +32,14 @@ type walker struct {
 	cur  []byte
 	cost uint64
 	dead bool
-	free bool // inside a simple if: costs are already charged
-	ctrl []frame
-	st   bodyStats
+	// check: the current metered block must trap at once when gas runs
+	// out (function entry and loop headers: every cycle passes one).
+	check bool
+	// trivial: the entry block holds only block/loop openers so far.
+	trivial bool
+	free    bool // inside a simple if: costs are already charged
+	ctrl    []frame
+	st      bodyStats
 }
 
 // rewriteBody checks and rewrites function fidx (index space) with the
@@ -51,7 +56,8 @@ func rewriteBody(m *module, lim *Limits, s slots, fidx uint32, ft funcType, body
 	}
 	base := uint32(len(ft.params)) + declared
 	w.s.t64a, w.s.t64b, w.s.t32, w.s.tf32, w.s.tf64 = base, base+1, base+2, base+3, base+4
-	w.cost = uint64(declared) * costPerLocal
+	w.cost = uint64(declared) >> costLocalsShift
+	w.check, w.trivial = true, true
 	w.ctrl = append(w.ctrl, frame{})
 	if err := w.code(); err != nil {
 		return nil, w.st, err
@@ -96,10 +102,10 @@ func (w *walker) locals(params int) (uint32, error) {
 // flush ends the current metered block: its charge, then its code.
 func (w *walker) flush() {
 	if w.cost > 0 && !w.dead {
-		w.out = chargeStatic(w.out, &w.s, w.cost)
+		w.out = chargeStatic(w.out, &w.s, w.cost, w.check)
 	}
 	w.out = append(w.out, w.cur...)
-	w.cur, w.cost = w.cur[:0], 0
+	w.cur, w.cost, w.check, w.trivial = w.cur[:0], 0, false, false
 }
 
 func (w *walker) forbidden(format string, args ...any) error {
@@ -134,6 +140,9 @@ func (w *walker) code() error {
 // raw appends the instruction's original bytes to the current block.
 func (w *walker) raw(start int, cost uint64) {
 	w.cur = append(w.cur, w.r.b[start:w.r.pos]...)
+	if op := w.r.b[start]; op != 0x02 && op != 0x03 {
+		w.trivial = false
+	}
 	if !w.free {
 		w.cost += cost
 	}
@@ -263,8 +272,19 @@ func (w *walker) structured(op byte, start int) error {
 		}
 	}
 	w.raw(start, costDefault)
-	if op != 0x02 {
+	switch {
+	case op == 0x03 && w.trivial:
+		// The function starts with a loop (Go's resume loop): its entry
+		// cost rides on the loop's first block instead of a charge of
+		// its own, overcharging each further iteration by that much.
+		w.out = append(w.out, w.cur...)
+		w.cur = w.cur[:0]
+		w.trivial = false
+	case op != 0x02:
 		w.flush()
+	}
+	if op == 0x03 {
+		w.check = true
 	}
 	return nil
 }

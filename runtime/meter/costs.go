@@ -12,7 +12,7 @@ const (
 	costPerPage      = 8192  // = 65536 bytes / 8
 	costBulk         = 10    // memory.fill/copy/init, plus len >> costBulkShift
 	costBulkShift    = 3     // bulk memory: one gas per 8 bytes
-	costPerLocal     = 1     // per declared local, charged on each call
+	costLocalsShift  = 3     // declared locals >> 3, charged on each call
 	maxPages         = 65536 // pages addressable by a 32-bit memory
 )
 

@@ -72,8 +72,19 @@ func trapIfNegative(b []byte, s *slots) []byte {
 	return b
 }
 
-// chargeStatic emits g = t = g - cost; if t < 0 trap.
-func chargeStatic(b []byte, s *slots, cost uint64) []byte {
+// chargeStatic emits g = t = g - cost; if t < 0 trap. Without check it
+// emits only g = g - cost: the next check (a loop header, a function
+// entry, a dynamic charge, a host call or the host after the run) catches
+// a negative balance.
+func chargeStatic(b []byte, s *slots, cost uint64, check bool) []byte {
+	if !check {
+		b = append(b, opGlobalGet)
+		b = appendU32(b, s.gas)
+		b = append(b, opI64Const)
+		b = appendS64(b, int64(cost))
+		b = append(b, opI64Sub, opGlobalSet)
+		return appendU32(b, s.gas)
+	}
 	b = append(b, opGlobalGet)
 	b = appendU32(b, s.gas)
 	b = append(b, opI64Const)

@@ -54,6 +54,9 @@ func call(t *testing.T, e engine, wasm []byte, gas int64, memLimit int32, fn str
 	res, err := mod.ExportedFunction(fn).Call(ctx, args...)
 	left := int64(g.Get())
 	o := outcome{results: res, gasUsed: gas - left}
+	if err == nil && left < 0 { // the host's final check
+		o.kind, o.gasUsed = abi.KindOutOfGas, gas
+	}
 	if err != nil {
 		switch {
 		case left < 0:

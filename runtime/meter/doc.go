@@ -18,10 +18,15 @@
 //     function entry, a loop header, a non-simple if's arms, after the end
 //     of an if or of a block that some branch targets, and after a
 //     backward br_if or any unconditional branch. Its cost (see costs.go)
-//     is charged inline before it runs: g = t = g - cost; if t < 0, trap.
-//     An if whose arms hold no control flow is charged up front as
-//     2 + its dearer arm. Code after an unconditional branch is dead and
-//     not charged.
+//     is charged inline before it runs. Function entries and loop headers
+//     charge and check (g = t = g - cost; if t < 0, trap); other blocks
+//     only subtract. Every cycle passes a check, host functions check
+//     before working, and the host reports a run that ends with negative
+//     gas as out_of_gas, so a job runs out of gas exactly when its charges
+//     pass the limit. An if whose arms hold no control flow is charged up
+//     front as 2 + its dearer arm. Code after an unconditional branch is
+//     dead and not charged. A function that opens with a loop carries its
+//     entry cost on the loop's first block.
 //   - memory.grow charges costPerPage per page asked for and traps with
 //     abi.MemLimitHit in assay:mem_limit if the memory would pass the
 //     job's limit while staying within the declared maximum (beyond that,

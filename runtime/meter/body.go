@@ -419,7 +419,9 @@ func (w *walker) memorySizeGrow(op byte, start int) error {
 		w.raw(start, costDefault)
 		return nil
 	}
-	w.cost += costMemoryGrow
+	if !w.free {
+		w.cost += costMemoryGrow
+	}
 	w.cur = memoryGrow(w.cur, &w.s)
 	return nil
 }

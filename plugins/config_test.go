@@ -1,0 +1,64 @@
+package plugins_test
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/assaynet/assay/plugins"
+)
+
+func TestLoadConfig(t *testing.T) {
+	c, err := plugins.LoadConfig("testdata/assay.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim := c.Limits()
+	if lim.Timeout != 12*time.Second || lim.MaxBytes != 4<<20 || lim.Concurrency != 2 {
+		t.Errorf("limits = %+v", lim)
+	}
+	if c.Fetch.FileRoot != filepath.Join("testdata", "fixtures") {
+		t.Errorf("file_root = %q", c.Fetch.FileRoot)
+	}
+	if len(c.Plugins) != 2 {
+		t.Fatalf("plugins = %+v", c.Plugins)
+	}
+	p := c.Plugins[0]
+	if p.Name != "eth" || p.Path != filepath.Join("testdata", "bin", "ethfetcher") || p.Args[0] != "-v" ||
+		p.Env["ETH_TOKEN"] != "t" || p.Kinds[0] != "eth_block" {
+		t.Errorf("plugin = %+v", p)
+	}
+	if c.Plugins[1].Path != "/opt/other" {
+		t.Errorf("absolute path changed: %q", c.Plugins[1].Path)
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	const sum = `sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`
+	tests := []struct{ name, body, says string }{
+		{"syntax", "[[plugins]\n", "bad config"},
+		{"no name", "[[plugins]]\npath = \"x\"\n" + sum, "name must be set"},
+		{"builtin name", "[[plugins]]\nname = \"builtin\"\npath = \"x\"\n" + sum, "name must be set"},
+		{"dup", strings.Repeat("[[plugins]]\nname = \"a\"\npath = \"x\"\n"+sum+"\n", 2), "duplicate name"},
+		{"no path", "[[plugins]]\nname = \"a\"\n" + sum, "path must be set"},
+		{"no sum", "[[plugins]]\nname = \"a\"\npath = \"x\"\n", "sha256 must be 64 hex digits"},
+		{"short sum", "[[plugins]]\nname = \"a\"\npath = \"x\"\nsha256 = \"abcd\"\n", "sha256 must be 64 hex digits"},
+		{"bad kind", "[[plugins]]\nname = \"a\"\npath = \"x\"\nkinds = [\"A B\"]\n" + sum, "kind \"A B\""},
+		{"bad timeout", "[fetch]\ntimeout = \"soon\"\n", "bad config"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "assay.toml")
+			if err := os.WriteFile(path, []byte(tt.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := plugins.LoadConfig(path)
+			if !errors.Is(err, plugins.ErrConfig) || !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("err = %v, want ErrConfig saying %q", err, tt.says)
+			}
+		})
+	}
+}

@@ -2,7 +2,10 @@ package worker
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
@@ -18,7 +21,9 @@ type TxError struct {
 	Log  string
 }
 
-func (e *TxError) Error() string { return fmt.Sprintf("worker: tx rejected: code %d: %s", e.Code, e.Log) }
+func (e *TxError) Error() string {
+	return fmt.Sprintf("worker: tx rejected: code %d: %s", e.Code, e.Log)
+}
 
 // syncSequence reconciles the local sequence with the chain's: it moves
 // forward when the chain is ahead, and back (dropping every in-flight
@@ -26,6 +31,9 @@ func (e *TxError) Error() string { return fmt.Sprintf("worker: tx rejected: code
 // ResendAfter blocks.
 func (w *Worker) syncSequence(ctx context.Context) error {
 	cs, err := w.cfg.Chain.Sequence(ctx, w.operator)
+	if errors.Is(err, ErrUnsupported) {
+		return nil // broadcast learns the sequence from rejections
+	}
 	if err != nil {
 		return fmt.Errorf("sequence: %w", err)
 	}
@@ -151,10 +159,25 @@ func (w *Worker) broadcast(ctx context.Context, body *pb.TxBody) error {
 		if res.Code != codeSequence || attempt > 0 {
 			return &TxError{Code: res.Code, Log: res.Log}
 		}
+		if n, ok := expectedSequence(res.Log); ok {
+			w.seq = n
+			continue
+		}
 		cs, err := w.cfg.Chain.Sequence(ctx, w.operator)
 		if err != nil {
 			return fmt.Errorf("sequence: %w", err)
 		}
 		w.seq = cs
 	}
+}
+
+// expectedSequence reads the sequence the mempool wants from a rejection
+// log ("sequence 3, expected 5"), which counts txs already pending.
+func expectedSequence(log string) (uint64, bool) {
+	_, after, ok := strings.Cut(log, "expected ")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(after), 10, 64)
+	return n, err == nil
 }

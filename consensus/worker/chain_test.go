@@ -1,0 +1,191 @@
+package worker
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/assaynet/assay/consensus/codecheck"
+	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/plugins"
+	"github.com/assaynet/assay/runtime/meter"
+)
+
+const testChainID = "assay-worker-test"
+
+// memChain runs the real state machine over a MemKV and implements Chain
+// the way a node does: queries read committed state, Broadcast runs
+// CheckTx into a mempool, and block() finalizes the mempool.
+type memChain struct {
+	t   testing.TB
+	mu  sync.Mutex
+	kv  *state.MemKV
+	m   *state.Machine
+	mem [][]byte
+	// dropNext makes Broadcast accept but lose the next n txs, like a
+	// mempool that evicts them.
+	dropNext int
+}
+
+func newMemChain(t testing.TB, ops []ed25519.PrivateKey, params string) *memChain {
+	t.Helper()
+	c := &memChain{t: t, kv: state.NewMemKV()}
+	g := &state.Genesis{Params: json.RawMessage(params)}
+	for i, k := range ops {
+		seed := sha256.Sum256(fmt.Appendf(nil, "cons-%d", i))
+		cons := ed25519.NewKeyFromSeed(seed[:])
+		g.Validators = append(g.Validators, state.GenesisValidator{
+			Operator:        hex.EncodeToString(tx.Address(k.Public().(ed25519.PublicKey))),
+			ConsensusPubKey: base64.StdEncoding.EncodeToString(cons.Public().(ed25519.PublicKey)),
+			Stake:           100,
+		})
+	}
+	var err error
+	if c.m, err = state.Open(c.kv, state.Config{Code: codecheck.New(meter.DefaultLimits())}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.m.InitGenesis(testChainID, g); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.m.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// block finalizes the mempool as the next block and returns its results.
+func (c *memChain) block() *state.BlockResult {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h := c.m.Height() + 1
+	hash := sha256.Sum256(fmt.Appendf(nil, "block-%d", h))
+	res, err := c.m.FinalizeBlock(&state.Block{Height: h, Hash: hash[:], Txs: c.mem})
+	if err != nil {
+		c.t.Errorf("finalize %d: %v", h, err)
+		return nil
+	}
+	if err := c.m.Commit(); err != nil {
+		c.t.Errorf("commit %d: %v", h, err)
+	}
+	c.mem = nil
+	return res
+}
+
+func (c *memChain) query(path string) ([]byte, error) {
+	b, err := state.Query(c.kv, path)
+	if err != nil && isNotFound(err) {
+		return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
+	}
+	return b, err
+}
+
+func isNotFound(err error) bool { return errors.Is(err, state.ErrNotFound) }
+
+func (c *memChain) Height(context.Context) (uint64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m.Height(), nil
+}
+
+func (c *memChain) BlockTime(_ context.Context, h uint64) (int64, error) {
+	return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(h) * time.Second).UnixNano(), nil
+}
+
+func (c *memChain) Assigned(_ context.Context, op []byte) (uint64, []*pb.Round, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := c.query("assigned/" + hex.EncodeToString(op))
+	if err != nil {
+		return 0, nil, err
+	}
+	rs, err := decodeRounds(b, hex.EncodeToString(op))
+	return c.m.Height(), rs, err
+}
+
+func (c *memChain) Code(_ context.Context, cid string) ([]byte, error) {
+	b, err := c.query("code/" + cid)
+	if err != nil {
+		return nil, err
+	}
+	var v struct{ Wasm []byte }
+	return v.Wasm, json.Unmarshal(b, &v)
+}
+
+func (c *memChain) Sequence(_ context.Context, addr []byte) (uint64, error) {
+	b, err := c.query("account/" + hex.EncodeToString(addr))
+	if err != nil {
+		return 0, err
+	}
+	var v struct{ Sequence uint64 }
+	return v.Sequence, json.Unmarshal(b, &v)
+}
+
+func (c *memChain) Broadcast(_ context.Context, raw []byte) (TxResult, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	res := c.m.CheckTx(raw)
+	if res.Code == 0 {
+		if c.dropNext > 0 {
+			c.dropNext--
+		} else {
+			c.mem = append(c.mem, raw)
+		}
+	}
+	return TxResult{Code: uint32(res.Code), Log: res.Log}, nil
+}
+
+// submit signs body with key at its next sequence and fails the test if
+// the mempool refuses it.
+func (c *memChain) submit(key ed25519.PrivateKey, body *pb.TxBody) {
+	c.t.Helper()
+	seq, err := c.Sequence(context.Background(), tx.Address(key.Public().(ed25519.PublicKey)))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	raw, err := tx.Sign(testChainID, key, seq, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if res, _ := c.Broadcast(context.Background(), raw); res.Code != 0 {
+		c.t.Fatalf("tx refused: code %d: %s", res.Code, res.Log)
+	}
+}
+
+// httpFetcher is a minimal in-test "http" fetcher: GET of the expanded url.
+type httpFetcher struct{}
+
+func (httpFetcher) Fetch(ctx context.Context, fs plugins.FetchSpec, r plugins.Round) ([]byte, error) {
+	raw, err := fs.Expand(r)
+	if err != nil {
+		return nil, err
+	}
+	var cfg struct{ URL string }
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.URL, nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("http %d", resp.StatusCode)
+	}
+	return io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+}

@@ -1,0 +1,107 @@
+package worker
+
+import (
+	"testing"
+)
+
+// TestResolveAndSlash runs four workers, one of them lying about its
+// output, over the real state machine: rounds resolve to the golden
+// output CID of the fixture and the liar is slashed for a wrong verdict.
+func TestResolveAndSlash(t *testing.T) {
+	f := newFixture(t, 4, 4)
+	dir := t.TempDir()
+	for i := range f.keys {
+		fault := FaultNone
+		if i == 3 {
+			fault = FaultWrongOutput
+		}
+		stop := start(f.newWorker(i, dir+"/"+opHex(f.keys[i]), fault))
+		defer stop()
+	}
+	liar := opHex(f.keys[3])
+	ok := f.until(60, func() bool {
+		slashed := false
+		for _, e := range f.evidence() {
+			slashed = slashed || (e.Operator == liar && e.Kind == "WRONG_VERDICT")
+		}
+		return len(f.datasets()) >= 2 && slashed
+	})
+	if !ok {
+		t.Fatalf("after 60 blocks: datasets %+v, evidence %+v", f.datasets(), f.evidence())
+	}
+	for _, d := range f.datasets() {
+		if d.Status != "ACCEPTED" || d.OutputCID != f.want {
+			t.Errorf("round %d: %s %s, want ACCEPTED %s", d.Round, d.Status, d.OutputCID, f.want)
+		}
+		for _, a := range d.Attesters {
+			if a == liar {
+				t.Errorf("round %d: the liar attested", d.Round)
+			}
+		}
+	}
+	for _, e := range f.evidence() {
+		if e.Operator != liar {
+			t.Errorf("honest validator penalised: %+v", e)
+		}
+	}
+}
+
+// TestRevealAfterRestart stops a worker after it committed and before the
+// reveal phase, starts a new one over the same journal and store, and
+// checks that the round resolves with its reveal and no NO_REVEAL penalty.
+func TestRevealAfterRestart(t *testing.T) {
+	f := newFixture(t, 2, 2)
+	dir := t.TempDir()
+	stop0 := start(f.newWorker(0, dir+"/0", FaultNone))
+	defer stop0()
+	w1 := f.newWorker(1, dir+"/1", FaultNone)
+	stop1 := start(w1)
+	// Wait until validator 1 has committed somewhere; then kill it.
+	ok := f.until(20, func() bool { return w1.Stats().Commits > 0 })
+	stop1()
+	_ = w1.cfg.Store.Close() // as a killed process would release it
+	if !ok {
+		t.Fatal("validator 1 never committed")
+	}
+	// Let blocks pass while it is down, so the reveal phase opens, but
+	// fewer than the reveal window.
+	for i := 0; i < 2; i++ {
+		f.chain.block()
+	}
+	stop1b := start(f.newWorker(1, dir+"/1", FaultNone))
+	defer stop1b()
+	op := opHex(f.keys[1])
+	ok = f.until(30, func() bool {
+		for _, d := range f.datasets() {
+			for _, a := range d.Attesters {
+				if a == op {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	if !ok {
+		t.Fatalf("restarted validator never attested: datasets %+v evidence %+v", f.datasets(), f.evidence())
+	}
+	for _, e := range f.evidence() {
+		if e.Operator == op && e.Kind == "NO_REVEAL" {
+			t.Errorf("restart cost a no-reveal penalty: %+v", e)
+		}
+	}
+}
+
+// TestResendLostTx makes the mempool silently lose txs; the worker sends
+// them again and rounds still resolve.
+func TestResendLostTx(t *testing.T) {
+	f := newFixture(t, 1, 1)
+	w := f.newWorker(0, t.TempDir(), FaultNone)
+	stop := start(w)
+	defer stop()
+	f.chain.mu.Lock()
+	f.chain.dropNext = 2
+	f.chain.mu.Unlock()
+	if !f.until(40, func() bool { return len(f.datasets()) >= 2 }) {
+		t.Fatalf("no datasets after lost txs: stats %+v", w.Stats())
+	}
+}

@@ -1,0 +1,58 @@
+package worker
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestJournalDurable(t *testing.T) {
+	dir := t.TempDir()
+	j, err := OpenJournal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := Entry{Source: "s", Round: 7, Status: 1, OutputCID: []byte{1, 2}, Salt: make([]byte, 32)}
+	if _, err := j.Put(e); err != nil {
+		t.Fatal(err)
+	}
+	// A second Put for the same round keeps the first salt.
+	e2 := e
+	e2.Salt = []byte("other")
+	got, err := j.Put(e2)
+	if err != nil || string(got.Salt) != string(e.Salt) {
+		t.Fatalf("second put: %v %x", err, got.Salt)
+	}
+	// A write cut short leaves a .tmp file, which reopening removes.
+	if err := os.WriteFile(filepath.Join(dir, "x.json.tmp"), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j2, err := OpenJournal(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g, ok := j2.Get("s", 7); !ok || g.Status != 1 || len(g.Salt) != 32 {
+		t.Fatalf("reopened: %+v %v", g, ok)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.json.tmp")); !os.IsNotExist(err) {
+		t.Errorf("tmp file kept: %v", err)
+	}
+	n, err := j2.Prune(100, func(string, uint64) bool { return false })
+	if err != nil || n != 1 || j2.Len() != 0 {
+		t.Fatalf("prune: %d %v len %d", n, err, j2.Len())
+	}
+	j3, err := OpenJournal(dir)
+	if err != nil || j3.Len() != 0 {
+		t.Fatalf("after prune: %v len %d", err, j3.Len())
+	}
+}
+
+func TestJournalCorrupt(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "bad.json"), []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenJournal(dir); err == nil {
+		t.Fatal("corrupt entry accepted")
+	}
+}

@@ -1,0 +1,187 @@
+package worker
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/assaynet/assay/consensus/codecheck"
+	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/runtime/meter"
+	"github.com/assaynet/assay/runtime/pin"
+	"github.com/assaynet/assay/runtime/sandbox"
+)
+
+// testParams are short windows so a test resolves rounds in a few blocks.
+const testParams = `{"commit_window":"4","reveal_window":"5","jail_blocks":"20"}`
+
+type fixture struct {
+	t      *testing.T
+	chain  *memChain
+	keys   []ed25519.PrivateKey
+	rt     *sandbox.Runtime
+	input  []byte
+	want   string // output CID the honest validators must agree on
+	source string
+}
+
+func operatorKey(i int) ed25519.PrivateKey {
+	s := sha256.Sum256(fmt.Appendf(nil, "op-%d", i))
+	return ed25519.NewKeyFromSeed(s[:])
+}
+
+func readFile(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// newFixture starts a chain of n validators with a source validated by
+// testdata/echo.wasm (every 2 blocks, k replicas) whose input a local HTTP
+// server serves; the agreed output is the input itself.
+func newFixture(t *testing.T, n int, k uint32) *fixture {
+	f := &fixture{t: t, source: "prices"}
+	for i := 0; i < n; i++ {
+		f.keys = append(f.keys, operatorKey(i))
+	}
+	owner := operatorKey(100)
+	f.chain = newMemChain(t, f.keys, testParams)
+	f.input = []byte(`{"symbol":"BTC-USD","price":"37123.50"}`)
+	want, err := pin.SumBytes(f.input)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.want = want.String()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(f.input) }))
+	t.Cleanup(srv.Close)
+	wasm := readFile(t, "echo.wasm")
+	codeCID, err := codecheck.New(meter.DefaultLimits()).Check(wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.chain.submit(owner, tx.StoreCodeBody(wasm))
+	f.chain.block()
+	f.chain.submit(owner, tx.RegisterSourceBody(f.source, &pb.SourceSpec{
+		Fetch:   &pb.FetchSpec{Kind: "http", Config: []*pb.KeyValue{{Key: "url", Value: srv.URL + "/{{height}}"}}},
+		CodeCid: codeCID,
+		Every: 2, Replicas: k, GasLimit: 50_000_000, MaxOutputBytes: 65536, MemoryPages: 64,
+	}))
+	f.chain.block()
+	f.rt, err = sandbox.New(context.Background(), sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = f.rt.Close(context.Background()) })
+	return f
+}
+
+// newWorker makes a worker for validator i with its own store and
+// journal under dir.
+func (f *fixture) newWorker(i int, dir string, fault Fault) *Worker {
+	f.t.Helper()
+	store, err := pin.Open(filepath.Join(dir, "pins"))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { _ = store.Close() })
+	j, err := OpenJournal(filepath.Join(dir, "journal"))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	w, err := New(Config{
+		ChainID: testChainID, Key: f.keys[i], Chain: f.chain, Fetcher: httpFetcher{},
+		Runtime: f.rt, Store: store, Journal: j, Poll: 5 * time.Millisecond, Fault: fault,
+		Logger: slog.New(slog.NewTextHandler(testWriter{f.t}, &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return w
+}
+
+// start runs w until the returned stop is called.
+func start(w *Worker) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = w.Run(ctx) }()
+	return func() { cancel(); wg.Wait() }
+}
+
+// until produces blocks, pausing so workers can act, until cond holds or
+// max blocks have passed; it reports whether cond held.
+func (f *fixture) until(max int, cond func() bool) bool {
+	for i := 0; i < max; i++ {
+		if cond() {
+			return true
+		}
+		time.Sleep(40 * time.Millisecond)
+		f.chain.block()
+	}
+	return cond()
+}
+
+func (f *fixture) query(path string, v any) {
+	f.t.Helper()
+	b, err := f.chain.query(path)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+type datasetJSON struct {
+	Round     uint64   `json:"round"`
+	Status    string   `json:"status"`
+	OutputCID string   `json:"output_cid"`
+	Attesters []string `json:"attesters"`
+}
+
+type evidenceJSON struct {
+	Kind     string `json:"kind"`
+	Operator string `json:"operator"`
+	Source   string `json:"source"`
+	Round    uint64 `json:"round"`
+	Slashed  uint64 `json:"slashed"`
+}
+
+func (f *fixture) datasets() []datasetJSON {
+	var ds []datasetJSON
+	f.query("datasets/"+f.source, &ds)
+	return ds
+}
+
+func (f *fixture) evidence() []evidenceJSON {
+	var ev []evidenceJSON
+	f.query("evidence", &ev)
+	return ev
+}
+
+func opHex(k ed25519.PrivateKey) string {
+	return fmt.Sprintf("%x", tx.Address(k.Public().(ed25519.PublicKey)))
+}
+
+// testWriter sends log lines to t.Log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

@@ -79,7 +79,7 @@ func newFixture(t *testing.T, n int, k uint32) *fixture {
 	f.chain.submit(owner, tx.RegisterSourceBody(f.source, &pb.SourceSpec{
 		Fetch:   &pb.FetchSpec{Kind: "http", Config: []*pb.KeyValue{{Key: "url", Value: srv.URL + "/{{height}}"}}},
 		CodeCid: codeCID,
-		Every: 2, Replicas: k, GasLimit: 50_000_000, MaxOutputBytes: 65536, MemoryPages: 64,
+		Every:   2, Replicas: k, GasLimit: 50_000_000, MaxOutputBytes: 65536, MemoryPages: 64,
 	}))
 	f.chain.block()
 	f.rt, err = sandbox.New(context.Background(), sandbox.Config{})

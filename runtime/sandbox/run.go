@@ -143,6 +143,11 @@ func instanceGlobals(mod api.Module, job Job) globals {
 // outcome turns the end of the guest call into a Result.
 func (r *Runtime) outcome(ctx context.Context, err error, g globals, s *jobState) Result {
 	used := gasUsed(s.job.GasLimit, g.gas)
+	if err == nil && int64(g.gas.Get()) < 0 {
+		// The rewriter checks gas only at function entries, loop headers
+		// and dynamic charges; a run that ends in the red is out of gas.
+		return failed(abi.KindOutOfGas, used, s)
+	}
 	if err == nil {
 		return Result{Status: abi.StatusAccepted, Output: nonNil(s.out), GasUsed: used, Log: s.log}
 	}

@@ -1,0 +1,185 @@
+package sandbox
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/assaynet/assay/runtime/abi"
+	"github.com/assaynet/assay/runtime/pin"
+)
+
+// Benchmarks (numbers in the report / README):
+//
+//	go test -run '^$' -bench . -benchtime 20x ./runtime/sandbox/
+//
+// Every ratio is measured inside one benchmark, against a yardstick run in
+// the same loop, so machine load affects both sides alike.
+
+// workload is one benchmark guest and job.
+type workload struct {
+	name   string
+	module string
+	job    Job
+}
+
+var workloads = []workload{
+	{"loop", "bench.wasm", Job{Params: []byte{1}}},
+	{"collatz", "bench.wasm", Job{Params: []byte{2}}},
+	{"fib", "bench.wasm", Job{Params: []byte{3}}},
+	{"goguest", "goguest/goguest.wasm", Job{Input: jsonDoc(500)}},
+}
+
+// benchCode stores a module metered (through meter) or unmetered (the
+// original bytes, host gas only) in rt.
+func benchCode(b *testing.B, rt *Runtime, module string, metered bool) *Code {
+	b.Helper()
+	if !metered {
+		return storeRaw(b, rt, module)
+	}
+	c, err := rt.Store(context.Background(), readTestdata(b, module))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+// timeRun runs job once and returns its wall time, failing on a bad verdict.
+func timeRun(b *testing.B, rt *Runtime, code *Code, job Job) time.Duration {
+	start := time.Now()
+	res := rt.Run(context.Background(), code, job)
+	d := time.Since(start)
+	if res.Status != abi.StatusAccepted {
+		b.Fatalf("%s (%v) log %q", verdict(res), res.Err, res.Log)
+	}
+	return d
+}
+
+// BenchmarkMetering: metered (rewritten) vs the original module unmetered,
+// compiler engine, same Runtime config. Goal: ≤1.10× goguest, ≤1.5× collatz.
+func BenchmarkMetering(b *testing.B) {
+	for _, w := range workloads {
+		b.Run(w.name, func(b *testing.B) {
+			rtM, rtU := newRuntime(b, Config{}), newRuntime(b, Config{})
+			metered, plain := benchCode(b, rtM, w.module, true), benchCode(b, rtU, w.module, false)
+			job := w.job
+			job.GasLimit = DefaultMaxGas
+			var tm, tu time.Duration
+			b.ResetTimer()
+			for range b.N {
+				tm += timeRun(b, rtM, metered, job)
+				tu += timeRun(b, rtU, plain, job)
+			}
+			b.ReportMetric(float64(tm.Nanoseconds())/float64(b.N), "metered-ns/job")
+			b.ReportMetric(float64(tu.Nanoseconds())/float64(b.N), "unmetered-ns/job")
+			b.ReportMetric(float64(tm)/float64(tu), "metered/unmetered")
+		})
+	}
+}
+
+// BenchmarkEngines: interpreter vs compiler on the metered module.
+func BenchmarkEngines(b *testing.B) {
+	for _, w := range workloads[1:] { // the 10M-iteration loop is too slow interpreted
+		b.Run(w.name, func(b *testing.B) {
+			rtC, rtI := newRuntime(b, Config{}), newRuntime(b, Config{Engine: EngineInterpreter})
+			cc, ci := benchCode(b, rtC, w.module, true), benchCode(b, rtI, w.module, true)
+			job := w.job
+			job.GasLimit = DefaultMaxGas
+			var tc, ti time.Duration
+			b.ResetTimer()
+			for range b.N {
+				tc += timeRun(b, rtC, cc, job)
+				ti += timeRun(b, rtI, ci, job)
+			}
+			b.ReportMetric(float64(ti)/float64(tc), "interpreter/compiler")
+		})
+	}
+}
+
+// BenchmarkInterrupt: the cost of Config.Interrupt (wazero's
+// WithCloseOnContextDone) on metered code.
+func BenchmarkInterrupt(b *testing.B) {
+	for _, w := range workloads[1:3] {
+		b.Run(w.name, func(b *testing.B) {
+			rtOff, rtOn := newRuntime(b, Config{}), newRuntime(b, Config{Interrupt: true})
+			off, on := benchCode(b, rtOff, w.module, true), benchCode(b, rtOn, w.module, true)
+			job := w.job
+			job.GasLimit = DefaultMaxGas
+			var tOff, tOn time.Duration
+			b.ResetTimer()
+			for range b.N {
+				tOff += timeRun(b, rtOff, off, job)
+				tOn += timeRun(b, rtOn, on, job)
+			}
+			b.ReportMetric(float64(tOn)/float64(tOff), "interrupt/none")
+		})
+	}
+}
+
+// BenchmarkJobOverhead: instantiate, set globals, run a trivial validate,
+// collect, close. Goals: ≤50 µs (WAT), ≤1 ms (Go, _initialize included).
+// The yardstick is the same job on a code without the rewriter.
+func BenchmarkJobOverhead(b *testing.B) {
+	cases := []struct {
+		name, module string
+		job          Job
+	}{
+		{"wat", "bench.wasm", Job{Params: []byte{0}}},
+		{"go", "goguest/goguest.wasm", Job{Input: []byte("1")}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			rt := newRuntime(b, Config{})
+			code := benchCode(b, rt, c.module, true)
+			job := c.job
+			job.GasLimit = DefaultMaxGas
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				if res := rt.Run(context.Background(), code, job); res.Status != abi.StatusAccepted {
+					b.Fatal(verdict(res))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/job")
+		})
+	}
+}
+
+// BenchmarkStore: storing the Go guest cold (compile) vs from the disk
+// cache (a new Runtime over the same CacheDir) vs memory (same Runtime).
+func BenchmarkStore(b *testing.B) {
+	wasm := readTestdata(b, "goguest/goguest.wasm")
+	ctx := context.Background()
+	dir := b.TempDir()
+	warm := newRuntime(b, Config{CacheDir: dir})
+	if _, err := warm.Store(ctx, wasm); err != nil {
+		b.Fatal(err)
+	}
+	var tDisk, tMem, tCID time.Duration
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		if _, err := pin.SumBytes(wasm); err != nil {
+			b.Fatal(err)
+		}
+		tCID += time.Since(start)
+		rt, err := New(ctx, Config{CacheDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start = time.Now()
+		if _, err := rt.Store(ctx, wasm); err != nil {
+			b.Fatal(err)
+		}
+		tDisk += time.Since(start)
+		start = time.Now()
+		if _, err := rt.Store(ctx, wasm); err != nil {
+			b.Fatal(err)
+		}
+		tMem += time.Since(start)
+		_ = rt.Close(ctx)
+	}
+	b.ReportMetric(float64(tDisk.Milliseconds())/float64(b.N), "disk-hit-ms")
+	b.ReportMetric(float64(tMem.Microseconds())/float64(b.N), "mem-hit-µs")
+	b.ReportMetric(float64(tCID.Microseconds())/float64(b.N), "cid-µs")
+}

@@ -27,7 +27,7 @@ var workloads = []workload{
 	{"loop", "bench.wasm", Job{Params: []byte{1}}},
 	{"collatz", "bench.wasm", Job{Params: []byte{2}}},
 	{"fib", "bench.wasm", Job{Params: []byte{3}}},
-	{"goguest", "goguest/goguest.wasm", Job{Input: jsonDoc(500)}},
+	{"goguest", "goguest/goguest.wasm", Job{Input: jsonDoc(100)}},
 }
 
 // benchCode stores a module metered (through meter) or unmetered (the

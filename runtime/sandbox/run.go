@@ -67,6 +67,8 @@ func (r *Runtime) Run(ctx context.Context, code *Code, job Job) Result {
 
 func (r *Runtime) run(ctx context.Context, code *Code, job Job) Result {
 	switch {
+	case r.closed.Load():
+		return unavailableResult(ErrClosed)
 	case code == nil || code.rt != r:
 		return unavailableResult(ErrForeignCode)
 	case job.GasLimit > r.cfg.MaxGas:
@@ -86,8 +88,8 @@ func (r *Runtime) run(ctx context.Context, code *Code, job Job) Result {
 	ctx = withState(ctx, s)
 	mod, err := r.rt.InstantiateModule(ctx, code.compiled, moduleConfig)
 	if err != nil {
-		if ctx.Err() != nil {
-			return unavailableResult(fmt.Errorf("%w: instantiate: %w", ErrUnavailable, ctx.Err()))
+		if ctx.Err() != nil || r.closed.Load() {
+			return unavailableResult(fmt.Errorf("%w: instantiate: %w", ErrUnavailable, contextErr(ctx, err)))
 		}
 		return failed(abi.KindTrapPrefix+TrapInstantiate, 0, s)
 	}

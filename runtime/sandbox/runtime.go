@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -19,7 +20,7 @@ type Runtime struct {
 
 	mu     sync.Mutex // guards codes and serialises compilation
 	codes  map[string]*Code
-	closed bool
+	closed atomic.Bool
 }
 
 // New makes a Runtime with the Assay host modules ("assay" and the
@@ -63,7 +64,7 @@ func (r *Runtime) Config() Config { return r.cfg }
 // running end UNAVAILABLE.
 func (r *Runtime) Close(ctx context.Context) error {
 	r.mu.Lock()
-	r.closed = true
+	r.closed.Store(true)
 	r.codes = map[string]*Code{}
 	r.mu.Unlock()
 	err := r.rt.Close(ctx)

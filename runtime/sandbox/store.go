@@ -68,7 +68,7 @@ func (r *Runtime) lookup(id cid.Cid) *Code {
 func (r *Runtime) storeInstrumented(ctx context.Context, id cid.Cid, rewritten []byte, info *meter.Info) (*Code, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.closed {
+	if r.closed.Load() {
 		return nil, ErrClosed
 	}
 	if c := r.codes[id.KeyString()]; c != nil {

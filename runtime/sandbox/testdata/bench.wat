@@ -1,7 +1,7 @@
 ;; bench.wat: workloads for the benchmarks; params[0] selects one.
 ;;   0: trivial (accept, empty output)
 ;;   1: tight loop, 10M iterations of a ~10-op block
-;;   2: collatz steps for n = 1..200000 (tiny blocks, branchy)
+;;   2: collatz steps for n = 1..30000 (tiny blocks, branchy)
 ;;   3: fib(27), recursive (call-heavy)
 ;; Build: wat2wasm bench.wat -o bench.wasm
 (module
@@ -30,7 +30,7 @@
           (local.set $steps (i64.add (local.get $steps) (i64.const 1)))
           (br $inner)))
       (local.set $n (i64.add (local.get $n) (i64.const 1)))
-      (br_if $outer (i64.le_u (local.get $n) (i64.const 200000))))
+      (br_if $outer (i64.le_u (local.get $n) (i64.const 30000))))
     (local.get $steps))
   (func $fib (param $n i32) (result i32)
     (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ type Options struct {
 	// serve one kind, the first wins.
 	Plugins []PluginConfig
 	// Builtins are in-process fetchers; their kinds win over plugins'.
+	// Close closes those that implement io.Closer.
 	Builtins []Fetcher
 	// Limits bound fetches and restarts.
 	Limits Limits
@@ -29,6 +31,7 @@ type Manager struct {
 	lim      Limits
 	log      *slog.Logger
 	builtins map[string]Fetcher
+	closers  []io.Closer
 	insts    []*instance
 
 	mu    sync.Mutex
@@ -64,6 +67,9 @@ func NewManager(opts Options) (*Manager, error) {
 		}
 		for _, k := range kinds {
 			m.builtins[k] = b
+		}
+		if c, ok := b.(io.Closer); ok {
+			m.closers = append(m.closers, c)
 		}
 	}
 	for _, pc := range opts.Plugins {
@@ -197,8 +203,10 @@ func (m *Manager) healthLoop() {
 	}
 }
 
-// Close kills every plugin process and waits until they are gone.
+// Close kills every plugin process, waits until they are gone and closes
+// the built-in fetchers that are io.Closers.
 func (m *Manager) Close() error {
+	var errs []error
 	m.closeOnce.Do(func() {
 		close(m.stop)
 		m.wg.Wait()
@@ -211,6 +219,9 @@ func (m *Manager) Close() error {
 			}()
 		}
 		wg.Wait()
+		for _, c := range m.closers {
+			errs = append(errs, c.Close())
+		}
 	})
-	return nil
+	return errors.Join(errs...)
 }

@@ -133,7 +133,19 @@ func (s *scriptRun) call(c Command) (res []uint64, err error, mod api.Module, ok
 	}
 	s.refill()
 	res, err = fn.Call(s.ctx, args...)
+	s.rep.Gas = append(s.rep.Gas, GasPoint{Line: c.Line, Used: s.gasUsed()})
 	return res, err, mod, true
+}
+
+// gasUsed sums what every metered instance spent since the last refill.
+func (s *scriptRun) gasUsed() int64 {
+	var used int64
+	for _, m := range s.live {
+		if g := m.ExportedGlobal(abi.GlobalGas); g != nil {
+			used += s.opt.Gas - int64(g.Get())
+		}
+	}
+	return used
 }
 
 // act runs an action that must not trap.

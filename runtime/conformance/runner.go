@@ -38,6 +38,16 @@ type Report struct {
 	Failures   []Failure   // assertions that did not hold
 	Unmetered  int         // modules accepted without an assay:gas global
 	Exhaustion []string    // how each assert_exhaustion trapped ("stack_limit", "engine")
+	// Gas is the gas every invoke used, summed over all metered instances
+	// (a call may cross into registered modules), in script order. It
+	// must be identical on every engine.
+	Gas []GasPoint
+}
+
+// GasPoint is the gas one invoke used.
+type GasPoint struct {
+	Line int
+	Used int64
 }
 
 // Skip is a command the runner did not execute.

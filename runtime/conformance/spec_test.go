@@ -151,21 +151,20 @@ type specResult struct {
 	skipped int
 }
 
+// TestSpec runs every v1 and v2 script through meter.Instrument on the
+// compiler and the interpreter, and needs every assertion to hold (save
+// the by-design exclusions), and both engines to charge the same gas for
+// every invoke.
 func TestSpec(t *testing.T) {
 	root := specDir(t)
-	for _, engine := range []string{"compiler", "interpreter"} {
-		t.Run(engine, func(t *testing.T) {
-			t.Parallel()
-			res := &specResult{used: map[int]bool{}, hit: map[string]bool{}}
-			t.Run("files", func(t *testing.T) {
-				for _, v := range []string{"v1", "v2"} {
-					runSpecDir(t, root, v, engine == "interpreter", res)
-				}
-			})
-			t.Logf("%s: %d passed, %d skipped (rejected modules, text modules)", engine, res.passed, res.skipped)
-			checkStale(t, res)
-		})
-	}
+	res := &specResult{used: map[int]bool{}, hit: map[string]bool{}}
+	t.Run("files", func(t *testing.T) {
+		for _, v := range []string{"v1", "v2"} {
+			runSpecDir(t, root, v, res)
+		}
+	})
+	t.Logf("%d assertions passed, %d commands skipped (rejected modules, text modules), both engines", res.passed, res.skipped)
+	checkStale(t, res)
 }
 
 // checkStale fails on table entries that explain nothing, when the whole
@@ -192,7 +191,7 @@ func checkStale(t *testing.T, res *specResult) {
 	}
 }
 
-func runSpecDir(t *testing.T, root, version string, interp bool, res *specResult) {
+func runSpecDir(t *testing.T, root, version string, res *specResult) {
 	files, err := filepath.Glob(filepath.Join(root, version, "testdata", "*.json"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no spec scripts under %s/%s (err %v)", root, version, err)
@@ -202,7 +201,11 @@ func runSpecDir(t *testing.T, root, version string, interp bool, res *specResult
 		name := version + "/" + strings.TrimSuffix(filepath.Base(f), ".json")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			runSpecFile(t, f, version, interp, res)
+			var gas [2][]GasPoint
+			for i, interp := range []bool{false, true} {
+				gas[i] = runSpecFile(t, f, version, interp, res)
+			}
+			compareGas(t, gas[0], gas[1])
 		})
 	}
 }
@@ -215,7 +218,21 @@ var features = map[string]api.CoreFeatures{
 	"v2": api.CoreFeaturesV2.SetEnabled(api.CoreFeatureSIMD, false),
 }
 
-func runSpecFile(t *testing.T, file, version string, interp bool, res *specResult) {
+// compareGas needs the compiler's and the interpreter's gas per invoke to
+// be identical.
+func compareGas(t *testing.T, compiler, interp []GasPoint) {
+	t.Helper()
+	if len(compiler) != len(interp) {
+		t.Fatalf("compiler made %d invokes, interpreter %d", len(compiler), len(interp))
+	}
+	for i := range compiler {
+		if compiler[i] != interp[i] {
+			t.Errorf("line %d: compiler used %d gas, interpreter %d", compiler[i].Line, compiler[i].Used, interp[i].Used)
+		}
+	}
+}
+
+func runSpecFile(t *testing.T, file, version string, interp bool, res *specResult) []GasPoint {
 	script, err := LoadScript(file)
 	if err != nil {
 		t.Fatal(err)
@@ -232,6 +249,10 @@ func runSpecFile(t *testing.T, file, version string, interp bool, res *specResul
 	if err != nil {
 		t.Fatal(err)
 	}
+	engine := "compiler"
+	if interp {
+		engine = "interpreter"
+	}
 	for _, f := range rep.Failures {
 		key := fmt.Sprintf("%s/%s:%d", version, filepath.Base(file), f.Line)
 		if why, ok := tolerated[key]; ok {
@@ -241,7 +262,7 @@ func runSpecFile(t *testing.T, file, version string, interp bool, res *specResul
 			res.mu.Unlock()
 			continue
 		}
-		t.Errorf("%s %s", filepath.Base(file), f)
+		t.Errorf("%s: %s %s", engine, filepath.Base(file), f)
 	}
 	checkMetered(t, rep)
 	res.mu.Lock()
@@ -256,6 +277,7 @@ func runSpecFile(t *testing.T, file, version string, interp bool, res *specResul
 	}
 	res.passed += rep.Passed
 	res.skipped += len(rep.Skipped)
+	return rep.Gas
 }
 
 // checkMetered fails the test when an accepted module was not rewritten or

@@ -2,9 +2,8 @@ package jcs
 
 import (
 	"math"
-	"sort"
+	"slices"
 	"strconv"
-	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -68,29 +67,48 @@ func appendObject(dst []byte, members []Member) []byte {
 // SortedMembers returns the members in RFC 8785 order (by UTF-16 code
 // units of the names), without changing the argument.
 func SortedMembers(members []Member) []Member {
-	type keyed struct {
-		key []uint16
-		m   Member
+	out := append([]Member(nil), members...)
+	if slices.IsSortedFunc(out, cmpMembers) {
+		return out
 	}
-	ks := make([]keyed, len(members))
-	for i, m := range members {
-		ks[i] = keyed{utf16.Encode([]rune(m.Name)), m}
-	}
-	sort.SliceStable(ks, func(i, j int) bool { return lessUTF16(ks[i].key, ks[j].key) })
-	out := make([]Member, len(ks))
-	for i, k := range ks {
-		out[i] = k.m
-	}
+	slices.SortFunc(out, cmpMembers)
 	return out
 }
 
-func lessUTF16(a, b []uint16) bool {
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if a[i] != b[i] {
-			return a[i] < b[i]
+func cmpMembers(a, b Member) int { return CompareUTF16(a.Name, b.Name) }
+
+// CompareUTF16 compares two strings by their UTF-16 code units, the order
+// RFC 8785 sorts member names in, without converting them.
+func CompareUTF16(a, b string) int {
+	for a != "" && b != "" {
+		if a[0] < utf8.RuneSelf && b[0] < utf8.RuneSelf {
+			if a[0] != b[0] {
+				return int(a[0]) - int(b[0])
+			}
+			a, b = a[1:], b[1:]
+			continue
 		}
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb {
+			// The first differing code unit decides; two supplementary
+			// runes with the same high surrogate compare as their values.
+			if ua, ub := firstUnit(ra), firstUnit(rb); ua != ub {
+				return int(ua) - int(ub)
+			}
+			return int(ra) - int(rb)
+		}
+		a, b = a[na:], b[nb:]
 	}
-	return len(a) < len(b)
+	return len(a) - len(b)
+}
+
+// firstUnit is the first UTF-16 code unit of r.
+func firstUnit(r rune) rune {
+	if r >= 0x10000 {
+		return 0xd800 + (r-0x10000)>>10
+	}
+	return r
 }
 
 const hexDigits = "0123456789abcdef"
@@ -139,6 +157,9 @@ func AppendNumber(dst []byte, f float64) []byte {
 	}
 	if f == 0 {
 		return append(dst, '0')
+	}
+	if f > -1e18 && f < 1e18 && f == float64(int64(f)) {
+		return strconv.AppendInt(dst, int64(f), 10)
 	}
 	if f < 0 {
 		dst = append(dst, '-')

@@ -3,9 +3,11 @@ package jcs
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // RFC 8785 Appendix B: IEEE-754 bit patterns and their canonical text.
@@ -210,4 +212,45 @@ func BenchmarkCanonicalize(b *testing.B) {
 			}
 		}
 	})
+}
+
+func TestCompareUTF16(t *testing.T) {
+	words := []string{"", "a", "ab", "b", "\r", "1", "\u0080", "ö", "€", "😀", "\ufb33", "\ue000", "\U0010ffff", "😀a", "😁", "a😀", "a\uffff"}
+	ref := func(a, b string) int {
+		ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
+		for i := 0; i < len(ua) && i < len(ub); i++ {
+			if ua[i] != ub[i] {
+				return int(ua[i]) - int(ub[i])
+			}
+		}
+		return len(ua) - len(ub)
+	}
+	sign := func(x int) int {
+		switch {
+		case x > 0:
+			return 1
+		case x < 0:
+			return -1
+		}
+		return 0
+	}
+	for _, a := range words {
+		for _, b := range words {
+			if got, want := sign(CompareUTF16(a, b)), sign(ref(a, b)); got != want {
+				t.Errorf("CompareUTF16(%q, %q) = %d, want %d", a, b, got, want)
+			}
+		}
+	}
+}
+
+func TestLargeObjectDuplicate(t *testing.T) {
+	var sb strings.Builder
+	sb.WriteString("{")
+	for i := 0; i < 40; i++ {
+		fmt.Fprintf(&sb, `"k%d":%d,`, i, i)
+	}
+	sb.WriteString(`"k3":0}`)
+	if _, err := Parse([]byte(sb.String()), DefaultLimits()); !errors.Is(err, ErrDuplicateName) {
+		t.Fatalf("got %v, want ErrDuplicateName", err)
+	}
 }

@@ -138,7 +138,7 @@ func (p *parser) object(depth int) (Value, error) {
 		p.pos++
 		return v, nil
 	}
-	seen := make(map[string]struct{})
+	var seen map[string]struct{} // only for objects with many members
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != '"' {
@@ -149,10 +149,9 @@ func (p *parser) object(depth int) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		if _, dup := seen[name]; dup {
+		if isDuplicate(v.Obj, &seen, name) {
 			return Value{}, &SyntaxError{start, fmt.Errorf("%w %q", ErrDuplicateName, name)}
 		}
-		seen[name] = struct{}{}
 		p.skipSpace()
 		if p.pos >= len(p.data) || p.data[p.pos] != ':' {
 			return Value{}, p.errf("expected ':' after member name")
@@ -168,6 +167,34 @@ func (p *parser) object(depth int) (Value, error) {
 			return v, err
 		}
 	}
+}
+
+// smallObject is the member count up to which duplicates are found by a
+// linear scan instead of a map.
+const smallObject = 16
+
+// isDuplicate reports whether name is already among members, switching to
+// a map once the object is large.
+func isDuplicate(members []Member, seen *map[string]struct{}, name string) bool {
+	if len(members) < smallObject {
+		for _, m := range members {
+			if m.Name == name {
+				return true
+			}
+		}
+		return false
+	}
+	if *seen == nil {
+		*seen = make(map[string]struct{}, 2*len(members))
+		for _, m := range members {
+			(*seen)[m.Name] = struct{}{}
+		}
+	}
+	if _, dup := (*seen)[name]; dup {
+		return true
+	}
+	(*seen)[name] = struct{}{}
+	return false
 }
 
 func (p *parser) array(depth int) (Value, error) {

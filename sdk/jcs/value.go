@@ -60,7 +60,7 @@ func (v Value) Get(name string) (Value, bool) {
 
 // IsInteger reports whether v is a number with no fractional part.
 func (v Value) IsInteger() bool {
-	return v.Kind == Number && v.Num == float64(int64(v.Num)) && v.Num >= -9.2e18 && v.Num <= 9.2e18
+	return v.Kind == Number && v.Num >= -9.2e18 && v.Num <= 9.2e18 && v.Num == float64(int64(v.Num))
 }
 
 // Equal reports whether a and b are the same JSON value (objects compare

@@ -23,9 +23,15 @@ type params struct {
 	Header    bool     `json:"header"`
 	Delimiter string   `json:"delimiter"`
 	MaxRows   int      `json:"max_rows"`
+	MaxBytes  int      `json:"max_bytes"`
 }
 
-const defaultMaxRows = 100000
+// Defaults of max_rows and max_bytes. A Go guest spends about 2,700 gas per
+// input byte here, so 48 KiB fits the node's maximum gas.
+const (
+	defaultMaxRows  = 100000
+	defaultMaxBytes = 48 << 10
+)
 
 // normalizers turn a field into its normal form or explain why not.
 var normalizers = map[string]func(string) (string, error){
@@ -60,6 +66,9 @@ func parseParams(raw []byte) (params, rune, error) {
 	}
 	if p.MaxRows <= 0 {
 		p.MaxRows = defaultMaxRows
+	}
+	if p.MaxBytes <= 0 {
+		p.MaxBytes = defaultMaxBytes
 	}
 	return p, delim, nil
 }

@@ -15,7 +15,8 @@
 //	  ],
 //	  "header": true,      // the first row must be the column names, in order
 //	  "delimiter": ",",    // one character (default ",")
-//	  "max_rows": 100000   // data rows (default 100000)
+//	  "max_rows": 100000,  // data rows (default 100000)
+//	  "max_bytes": 49152   // input size (default 48 KiB, fits the node's maximum gas)
 //	}
 //
 // Types and their normal forms:

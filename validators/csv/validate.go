@@ -15,6 +15,9 @@ func validate(input, rawParams []byte, _ assay.Round) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(input) > p.MaxBytes {
+		return nil, assay.Reject("input of %d bytes exceeds max_bytes %d", len(input), p.MaxBytes)
+	}
 	r := csv.NewReader(bytes.NewReader(input))
 	r.Comma = delim
 	r.FieldsPerRecord = len(p.Columns)

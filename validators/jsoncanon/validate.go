@@ -9,6 +9,10 @@ import (
 	"github.com/assaynet/assay/sdk/jcs"
 )
 
+// maxInputBytes bounds the input so that parsing and checking it fits the
+// node's maximum gas (a Go guest spends about 2,500 gas per input byte).
+const maxInputBytes = 48 << 10
+
 // Limits on the input and the schema.
 var (
 	inputLimits  = jcs.Limits{MaxDepth: 64}
@@ -25,18 +29,21 @@ func validate(input, params []byte, _ assay.Round) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(input) > maxInputBytes {
+		return nil, assay.Reject("input of %d bytes exceeds the limit of %d", len(input), maxInputBytes)
+	}
 	v, err := jcs.Parse(input, inputLimits)
 	if err != nil {
 		return nil, assay.Reject("input is not valid I-JSON: %v", err)
 	}
-	if err := s.check(v, ""); err != nil {
+	if err := s.check(v, nil); err != nil {
 		return nil, err
 	}
 	return jcs.Append(nil, v), nil
 }
 
 // check returns a rejection for the first violation under v.
-func (s *schema) check(v jcs.Value, path string) error {
+func (s *schema) check(v jcs.Value, path *pointer) error {
 	if s.types != nil && !hasAnyType(v, s.types) {
 		return fail(path, "is %s, want %s", v.Kind, strings.Join(s.types, " or "))
 	}
@@ -56,7 +63,7 @@ func (s *schema) check(v jcs.Value, path string) error {
 	return nil
 }
 
-func (s *schema) checkNumber(x float64, path string) error {
+func (s *schema) checkNumber(x float64, path *pointer) error {
 	switch {
 	case s.min != nil && x < *s.min:
 		return fail(path, "%s is below minimum %s", num(x), num(*s.min))
@@ -70,7 +77,7 @@ func (s *schema) checkNumber(x float64, path string) error {
 	return nil
 }
 
-func (s *schema) checkString(str, path string) error {
+func (s *schema) checkString(str string, path *pointer) error {
 	n := utf8.RuneCountInString(str)
 	switch {
 	case s.minLen != nil && n < *s.minLen:
@@ -81,7 +88,7 @@ func (s *schema) checkString(str, path string) error {
 	return nil
 }
 
-func (s *schema) checkArray(arr []jcs.Value, path string) error {
+func (s *schema) checkArray(arr []jcs.Value, path *pointer) error {
 	switch {
 	case s.minItems != nil && len(arr) < *s.minItems:
 		return fail(path, "array of %d items has fewer than minItems %d", len(arr), *s.minItems)
@@ -97,21 +104,20 @@ func (s *schema) checkArray(arr []jcs.Value, path string) error {
 		return nil
 	}
 	for i, e := range arr {
-		if err := s.items.check(e, path+"/"+strconv.Itoa(i)); err != nil {
+		if err := s.items.check(e, &pointer{parent: path, index: i}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *schema) checkObject(v jcs.Value, path string) error {
+func (s *schema) checkObject(v jcs.Value, path *pointer) error {
 	for _, name := range s.required {
 		if _, ok := v.Get(name); !ok {
 			return fail(path, "missing required member %q", name)
 		}
 	}
 	for _, m := range v.Obj {
-		at := path + "/" + pointerEscape(m.Name)
 		ps := s.prop(m.Name)
 		switch {
 		case ps != nil:
@@ -122,7 +128,7 @@ func (s *schema) checkObject(v jcs.Value, path string) error {
 		default:
 			continue
 		}
-		if err := ps.check(m.Value, at); err != nil {
+		if err := ps.check(m.Value, &pointer{parent: path, name: m.Name, member: true}); err != nil {
 			return err
 		}
 	}
@@ -171,8 +177,28 @@ func inEnum(v jcs.Value, enum []jcs.Value) bool {
 	return false
 }
 
-func fail(path, format string, args ...any) error {
-	return assay.Reject(orRoot(path)+": "+format, args...)
+func fail(path *pointer, format string, args ...any) error {
+	return assay.Reject(orRoot(path.String())+": "+format, args...)
+}
+
+// pointer is a JSON Pointer built lazily: it is rendered only for a
+// rejection, so valid input costs no string building.
+type pointer struct {
+	parent *pointer
+	name   string
+	index  int
+	member bool
+}
+
+// String renders the pointer ("" for the root).
+func (p *pointer) String() string {
+	if p == nil {
+		return ""
+	}
+	if p.member {
+		return p.parent.String() + "/" + pointerEscape(p.name)
+	}
+	return p.parent.String() + "/" + strconv.Itoa(p.index)
 }
 
 func num(x float64) string { return string(jcs.AppendNumber(nil, x)) }

@@ -20,7 +20,7 @@ func TestParams(t *testing.T) {
 		{`{"symbol": "X"}`, "params: give window, or window_start and window_end"},
 		{`{"symbol": "X", "window_start": 5}`, "params: give both window_start and window_end, or neither"},
 		{`{"symbol": "X", "window_start": 5, "window_end": 5}`, "params: window_end 5 is not after window_start 5"},
-		{`{"symbol": "X", "window": -1}`, "params: interval, window and max_candles must not be negative"},
+		{`{"symbol": "X", "window": -1}`, "params: interval, window, max_candles and max_bytes must not be negative"},
 	}
 	for _, tt := range tests {
 		_, err := validate([]byte(`[]`), []byte(tt.params), assay.Round{})

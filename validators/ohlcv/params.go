@@ -14,9 +14,15 @@ type params struct {
 	TimeUnit    string `json:"time_unit"`
 	Complete    bool   `json:"complete"`
 	MaxCandles  int    `json:"max_candles"`
+	MaxBytes    int    `json:"max_bytes"`
 }
 
-const defaultMaxCandles = 10000
+// Defaults of max_candles and max_bytes. A Go guest spends about 3,000 gas
+// per input byte here, so 48 KiB (~500 candles) fits the node's maximum gas.
+const (
+	defaultMaxCandles = 10000
+	defaultMaxBytes   = 48 << 10
+)
 
 // window is the half-open time range [start, end) in the params' unit.
 type window struct{ start, end int64 }
@@ -31,8 +37,8 @@ func parseParams(raw []byte) (params, error) {
 		return p, assay.Reject("params: symbol is required")
 	case p.TimeUnit != "" && p.TimeUnit != "s" && p.TimeUnit != "ms":
 		return p, assay.Reject("params: time_unit %q, want \"s\" or \"ms\"", p.TimeUnit)
-	case p.Interval < 0 || p.Window < 0 || p.MaxCandles < 0:
-		return p, assay.Reject("params: interval, window and max_candles must not be negative")
+	case p.Interval < 0 || p.Window < 0 || p.MaxCandles < 0 || p.MaxBytes < 0:
+		return p, assay.Reject("params: interval, window, max_candles and max_bytes must not be negative")
 	case (p.WindowStart == nil) != (p.WindowEnd == nil):
 		return p, assay.Reject("params: give both window_start and window_end, or neither")
 	case p.WindowStart == nil && p.Window == 0:
@@ -43,6 +49,9 @@ func parseParams(raw []byte) (params, error) {
 	}
 	if p.MaxCandles == 0 {
 		p.MaxCandles = defaultMaxCandles
+	}
+	if p.MaxBytes == 0 {
+		p.MaxBytes = defaultMaxBytes
 	}
 	return p, nil
 }

@@ -13,7 +13,7 @@ type candle struct {
 	v          dec.Decimal
 }
 
-var inputLimits = jcs.Limits{MaxDepth: 4, MaxBytes: 16 << 20}
+var inputLimits = jcs.Limits{MaxDepth: 4}
 
 // validate is the validator; see the package comment.
 func validate(input, rawParams []byte, r assay.Round) ([]byte, error) {
@@ -24,6 +24,9 @@ func validate(input, rawParams []byte, r assay.Round) ([]byte, error) {
 	w, err := p.windowFor(r)
 	if err != nil {
 		return nil, err
+	}
+	if len(input) > p.MaxBytes {
+		return nil, assay.Reject("input of %d bytes exceeds max_bytes %d", len(input), p.MaxBytes)
 	}
 	v, err := jcs.Parse(input, inputLimits)
 	if err != nil {

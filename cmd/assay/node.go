@@ -1,0 +1,238 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	cmtcfg "github.com/cometbft/cometbft/config"
+	cmtlog "github.com/cometbft/cometbft/libs/log"
+	"github.com/cometbft/cometbft/node"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	"github.com/cometbft/cometbft/proxy"
+	"github.com/cometbft/cometbft/rpc/client/local"
+
+	"github.com/assaynet/assay/consensus/app"
+	"github.com/assaynet/assay/consensus/codecheck"
+	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/plugins"
+	"github.com/assaynet/assay/plugins/httpfetch"
+	"github.com/assaynet/assay/runtime/meter"
+	"github.com/assaynet/assay/runtime/pin"
+	"github.com/assaynet/assay/runtime/sandbox"
+)
+
+// nodeOptions adjust a node for the process that runs it.
+type nodeOptions struct {
+	Runtime      *sandbox.Runtime // shared runtime (devnet); nil: the node makes its own
+	Logger       *slog.Logger     // Assay's logs; nil discards
+	Comet        cmtlog.Logger    // CometBFT's logs; nil discards
+	NoPrometheus bool             // several nodes in one process cannot share the registry
+	Fault        string           // overrides assay.toml's worker.fault when set
+}
+
+// assayNode is one running node: CometBFT with the app, the worker, the
+// pin store, the plugin manager and the gateway.
+type assayNode struct {
+	Home     string
+	ChainID  string
+	Operator []byte
+	Gateway  string // http://host:port, "" when disabled
+	RPC      *worker.RPC
+	Worker   *worker.Worker
+
+	comet  *node.Node
+	kv     *app.DBKV
+	store  *pin.Store
+	rt     *sandbox.Runtime
+	ownRT  bool
+	mgr    *plugins.Manager
+	gw     *http.Server
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// startNode opens home and starts every part of the node.
+func startNode(ctx context.Context, home string, o nodeOptions) (n *assayNode, err error) {
+	cfg, err := loadCometConfig(home)
+	if err != nil {
+		return nil, err
+	}
+	ac, err := loadAssayConfig(home)
+	if err != nil {
+		return nil, err
+	}
+	if o.NoPrometheus {
+		cfg.Instrumentation.Prometheus = false
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Comet == nil {
+		o.Comet = cmtlog.NewNopLogger()
+	}
+	n = &assayNode{Home: home, rt: o.Runtime}
+	defer func() {
+		if err != nil {
+			n.Stop()
+		}
+	}()
+	if err := n.openParts(ctx, cfg, ac, o); err != nil {
+		return n, err
+	}
+	if err := n.startComet(cfg, o.Comet); err != nil {
+		return n, err
+	}
+	return n, n.startWorker(ctx, ac, o)
+}
+
+// openParts opens the app state, pin store, sandbox and plugin manager.
+func (n *assayNode) openParts(ctx context.Context, cfg *cmtcfg.Config, ac *assayConfig, o nodeOptions) error {
+	var err error
+	if n.kv, err = app.OpenKV(cfg.DBDir()); err != nil {
+		return err
+	}
+	if n.store, err = pin.Open(homePath(n.Home, ac.Pin.Dir)); err != nil {
+		return err
+	}
+	if n.rt == nil {
+		eng, ok := sandbox.ParseEngine(ac.Sandbox.Engine)
+		if !ok {
+			return fmt.Errorf("assay.toml: sandbox.engine %q", ac.Sandbox.Engine)
+		}
+		n.rt, err = sandbox.New(ctx, sandbox.Config{Engine: eng, CacheDir: homePath(n.Home, ac.Sandbox.CacheDir)})
+		if err != nil {
+			return err
+		}
+		n.ownRT = true
+	}
+	pc, err := plugins.LoadConfig(homePath(n.Home, assayConfigFile))
+	if err != nil {
+		return err
+	}
+	n.mgr, err = plugins.NewManager(plugins.Options{
+		Plugins: pc.Plugins, Limits: pc.Limits(), Logger: o.Logger.With("part", "plugins"),
+		Builtins: []plugins.Fetcher{httpfetch.New(httpfetch.Options{})},
+	})
+	return err
+}
+
+// startComet starts CometBFT in process with the app.
+func (n *assayNode) startComet(cfg *cmtcfg.Config, logger cmtlog.Logger) error {
+	a, err := app.New(n.kv, state.Config{Code: codecheck.New(meter.DefaultLimits())})
+	if err != nil {
+		return err
+	}
+	nk, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
+	if err != nil {
+		return fmt.Errorf("node key: %w", err)
+	}
+	pv := privval.LoadFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
+	n.comet, err = node.NewNode(cfg, pv, nk, proxy.NewLocalClientCreator(a),
+		node.DefaultGenesisDocProviderFunc(cfg), cmtcfg.DefaultDBProvider,
+		node.DefaultMetricsProvider(cfg.Instrumentation), logger)
+	if err != nil {
+		return fmt.Errorf("cometbft: %w", err)
+	}
+	n.ChainID = n.comet.GenesisDoc().ChainID
+	if err := n.comet.Start(); err != nil {
+		return fmt.Errorf("cometbft start: %w", err)
+	}
+	n.RPC = worker.NewRPC(local.New(n.comet))
+	return nil
+}
+
+// startWorker starts the gateway and the worker.
+func (n *assayNode) startWorker(ctx context.Context, ac *assayConfig, o nodeOptions) error {
+	_, key, err := readKeyFile(homePath(n.Home, ac.OperatorKey))
+	if err != nil {
+		return err
+	}
+	j, err := worker.OpenJournal(homePath(n.Home, ac.Worker.JournalDir))
+	if err != nil {
+		return err
+	}
+	faultName := ac.Worker.Fault
+	if o.Fault != "" {
+		faultName = o.Fault
+	}
+	fault, err := worker.ParseFault(faultName)
+	if err != nil {
+		return err
+	}
+	if ac.Gateway.Listen != "" {
+		if err := n.startGateway(ac.Gateway.Listen); err != nil {
+			return err
+		}
+	}
+	n.Worker, err = worker.New(worker.Config{
+		ChainID: n.ChainID, Key: key, Chain: n.RPC, Fetcher: n.mgr, Runtime: n.rt, Store: n.store,
+		Journal: j, Concurrency: ac.Worker.Concurrency, Fault: fault, Logger: o.Logger.With("part", "worker"),
+	})
+	if err != nil {
+		return err
+	}
+	n.Operator = n.Worker.Operator()
+	wctx, cancel := context.WithCancel(ctx)
+	n.cancel = cancel
+	n.wg.Add(1)
+	go func() { defer n.wg.Done(); _ = n.Worker.Run(wctx) }()
+	return nil
+}
+
+func (n *assayNode) startGateway(addr string) error {
+	h, err := n.store.Gateway()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("gateway: %w", err)
+	}
+	n.gw = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	n.Gateway = "http://" + ln.Addr().String()
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		if err := n.gw.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			slog.Error("gateway", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Stop stops every part that started, in reverse order.
+func (n *assayNode) Stop() {
+	if n.cancel != nil {
+		n.cancel()
+	}
+	if n.gw != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = n.gw.Shutdown(ctx)
+		cancel()
+	}
+	n.wg.Wait()
+	if n.comet != nil && n.comet.IsRunning() {
+		_ = n.comet.Stop()
+		n.comet.Wait()
+	}
+	if n.mgr != nil {
+		_ = n.mgr.Close()
+	}
+	if n.store != nil {
+		_ = n.store.Close()
+	}
+	if n.kv != nil {
+		_ = n.kv.Close()
+	}
+	if n.ownRT && n.rt != nil {
+		_ = n.rt.Close(context.Background())
+	}
+}

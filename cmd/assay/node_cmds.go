@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	cmtlog "github.com/cometbft/cometbft/libs/log"
+)
+
+func init() {
+	register(command{name: "init", summary: "write a single-validator node home (CometBFT config + assay.toml)", run: runInit})
+	register(command{name: "start", summary: "run a node: CometBFT, the app, the worker, the pin store and gateway", run: runStart})
+	register(command{name: "testnet", summary: "write N node homes on loopback ports sharing one genesis", run: runTestnet})
+}
+
+// newFlags returns a flag set that prints errors and usage to stderr.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func runInit(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("assay init", stderr)
+	home := fs.String("home", "", "node home directory (required)")
+	chainID := fs.String("chain-id", "assay-local", "chain id")
+	stake := fs.Uint64("stake", 100, "the validator's stake")
+	port := fs.Int("base-port", 26656, "first of the node's four loopback ports (p2p, rpc, metrics, gateway)")
+	if fs.Parse(args) != nil {
+		return 2
+	}
+	if *home == "" {
+		fmt.Fprintln(stderr, "assay init: --home is required")
+		return 2
+	}
+	o := netOptions{ChainID: *chainID, Nodes: 1, BasePort: *port, Stake: *stake, TimeoutCommit: time.Second}
+	homes, err := writeNet(filepath.Dir(filepath.Clean(*home)), o)
+	if err != nil {
+		fmt.Fprintf(stderr, "assay init: %v\n", err)
+		return 1
+	}
+	// writeNet names homes nodeN; move it to the requested name.
+	if homes[0].Dir != filepath.Clean(*home) {
+		if err := os.Rename(homes[0].Dir, *home); err != nil {
+			fmt.Fprintf(stderr, "assay init: %v\n", err)
+			return 1
+		}
+	}
+	fmt.Fprintf(stdout, "initialised %s: chain %s, operator %s, rpc 127.0.0.1:%d, gateway 127.0.0.1:%d\n",
+		*home, *chainID, homes[0].Operator, homes[0].Ports.RPC, homes[0].Ports.Gateway)
+	return 0
+}
+
+func runTestnet(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("assay testnet", stderr)
+	n := fs.Int("n", 4, "number of validators")
+	out := fs.String("o", "", "output directory (required)")
+	chainID := fs.String("chain-id", "assay-testnet", "chain id")
+	stake := fs.Uint64("stake", 100, "stake of each validator")
+	port := fs.Int("base-port", 26600, "node i uses base-port+10i .. +3 (p2p, rpc, metrics, gateway)")
+	commit := fs.Duration("timeout-commit", 500*time.Millisecond, "CometBFT timeout_commit")
+	params := fs.String("params", "", "genesis params JSON, e.g. '{\"commit_window\":\"4\"}'")
+	if fs.Parse(args) != nil {
+		return 2
+	}
+	if *out == "" || *n < 1 {
+		fmt.Fprintln(stderr, "assay testnet: -o DIR and -n ≥ 1 are required")
+		return 2
+	}
+	o := netOptions{ChainID: *chainID, Nodes: *n, BasePort: *port, Stake: *stake, TimeoutCommit: *commit, Params: *params}
+	homes, err := writeNet(*out, o)
+	if err != nil {
+		fmt.Fprintf(stderr, "assay testnet: %v\n", err)
+		return 1
+	}
+	for _, h := range homes {
+		fmt.Fprintf(stdout, "%s  operator %s  rpc tcp://127.0.0.1:%d  gateway http://127.0.0.1:%d\n", h.Dir, h.Operator, h.Ports.RPC, h.Ports.Gateway)
+	}
+	return 0
+}
+
+func runStart(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("assay start", stderr)
+	home := fs.String("home", "", "node home directory (required)")
+	fault := fs.String("fault", "", "inject a fault for tests: wrong-output, no-reveal or no-commit")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	if fs.Parse(args) != nil {
+		return 2
+	}
+	if *home == "" {
+		fmt.Fprintln(stderr, "assay start: --home is required")
+		return 2
+	}
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "assay start: %v\n", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
+	comet := cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(stderr)), cmtlog.AllowError())
+	n, err := startNode(ctx, *home, nodeOptions{Logger: logger, Comet: comet, Fault: *fault})
+	if err != nil {
+		fmt.Fprintf(stderr, "assay start: %v\n", err)
+		return 1
+	}
+	registerMetrics(n)
+	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway)
+	<-ctx.Done()
+	logger.Info("stopping")
+	n.Stop()
+	return 0
+}

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	cmtcfg "github.com/cometbft/cometbft/config"
+	"github.com/spf13/viper"
+
+	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/plugins"
+)
+
+// Files of a node home, beside CometBFT's config/ and data/.
+const (
+	assayConfigFile = "config/assay.toml"
+	operatorKeyFile = "config/operator_key.json"
+)
+
+// assayConfig is config/assay.toml: the Assay parts of a node.
+type assayConfig struct {
+	// OperatorKey is the operator key file (signs Commit/Reveal txs).
+	OperatorKey string `toml:"operator_key_file"`
+	Pin         struct {
+		Dir string `toml:"dir"`
+	} `toml:"pin"`
+	Gateway struct {
+		Listen string `toml:"listen"` // host:port of the IPFS gateway; "" disables it
+	} `toml:"gateway"`
+	Worker struct {
+		Concurrency int    `toml:"concurrency"`
+		JournalDir  string `toml:"journal_dir"`
+		Fault       string `toml:"fault"` // "" (honest), wrong-output, no-reveal, no-commit
+	} `toml:"worker"`
+	Sandbox struct {
+		CacheDir string `toml:"cache_dir"`
+		Engine   string `toml:"engine"`
+	} `toml:"sandbox"`
+	// Fetch and Plugins are read by plugins.LoadConfig from the same file.
+	Fetch   plugins.FetchConfig    `toml:"fetch"`
+	Plugins []plugins.PluginConfig `toml:"plugins"`
+}
+
+func defaultAssayConfig(gateway string) *assayConfig {
+	c := &assayConfig{OperatorKey: operatorKeyFile}
+	c.Pin.Dir = "data/pins"
+	c.Gateway.Listen = gateway
+	c.Worker.Concurrency = 4
+	c.Worker.JournalDir = "data/journal"
+	c.Sandbox.CacheDir = "data/wasm-cache"
+	c.Fetch.Timeout = plugins.Duration(10 * time.Second)
+	c.Fetch.MaxBytes = 8 << 20
+	return c
+}
+
+// path resolves p against home.
+func homePath(home, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(home, p)
+}
+
+// assayTOML is the assay.toml that init, testnet and devnet write.
+const assayTOML = `# Assay node config (the CometBFT parts are in config.toml).
+# Relative paths are relative to the node home.
+
+# The operator key signs this node's Commit and Reveal txs.
+operator_key_file = %q
+
+[pin]
+# Persistent blockstore (flatfs) and pins of every input and output.
+dir = %q
+
+[gateway]
+# IPFS HTTP gateway (trustless raw/CAR and plain bytes); "" disables it.
+listen = %q
+
+[worker]
+concurrency = %d
+journal_dir = %q
+# Fault injection for tests and demos: "", "wrong-output", "no-reveal", "no-commit".
+fault = %q
+
+[sandbox]
+# Compiled validator cache; engine "compiler" (default) or "interpreter".
+cache_dir = %q
+engine = %q
+
+[fetch]
+timeout = %q
+max_bytes = %d
+# file_root = "/srv/assay-inputs"   # enables the built-in "file" fetcher
+
+# Fetcher plugins (go-plugin binaries), checked by SHA-256 before each start:
+# [[plugins]]
+# name   = "eth"
+# path   = "/usr/local/lib/assay/ethfetcher"
+# sha256 = "…"
+`
+
+func writeAssayConfig(home string, c *assayConfig) error {
+	body := fmt.Sprintf(assayTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.Worker.Concurrency,
+		c.Worker.JournalDir, c.Worker.Fault, c.Sandbox.CacheDir, c.Sandbox.Engine,
+		time.Duration(c.Fetch.Timeout).String(), c.Fetch.MaxBytes)
+	if err := os.WriteFile(filepath.Join(home, assayConfigFile), []byte(body), 0o600); err != nil {
+		return fmt.Errorf("write assay.toml: %w", err)
+	}
+	return nil
+}
+
+func loadAssayConfig(home string) (*assayConfig, error) {
+	c := defaultAssayConfig("")
+	if _, err := toml.DecodeFile(filepath.Join(home, assayConfigFile), c); err != nil {
+		return nil, fmt.Errorf("read assay.toml: %w", err)
+	}
+	return c, nil
+}
+
+// loadCometConfig reads config/config.toml as `cometbft start` does.
+func loadCometConfig(home string) (*cmtcfg.Config, error) {
+	cfg := cmtcfg.DefaultConfig()
+	v := viper.New()
+	v.SetConfigFile(filepath.Join(home, "config", "config.toml"))
+	if err := v.ReadInConfig(); err != nil {
+		return nil, fmt.Errorf("read config.toml: %w", err)
+	}
+	if err := v.Unmarshal(cfg); err != nil {
+		return nil, fmt.Errorf("parse config.toml: %w", err)
+	}
+	cfg.SetRoot(home)
+	if err := cfg.ValidateBasic(); err != nil {
+		return nil, fmt.Errorf("config.toml: %w", err)
+	}
+	return cfg, nil
+}
+
+// keyFile is the JSON form of an ed25519 key (operator keys and user keys).
+type keyFile struct {
+	Name    string `json:"name,omitempty"`
+	Address string `json:"address"`  // hex, 20 bytes
+	PubKey  string `json:"pub_key"`  // base64, 32 bytes
+	PrivKey string `json:"priv_key"` // base64, 64 bytes
+}
+
+func newKeyFile(name string) (*keyFile, ed25519.PrivateKey, error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, nil, fmt.Errorf("generate key: %w", err)
+	}
+	return &keyFile{Name: name, Address: hex.EncodeToString(tx.Address(pub)),
+		PubKey: base64.StdEncoding.EncodeToString(pub), PrivKey: base64.StdEncoding.EncodeToString(priv)}, priv, nil
+}
+
+func writeKeyFile(path string, k *keyFile) error {
+	b, err := json.MarshalIndent(k, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("write key: %w", err)
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+		return fmt.Errorf("write key: %w", err)
+	}
+	return nil
+}
+
+var errKeyFile = errors.New("bad key file")
+
+func readKeyFile(path string) (*keyFile, ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read key: %w", err)
+	}
+	var k keyFile
+	if err := json.Unmarshal(b, &k); err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %w", errKeyFile, path, err)
+	}
+	priv, err := base64.StdEncoding.DecodeString(k.PrivKey)
+	if err != nil || len(priv) != ed25519.PrivateKeySize {
+		return nil, nil, fmt.Errorf("%w: %s: priv_key must be base64 of 64 bytes", errKeyFile, path)
+	}
+	return &k, ed25519.PrivateKey(priv), nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	chunker "github.com/ipfs/boxo/chunker"
 	uio "github.com/ipfs/boxo/ipld/unixfs/io"
 	ipfspinner "github.com/ipfs/boxo/pinning/pinner"
 	cid "github.com/ipfs/go-cid"
@@ -34,9 +35,14 @@ func (s *Store) Add(ctx context.Context, r io.Reader) (cid.Cid, error) {
 	return s.add(ctx, r)
 }
 
-// AddBytes is Add over an in-memory byte slice.
+// AddBytes is Add over an in-memory byte slice, without copying it into
+// chunks first. b must not change until AddBytes returns.
 func (s *Store) AddBytes(ctx context.Context, b []byte) (cid.Cid, error) {
-	return s.Add(ctx, bytes.NewReader(b))
+	if err := s.rlock(); err != nil {
+		return cid.Undef, err
+	}
+	defer s.mu.RUnlock()
+	return s.importChunks(ctx, &sliceSplitter{buf: b})
 }
 
 // AddPinned adds r and pins the result under name, with no GC in between.
@@ -60,10 +66,21 @@ func (s *Store) AddPinned(ctx context.Context, r io.Reader, name string) (cid.Ci
 	return c, nil
 }
 
-// add imports r through a batching DAG writer; the caller holds s.mu.
+// add imports r; the caller holds s.mu.
 func (s *Store) add(ctx context.Context, r io.Reader) (cid.Cid, error) {
+	spl, guard := guardedSplitter(r)
+	c, err := s.importChunks(ctx, spl)
+	if guard.err != nil {
+		return cid.Undef, fmt.Errorf("pin: read input: %w", guard.err)
+	}
+	return c, err
+}
+
+// importChunks builds the DAG of spl's chunks through a batching DAG
+// writer; the caller holds s.mu.
+func (s *Store) importChunks(ctx context.Context, spl chunker.Splitter) (cid.Cid, error) {
 	buf := ipld.NewBufferedDAG(ctx, s.dag)
-	c, err := importDAG(ctx, buf, r, formatV1)
+	c, err := importDAG(ctx, buf, spl, formatV1)
 	if err != nil {
 		return cid.Undef, err
 	}

@@ -1,6 +1,7 @@
 package pin
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -52,6 +53,11 @@ type Store struct {
 // state in a leveldb under dir/pins. Directories it creates are private
 // (0700).
 func Open(dir string) (*Store, error) {
+	return openDir(dir, true)
+}
+
+// openDir is Open with fsync of block files on (Open) or off (benchmarks).
+func openDir(dir string, syncFiles bool) (*Store, error) {
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return nil, fmt.Errorf("pin: create store dir: %w", err)
 	}
@@ -60,7 +66,7 @@ func Open(dir string) (*Store, error) {
 			return nil, fmt.Errorf("pin: create %s dir: %w", sub, err)
 		}
 	}
-	fds, err := flatfs.CreateOrOpen(filepath.Join(dir, blocksDir), flatfs.IPFS_DEF_SHARD, true)
+	fds, err := flatfs.CreateOrOpen(filepath.Join(dir, blocksDir), flatfs.IPFS_DEF_SHARD, syncFiles)
 	if err != nil {
 		return nil, fmt.Errorf("pin: open flatfs %s: %w", dir, err)
 	}
@@ -82,7 +88,22 @@ func Open(dir string) (*Store, error) {
 // OpenMemory returns a Store kept only in memory, for tests and for
 // computing DAGs that need not outlive the process.
 func OpenMemory() (*Store, error) {
-	return newStore(dssync.MutexWrap(ds.NewMapDatastore()), dssync.MutexWrap(ds.NewMapDatastore()))
+	blocks := copyingDS{dssync.MutexWrap(ds.NewMapDatastore())}
+	return newStore(blocks, dssync.MutexWrap(ds.NewMapDatastore()))
+}
+
+// copyingDS copies values on Put: the map datastore would otherwise keep
+// the caller's slice (AddBytes hands it sub-slices of the caller's data).
+type copyingDS struct {
+	ds.Batching
+}
+
+func (d copyingDS) Put(ctx context.Context, k ds.Key, v []byte) error {
+	return d.Batching.Put(ctx, k, bytes.Clone(v))
+}
+
+func (d copyingDS) Batch(context.Context) (ds.Batch, error) {
+	return ds.NewBasicBatch(d), nil
 }
 
 // newStore wires blockstore, offline blockservice, DAG service and pinner

@@ -234,3 +234,32 @@ func TestClosedStore(t *testing.T) {
 		}
 	}
 }
+
+func TestAddBytesDoesNotAliasCallerData(t *testing.T) {
+	ctx := context.Background()
+	for _, open := range []struct {
+		name string
+		fn   func() (*Store, error)
+	}{
+		{"memory", OpenMemory},
+		{"flatfs", func() (*Store, error) { return Open(t.TempDir()) }},
+	} {
+		t.Run(open.name, func(t *testing.T) {
+			s, err := open.fn()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			b := data(t, "alias", 2*ChunkSize+9)
+			want := bytes.Clone(b)
+			c, err := s.AddBytes(ctx, b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range b {
+				b[i] = 0
+			}
+			mustGet(t, s, c, want)
+		})
+	}
+}

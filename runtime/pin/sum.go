@@ -1,7 +1,6 @@
 package pin
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -43,28 +42,38 @@ const (
 // Sum returns the CIDv1 that `ipfs add --cid-version=1` prints for the
 // bytes read from r, without storing anything.
 func Sum(r io.Reader) (cid.Cid, error) {
-	return importDAG(context.Background(), discardDAG{}, r, formatV1)
+	return sumReader(r, formatV1)
 }
 
 // SumBytes is Sum over an in-memory byte slice.
 func SumBytes(b []byte) (cid.Cid, error) {
-	return Sum(bytes.NewReader(b))
+	return importDAG(context.Background(), discardDAG{}, &sliceSplitter{buf: b}, formatV1)
 }
 
 // SumV0 returns the CIDv0 that `ipfs add` (no flags) prints for the bytes
 // read from r, without storing anything.
 func SumV0(r io.Reader) (cid.Cid, error) {
-	return importDAG(context.Background(), discardDAG{}, r, formatV0)
+	return sumReader(r, formatV0)
 }
 
 // SumBytesV0 is SumV0 over an in-memory byte slice.
 func SumBytesV0(b []byte) (cid.Cid, error) {
-	return SumV0(bytes.NewReader(b))
+	return importDAG(context.Background(), discardDAG{}, &sliceSplitter{buf: b}, formatV0)
 }
 
-// importDAG chunks r, builds the balanced UnixFS DAG into dag and returns
-// the root CID.
-func importDAG(ctx context.Context, dag ipld.DAGService, r io.Reader, f format) (cid.Cid, error) {
+// sumReader computes the CID of r's bytes, reusing one chunk buffer.
+func sumReader(r io.Reader, f format) (cid.Cid, error) {
+	guard := &readGuard{r: r}
+	c, err := importDAG(context.Background(), discardDAG{}, newReuseSplitter(guard), f)
+	if guard.err != nil {
+		return cid.Undef, fmt.Errorf("pin: read input: %w", guard.err)
+	}
+	return c, err
+}
+
+// importDAG builds the balanced UnixFS DAG of the chunks spl yields into
+// dag and returns the root CID.
+func importDAG(ctx context.Context, dag ipld.DAGService, spl chunker.Splitter, f format) (cid.Cid, error) {
 	params := helpers.DagBuilderParams{
 		Dagserv:  dag,
 		Maxlinks: MaxLinks,
@@ -73,15 +82,11 @@ func importDAG(ctx context.Context, dag ipld.DAGService, r io.Reader, f format) 
 		params.RawLeaves = true
 		params.CidBuilder = cidV1Prefix
 	}
-	guard := &readGuard{r: r}
-	db, err := params.New(chunker.NewSizeSplitter(guard, ChunkSize))
+	db, err := params.New(spl)
 	if err != nil {
 		return cid.Undef, fmt.Errorf("pin: dag builder: %w", err)
 	}
 	root, err := balanced.Layout(db)
-	if guard.err != nil {
-		return cid.Undef, fmt.Errorf("pin: read input: %w", guard.err)
-	}
 	if err != nil {
 		return cid.Undef, fmt.Errorf("pin: import: %w", err)
 	}
@@ -94,6 +99,13 @@ func importDAG(ctx context.Context, dag ipld.DAGService, r io.Reader, f format) 
 // errReadFailed is what readGuard hands the chunker in place of a reader's
 // own error; the real error is kept in readGuard.err.
 var errReadFailed = errors.New("pin: input read failed")
+
+// guardedSplitter is the chunker over r used when the chunks must outlive
+// the call (stored nodes keep them): a fresh buffer per chunk.
+func guardedSplitter(r io.Reader) (chunker.Splitter, *readGuard) {
+	guard := &readGuard{r: r}
+	return chunker.NewSizeSplitter(guard, ChunkSize), guard
+}
 
 // readGuard keeps the first error (other than io.EOF) of the reader it
 // wraps. The chunker reads with io.ReadFull and treats io.ErrUnexpectedEOF

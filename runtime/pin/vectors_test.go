@@ -123,6 +123,16 @@ func TestSumMatchesKuboVectors(t *testing.T) {
 			if got0.String() != v.v0 {
 				t.Errorf("CIDv0 = %s, want %s", got0, v.v0)
 			}
+			b, err := readAllGenerated(v.seed, int(v.size))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c, err := SumBytes(b); err != nil || c.String() != v.v1 {
+				t.Errorf("SumBytes = %s, %v; want %s", c, err, v.v1)
+			}
+			if c, err := SumBytesV0(b); err != nil || c.String() != v.v0 {
+				t.Errorf("SumBytesV0 = %s, %v; want %s", c, err, v.v0)
+			}
 		})
 	}
 }

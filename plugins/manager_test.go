@@ -14,7 +14,7 @@ import (
 
 func TestPluginEndToEnd(t *testing.T) {
 	m, logs := newManager(t, testLimits, nil, pluginCfg("good", nil))
-	got, err := m.Fetch(fetchCtx(t), spec("test", `{"text":"block {{height}} of {{source}} at {{window_end}}"}`), round)
+	got, err := m.Fetch(fetchCtx(t), spec("test", `{"text":"block {{height}} of {{source}} at {{window_end}}","log":"hello log"}`), round)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,10 +31,10 @@ func TestPluginEndToEnd(t *testing.T) {
 		t.Errorf("status = %+v", st)
 	}
 	// stderr lines reach the logger asynchronously; wait a bounded time.
-	for i := 0; i < 100 && !strings.Contains(logs.String(), "testplugin: fetch mode= height=7"); i++ {
+	for i := 0; i < 100 && !strings.Contains(logs.String(), "testplugin: hello log height=7"); i++ {
 		time.Sleep(20 * time.Millisecond)
 	}
-	if !strings.Contains(logs.String(), "testplugin: fetch mode= height=7") {
+	if !strings.Contains(logs.String(), "testplugin: hello log height=7") {
 		t.Errorf("plugin stderr did not reach the logger:\n%s", logs.String())
 	}
 }

@@ -8,8 +8,8 @@
 //	ASSAY_TEST_START=v2     speak fetcher protocol version 2
 //	ASSAY_TEST_SERVER=raw   bypass plugins.Serve and stream by hand
 //
-// Request config {"mode": M, "size": N, "text": T}: M is "echo" (T, or N
-// bytes), "crash" (exit mid-stream), "hang" (never answer, ignoring
+// Request config {"mode": M, "size": N, "text": T, "log": L}: L, if set,
+// is written to stderr; M is "echo" (T, or N bytes), "crash" (exit mid-stream), "hang" (never answer, ignoring
 // cancellation), "error"; with the raw server also "flood" (ignore the
 // cap), "badsum", "notrailer", "bigchunk".
 package main
@@ -32,6 +32,7 @@ type config struct {
 	Mode string `json:"mode"`
 	Size int    `json:"size"`
 	Text string `json:"text"`
+	Log  string `json:"log"`
 }
 
 func main() {
@@ -71,7 +72,9 @@ func (sdkFetcher) Fetch(ctx context.Context, req plugins.Request) (io.ReadCloser
 	if err := json.Unmarshal(req.Config, &c); err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(os.Stderr, "testplugin: fetch mode=%s height=%d\n", c.Mode, req.Round.Height)
+	if c.Log != "" {
+		fmt.Fprintf(os.Stderr, "testplugin: %s height=%d\n", c.Log, req.Round.Height)
+	}
 	switch c.Mode {
 	case "echo", "":
 		return io.NopCloser(bytes.NewReader(payload(c))), nil

@@ -120,7 +120,11 @@ func (in *instance) classify(ctx context.Context, f *grpcClient, kind string, er
 		in.mu.Unlock()
 		return in.errorf(kind, ReasonTimeout, "%v", context.DeadlineExceeded)
 	}
-	t := time.NewTimer(crashWait)
+	wait := crashWait
+	if status.Code(err) == codes.Unknown {
+		wait = 0 // the plugin itself returned this error
+	}
+	t := time.NewTimer(wait)
 	defer t.Stop()
 	select {
 	case <-f.exited.Done():

@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"testing"
 
 	"github.com/assaynet/assay/runtime/abi"
@@ -56,4 +58,24 @@ func FuzzRunABI(f *testing.F) {
 			t.Fatalf("second run %s, first %s", verdict(again), verdict(res))
 		}
 	})
+}
+
+// TestRandStreamVector pins the random_get stream (consensus).
+func TestRandStreamVector(t *testing.T) {
+	seed := sha256.Sum256([]byte("assay/random/v1\x00\x00\x00\x03abc\x00\x00\x00\x00\x00\x00\x00\x07"))
+	var want []byte
+	for i := range 3 {
+		blk := sha256.Sum256(append(seed[:], 0, 0, 0, 0, 0, 0, 0, byte(i)))
+		want = append(want, blk[:]...)
+	}
+	r := newRandStream("abc", 7)
+	got := make([]byte, 0, 96)
+	for _, n := range []int{1, 31, 0, 33, 31} { // reads across block boundaries
+		b := make([]byte, n)
+		r.read(b)
+		got = append(got, b...)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("stream %x\nwant   %x", got, want)
+	}
 }

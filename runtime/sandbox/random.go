@@ -12,28 +12,37 @@ const randDomain = "assay/random/v1"
 // seed = SHA-256(randDomain ‖ uint32be(len(source)) ‖ source ‖ uint64be(height)),
 // block i = SHA-256(seed ‖ uint64be(i)), the blocks concatenated.
 type randStream struct {
-	seed  [32]byte
-	ctr   uint64
-	buf   [32]byte
-	avail int // unread bytes at the end of buf
+	source string
+	height int64
+	seeded bool // seed is computed on the first read: most jobs never read
+	seed   [32]byte
+	ctr    uint64
+	buf    [32]byte
+	avail  int // unread bytes at the end of buf
 }
 
 func newRandStream(source string, height int64) randStream {
+	return randStream{source: source, height: height}
+}
+
+func (r *randStream) init() {
 	h := sha256.New()
 	h.Write([]byte(randDomain))
 	var n [8]byte
-	binary.BigEndian.PutUint32(n[:4], uint32(len(source)))
+	binary.BigEndian.PutUint32(n[:4], uint32(len(r.source)))
 	h.Write(n[:4])
-	h.Write([]byte(source))
-	binary.BigEndian.PutUint64(n[:], uint64(height))
+	h.Write([]byte(r.source))
+	binary.BigEndian.PutUint64(n[:], uint64(r.height))
 	h.Write(n[:])
-	var r randStream
 	h.Sum(r.seed[:0])
-	return r
+	r.seeded = true
 }
 
 // read fills p with the next bytes of the stream.
 func (r *randStream) read(p []byte) {
+	if !r.seeded {
+		r.init()
+	}
 	for len(p) > 0 {
 		if r.avail == 0 {
 			var in [40]byte

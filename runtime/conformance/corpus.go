@@ -90,6 +90,7 @@ func loopCases() []Case {
 		{Name: "loop/infinite", File: "loop_infinite.wasm", Status: oog, Kind: oogKind},
 		{Name: "loop/infinite_work", File: "loop_infinite_work.wasm", Status: oog, Kind: oogKind},
 		{Name: "loop/count", File: "loop_count.wasm", Status: abi.StatusAccepted},
+		{Name: "loop/tail_charge", File: "tail_charge.wasm", Status: abi.StatusAccepted},
 		{Name: "calls/exp_tree", File: "calltree_exp.wasm", Status: oog, Kind: oogKind},
 		{Name: "calls/unrolled_tree", File: "calltree_unrolled.wasm", Status: oog, Kind: oogKind},
 		{Name: "calls/recurse_direct", File: "recurse_direct.wasm", Status: stack, Kind: stackKind},

@@ -19,6 +19,7 @@ import (
 	"github.com/assaynet/assay/consensus/app"
 	"github.com/assaynet/assay/consensus/codecheck"
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/plugins/template"
 	"github.com/assaynet/assay/runtime/meter"
 )
 
@@ -28,7 +29,8 @@ var ErrConfig = errors.New("node: bad config")
 // Options tune Open. The zero value is a normal validator node.
 type Options struct {
 	// State is handed to the state machine; a nil Code is replaced by
-	// codecheck.New(meter.DefaultLimits()).
+	// codecheck.New(meter.DefaultLimits()) and a nil Template by
+	// plugins/template.Validate.
 	State state.Config
 	// Logger for CometBFT; nil discards.
 	Logger log.Logger
@@ -76,6 +78,9 @@ func Open(home string, opts Options) (*Node, error) {
 	}
 	if opts.State.Code == nil {
 		opts.State.Code = codecheck.New(meter.DefaultLimits())
+	}
+	if opts.State.Template == nil {
+		opts.State.Template = template.Validate
 	}
 	if opts.Logger == nil {
 		opts.Logger = log.NewNopLogger()

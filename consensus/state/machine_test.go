@@ -397,3 +397,24 @@ func TestAssignedQuery(t *testing.T) {
 		t.Fatalf("misses %d, want 1", v.Misses)
 	}
 }
+
+func TestTemplateHook(t *testing.T) {
+	c := newChain(t, 100)
+	cc := c.setupSource("ok", 10, 1)
+	m, err := state.Open(c.kv, state.Config{Code: config().Code, Template: func(s string) error {
+		if strings.Contains(s, "{{bad}}") {
+			return fmt.Errorf("unknown variable bad")
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.m = m
+	sp := spec(cc, 1, 1)
+	sp.Fetch.Config[0].Value = "http://127.0.0.1/{{bad}}"
+	res := c.block(c.sign(c.owner, tx.RegisterSourceBody("x", sp)))
+	if res.TxResults[0].Code != state.CodeInvalid || !strings.Contains(res.TxResults[0].Log, "unknown variable") {
+		t.Fatalf("result %+v", res.TxResults[0])
+	}
+}

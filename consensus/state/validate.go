@@ -13,7 +13,7 @@ import (
 // Limits on names (docs/protocol.md section 2).
 const (
 	MaxIDLen       = 64
-	MaxKindLen     = 32
+	MaxKindLen     = 64
 	MaxConfigKey   = 64
 	MaxCIDBytes    = 128
 	MaxCodeCIDText = 128
@@ -40,6 +40,11 @@ func validName(s string, maxLen int, extra string) bool {
 		}
 	}
 	return true
+}
+
+// validKind matches plugins/spec.ValidateKind: a-z first, then a-z 0-9 _ - .
+func validKind(k string) bool {
+	return validName(k, MaxKindLen, "_-.") && k[0] >= 'a' && k[0] <= 'z'
 }
 
 func containsByte(s string, c byte) bool {
@@ -103,8 +108,8 @@ func (m *Machine) validateSource(id string, s *pb.SourceSpec) error {
 }
 
 func (m *Machine) validateFetch(f *pb.FetchSpec) error {
-	if f == nil || !validName(f.Kind, MaxKindLen, "_-") {
-		return fail(CodeInvalid, "source: fetch kind must be 1-32 of [a-z0-9_-]")
+	if f == nil || !validKind(f.Kind) {
+		return fail(CodeInvalid, "source: fetch kind must be 1-64 of [a-z0-9_.-], starting with a letter")
 	}
 	size := 0
 	for i, kv := range f.Config {

@@ -225,6 +225,15 @@ func TestSingleNode(t *testing.T) {
 	if !tn.query("datasets/feed", &ds) || len(ds) != 1 || ds[0].Status != "ACCEPTED" {
 		t.Fatalf("datasets %+v", ds)
 	}
+	// CometBFT v0.38 answers a tx failing CheckTx with a result code, not an RPC error.
+	raw, err := tx.Sign("other-chain", owner, 5, tx.UnjailBody())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tn.clients[0].BroadcastTxSync(context.Background(), raw)
+	if err != nil || res.Code != uint32(state.CodeSignature) {
+		t.Fatalf("bad tx: %+v, %v; want code %d", res, err, state.CodeSignature)
+	}
 }
 
 func TestFourNodesSlash(t *testing.T) {

@@ -15,7 +15,12 @@ import (
 
 	hclog "github.com/hashicorp/go-hclog"
 	plugin "github.com/hashicorp/go-plugin"
+
+	"github.com/assaynet/assay/plugins/spec"
 )
+
+// maxKinds bounds the kinds one plugin may serve.
+const maxKinds = 64
 
 // instance is one configured plugin and its current process, if any.
 type instance struct {
@@ -139,6 +144,14 @@ func (in *instance) launch(ctx context.Context) (*plugin.Client, *grpcClient, []
 	kinds, err := f.Kinds(kctx)
 	if err != nil {
 		return client, nil, nil, fmt.Errorf("listing kinds: %w", remoteError(err))
+	}
+	if len(kinds) == 0 || len(kinds) > maxKinds {
+		return client, nil, nil, fmt.Errorf("plugin serves %d kinds, want 1 to %d", len(kinds), maxKinds)
+	}
+	for _, k := range kinds {
+		if err := spec.ValidateKind(k); err != nil {
+			return client, nil, nil, fmt.Errorf("plugin serves a bad kind: %w", err)
+		}
 	}
 	for _, k := range in.cfg.Kinds {
 		if !slices.Contains(kinds, k) {

@@ -61,6 +61,7 @@ var misbehaving = []struct {
 	{"v2", map[string]string{"ASSAY_TEST_START": "v2"}, "", `{}`, plugins.ReasonStart, "plugin speaks fetcher protocol 2, this node speaks 1"},
 	{"quitter", map[string]string{"ASSAY_TEST_START": "exit"}, "", `{}`, plugins.ReasonStart, "exited at start"},
 	{"refuser", nil, "", `{"mode":"error"}`, plugins.ReasonFailed, "upstream said no"},
+	{"badkinds", map[string]string{"ASSAY_TEST_KINDS": "Bad Kind"}, "", `{}`, plugins.ReasonStart, "plugin serves a bad kind"},
 }
 
 func TestMisbehavingPlugins(t *testing.T) {
@@ -180,8 +181,14 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 		pids = append(pids, st.PID)
 	}
 	time.Sleep(100 * time.Millisecond) // let the hang reach the plugin
+	if kids := children(); len(kids) < 3 {
+		t.Errorf("children running the plugin before Close: %v, want at least 3", kids)
+	}
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if kids := children(); len(kids) != 0 {
+		t.Errorf("children left after Close: %v", kids)
 	}
 	for _, pid := range pids {
 		if alive(pid) {

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/sdk/assay"
 	"github.com/assaynet/assay/sdk/fixture"
 )
@@ -116,6 +117,10 @@ func RunNative(t *testing.T, dir string) {
 			if f.Expect.Kind != "" {
 				t.Skipf("expects FAILED(%s): only the sandbox can tell", f.Expect.Kind)
 			}
+			if os.Getenv("ASSAY_UPDATE") != "" && res.Status == f.Expect.Status && res.Status == abi.StatusAccepted {
+				writeGolden(t, dir, f.Name, res.Output)
+				return
+			}
 			exp := f.Expect
 			exp.MaxGas = 0 // no gas natively
 			if err := exp.Check(fixture.Got{Status: res.Status, Output: res.Output}); err != nil {
@@ -123,6 +128,16 @@ func RunNative(t *testing.T, dir string) {
 			}
 		})
 	}
+}
+
+// writeGolden stores an accepted fixture's output as NAME.output (run the
+// tests with ASSAY_UPDATE=1 to regenerate, then review the diff).
+func writeGolden(t *testing.T, dir, name string, out []byte) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name+".output"), out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s.output", name)
 }
 
 // RunSandbox runs every fixture in dir through the committed module

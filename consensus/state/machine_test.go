@@ -2,6 +2,7 @@ package state_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/ed25519"
 	"encoding/json"
 	"fmt"
@@ -416,5 +417,55 @@ func TestTemplateHook(t *testing.T) {
 	res := c.block(c.sign(c.owner, tx.RegisterSourceBody("x", sp)))
 	if res.TxResults[0].Code != state.CodeInvalid || !strings.Contains(res.TxResults[0].Log, "unknown variable") {
 		t.Fatalf("result %+v", res.TxResults[0])
+	}
+}
+
+func TestStoreCodeGzipAndUnjail(t *testing.T) {
+	c := newChain(t, 100, 100, 100)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(minimalWasm(t))
+	zw.Close()
+	c.mustOK(c.block(c.sign(c.owner, tx.StoreCodeBody(buf.Bytes()))))
+	cc, _ := config().Code.Check(minimalWasm(t))
+	code := query[state.CodeView](t, c.kv, "code/"+cc)
+	if code.Size != len(minimalWasm(t)) {
+		t.Fatalf("stored %d bytes, want the uncompressed %d", code.Size, len(minimalWasm(t)))
+	}
+	// a gzip bomb past max_code_bytes is refused with a bounded read
+	buf.Reset()
+	zw = gzip.NewWriter(&buf)
+	zw.Write(make([]byte, 9<<20))
+	zw.Close()
+	if res := c.block(c.sign(c.owner, tx.StoreCodeBody(buf.Bytes()))); res.TxResults[0].Code != state.CodeInvalid {
+		t.Fatalf("gzip bomb: %+v", res.TxResults[0])
+	}
+	// unjail: refused while not jailed, then after a wrong verdict and the jail period
+	v := c.vals[0]
+	if res := c.block(c.sign(v, tx.UnjailBody())); res.TxResults[0].Code != state.CodeJailed {
+		t.Fatalf("unjail while active: %+v", res.TxResults[0])
+	}
+	c.mustOK(c.block(c.sign(c.owner, tx.RegisterSourceBody("feed", spec(cc, 1000, 3)))))
+	good, bad := verdict(t, "good"), verdict(t, "bad")
+	c.runRound("feed", func(a *account) (*pb.Verdict, *pb.Verdict) {
+		if a == v {
+			return bad, bad
+		}
+		return good, good
+	})
+	vv := validatorByOp(t, c.kv, v.addr)
+	if !vv.Jailed {
+		t.Fatalf("not jailed: %+v", vv)
+	}
+	if res := c.block(c.sign(v, tx.UnjailBody())); res.TxResults[0].Code != state.CodeJailed {
+		t.Fatalf("early unjail: %+v", res.TxResults[0])
+	}
+	for c.height < vv.JailedUntil {
+		c.block()
+	}
+	res := c.block(c.sign(v, tx.UnjailBody()))
+	c.mustOK(res)
+	if len(res.Updates) != 1 || res.Updates[0].Power != 95 {
+		t.Fatalf("unjail updates %+v, want power 95", res.Updates)
 	}
 }

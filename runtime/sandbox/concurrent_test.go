@@ -67,3 +67,31 @@ func TestClosedRuntime(t *testing.T) {
 		t.Error("store after close succeeded")
 	}
 }
+
+func TestEvict(t *testing.T) {
+	ctx := context.Background()
+	rt := newRuntime(t, Config{})
+	wasm := readTestdata(t, "abi.wasm")
+	code, err := rt.Store(ctx, wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Evict(ctx, code.CID); err != nil {
+		t.Fatal(err)
+	}
+	if res := rt.Run(ctx, code, Job{GasLimit: 1000}); !errors.Is(res.Err, ErrEvicted) {
+		t.Errorf("run evicted: %s %v", verdict(res), res.Err)
+	}
+	again, err := rt.Store(ctx, wasm)
+	if err != nil || again == code {
+		t.Fatalf("store after evict: %v (same code %v)", err, again == code)
+	}
+	res := rt.Run(ctx, again, Job{Input: []byte("ok"), Params: []byte{0}, GasLimit: 1e6})
+	checkResult(t, res, abi.StatusAccepted, "", []byte("ok"), 0)
+	if err := rt.Evict(ctx, code.CID); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Evict(ctx, code.CID); err != nil { // unknown: no-op
+		t.Fatal(err)
+	}
+}

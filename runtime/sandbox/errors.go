@@ -16,6 +16,8 @@ var (
 	ErrGasLimit = errors.New("sandbox: job gas limit exceeds node maximum")
 	// ErrForeignCode: the Code was stored in another Runtime.
 	ErrForeignCode = errors.New("sandbox: code from another runtime")
+	// ErrEvicted: the Code was evicted from its Runtime.
+	ErrEvicted = errors.New("sandbox: code evicted")
 	// ErrUnavailable: the job did not finish (wall-clock timeout, canceled
 	// context, node error). It is never a verdict on the data.
 	ErrUnavailable = errors.New("sandbox: job unavailable")

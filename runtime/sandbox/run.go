@@ -71,6 +71,8 @@ func (r *Runtime) run(ctx context.Context, code *Code, job Job) Result {
 		return unavailableResult(ErrClosed)
 	case code == nil || code.rt != r:
 		return unavailableResult(ErrForeignCode)
+	case code.evicted.Load():
+		return unavailableResult(ErrEvicted)
 	case job.GasLimit > r.cfg.MaxGas:
 		return unavailableResult(fmt.Errorf("%w: %d > %d", ErrGasLimit, job.GasLimit, r.cfg.MaxGas))
 	case job.MemoryPages > r.cfg.MaxMemoryPages:

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/meter"
@@ -31,6 +32,7 @@ type Code struct {
 
 	rt       *Runtime
 	compiled wazero.CompiledModule
+	evicted  atomic.Bool
 }
 
 // gzipMagic starts every gzip stream.
@@ -56,6 +58,25 @@ func (r *Runtime) Store(ctx context.Context, wasm []byte) (*Code, error) {
 		return nil, err
 	}
 	return r.storeInstrumented(ctx, id, rewritten, info)
+}
+
+// Evict forgets the code with this CID and frees its compiled form (the
+// disk cache keeps it). Jobs must not be running on it; later Runs of the
+// evicted *Code give UNAVAILABLE (ErrEvicted). Storing it again recompiles
+// (or loads it from the disk cache).
+func (r *Runtime) Evict(ctx context.Context, id cid.Cid) error {
+	r.mu.Lock()
+	c := r.codes[id.KeyString()]
+	delete(r.codes, id.KeyString())
+	r.mu.Unlock()
+	if c == nil {
+		return nil
+	}
+	c.evicted.Store(true)
+	if err := c.compiled.Close(ctx); err != nil {
+		return fmt.Errorf("sandbox: evict %s: %w", id, err)
+	}
+	return nil
 }
 
 func (r *Runtime) lookup(id cid.Cid) *Code {

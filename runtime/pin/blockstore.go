@@ -66,12 +66,18 @@ func (d strictDAG) GetMany(ctx context.Context, keys []cid.Cid) <-chan *ipld.Nod
 }
 
 func (d strictDAG) Get(ctx context.Context, c cid.Cid) (ipld.Node, error) {
+	if !c.Defined() {
+		return nil, errUndefined
+	}
 	nd, err := d.DAGService.Get(ctx, c)
 	if err != nil {
 		return nil, wrapGetErr(c, err)
 	}
 	return nd, nil
 }
+
+// errUndefined is the answer for cid.Undef (boxo would log an error too).
+var errUndefined = fmt.Errorf("%w: undefined cid", ErrNotFound)
 
 // wrapGetErr maps boxo's not-found to ErrNotFound (keeping ipld's own
 // not-found type in the chain for boxo callers) and leaves other errors.

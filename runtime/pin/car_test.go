@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"testing"
 
 	cid "github.com/ipfs/go-cid"
@@ -112,6 +113,16 @@ func TestExportCARMissingBlock(t *testing.T) {
 	}
 }
 
+// readBounded streams at most limit bytes of c, ignoring errors.
+func readBounded(ctx context.Context, s *Store, c cid.Cid, limit int64) {
+	f, err := s.Cat(ctx, c)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(f, limit))
+}
+
 // FuzzImportCAR feeds arbitrary bytes to ImportCAR: it must return (an
 // error or roots) without panicking, and whatever it stored must read back
 // hash-checked.
@@ -129,8 +140,12 @@ func FuzzImportCAR(f *testing.F) {
 		}
 		defer s.Close()
 		ctx := context.Background()
-		if _, err := s.ImportCAR(ctx, bytes.NewReader(in)); err != nil {
+		roots, err := s.ImportCAR(ctx, bytes.NewReader(in))
+		if err != nil {
 			return
+		}
+		for _, r := range roots[:min(len(roots), 4)] {
+			readBounded(ctx, s, r, 1<<20) // must not panic or hang
 		}
 		err = s.eachBlock(ctx, func(c cid.Cid) error {
 			_, err := s.blocks.Get(ctx, c)

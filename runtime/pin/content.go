@@ -97,6 +97,9 @@ func (s *Store) Has(ctx context.Context, c cid.Cid) (bool, error) {
 		return false, err
 	}
 	defer s.mu.RUnlock()
+	if !c.Defined() {
+		return false, nil
+	}
 	ok, err := s.blocks.Has(ctx, c)
 	if err != nil {
 		return false, fmt.Errorf("pin: has %s: %w", c, err)

@@ -6,10 +6,28 @@
 // CIDs (DESIGN.md section 5) are UnixFS files: fixed 256 KiB chunks, a
 // balanced DAG of at most 174 links per node, sha2-256. Sum gives the CIDv1
 // with raw leaves (`ipfs add --cid-version=1`); SumV0 gives the CIDv0 with
-// dag-pb leaves (`ipfs add` with no flags).
-//
-// # Example
+// dag-pb leaves (`ipfs add` with no flags). Neither stores anything.
 //
 //	c, err := pin.SumBytes([]byte("hello world\n"))
 //	// c.String() == "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4"
+//
+// A Store (Open, or OpenMemory for tests) adds content under the same CIDs,
+// pins it recursively under a name, reads it back whole (Get) or streamed
+// (Cat), garbage-collects unpinned blocks (GC), exports and imports CARs,
+// and serves it over HTTP (Gateway).
+//
+// # Notes
+//
+//   - On disk a Store is a directory like a Kubo repo's: blocks/ is a
+//     flatfs (one file per block, named by multihash, fsync on write) and
+//     pins/ a leveldb holding boxo's pinner state. Directories are 0700.
+//   - Every block read is hash-checked against its CID, including the
+//     gateway's reads: a corrupted block file gives a *CorruptBlockError
+//     (errors.Is ErrCorrupt) naming the CID, never wrong bytes.
+//   - The Store never talks to the network: its block exchange is offline,
+//     so a CID it lacks is ErrNotFound (a 404 at the gateway) at once.
+//   - Add and AddPinned read their input to its end: bound untrusted
+//     readers. AddPinned is Add plus Pin with no GC in between; a plain
+//     Add's blocks may be collected by a concurrent GC before they are
+//     pinned.
 package pin

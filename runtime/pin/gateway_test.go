@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ipfs/boxo/ipld/merkledag"
+	blocks "github.com/ipfs/go-block-format"
 	cid "github.com/ipfs/go-cid"
 	car "github.com/ipld/go-car/v2"
 )
@@ -18,6 +19,7 @@ import (
 // gatewayFixture is a store holding one multi-block file, served over a
 // real loopback HTTP server.
 type gatewayFixture struct {
+	dir     string
 	store   *Store
 	srv     *httptest.Server
 	root    cid.Cid
@@ -28,7 +30,8 @@ type gatewayFixture struct {
 func newGatewayFixture(t *testing.T) *gatewayFixture {
 	t.Helper()
 	ctx := context.Background()
-	s := openT(t, t.TempDir())
+	dir := t.TempDir()
+	s := openT(t, dir)
 	t.Cleanup(func() { s.Close() })
 	content := data(t, "gateway", 3*ChunkSize+17)
 	root, err := s.AddPinned(ctx, bytes.NewReader(content), "gw")
@@ -41,7 +44,7 @@ func newGatewayFixture(t *testing.T) *gatewayFixture {
 	}
 	srv := httptest.NewServer(h) // listens on 127.0.0.1
 	t.Cleanup(srv.Close)
-	f := &gatewayFixture{store: s, srv: srv, root: root, content: content}
+	f := &gatewayFixture{dir: dir, store: s, srv: srv, root: root, content: content}
 	err = merkledag.Walk(ctx, merkledag.GetLinksDirect(s.dag), root, func(c cid.Cid) bool {
 		f.dagCIDs = append(f.dagCIDs, c)
 		return true
@@ -54,6 +57,17 @@ func newGatewayFixture(t *testing.T) *gatewayFixture {
 
 // get fetches path from the fixture's server with an Accept header.
 func (f *gatewayFixture) get(t *testing.T, path, accept string) (int, []byte) {
+	t.Helper()
+	code, body, err := f.getPartial(t, path, accept)
+	if err != nil {
+		t.Fatalf("GET %s: read body: %v", path, err)
+	}
+	return code, body
+}
+
+// getPartial is get that returns what it read of a body cut short, and
+// the error that cut it.
+func (f *gatewayFixture) getPartial(t *testing.T, path, accept string) (int, []byte, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -70,10 +84,7 @@ func (f *gatewayFixture) get(t *testing.T, path, accept string) (int, []byte) {
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		t.Fatalf("GET %s: read body: %v", path, err)
-	}
-	return resp.StatusCode, body
+	return resp.StatusCode, body, err
 }
 
 func TestGatewayRawBlocks(t *testing.T) {
@@ -183,4 +194,45 @@ func TestGatewayBadPath(t *testing.T) {
 	if code < 400 || code >= 500 {
 		t.Fatalf("GET /ipfs/not-a-cid: status %d, want 4xx", code)
 	}
+}
+
+func TestGatewayNeverServesCorruptBytes(t *testing.T) {
+	f := newGatewayFixture(t)
+	leaf := f.dagCIDs[len(f.dagCIDs)-1] // the last, short chunk
+	flipByte(t, blockFile(t, f.dir, leaf), 11)
+
+	if code, _ := f.get(t, "/ipfs/"+leaf.String()+"?format=raw", ""); code == http.StatusOK {
+		t.Errorf("raw corrupt block: status 200")
+	}
+	// Plain bytes: headers may already be out when the bad block is met,
+	// but only a true prefix of the content may have been sent.
+	code, body, _ := f.getPartial(t, "/ipfs/"+f.root.String(), "")
+	if code == http.StatusOK && (!bytes.HasPrefix(f.content, body) || len(body) == len(f.content)) {
+		t.Errorf("plain: status 200 with %d bytes that are not a strict prefix of the content", len(body))
+	}
+	code, body, _ = f.getPartial(t, "/ipfs/"+f.root.String()+"?format=car", "")
+	if code == http.StatusOK {
+		for _, blk := range carScan(body) {
+			if err := checkBlock(blk.Cid(), blk.RawData()); err != nil {
+				t.Errorf("car: carries a corrupt block: %v", err)
+			}
+		}
+	}
+}
+
+// carScan returns the blocks of a possibly truncated CAR, unchecked.
+func carScan(b []byte) []blocks.Block {
+	br, err := car.NewBlockReader(bytes.NewReader(b), car.WithTrustedCAR(true))
+	if err != nil {
+		return nil
+	}
+	var out []blocks.Block
+	for range 1 << 20 {
+		blk, err := br.Next()
+		if err != nil {
+			break
+		}
+		out = append(out, blk)
+	}
+	return out
 }

@@ -125,7 +125,7 @@ func (in *instance) launch(ctx context.Context) (*plugin.Client, *grpcClient, []
 		SkipHostEnv:      true,
 		SecureConfig:     &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()},
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
-		StartTimeout:     in.lim.StartTimeout,
+		StartTimeout:     startTimeout(ctx, in.lim.StartTimeout),
 		Logger:           newHCLog(in.log, "plugin", hclog.Trace),
 		SyncStdout:       newLogWriter(in.log, "stdout"),
 		SyncStderr:       newLogWriter(in.log, "stderr"),
@@ -159,6 +159,15 @@ func (in *instance) launch(ctx context.Context) (*plugin.Client, *grpcClient, []
 		}
 	}
 	return client, f, kinds, nil
+}
+
+// startTimeout is limit, or less if ctx ends sooner, so that a start
+// never outlives the fetch that asked for it.
+func startTimeout(ctx context.Context, limit time.Duration) time.Duration {
+	if d, ok := ctx.Deadline(); ok {
+		return max(min(limit, time.Until(d)), time.Millisecond)
+	}
+	return limit
 }
 
 // envList turns the configured environment into KEY=VALUE lines, sorted.

@@ -71,11 +71,12 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// testLimits are short limits for tests.
+// testLimits are limits for tests: generous for starts (a loaded CI
+// machine can take seconds to start a process), short for backoff.
 var testLimits = plugins.Limits{
-	Timeout:        3 * time.Second,
+	Timeout:        10 * time.Second,
 	MaxBytes:       1 << 20,
-	StartTimeout:   5 * time.Second,
+	StartTimeout:   20 * time.Second,
 	RestartBackoff: 50 * time.Millisecond,
 	HealthInterval: -1,
 }

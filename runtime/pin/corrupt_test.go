@@ -109,3 +109,25 @@ func assertCorrupt(t *testing.T, op string, err error, victim cid.Cid) {
 		t.Fatalf("%s: error %q does not name %s", op, err, victim)
 	}
 }
+
+// TestGCStopsOnCorruptPinnedDAG: when a pinned DAG cannot be walked, GC
+// removes nothing (it cannot tell which blocks the pin still needs).
+func TestGCStopsOnCorruptPinnedDAG(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openT(t, dir)
+	defer s.Close()
+	root, err := s.AddPinned(ctx, strings.NewReader(string(data(t, "gc-corrupt", 2*ChunkSize+1))), "p")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loose, err := s.AddBytes(ctx, []byte("unpinned"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	flipByte(t, blockFile(t, dir, root), 5) // the root links to every leaf
+	if _, err := s.GC(ctx); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("GC with a corrupt pinned root: err = %v, want ErrCorrupt", err)
+	}
+	mustHave(t, s, loose, true)
+}

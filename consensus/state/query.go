@@ -22,9 +22,15 @@ import (
 
 // Query errors.
 var (
-	ErrNotFound  = errors.New("state: not found")
-	ErrBadQuery  = errors.New("state: bad query")
+	ErrNotFound = errors.New("state: not found")
+	ErrBadQuery = errors.New("state: bad query")
+)
+
+// Row caps of list queries: validators and sources are listed whole (up
+// to a bound), rounds, datasets and evidence in pages of maxQueryRows.
+const (
 	maxQueryRows = 1000
+	maxListRows  = 100_000
 )
 
 // Query answers an ABCI query path from the committed state in kv, as
@@ -41,9 +47,9 @@ func Query(kv KV, path string) ([]byte, error) {
 	case "params":
 		v, err = queryParams(kv)
 	case "validators":
-		v, err = list(kv, prefixValidator, func(x *pb.Validator) any { return validatorView(x) }, &pb.Validator{})
+		v, err = listN(kv, prefixValidator, maxListRows, func(x *pb.Validator) any { return validatorView(x) }, &pb.Validator{})
 	case "sources":
-		v, err = list(kv, prefixSource, func(x *pb.Source) any { return sourceView(x) }, &pb.Source{})
+		v, err = listN(kv, prefixSource, maxListRows, func(x *pb.Source) any { return sourceView(x) }, &pb.Source{})
 	case "source":
 		v, err = one(kv, keySource(rest), &pb.Source{}, func(x *pb.Source) any { return sourceView(x) })
 	case "code":
@@ -97,10 +103,14 @@ func one[T proto.Message](kv KV, key []byte, msg T, view func(T) any) (any, erro
 }
 
 func list[T proto.Message](kv KV, prefix string, view func(T) any, proto0 T) (any, error) {
-	return listRange(kv, []byte(prefix), prefixEnd([]byte(prefix)), view, proto0)
+	return listRange(kv, []byte(prefix), prefixEnd([]byte(prefix)), maxQueryRows, view, proto0)
 }
 
-func listRange[T proto.Message](kv KV, start, end []byte, view func(T) any, proto0 T) (any, error) {
+func listN[T proto.Message](kv KV, prefix string, n int, view func(T) any, proto0 T) (any, error) {
+	return listRange(kv, []byte(prefix), prefixEnd([]byte(prefix)), n, view, proto0)
+}
+
+func listRange[T proto.Message](kv KV, start, end []byte, n int, view func(T) any, proto0 T) (any, error) {
 	out := []any{}
 	var derr error
 	err := kv.Iterate(start, end, func(_, v []byte) bool {
@@ -109,7 +119,7 @@ func listRange[T proto.Message](kv KV, start, end []byte, view func(T) any, prot
 			return false
 		}
 		out = append(out, view(msg))
-		return len(out) < maxQueryRows
+		return len(out) < n
 	})
 	if err == nil {
 		err = derr
@@ -149,7 +159,7 @@ func queryDatasets(kv KV, id string, q url.Values) (any, error) {
 	if to != ^uint64(0) {
 		end = binary.BigEndian.AppendUint64([]byte(prefixDataset+id+"/"), to+1)
 	}
-	return listRange(kv, start, end, func(x *pb.Dataset) any { return datasetView(x) }, &pb.Dataset{})
+	return listRange(kv, start, end, maxQueryRows, func(x *pb.Dataset) any { return datasetView(x) }, &pb.Dataset{})
 }
 
 func cidString(b []byte) string {

@@ -42,7 +42,7 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: assay fetch --source FILE --height H [--time T] [--config assay.toml] [-o OUT]")
 		return 2
 	}
-	roundTime, err := parseRoundTime(*at, time.Now)
+	roundTime, err := parseFetchTime(*at, time.Now)
 	if err != nil {
 		fmt.Fprintf(stderr, "assay fetch: --time: %v\n", err)
 		return 2
@@ -93,9 +93,9 @@ func fetchOnce(sf *sourcefile.SourceFile, ff fetchFlags, dir string, height int6
 	return 0
 }
 
-// parseRoundTime reads RFC 3339 or unix seconds; empty means now,
+// parseFetchTime reads RFC 3339 or unix seconds; empty means now,
 // truncated to the second.
-func parseRoundTime(s string, now func() time.Time) (time.Time, error) {
+func parseFetchTime(s string, now func() time.Time) (time.Time, error) {
 	if s == "" {
 		return now().Truncate(time.Second), nil
 	}

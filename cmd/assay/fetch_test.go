@@ -12,9 +12,9 @@ import (
 	"time"
 )
 
-// writeSource writes a source file with the given [fetch] section and
+// writeFetchSource writes a source file with the given [fetch] section and
 // returns its path.
-func writeSource(t *testing.T, dir, fetch string) string {
+func writeFetchSource(t *testing.T, dir, fetch string) string {
 	t.Helper()
 	body := `id = "s1"
 code = "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4"
@@ -40,12 +40,12 @@ func TestFetchCommand(t *testing.T) {
 		fmt.Fprintf(w, "h=%s", r.URL.Query().Get("h"))
 	}))
 	defer srv.Close()
-	bin, sum := ethfetcher(t)
+	bin, sum := buildEthfetcher(t)
 	rpc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"jsonrpc":"2.0","id":1,"result":{"number":"0x7"}}`)
 	}))
 	defer rpc.Close()
-	cfg := writeConfig(t, fmt.Sprintf("[[plugins]]\nname = \"eth\"\npath = %q\nsha256 = %q\n", bin, sum))
+	cfg := writePluginConfig(t, fmt.Sprintf("[[plugins]]\nname = \"eth\"\npath = %q\nsha256 = %q\n", bin, sum))
 	out := filepath.Join(dir, "out.bin")
 	tests := []struct {
 		name  string
@@ -64,7 +64,7 @@ func TestFetchCommand(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src := writeSource(t, dir, tt.fetch)
+			src := writeFetchSource(t, dir, tt.fetch)
 			var stdout, stderr bytes.Buffer
 			args := append([]string{"fetch", "--source", src, "--height", "7", "--time", "1700000000"}, tt.extra...)
 			if code := run(args, &stdout, &stderr); code != tt.code {
@@ -95,12 +95,12 @@ func TestFetchUsage(t *testing.T) {
 	}
 }
 
-func TestParseRoundTime(t *testing.T) {
+func TestParseFetchTime(t *testing.T) {
 	now := func() time.Time { return time.Unix(100, 500) }
 	for in, want := range map[string]int64{"": 100, "1700000000": 1700000000, "2023-11-14T22:13:20Z": 1700000000} {
-		got, err := parseRoundTime(in, now)
+		got, err := parseFetchTime(in, now)
 		if err != nil || got.Unix() != want || got.Nanosecond() != 0 {
-			t.Errorf("parseRoundTime(%q) = %v, %v; want unix %d", in, got, err, want)
+			t.Errorf("parseFetchTime(%q) = %v, %v; want unix %d", in, got, err, want)
 		}
 	}
 }

@@ -19,8 +19,8 @@ var (
 	ethErr         error
 )
 
-// ethfetcher builds examples/ethfetcher once per test binary.
-func ethfetcher(t *testing.T) (bin, sum string) {
+// buildEthfetcher builds examples/ethfetcher once per test binary.
+func buildEthfetcher(t *testing.T) (bin, sum string) {
 	t.Helper()
 	ethOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "assay-cli-plugin")
@@ -44,8 +44,8 @@ func ethfetcher(t *testing.T) (bin, sum string) {
 	return ethBin, ethSum
 }
 
-// writeConfig writes an assay.toml with the given [[plugins]] tables.
-func writeConfig(t *testing.T, body string) string {
+// writePluginConfig writes an assay.toml with the given [[plugins]] tables.
+func writePluginConfig(t *testing.T, body string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "assay.toml")
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
@@ -55,7 +55,7 @@ func writeConfig(t *testing.T, body string) string {
 }
 
 func TestPluginList(t *testing.T) {
-	bin, sum := ethfetcher(t)
+	bin, sum := buildEthfetcher(t)
 	good := fmt.Sprintf("[[plugins]]\nname = \"eth\"\npath = %q\nsha256 = %q\n", bin, sum)
 	bad := fmt.Sprintf("[[plugins]]\nname = \"tampered\"\npath = %q\nsha256 = %q\n", bin, strings.Repeat("0", 64))
 	tests := []struct {
@@ -70,7 +70,7 @@ func TestPluginList(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			code := run([]string{"plugin", "list", "--config", writeConfig(t, tt.config)}, &out, &errb)
+			code := run([]string{"plugin", "list", "--config", writePluginConfig(t, tt.config)}, &out, &errb)
 			if code != tt.code {
 				t.Errorf("exit %d, want %d; stderr:\n%s", code, tt.code, errb.String())
 			}

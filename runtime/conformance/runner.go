@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -69,11 +70,12 @@ type Failure struct {
 	Msg  string
 }
 
+// String renders the failure with its script line.
 func (f Failure) String() string { return fmt.Sprintf("line %d: %s", f.Line, f.Msg) }
 
 // errRejected marks a module that the instrumenter refused; commands that
 // use it are skipped.
-var errRejected = fmt.Errorf("conformance: module rejected by the instrumenter")
+var errRejected = errors.New("conformance: module rejected by the instrumenter")
 
 type scriptRun struct {
 	ctx    context.Context

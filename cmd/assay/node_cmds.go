@@ -34,7 +34,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	chainID := fs.String("chain-id", "assay-local", "chain id")
 	stake := fs.Uint64("stake", 100, "the validator's stake")
 	port := fs.Int("base-port", 26656, "first of the node's four loopback ports (p2p, rpc, metrics, gateway)")
-	if fs.Parse(args) != nil {
+	if parseArgs(fs, args) != nil {
 		return 2
 	}
 	if *home == "" {
@@ -68,7 +68,7 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	port := fs.Int("base-port", 26600, "node i uses base-port+10i .. +3 (p2p, rpc, metrics, gateway)")
 	commit := fs.Duration("timeout-commit", 500*time.Millisecond, "CometBFT timeout_commit")
 	params := fs.String("params", "", "genesis params JSON, e.g. '{\"commit_window\":\"4\"}'")
-	if fs.Parse(args) != nil {
+	if parseArgs(fs, args) != nil {
 		return 2
 	}
 	if *out == "" || *n < 1 {
@@ -92,7 +92,7 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 	home := fs.String("home", "", "node home directory (required)")
 	fault := fs.String("fault", "", "inject a fault for tests: wrong-output, no-reveal or no-commit")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	if fs.Parse(args) != nil {
+	if parseArgs(fs, args) != nil {
 		return 2
 	}
 	if *home == "" {
@@ -119,4 +119,21 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 	logger.Info("stopping")
 	n.Stop()
 	return 0
+}
+
+// parseArgs parses args allowing flags after positional arguments
+// (`assay keys add NAME --keyring DIR`); fs.Args() are the positionals.
+func parseArgs(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for i := 0; i <= len(args); i++ { // each round consumes at least one arg
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return fs.Parse(pos)
 }

@@ -142,6 +142,10 @@ func writeHomeConfig(h homeInfo, cfg *cmtcfg.Config, all []homeInfo, o netOption
 	cfg.Consensus.TimeoutCommit = o.TimeoutCommit
 	cfg.Consensus.PeerGossipSleepDuration = 10 * time.Millisecond
 	cfg.Consensus.PeerQueryMaj23SleepDuration = 200 * time.Millisecond
+	// Validator code can be MiBs (Go wasm): room for a StoreCode tx.
+	cfg.RPC.MaxBodyBytes = 16 << 20
+	cfg.Mempool.MaxTxBytes = 8 << 20
+	cfg.Mempool.MaxTxsBytes = 256 << 20
 	cfg.Instrumentation.Prometheus = true
 	cfg.Instrumentation.PrometheusListenAddr = fmt.Sprintf("127.0.0.1:%d", h.Ports.Prom)
 	cfg.Instrumentation.Namespace = "cometbft"

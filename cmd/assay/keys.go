@@ -1,0 +1,100 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+func init() {
+	register(command{name: "keys", summary: "manage signing keys: add, show, list", run: group("assay keys", []command{
+		{name: "add", summary: "create a named ed25519 key in the keyring", run: runKeysAdd},
+		{name: "show", summary: "print a key's address and public key", run: runKeysShow},
+		{name: "list", summary: "list the keyring's keys", run: runKeysList},
+	})})
+}
+
+func keyringFlag(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := newFlags(name, stderr)
+	return fs, fs.String("keyring", defaultKeyring(), "directory of named keys ($ASSAY_KEYRING)")
+}
+
+func runKeysAdd(args []string, stdout, stderr io.Writer) int {
+	fs, keyring := keyringFlag("assay keys add", stderr)
+	if parseArgs(fs, args) != nil || fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: assay keys add NAME [--keyring DIR]")
+		return 2
+	}
+	name := fs.Arg(0)
+	if !validKeyName(name) {
+		fmt.Fprintf(stderr, "assay keys add: bad name %q (letters, digits, - and _)\n", name)
+		return 2
+	}
+	path := filepath.Join(*keyring, name+".json")
+	if _, err := os.Stat(path); err == nil {
+		fmt.Fprintf(stderr, "assay keys add: %s already exists\n", path)
+		return 1
+	}
+	kf, _, err := newKeyFile(name)
+	if err == nil {
+		err = writeKeyFile(path, kf)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "assay keys add: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%s  %s  %s\n", name, kf.Address, path)
+	return 0
+}
+
+func validKeyName(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	return strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == ""
+}
+
+func runKeysShow(args []string, stdout, stderr io.Writer) int {
+	fs, keyring := keyringFlag("assay keys show", stderr)
+	if parseArgs(fs, args) != nil || fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: assay keys show NAME|FILE [--keyring DIR]")
+		return 2
+	}
+	path := fs.Arg(0)
+	if _, err := os.Stat(path); err != nil {
+		path = filepath.Join(*keyring, fs.Arg(0)+".json")
+	}
+	kf, _, err := readKeyFile(path)
+	if err != nil {
+		fmt.Fprintf(stderr, "assay keys show: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "address: %s\npub_key: %s\nfile:    %s\n", kf.Address, kf.PubKey, path)
+	return 0
+}
+
+func runKeysList(args []string, stdout, stderr io.Writer) int {
+	fs, keyring := keyringFlag("assay keys list", stderr)
+	if parseArgs(fs, args) != nil {
+		return 2
+	}
+	names, err := filepath.Glob(filepath.Join(*keyring, "*.json"))
+	if err != nil {
+		fmt.Fprintf(stderr, "assay keys list: %v\n", err)
+		return 1
+	}
+	sort.Strings(names)
+	for _, p := range names {
+		kf, _, err := readKeyFile(p)
+		if err != nil {
+			fmt.Fprintf(stderr, "assay keys list: %v\n", err)
+			continue
+		}
+		fmt.Fprintf(stdout, "%-20s %s\n", strings.TrimSuffix(filepath.Base(p), ".json"), kf.Address)
+	}
+	return 0
+}

@@ -122,20 +122,20 @@ func sendAll(rc io.Reader, max int64, stream fetcherpb.Fetcher_FetchServer) erro
 	buf := make([]byte, ChunkSize)
 	for {
 		n, err := io.ReadFull(rc, buf)
-		if n > 0 {
-			sum.add(buf[:n])
-			if max > 0 && sum.size > max {
-				return status.Errorf(codes.ResourceExhausted, "input exceeds the byte cap of %d", max)
-			}
-			if serr := stream.Send(&fetcherpb.FetchResponse{Data: buf[:n]}); serr != nil {
-				return serr
-			}
-		}
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
-			return stream.Send(&fetcherpb.FetchResponse{Done: true, Size: sum.size, Sha256: sum.digest()})
-		}
-		if err != nil {
+		last := err == io.EOF || err == io.ErrUnexpectedEOF
+		if err != nil && !last {
 			return fmt.Errorf("reading input: %w", err)
+		}
+		sum.add(buf[:n])
+		if max > 0 && sum.size > max {
+			return status.Errorf(codes.ResourceExhausted, "input exceeds the byte cap of %d", max)
+		}
+		msg := &fetcherpb.FetchResponse{Data: buf[:n]}
+		if last { // the trailer rides on the last chunk
+			msg.Done, msg.Size, msg.Sha256 = true, sum.size, sum.digest()
+		}
+		if err := stream.Send(msg); err != nil || last {
+			return err
 		}
 	}
 }

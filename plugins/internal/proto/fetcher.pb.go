@@ -250,7 +250,8 @@ func (x *FetchRequest) GetMaxBytes() int64 {
 type FetchResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	Data  []byte                 `protobuf:"bytes,1,opt,name=data,proto3" json:"data,omitempty"`
-	// done marks the last message; size and sha256 describe all data sent.
+	// done marks the last message; size and sha256 describe all data sent,
+	// this message's included.
 	Done          bool   `protobuf:"varint,2,opt,name=done,proto3" json:"done,omitempty"`
 	Size          int64  `protobuf:"varint,3,opt,name=size,proto3" json:"size,omitempty"`
 	Sha256        []byte `protobuf:"bytes,4,opt,name=sha256,proto3" json:"sha256,omitempty"`

@@ -37,8 +37,9 @@ type FetcherClient interface {
 	// Kinds lists the source kinds the plugin serves.
 	Kinds(ctx context.Context, in *KindsRequest, opts ...grpc.CallOption) (*KindsResponse, error)
 	// Fetch fetches one source's input for one round. The response is a
-	// stream of data chunks (each at most 64 KiB) ended by one message with
-	// done set, which carries the total size and SHA-256 of the data.
+	// stream of data chunks (each at most 64 KiB); the last message has done
+	// set (it may carry a chunk too) and the total size and SHA-256 of the
+	// data. Nothing may follow it.
 	Fetch(ctx context.Context, in *FetchRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[FetchResponse], error)
 }
 
@@ -88,8 +89,9 @@ type FetcherServer interface {
 	// Kinds lists the source kinds the plugin serves.
 	Kinds(context.Context, *KindsRequest) (*KindsResponse, error)
 	// Fetch fetches one source's input for one round. The response is a
-	// stream of data chunks (each at most 64 KiB) ended by one message with
-	// done set, which carries the total size and SHA-256 of the data.
+	// stream of data chunks (each at most 64 KiB); the last message has done
+	// set (it may carry a chunk too) and the total size and SHA-256 of the
+	// data. Nothing may follow it.
 	Fetch(*FetchRequest, grpc.ServerStreamingServer[FetchResponse]) error
 	mustEmbedUnimplementedFetcherServer()
 }

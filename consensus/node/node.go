@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 	"time"
 
+	dbm "github.com/cometbft/cometbft-db"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/libs/log"
 	cmtnode "github.com/cometbft/cometbft/node"
@@ -45,6 +47,36 @@ type Node struct {
 
 	cmt *cmtnode.Node
 	kv  *app.DBKV
+	dbs *dbTracker
+}
+
+// dbTracker opens CometBFT's databases and remembers them: in v0.38 the
+// node's OnStop leaves the tx indexer's database open, so a node opened
+// again from the same home in the same process could not lock it.
+type dbTracker struct {
+	mu  sync.Mutex
+	dbs []dbm.DB
+}
+
+func (t *dbTracker) provider(ctx *cmtcfg.DBContext) (dbm.DB, error) {
+	db, err := cmtcfg.DefaultDBProvider(ctx)
+	if err == nil {
+		t.mu.Lock()
+		t.dbs = append(t.dbs, db)
+		t.mu.Unlock()
+	}
+	return db, err
+}
+
+// closeAll closes every database; ones CometBFT closed already just
+// report that, which is ignored.
+func (t *dbTracker) closeAll() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, db := range t.dbs {
+		_ = db.Close()
+	}
+	t.dbs = nil
 }
 
 // LoadConfig reads home/config/config.toml as `cometbft start` does.
@@ -100,14 +132,16 @@ func Open(home string, opts Options) (*Node, error) {
 		return nil, fmt.Errorf("node: node key: %w", err)
 	}
 	pv := privval.LoadOrGenFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
+	dbs := &dbTracker{}
 	n, err := cmtnode.NewNode(cfg, pv, nodeKey, proxy.NewLocalClientCreator(a),
-		cmtnode.DefaultGenesisDocProviderFunc(cfg), cmtcfg.DefaultDBProvider,
+		cmtnode.DefaultGenesisDocProviderFunc(cfg), dbs.provider,
 		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), opts.Logger)
 	if err != nil {
+		dbs.closeAll()
 		kv.Close()
 		return nil, fmt.Errorf("node: new: %w", err)
 	}
-	return &Node{Home: home, App: a, Operator: opKey, Config: cfg, cmt: n, kv: kv}, nil
+	return &Node{Home: home, App: a, Operator: opKey, Config: cfg, cmt: n, kv: kv, dbs: dbs}, nil
 }
 
 // Start starts CometBFT (p2p, consensus, RPC).
@@ -128,6 +162,7 @@ func (n *Node) Stop() error {
 		}
 		n.cmt.Wait()
 	}
+	n.dbs.closeAll()
 	if err := n.kv.Close(); err != nil {
 		errs = append(errs, err)
 	}

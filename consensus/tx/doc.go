@@ -5,7 +5,8 @@
 //
 // # Example
 //
-//	body := &pb.TxBody{Kind: &pb.TxBody_Commit{Commit: &pb.CommitBatch{Entries: entries}}}
-//	raw, err := tx.Sign("assay-devnet", operatorKey, seq, body)
+//	h := tx.CommitHash(chainID, "weather.eu", round, operator, verdict, salt)
+//	body := tx.CommitBody(&pb.CommitEntry{Source: "weather.eu", Round: round, Hash: h[:]})
+//	raw, err := tx.Sign(chainID, operatorKey, seq, body)
 //	// broadcast raw with CometBFT's broadcast_tx_sync
 package tx

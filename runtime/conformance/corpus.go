@@ -102,6 +102,10 @@ func loopCases() []Case {
 		{Name: "memory/grow_past_max", File: "memgrow_max.wasm", Status: abi.StatusAccepted},
 		{Name: "memory/grow_huge", File: "memgrow_huge.wasm", Gas: MaxCaseGas, Status: oog, Kind: oogKind},
 		{Name: "float/nan", File: "nan.wasm", Status: abi.StatusAccepted},
+		// Exactly at the default caps: stored, compiled and run.
+		{Name: "caps/nesting", File: "nesting_cap.wasm", Status: abi.StatusAccepted},
+		{Name: "caps/br_table", File: "brtable_cap.wasm", Status: abi.StatusAccepted},
+		{Name: "caps/locals", File: "locals_cap.wasm", Status: abi.StatusAccepted},
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/meter"
@@ -169,7 +170,8 @@ func TestCorpusComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	sort.Strings(files)
-	generated := map[string]bool{"locals_huge.wasm": true, "nesting_deep.wasm": true, "brtable_huge.wasm": true}
+	generated := map[string]bool{"locals_huge.wasm": true, "nesting_deep.wasm": true, "brtable_huge.wasm": true,
+		"nesting_cap.wasm": true, "brtable_cap.wasm": true, "locals_cap.wasm": true}
 	for _, f := range files {
 		base := filepath.Base(f)
 		if !used[base] {
@@ -182,6 +184,34 @@ func TestCorpusComplete(t *testing.T) {
 	for f := range used {
 		if _, err := os.Stat(filepath.Join(corpusDir, f)); err != nil {
 			t.Errorf("case module %s: %v", f, err)
+		}
+	}
+}
+
+// TestCorpusCapsStore stores the at-the-cap modules in fresh runtimes (no
+// cache) and logs how long checking, rewriting and compiling took on each
+// engine: the cost a hostile but legal module imposes on every node. It
+// asserts no time; the numbers go in the README.
+func TestCorpusCapsStore(t *testing.T) {
+	ctx := context.Background()
+	for _, f := range []string{"nesting_cap.wasm", "brtable_cap.wasm", "locals_cap.wasm"} {
+		wasm, err := os.ReadFile(filepath.Join(corpusDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range engines {
+			rt, err := sandbox.New(ctx, sandbox.Config{Engine: e})
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_, err = rt.Store(ctx, wasm)
+			took := time.Since(start)
+			_ = rt.Close(ctx)
+			if err != nil {
+				t.Fatalf("%s: store %s: %v", e, f, err)
+			}
+			t.Logf("%s (%d bytes) stored on the %s in %v", f, len(wasm), e, took)
 		}
 	}
 }

@@ -11,7 +11,7 @@
 // and must be stored (compiled) and run:
 //
 //	nesting_cap.wasm   2,048 nested blocks around a 16,384-target br_table
-//	brtable_cap.wasm   16 blocks, each with a 16,384-target br_table
+//	brtable_cap.wasm   4 blocks, each with a 16,384-target br_table
 //	locals_cap.wasm    (func $f (param i32) (local i64 × 1,023)) recursing
 //	                   990 deep: the per-call locals charge at the cap
 package main
@@ -102,10 +102,10 @@ func nestingCap() []byte {
 	return append(b, 0x0b)
 }
 
-// brTableCap: 16 × block { br_table 0 × 16384 (i32.const k) }.
+// brTableCap: 4 × block { br_table 0 × 16384 (i32.const k) }.
 func brTableCap() []byte {
 	b := []byte{0}
-	for k := 0; k < 16; k++ {
+	for k := 0; k < 4; k++ {
 		b = append(b, 0x02, 0x40, 0x41, byte(k), 0x0e)
 		b = uleb(b, capTargets)
 		b = append(b, bytes.Repeat([]byte{0}, capTargets+1)...)

@@ -158,11 +158,6 @@ func RunSandbox(t *testing.T, wasmPath, dir string) []fixture.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if allInstantiateTraps(reports) {
-		// TODO(sdk): remove once the sandbox serves every WASI import in
-		// abi.AllowedImports (fd_close, fd_read, fd_fdstat_*, fd_prestat_*).
-		t.Skipf("the sandbox cannot instantiate %s yet (trap:instantiate on every fixture)", wasmPath)
-	}
 	for _, r := range reports {
 		t.Logf("%-24s %-9v gas %12d  wall %8.2fms", r.Name, r.Status, r.GasUsed, float64(r.Wall.Microseconds())/1000)
 		if r.Err != nil {
@@ -172,11 +167,3 @@ func RunSandbox(t *testing.T, wasmPath, dir string) []fixture.Report {
 	return reports
 }
 
-func allInstantiateTraps(reports []fixture.Report) bool {
-	for _, r := range reports {
-		if r.Kind != "trap:instantiate" {
-			return false
-		}
-	}
-	return len(reports) > 0
-}

@@ -166,4 +166,3 @@ func RunSandbox(t *testing.T, wasmPath, dir string) []fixture.Report {
 	}
 	return reports
 }
-

@@ -1,7 +1,6 @@
 package plugins
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -68,15 +67,14 @@ func fileSum(path string) string {
 
 // readCapped reads r up to max bytes; more is ErrTooLarge.
 func readCapped(r io.Reader, max int64) ([]byte, error) {
-	var b bytes.Buffer
-	n, err := b.ReadFrom(io.LimitReader(r, max+1))
+	b, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, err
 	}
-	if n > max {
+	if int64(len(b)) > max {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
 	}
-	return b.Bytes(), nil
+	return b, nil
 }
 
 // fetch runs one fetch on the plugin within ctx.

@@ -23,6 +23,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/assaynet/assay/plugins"
@@ -88,15 +89,23 @@ func (sdkFetcher) Fetch(ctx context.Context, req plugins.Request) (io.ReadCloser
 	return nil, fmt.Errorf("mode %q not served by the SDK server", c.Mode)
 }
 
-// payload returns c.Text, or c.Size bytes of a pattern.
+// patterns caches pattern payloads by size, so that benchmarks measure
+// the protocol, not the making of the bytes.
+var patterns sync.Map
+
+// payload returns c.Text, or c.Size bytes of a pattern (do not modify).
 func payload(c config) []byte {
 	if c.Text != "" {
 		return []byte(c.Text)
+	}
+	if b, ok := patterns.Load(c.Size); ok {
+		return b.([]byte)
 	}
 	b := make([]byte, c.Size)
 	for i := range b {
 		b[i] = byte('a' + i%26)
 	}
+	patterns.Store(c.Size, b)
 	return b
 }
 

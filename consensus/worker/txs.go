@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -85,6 +86,9 @@ func (w *Worker) sendCommits(ctx context.Context) {
 		return
 	}
 	w.flushed = w.height
+	sort.Slice(entries, func(i, j int) bool {
+		return entryLess(entries[i].Source, entries[i].Round, entries[j].Source, entries[j].Round)
+	})
 	body := &pb.TxBody{Kind: &pb.TxBody_Commit{Commit: &pb.CommitBatch{Entries: entries}}}
 	if err := w.broadcast(ctx, body); err != nil {
 		w.log.Warn("commit tx", "entries", len(entries), "err", err)
@@ -125,6 +129,9 @@ func (w *Worker) sendReveals(ctx context.Context) {
 	if len(entries) == 0 {
 		return
 	}
+	sort.Slice(entries, func(i, j int) bool {
+		return entryLess(entries[i].Source, entries[i].Round, entries[j].Source, entries[j].Round)
+	})
 	body := &pb.TxBody{Kind: &pb.TxBody_Reveal{Reveal: &pb.RevealBatch{Entries: entries}}}
 	if err := w.broadcast(ctx, body); err != nil {
 		w.log.Warn("reveal tx", "entries", len(entries), "err", err)
@@ -169,6 +176,14 @@ func (w *Worker) broadcast(ctx context.Context, body *pb.TxBody) error {
 		}
 		w.seq = cs
 	}
+}
+
+// entryLess orders batch entries by (source, round), as the chain requires.
+func entryLess(s1 string, r1 uint64, s2 string, r2 uint64) bool {
+	if s1 != s2 {
+		return s1 < s2
+	}
+	return r1 < r2
 }
 
 // expectedSequence reads the sequence the mempool wants from a rejection

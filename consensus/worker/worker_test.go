@@ -82,6 +82,13 @@ func newFixture(t *testing.T, n int, k uint32) *fixture {
 		Every:   2, Replicas: k, GasLimit: 50_000_000, MaxOutputBytes: 65536, MemoryPages: 64,
 	}))
 	f.chain.block()
+	// A second source on the other parity, sorting before the first, so
+	// batches hold entries whose chain order differs from height order.
+	f.chain.submit(owner, tx.RegisterSourceBody("aaa", &pb.SourceSpec{
+		Fetch:   &pb.FetchSpec{Kind: "http", Config: []*pb.KeyValue{{Key: "url", Value: srv.URL + "/aaa/{{height}}"}}},
+		CodeCid: codeCID, Every: 2, Replicas: k, GasLimit: 50_000_000, MaxOutputBytes: 65536, MemoryPages: 64,
+	}))
+	f.chain.block()
 	f.rt, err = sandbox.New(context.Background(), sandbox.Config{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cometbft/cometbft/rpc/client/local"
+
+	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/runtime/sandbox"
+)
+
+func init() {
+	register(command{name: "devnet", summary: "the one-command demo: validators in one process, example sources, a faulty node, a live view", run: runDevnet})
+}
+
+// devnetOptions configure a devnet run.
+type devnetOptions struct {
+	Validators int
+	Blocks     uint64        // stop at this height (0: no limit)
+	Duration   time.Duration // stop after this long (0: no limit)
+	Summary    string        // write the summary JSON here on exit
+	Headless   bool
+	Dir        string // node homes; "" = a temp dir removed on exit
+	BasePort   int
+	Code       string // validator .wasm
+	Params     string // its params file
+	Symbols    []string
+	Every      uint64
+	Replicas   uint32
+	Fault      string // fault of the last validator
+	CacheDir   string // compiled-code cache shared across runs
+}
+
+func runDevnet(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("assay devnet", stderr)
+	o := devnetOptions{}
+	fs.IntVar(&o.Validators, "validators", 4, "validators in the process")
+	fs.Uint64Var(&o.Blocks, "blocks", 0, "stop at this height (0: run until Ctrl-C)")
+	fs.DurationVar(&o.Duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
+	fs.StringVar(&o.Summary, "summary-json", "", "write a JSON summary to FILE on exit")
+	fs.BoolVar(&o.Headless, "headless", false, "print progress lines instead of the live view")
+	fs.StringVar(&o.Dir, "dir", "", "keep the node homes in DIR (default: a temp dir, removed on exit)")
+	fs.IntVar(&o.BasePort, "base-port", 26700, "node i uses base-port+10i .. +3")
+	fs.StringVar(&o.Code, "code", "examples/jsonfields/jsonfields.wasm", "validator of the example sources")
+	fs.StringVar(&o.Params, "params", "examples/jsonfields/testdata/params.json", "params of the example sources")
+	symbols := fs.String("symbols", "BTC-USD,ETH-USD", "one source per symbol, served by the mock exchange")
+	fs.Uint64Var(&o.Every, "every", 2, "blocks between rounds of each source")
+	replicas := fs.Uint("k", 3, "replicas per round")
+	fs.StringVar(&o.Fault, "fault", "wrong-output", "fault of the last validator (\"\" for none)")
+	fs.StringVar(&o.CacheDir, "cache-dir", defaultCacheDir(), "compiled validator cache, kept across runs")
+	if parseArgs(fs, args) != nil || fs.NArg() != 0 {
+		return 2
+	}
+	o.Symbols, o.Replicas = strings.Split(*symbols, ","), uint32(*replicas)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sum, err := devnet(ctx, o, stdout)
+	if o.Summary != "" && sum != nil {
+		if werr := writeSummary(o.Summary, sum); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "assay devnet: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func defaultCacheDir() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "assay", "wasm-cache")
+}
+
+// devnet runs the network until ctx ends or a limit is hit and returns
+// the summary of what happened.
+func devnet(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, error) {
+	wasm, err := os.ReadFile(o.Code)
+	if err != nil {
+		return nil, fmt.Errorf("validator code (run from the repository root or pass --code): %w", err)
+	}
+	params, err := os.ReadFile(o.Params)
+	if err != nil {
+		return nil, fmt.Errorf("validator params: %w", err)
+	}
+	dir := o.Dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "assay-devnet-"); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+	}
+	net, err := startDevnetNodes(ctx, dir, o)
+	if err != nil {
+		return nil, err
+	}
+	defer net.stop()
+	// Compile once, ahead of the first round, while the chain starts.
+	compiled := make(chan error, 1)
+	go func() { _, err := net.rt.Store(ctx, wasm); compiled <- err }()
+	sources, err := net.registerSources(ctx, wasm, params, o)
+	if err != nil {
+		return nil, err
+	}
+	if err := <-compiled; err != nil {
+		return nil, fmt.Errorf("compile validator: %w", err)
+	}
+	v := newView(net, sources, o, stdout)
+	return v.run(ctx)
+}
+
+// devnetNodes is the running devnet.
+type devnetNodes struct {
+	nodes    []*assayNode
+	rt       *sandbox.Runtime
+	exchange *mockExchange
+	logFile  *os.File
+	started  time.Time
+}
+
+func startDevnetNodes(ctx context.Context, dir string, o devnetOptions) (*devnetNodes, error) {
+	faults := map[int]string{}
+	if o.Fault != "" {
+		faults[o.Validators-1] = o.Fault
+	}
+	homes, err := writeNet(dir, netOptions{ChainID: "assay-devnet", Nodes: o.Validators, BasePort: o.BasePort,
+		Stake: 100, TimeoutCommit: 500 * time.Millisecond, Faults: faults,
+		Params: `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`})
+	if err != nil {
+		return nil, err
+	}
+	d := &devnetNodes{started: time.Now()}
+	if d.exchange, err = startMockExchange(); err != nil {
+		return nil, err
+	}
+	if d.logFile, err = os.Create(filepath.Join(dir, "devnet.log")); err != nil {
+		d.stop()
+		return nil, err
+	}
+	if d.rt, err = sandbox.New(ctx, sandbox.Config{CacheDir: o.CacheDir}); err != nil {
+		d.stop()
+		return nil, err
+	}
+	logger := slog.New(slog.NewTextHandler(d.logFile, nil))
+	for i, h := range homes {
+		n, err := startNode(ctx, h.Dir, nodeOptions{Runtime: d.rt, NoPrometheus: true, Logger: logger.With("node", i)})
+		if err != nil {
+			d.stop()
+			return nil, fmt.Errorf("node %d: %w", i, err)
+		}
+		d.nodes = append(d.nodes, n)
+	}
+	return d, nil
+}
+
+func (d *devnetNodes) stop() {
+	for i := len(d.nodes) - 1; i >= 0; i-- {
+		d.nodes[i].Stop()
+	}
+	if d.rt != nil {
+		_ = d.rt.Close(context.Background())
+	}
+	if d.exchange != nil {
+		d.exchange.Close()
+	}
+	if d.logFile != nil {
+		_ = d.logFile.Close()
+	}
+}
+
+// registerSources stores the code and registers one source per symbol,
+// signed by a fresh owner key, through node 0.
+func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, o devnetOptions) ([]string, error) {
+	_, owner, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	c := local.New(d.nodes[0].comet)
+	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	if err := waitHeight(wctx, d.nodes[0], 1); err != nil {
+		return nil, err
+	}
+	codeCID, _, err := storeCode(wctx, c, owner, wasm)
+	if err != nil {
+		return nil, fmt.Errorf("store code: %w", err)
+	}
+	var ids []string
+	for _, sym := range o.Symbols {
+		id := strings.ToLower(sym)
+		spec := &pb.SourceSpec{
+			Fetch:   &pb.FetchSpec{Kind: "http", Config: []*pb.KeyValue{{Key: "url", Value: d.exchange.URL + "/price/" + sym + "?height={{height}}"}}},
+			CodeCid: codeCID, Params: params, Every: o.Every, Replicas: o.Replicas,
+			GasLimit: 100_000_000, MaxOutputBytes: 65536, MemoryPages: sandbox.DefaultMaxMemoryPages,
+		}
+		if _, _, err := submit(wctx, c, owner, tx.RegisterSourceBody(id, spec)); err != nil {
+			return nil, fmt.Errorf("register %s: %w", id, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// waitHeight waits until node n has committed height h.
+func waitHeight(ctx context.Context, n *assayNode, h uint64) error {
+	for {
+		got, err := n.RPC.Height(ctx)
+		if err == nil && got >= h {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for height %d: %w", h, ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

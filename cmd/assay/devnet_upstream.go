@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// mockExchange is the devnet's upstream: a loopback HTTP server with one
+// price per symbol and height, the same bytes for every node that asks.
+//
+//	GET /price/{SYMBOL}?height=H → {"price":…,"symbol":"BTC-USD","ts":…,"venue":"mock"}
+type mockExchange struct {
+	URL string
+	srv *http.Server
+}
+
+// startMockExchange listens on a free loopback port.
+func startMockExchange() (*mockExchange, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("mock exchange: %w", err)
+	}
+	m := &mockExchange{URL: "http://" + ln.Addr().String()}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /price/{symbol}", m.price)
+	m.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = m.srv.Serve(ln) }()
+	return m, nil
+}
+
+func (m *mockExchange) price(w http.ResponseWriter, r *http.Request) {
+	sym := strings.ToUpper(r.PathValue("symbol"))
+	h, err := strconv.ParseInt(r.URL.Query().Get("height"), 10, 64)
+	if err != nil || h < 0 || len(sym) > 16 {
+		http.Error(w, "want /price/{symbol}?height=N", http.StatusBadRequest)
+		return
+	}
+	// A deterministic walk: a base per symbol, a few cents per height.
+	base := int64(0)
+	for _, c := range sym {
+		base = base*31 + int64(c)
+	}
+	cents := 1_000_000 + base%3_000_000 + (h*7919)%50_000
+	w.Header().Set("Content-Type", "application/json")
+	fmt.Fprintf(w, `{"ts": %d, "symbol": %q, "price": %d.%02d, "venue": "mock"}`+"\n",
+		1_700_000_000+h, sym, cents/100, cents%100)
+}
+
+// Close stops the server.
+func (m *mockExchange) Close() { _ = m.srv.Close() }

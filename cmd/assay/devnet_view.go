@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// summary is what --summary-json writes.
+type summary struct {
+	Blocks           uint64           `json:"blocks"`
+	RoundsResolved   int              `json:"rounds_resolved"`
+	RoundsUnresolved int              `json:"rounds_unresolved"`
+	RoundsOpen       int              `json:"rounds_open"`
+	Datasets         []summaryDataset `json:"datasets"`
+	Slashes          []summarySlash   `json:"slashes"`
+	Gateways         []string         `json:"gateways"`
+	// Seconds is the run time; FirstDatasetSeconds when the first
+	// dataset was seen (both from process start).
+	Seconds             float64 `json:"seconds"`
+	FirstDatasetSeconds float64 `json:"first_dataset_seconds,omitempty"`
+	// RoundsPerMinute is resolved source-rounds per minute since the
+	// sources were registered; BlocksToResolve the mean blocks from a
+	// round's height to the block that resolved it.
+	RoundsPerMinute float64 `json:"source_rounds_per_minute"`
+	BlocksToResolve float64 `json:"mean_blocks_to_resolve"`
+}
+
+type summaryDataset struct {
+	Source string `json:"source"`
+	Height uint64 `json:"height"`
+	Status string `json:"status"`
+	CID    string `json:"cid"`
+}
+
+type summarySlash struct {
+	Validator string `json:"validator"`
+	Reason    string `json:"reason"`
+	Amount    uint64 `json:"amount"`
+}
+
+func writeSummary(path string, s *summary) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o644)
+}
+
+// view polls node 0 and shows the devnet's progress.
+type view struct {
+	net        *devnetNodes
+	sources    []string
+	o          devnetOptions
+	out        io.Writer
+	registered time.Time
+	firstData  time.Duration
+	resolvedAt map[string]uint64 // dataset key → resolving height
+}
+
+func newView(net *devnetNodes, sources []string, o devnetOptions, out io.Writer) *view {
+	return &view{net: net, sources: sources, o: o, out: out, registered: time.Now(), resolvedAt: map[string]uint64{}}
+}
+
+// run refreshes until ctx ends or a limit is reached and returns the
+// final summary.
+func (v *view) run(ctx context.Context) (*summary, error) {
+	var deadline <-chan time.Time
+	if v.o.Duration > 0 {
+		deadline = time.After(v.o.Duration - time.Since(v.net.started))
+	}
+	tick := time.NewTicker(500 * time.Millisecond)
+	defer tick.Stop()
+	var last *summary
+	lastLine := time.Time{}
+	for {
+		s, err := v.collect(ctx)
+		if err == nil {
+			last = s
+			v.show(s, &lastLine)
+			if v.o.Blocks > 0 && s.Blocks >= v.o.Blocks {
+				return last, nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return last, nil
+		case <-deadline:
+			return last, nil
+		case <-tick.C:
+		}
+	}
+}
+
+type roundRow struct {
+	Phase string `json:"phase"`
+}
+
+type datasetRow struct {
+	Source    string `json:"source"`
+	Round     uint64 `json:"round"`
+	Status    string `json:"status"`
+	OutputCID string `json:"output_cid"`
+	Height    uint64 `json:"height"`
+}
+
+type evidenceRow struct {
+	Kind        string `json:"kind"`
+	Operator    string `json:"operator"`
+	Slashed     uint64 `json:"slashed"`
+	JailedUntil uint64 `json:"jailed_until"`
+	Source      string `json:"source"`
+	Round       uint64 `json:"round"`
+}
+
+// query decodes one JSON query of node 0.
+func (v *view) query(ctx context.Context, path string, out any) error {
+	b, _, err := v.net.nodes[0].RPC.Query(ctx, path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
+}
+
+// collect reads the chain's state into a summary.
+func (v *view) collect(ctx context.Context) (*summary, error) {
+	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	h, err := v.net.nodes[0].RPC.Height(qctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &summary{Blocks: h, Datasets: []summaryDataset{}, Slashes: []summarySlash{}, Seconds: time.Since(v.net.started).Seconds()}
+	var blocks, n float64
+	for _, id := range v.sources {
+		var rounds []roundRow
+		var ds []datasetRow
+		if err := v.query(qctx, "/rounds/"+id, &rounds); err != nil {
+			return nil, err
+		}
+		if err := v.query(qctx, "/datasets/"+id, &ds); err != nil {
+			return nil, err
+		}
+		for _, r := range rounds {
+			switch r.Phase {
+			case "COMMIT", "REVEAL":
+				s.RoundsOpen++
+			case "UNRESOLVED":
+				s.RoundsUnresolved++
+			}
+		}
+		for _, d := range ds {
+			s.Datasets = append(s.Datasets, summaryDataset{d.Source, d.Round, d.Status, d.OutputCID})
+			blocks += float64(d.Height - d.Round)
+			n++
+		}
+	}
+	s.RoundsResolved = len(s.Datasets)
+	if n > 0 {
+		s.BlocksToResolve = blocks / n
+		if v.firstData == 0 {
+			v.firstData = time.Since(v.net.started)
+		}
+		s.FirstDatasetSeconds = v.firstData.Seconds()
+	}
+	if mins := time.Since(v.registered).Minutes(); mins > 0 {
+		s.RoundsPerMinute = float64(s.RoundsResolved) / mins
+	}
+	var ev []evidenceRow
+	if err := v.query(qctx, "/evidence", &ev); err != nil {
+		return nil, err
+	}
+	for _, e := range ev {
+		s.Slashes = append(s.Slashes, summarySlash{e.Operator, e.Kind, e.Slashed})
+	}
+	for _, nd := range v.net.nodes {
+		s.Gateways = append(s.Gateways, nd.Gateway)
+	}
+	return s, nil
+}
+
+// show draws the live view, or a progress line every 5 s when headless.
+func (v *view) show(s *summary, lastLine *time.Time) {
+	if v.o.Headless {
+		if time.Since(*lastLine) < 5*time.Second {
+			return
+		}
+		*lastLine = time.Now()
+		fmt.Fprintf(v.out, "[%5.1fs] height %d  rounds open %d resolved %d unresolved %d  slashes %d\n",
+			s.Seconds, s.Blocks, s.RoundsOpen, s.RoundsResolved, s.RoundsUnresolved, len(s.Slashes))
+		return
+	}
+	var b strings.Builder
+	b.WriteString("\033[H\033[2J")
+	fmt.Fprintf(&b, "Assay devnet — %d validators in one process — height %d — %.0fs\n\n", len(v.net.nodes), s.Blocks, s.Seconds)
+	fmt.Fprintf(&b, "rounds   open %d   resolved %d   unresolved %d   (%.1f source-rounds/min, %.1f blocks to resolve)\n\n",
+		s.RoundsOpen, s.RoundsResolved, s.RoundsUnresolved, s.RoundsPerMinute, s.BlocksToResolve)
+	b.WriteString("latest datasets\n")
+	latest := append([]summaryDataset(nil), s.Datasets...)
+	sort.SliceStable(latest, func(i, j int) bool { return latest[i].Height > latest[j].Height })
+	for i, d := range latest {
+		if i == 6 {
+			break
+		}
+		fmt.Fprintf(&b, "  %-10s round %-6d %-9s %s\n", d.Source, d.Height, d.Status, d.CID)
+	}
+	b.WriteString("\nslashes and jails\n")
+	if len(s.Slashes) == 0 {
+		b.WriteString("  (none yet; the last validator reports a wrong output)\n")
+	}
+	for _, sl := range s.Slashes {
+		fmt.Fprintf(&b, "  %s  %-14s slashed %d\n", sl.Validator, sl.Reason, sl.Amount)
+	}
+	b.WriteString("\ngateways\n")
+	for _, g := range s.Gateways {
+		fmt.Fprintf(&b, "  %s/ipfs/<cid>\n", g)
+	}
+	if len(latest) > 0 {
+		fmt.Fprintf(&b, "\ntry: assay dataset get %s --gateway %s\n", latest[0].CID, s.Gateways[0])
+	}
+	b.WriteString("\nCtrl-C stops the devnet.\n")
+	_, _ = io.WriteString(v.out, b.String())
+}

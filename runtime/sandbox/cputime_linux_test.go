@@ -1,19 +1,18 @@
 package sandbox
 
 import (
-	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
-// rusageThread is Linux's RUSAGE_THREAD (not exported by syscall).
-const rusageThread = 1
-
-// threadCPU is the CPU time of the calling OS thread, so benchmark ratios
-// hold on a loaded machine; the caller locks its OS thread.
+// threadCPU is the CPU time of the calling OS thread
+// (CLOCK_THREAD_CPUTIME_ID, nanosecond precision), so benchmark ratios hold
+// on a loaded machine; the caller locks its OS thread.
 func threadCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(rusageThread, &ru); err != nil {
+	var ts unix.Timespec
+	if err := unix.ClockGettime(unix.CLOCK_THREAD_CPUTIME_ID, &ts); err != nil {
 		return 0
 	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return time.Duration(ts.Nano())
 }

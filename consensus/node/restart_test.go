@@ -2,6 +2,7 @@ package node_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -47,5 +48,28 @@ func TestRestart(t *testing.T) {
 	h2 := run(h1 + 3)
 	if h2 < h1+3 {
 		t.Fatalf("after restart at %d, app at %d", h1, h2)
+	}
+}
+
+func TestInitHome(t *testing.T) {
+	home := t.TempDir()
+	if err := node.InitHome(home, node.TestnetConfig{ChainID: chainID, BasePort: 36656}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := node.LoadConfig(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RPC.ListenAddress != "tcp://127.0.0.1:36657" || cfg.Consensus.TimeoutCommit != 100*time.Millisecond {
+		t.Fatalf("config %s %s", cfg.RPC.ListenAddress, cfg.Consensus.TimeoutCommit)
+	}
+	if _, err := node.LoadOrGenOperatorKey(home); err != nil {
+		t.Fatal(err)
+	}
+	if err := node.InitHome(home, node.TestnetConfig{}); err == nil {
+		t.Fatal("empty chain id accepted")
+	}
+	if err := node.InitHome(home, node.TestnetConfig{ChainID: chainID}); !errors.Is(err, node.ErrTestnet) {
+		t.Fatalf("re-init of a home: %v", err)
 	}
 }

@@ -92,6 +92,33 @@ func WriteTestnet(dir string, tc TestnetConfig) ([]string, error) {
 	return homes, nil
 }
 
+// InitHome writes a single-validator home at home (like `cometbft init`):
+// config/config.toml, the CometBFT keys, the operator key and a genesis
+// whose only validator is this node. Ports: BasePort (p2p) and BasePort+1
+// (RPC), by default CometBFT's 26656 and 26657. tc.Validators is ignored.
+func InitHome(home string, tc TestnetConfig) error {
+	if tc.ChainID == "" {
+		return fmt.Errorf("%w: need a chain id", ErrTestnet)
+	}
+	base := tc.BasePort
+	if base == 0 {
+		base = 26656
+	}
+	in, err := initHome(home, tc, base, base+1)
+	if err != nil {
+		return err
+	}
+	gen, err := testnetGenesis(tc, []*homeInfo{in})
+	if err != nil {
+		return err
+	}
+	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), in.cfg)
+	if err := gen.SaveAs(in.cfg.GenesisFile()); err != nil {
+		return fmt.Errorf("node: write genesis: %w", err)
+	}
+	return nil
+}
+
 func host(tc TestnetConfig) string {
 	if tc.Host == "" {
 		return "127.0.0.1"
@@ -127,6 +154,9 @@ func initHome(dir string, tc TestnetConfig, p2pPort, rpcPort int) (*homeInfo, er
 	}
 	cfg := cmtcfg.DefaultConfig()
 	cfg.SetRoot(dir)
+	if _, err := os.Stat(cfg.GenesisFile()); err == nil {
+		return nil, fmt.Errorf("%w: %s is already initialised", ErrTestnet, dir)
+	}
 	cfg.Moniker = filepath.Base(dir)
 	cfg.P2P.ListenAddress = fmt.Sprintf("tcp://%s:%d", host(tc), p2pPort)
 	cfg.RPC.ListenAddress = fmt.Sprintf("tcp://%s:%d", host(tc), rpcPort)

@@ -469,3 +469,28 @@ func TestStoreCodeGzipAndUnjail(t *testing.T) {
 		t.Fatalf("unjail updates %+v, want power 95", res.Updates)
 	}
 }
+
+func TestUpdateAndRetireSource(t *testing.T) {
+	c := newChain(t, 100, 100, 100, 100)
+	cc := c.setupSource("feed", 1, 1) // a round every block
+	if _, ops := assigned(c.block(), "feed"); len(ops) != 1 {
+		t.Fatalf("assignees %v, want 1", ops)
+	}
+	res := c.block(c.sign(c.owner, tx.UpdateSourceBody("feed", spec(cc, 1, 3))))
+	c.mustOK(res)
+	if _, ops := assigned(c.block(), "feed"); len(ops) != 3 {
+		t.Fatalf("after update: assignees %v, want 3", ops)
+	}
+	c.mustOK(c.block(c.sign(c.owner, tx.RetireSourceBody("feed"))))
+	for i := 0; i < 3; i++ {
+		if r, _ := assigned(c.block(), "feed"); r != "" {
+			t.Fatalf("retired source assigned at %s", r)
+		}
+	}
+	if s := query[state.SourceView](t, c.kv, "source/feed"); !s.Retired || s.Spec.Replicas != 3 {
+		t.Fatalf("source %+v", s)
+	}
+	if res := c.block(c.sign(c.owner, tx.UpdateSourceBody("feed", spec(cc, 1, 1)))); res.TxResults[0].Code != state.CodeInvalid {
+		t.Fatalf("update of a retired source: %+v", res.TxResults[0])
+	}
+}

@@ -15,9 +15,13 @@ import (
 
 	hclog "github.com/hashicorp/go-hclog"
 	plugin "github.com/hashicorp/go-plugin"
+	"google.golang.org/grpc"
 
 	"github.com/assaynet/assay/plugins/spec"
 )
+
+// streamWindow is the gRPC flow-control window of one fetch stream.
+const streamWindow = 1 << 20
 
 // maxKinds bounds the kinds one plugin may serve.
 const maxKinds = 64
@@ -129,6 +133,10 @@ func (in *instance) launch(ctx context.Context) (*plugin.Client, *grpcClient, []
 		Logger:           newHCLog(in.log, "plugin", hclog.Trace),
 		SyncStdout:       newLogWriter(in.log, "stdout"),
 		SyncStderr:       newLogWriter(in.log, "stderr"),
+		GRPCDialOptions: []grpc.DialOption{ // fewer flow-control round trips for large inputs
+			grpc.WithInitialWindowSize(streamWindow),
+			grpc.WithInitialConnWindowSize(4 * streamWindow),
+		},
 	})
 	rpc, err := client.Client()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	hclog "github.com/hashicorp/go-hclog"
 )
@@ -136,20 +137,30 @@ func (w lineWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// maxLogLine bounds one forwarded plugin output line.
-const maxLogLine = 4096
+// Bounds on forwarded plugin output.
+const (
+	// maxLogLine bounds one forwarded line.
+	maxLogLine = 4096
+	// logBurst lines may be logged at once; then logRate per second.
+	logBurst = 200
+	logRate  = 50
+)
 
 // logWriter forwards a plugin's synced stdout or stderr to the node's
-// logger, one record per line.
+// logger, one record per line, rate-limited so that a chatty plugin cannot
+// flood the node's log.
 type logWriter struct {
-	mu     sync.Mutex
-	log    *slog.Logger
-	stream string
-	buf    []byte
+	mu      sync.Mutex
+	log     *slog.Logger
+	stream  string
+	buf     []byte
+	tokens  float64
+	last    time.Time
+	dropped int
 }
 
 func newLogWriter(l *slog.Logger, stream string) *logWriter {
-	return &logWriter{log: l, stream: stream}
+	return &logWriter{log: l, stream: stream, tokens: logBurst}
 }
 
 // Write logs every complete line in p; a line longer than maxLogLine is
@@ -166,10 +177,29 @@ func (w *logWriter) Write(p []byte) (int, error) {
 		if i < 0 || i > maxLogLine {
 			i = maxLogLine
 		}
-		w.log.Info(string(bytes.TrimRight(w.buf[:i], "\r\n")), "stream", w.stream)
+		w.emit(string(bytes.TrimRight(w.buf[:i], "\r\n")))
 		if i < len(w.buf) && w.buf[i] == '\n' {
 			i++
 		}
 		w.buf = w.buf[i:]
 	}
+}
+
+// emit logs one line if the rate allows, noting lines dropped before it.
+func (w *logWriter) emit(line string) {
+	now := time.Now()
+	if !w.last.IsZero() {
+		w.tokens = min(logBurst, w.tokens+now.Sub(w.last).Seconds()*logRate)
+	}
+	w.last = now
+	if w.tokens < 1 {
+		w.dropped++
+		return
+	}
+	w.tokens--
+	if w.dropped > 0 {
+		w.log.Warn("plugin output rate-limited", "stream", w.stream, "dropped_lines", w.dropped)
+		w.dropped = 0
+	}
+	w.log.Info(line, "stream", w.stream)
 }

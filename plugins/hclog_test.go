@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	hclog "github.com/hashicorp/go-hclog"
 )
@@ -46,5 +47,19 @@ func TestLogWriterSplitsAndBoundsLines(t *testing.T) {
 	}
 	if n := strings.Count(out, "\n"); n != 3 {
 		t.Errorf("%d records, want 3 (one, two, a capped piece):\n%.300s", n, out)
+	}
+}
+
+func TestLogWriterRateLimit(t *testing.T) {
+	var buf bytes.Buffer
+	w := newLogWriter(slog.New(slog.NewTextHandler(&buf, nil)), "stdout")
+	w.Write([]byte(strings.Repeat("spam\n", 3*logBurst)))
+	if n := strings.Count(buf.String(), "msg=spam"); n < logBurst || n > logBurst+logRate {
+		t.Errorf("%d lines logged from a burst of %d, want about %d", n, 3*logBurst, logBurst)
+	}
+	w.last = w.last.Add(-time.Second) // as if a second passed
+	w.Write([]byte("later\n"))
+	if !strings.Contains(buf.String(), "dropped_lines=") || !strings.Contains(buf.String(), "msg=later") {
+		t.Errorf("drop note or later line missing:\n%.500s", buf.String()[len(buf.String())-300:])
 	}
 }

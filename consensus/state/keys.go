@@ -14,7 +14,7 @@ const (
 	prefixRound     = "r/" // + source id + "/" + uint64be(height)
 	prefixDataset   = "d/" // + source id + "/" + uint64be(round)
 	prefixEvidence  = "e/" // + uint64be(id)
-	prefixOpen      = "o/" // + uint64be(height) + source id: index of open rounds
+	prefixOpen      = "o/" // + operator + uint64be(height) + source id: open rounds per assignee
 )
 
 func keyMeta() []byte               { return []byte(prefixMeta) }
@@ -49,6 +49,7 @@ func prefixEnd(p []byte) []byte {
 	return nil
 }
 
-func keyOpen(id string, h uint64) []byte {
-	return append(binary.BigEndian.AppendUint64([]byte(prefixOpen), h), id...)
+func keyOpen(op []byte, id string, h uint64) []byte {
+	k := append([]byte(prefixOpen), op...)
+	return append(binary.BigEndian.AppendUint64(k, h), id...)
 }

@@ -378,17 +378,18 @@ func queryAssigned(kv KV, op string) (any, error) {
 	if err != nil || len(addr) != 20 {
 		return nil, fmt.Errorf("%w: assigned/{hex operator}", ErrBadQuery)
 	}
+	prefix := append([]byte(prefixOpen), addr...)
 	var keys [][]byte
-	err = kv.Iterate([]byte(prefixOpen), prefixEnd([]byte(prefixOpen)), func(k, _ []byte) bool {
+	err = kv.Iterate(prefix, prefixEnd(prefix), func(k, _ []byte) bool {
 		keys = append(keys, bytes.Clone(k))
-		return true
+		return len(keys) < maxQueryRows
 	})
 	if err != nil {
 		return nil, err
 	}
 	out := []any{}
 	for _, k := range keys {
-		rest := k[len(prefixOpen):]
+		rest := k[len(prefix):]
 		if len(rest) < 9 {
 			continue
 		}
@@ -401,15 +402,7 @@ func queryAssigned(kv KV, op string) (any, error) {
 		if err := proto.Unmarshal(b, &r); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrState, err)
 		}
-		for _, a := range r.Assignees {
-			if bytes.Equal(a.Operator, addr) {
-				out = append(out, roundView(&r))
-				break
-			}
-		}
-		if len(out) >= maxQueryRows {
-			break
-		}
+		out = append(out, roundView(&r))
 	}
 	return out, nil
 }

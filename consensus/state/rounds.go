@@ -74,7 +74,9 @@ func (m *Machine) openNewRound(s *pb.Source, pool *assign.Pool, picks []int) {
 	}
 	m.open = append(m.open, r)
 	m.saveRound(r)
-	m.st.set(keyOpen(r.Source, r.Height), []byte{})
+	for _, a := range r.Assignees {
+		m.st.set(keyOpen(a.Operator, r.Source, r.Height), []byte{})
+	}
 	m.emit("assign", "source", s.Id, "round", u64(m.height), "commit_end", u64(r.CommitEnd), "assignees", strings.Join(ops, ","))
 }
 
@@ -178,7 +180,9 @@ func agrees(v *pb.Verdict, g *group) bool {
 // tally closes r: a dataset if resolved, then misses and penalties.
 func (m *Machine) tally(r *pb.Round) {
 	g := winner(r)
-	m.st.del(keyOpen(r.Source, r.Height))
+	for _, a := range r.Assignees {
+		m.st.del(keyOpen(a.Operator, r.Source, r.Height))
+	}
 	r.ClosedAt = m.height
 	r.Phase = pb.Phase_PHASE_UNRESOLVED
 	if g != nil {

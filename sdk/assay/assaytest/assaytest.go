@@ -9,6 +9,8 @@ package assaytest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -130,6 +132,14 @@ func RunNative(t *testing.T, dir string) {
 	}
 }
 
+// cacheDir is a compiled-code cache private to this user and module, so
+// that repeated test runs skip the compiler (the sandbox keys entries by
+// code CID, rewriter and wazero versions, and verifies them).
+func cacheDir(wasm []byte) string {
+	sum := sha256.Sum256(wasm)
+	return filepath.Join(os.TempDir(), fmt.Sprintf("assaytest-cache-%d", os.Getuid()), hex.EncodeToString(sum[:8]))
+}
+
 // writeGolden stores an accepted fixture's output as NAME.output (run the
 // tests with ASSAY_UPDATE=1 to regenerate, then review the diff).
 func writeGolden(t *testing.T, dir, name string, out []byte) {
@@ -154,7 +164,7 @@ func RunSandbox(t *testing.T, wasmPath, dir string) []fixture.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reports, err := fixture.RunAll(context.Background(), wasm, fxs, fixture.Options{})
+	reports, err := fixture.RunAll(context.Background(), wasm, fxs, fixture.Options{CacheDir: cacheDir(wasm)})
 	if err != nil {
 		t.Fatal(err)
 	}

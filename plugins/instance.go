@@ -96,6 +96,17 @@ func (in *instance) get(ctx context.Context, kind string) (*grpcClient, error) {
 	return in.start(ctx, kind)
 }
 
+// backoffErr returns a ReasonRestarting error while the plugin waits out
+// its restart backoff, else nil.
+func (in *instance) backoffErr(kind string) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if wait := time.Until(in.retryAt); wait > 0 {
+		return in.errorf(kind, ReasonRestarting, "restarts in %v after: %v", wait.Round(time.Millisecond), in.lastErr)
+	}
+	return nil
+}
+
 // start launches the process, checks the handshake and learns the kinds.
 func (in *instance) start(ctx context.Context, kind string) (*grpcClient, error) {
 	client, f, kinds, err := in.launch(ctx)

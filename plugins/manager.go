@@ -159,6 +159,10 @@ func (m *Manager) route(ctx context.Context, kind string) (*instance, error) {
 		if len(in.cfg.Kinds) > 0 || in.running() != nil {
 			continue
 		}
+		if err := in.backoffErr(kind); err != nil {
+			notes = append(notes, err.Error()) // do not wait for it here
+			continue
+		}
 		if _, err := in.get(ctx, kind); err != nil {
 			notes = append(notes, err.Error())
 			continue

@@ -234,12 +234,20 @@ func TestConcurrencyLimit(t *testing.T) {
 }
 
 func TestUnknownKindAndConfig(t *testing.T) {
-	m, _ := newManager(t, testLimits, nil,
+	lim := testLimits
+	lim.RestartBackoff = time.Hour
+	m, _ := newManager(t, lim, nil,
 		pluginCfg("quitter", map[string]string{"ASSAY_TEST_START": "exit"}),
 		pluginCfg("good", nil))
 	_, err := m.Fetch(fetchCtx(t), spec("nothing", `{}`), round)
 	if !errors.Is(err, plugins.ReasonUnknownKind) || !strings.Contains(err.Error(), `plugin "quitter"`) {
 		t.Errorf("unknown kind: %v (should mention the plugin that failed to start)", err)
+	}
+	// The failed plugin is in its backoff now: a second lookup reports it
+	// instead of waiting for it.
+	_, err = m.Fetch(fetchCtx(t), spec("nothing", `{}`), round)
+	if !errors.Is(err, plugins.ReasonUnknownKind) || !strings.Contains(err.Error(), "restarts in") {
+		t.Errorf("unknown kind during a backoff: %v", err)
 	}
 	_, err = m.Fetch(fetchCtx(t), spec("test", `{"a":"{{window_end}}"}`), plugins.Round{})
 	if !errors.Is(err, plugins.ReasonConfig) {

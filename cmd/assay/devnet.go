@@ -41,6 +41,8 @@ type devnetOptions struct {
 	Replicas   uint32
 	Fault      string // fault of the last validator
 	CacheDir   string // compiled-code cache shared across runs
+	// until, when set, ends the run as soon as it reports true.
+	until func(*summary) bool
 }
 
 func runDevnet(args []string, stdout, stderr io.Writer) int {
@@ -94,9 +96,11 @@ func devnet(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, e
 	if err != nil {
 		return nil, fmt.Errorf("validator code (run from the repository root or pass --code): %w", err)
 	}
-	params, err := os.ReadFile(o.Params)
-	if err != nil {
-		return nil, fmt.Errorf("validator params: %w", err)
+	var params []byte
+	if o.Params != "" {
+		if params, err = os.ReadFile(o.Params); err != nil {
+			return nil, fmt.Errorf("validator params: %w", err)
+		}
 	}
 	dir := o.Dir
 	if dir == "" {

@@ -83,7 +83,7 @@ func (v *view) run(ctx context.Context) (*summary, error) {
 		if err == nil {
 			last = s
 			v.show(s, &lastLine)
-			if v.o.Blocks > 0 && s.Blocks >= v.o.Blocks {
+			if v.o.Blocks > 0 && s.Blocks >= v.o.Blocks || v.o.until != nil && v.o.until(s) {
 				return last, nil
 			}
 		}

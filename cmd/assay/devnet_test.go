@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"testing"
+	"time"
+
+	cid "github.com/ipfs/go-cid"
+)
+
+// echoWasm is a tiny validator (its output is its input), so tests do not
+// wait for a Go validator to compile.
+const echoWasm = "../../consensus/worker/testdata/echo.wasm"
+
+// freeBase finds a base port whose next 10n ports are free on loopback.
+func freeBase(t *testing.T, n int) int {
+	t.Helper()
+	for try := 0; try < 50; try++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := ln.Addr().(*net.TCPAddr).Port
+		_ = ln.Close()
+		if base+10*n >= 65000 {
+			continue
+		}
+		ok := true
+		for p := base; p < base+10*n && ok; p++ {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			if err != nil {
+				ok = false
+				continue
+			}
+			_ = l.Close()
+		}
+		if ok {
+			return base
+		}
+	}
+	t.Fatal("no free port range")
+	return 0
+}
+
+// TestDevnetHeadless runs the devnet in process until datasets resolve
+// and the wrong-output validator is slashed (bounded to 3 minutes), then
+// reads a dataset back through two gateways.
+func TestDevnetHeadless(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts four CometBFT nodes")
+	}
+	o := devnetOptions{
+		Validators: 4, Duration: 3 * time.Minute, Headless: true, Dir: t.TempDir(), BasePort: freeBase(t, 4),
+		Code: echoWasm, Symbols: []string{"BTC-USD", "ETH-USD"}, Every: 2, Replicas: 3,
+		Fault: "wrong-output", CacheDir: t.TempDir(),
+	}
+	var out bytes.Buffer
+	o.until = func(s *summary) bool {
+		if len(s.Datasets) < 3 || len(s.Slashes) == 0 {
+			return false
+		}
+		// Stop while the gateways are still up, after fetching a dataset.
+		checkGateways(t, s)
+		return true
+	}
+	s, err := devnet(context.Background(), o, &out)
+	if err != nil {
+		t.Fatalf("devnet: %v\n%s", err, out.String())
+	}
+	if s == nil || len(s.Datasets) < 3 {
+		t.Fatalf("too few datasets: %+v\n%s", s, out.String())
+	}
+	for _, d := range s.Datasets {
+		if d.Status != "ACCEPTED" {
+			t.Errorf("dataset %+v not ACCEPTED", d)
+		}
+	}
+	if len(s.Slashes) == 0 {
+		t.Fatal("the faulty validator was not slashed")
+	}
+	faulty := s.Slashes[0].Validator
+	for _, sl := range s.Slashes {
+		if sl.Validator != faulty || sl.Reason != "WRONG_VERDICT" {
+			t.Errorf("unexpected slash %+v (faulty %s)", sl, faulty)
+		}
+	}
+}
+
+// checkGateways fetches the first dataset from every node's gateway: the
+// nodes that validated the round (at least two) serve it, with the bytes
+// of its CID; the others answer 404.
+func checkGateways(t *testing.T, s *summary) {
+	t.Helper()
+	id, err := cid.Decode(s.Datasets[0].CID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var first []byte
+	served := 0
+	for _, gw := range s.Gateways {
+		b, err := gatewayGet(ctx, gw, id, false)
+		if err != nil {
+			continue
+		}
+		if first != nil && !bytes.Equal(b, first) {
+			t.Errorf("gateways disagree on %s", id)
+		}
+		first = b
+		served++
+	}
+	if served < 2 {
+		t.Errorf("%s served by %d gateways, want ≥ 2", id, served)
+	}
+}

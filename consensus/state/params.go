@@ -33,7 +33,7 @@ func DefaultParams() *pb.Params {
 		MaxParamsBytes:      16 << 10,
 		MaxFetchConfigBytes: 4 << 10,
 		MaxReplicas:         64,
-		MaxGasLimit:         10_000_000_000,
+		MaxGasLimit:         200_000_000, // = sandbox.DefaultMaxGas: ~100 ms of a Go guest on the compiler
 		MaxOutputBytes:      1 << 20,
 		MaxMemoryPages:      512,
 		MaxBatchEntries:     10_000,

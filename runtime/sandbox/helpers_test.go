@@ -11,8 +11,28 @@ import (
 
 var engines = []Engine{EngineCompiler, EngineInterpreter}
 
+// testCacheDir is a disk compile cache shared by the package's tests, so
+// the Go guest is compiled once per test binary, not once per test.
+var testCacheDir string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sandbox-test-cache-")
+	if err != nil {
+		panic(err)
+	}
+	testCacheDir = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// newRuntime makes a Runtime closed with the test; without a CacheDir it
+// uses the shared test cache.
 func newRuntime(t testing.TB, cfg Config) *Runtime {
 	t.Helper()
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = testCacheDir
+	}
 	rt, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)

@@ -96,6 +96,9 @@ func (r *Runtime) run(ctx context.Context, code *Code, job Job) Result {
 		return failed(abi.KindTrapPrefix+TrapInstantiate, 0, s)
 	}
 	defer mod.Close(context.Background())
+	if len(code.image.Bytes) > 0 && !mod.Memory().Write(code.image.Offset, code.image.Bytes) {
+		return failed(abi.KindTrapPrefix+TrapInstantiate, 0, s) // Split checked the bounds
+	}
 	g := instanceGlobals(mod, job)
 	s.gas = g.gas
 	if mem := mod.Memory(); mem != nil && uint64(mem.Size())>>16 > uint64(job.MemoryPages) {

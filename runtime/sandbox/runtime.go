@@ -18,6 +18,10 @@ type Runtime struct {
 	cache wazero.CompilationCache // nil without CacheDir
 	disk  *diskCache              // nil without CacheDir
 
+	// keepData compiles modules with their data section instead of
+	// writing a data image per instance (tests compare the two).
+	keepData bool
+
 	mu     sync.Mutex // guards codes and serialises compilation
 	codes  map[string]*Code
 	closed atomic.Bool

@@ -12,6 +12,7 @@ import (
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/meter"
 	"github.com/assaynet/assay/runtime/pin"
+	"github.com/assaynet/assay/runtime/sandbox/internal/dataimage"
 	cid "github.com/ipfs/go-cid"
 	"github.com/tetratelabs/wazero"
 )
@@ -32,6 +33,7 @@ type Code struct {
 
 	rt       *Runtime
 	compiled wazero.CompiledModule
+	image    dataimage.Image // written into each instance; empty if none
 	evicted  atomic.Bool
 }
 
@@ -95,6 +97,12 @@ func (r *Runtime) storeInstrumented(ctx context.Context, id cid.Cid, rewritten [
 	if c := r.codes[id.KeyString()]; c != nil {
 		return c, nil
 	}
+	var img dataimage.Image
+	if !r.keepData {
+		if stripped, im, ok := dataimage.Split(rewritten); ok {
+			rewritten, img = stripped, im
+		}
+	}
 	compiled, err := r.compile(ctx, id, rewritten)
 	if err != nil {
 		return nil, err
@@ -105,7 +113,7 @@ func (r *Runtime) storeInstrumented(ctx context.Context, id cid.Cid, rewritten [
 		return nil, ErrNoValidate
 	}
 	_, init := fns[abi.ExportInitialize]
-	c := &Code{CID: id, Initialize: init, rt: r, compiled: compiled}
+	c := &Code{CID: id, Initialize: init, rt: r, compiled: compiled, image: img}
 	if info != nil {
 		c.Info = *info
 	}

@@ -1,0 +1,2 @@
+;; Build: wat2wasm nomem.wat -o nomem.wasm
+(module (func (export "f")))

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func needE2E(t *testing.T) {
+	t.Helper()
+	if os.Getenv("ASSAY_E2E") == "" {
+		t.Skip("set ASSAY_E2E=1 (make test-e2e) for the long multi-process tests")
+	}
+}
+
+// TestTestnetProcesses (issue 6, test 1): four real `assay start`
+// processes from `assay testnet`; a source served by a local HTTP server
+// resolves; a dataset is read back through two different nodes' gateways
+// and re-validated with `assay validator run`.
+func TestTestnetProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts four node processes")
+	}
+	c := newCluster(t, 4)
+	for i := 0; i < 4; i++ {
+		c.start(i)
+	}
+	if !waitFor(60*time.Second, func() bool { return c.height(0) >= 2 }) {
+		t.Fatal("no blocks within 60 s")
+	}
+	c.registerEcho("echo", 3)
+	var ds []dataset
+	if !waitFor(90*time.Second, func() bool { ds = c.datasets(1, "echo"); return len(ds) >= 2 }) {
+		t.Fatalf("no datasets within 90 s: %+v", ds)
+	}
+	d := ds[0]
+	if d.Status != "ACCEPTED" || len(d.Attesters) < 2 || len(d.InputCIDs) != 1 {
+		t.Fatalf("dataset %+v", d)
+	}
+	var got [][]byte
+	for _, op := range d.Attesters[:2] {
+		gw := c.gateway(c.nodeOf(op))
+		f := filepath.Join(c.dir, "out-"+op)
+		c.cli("dataset", "get", d.OutputCID, "-o", f, "--gateway", gw)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, b)
+	}
+	if string(got[0]) != string(got[1]) {
+		t.Fatalf("gateways disagree: %q vs %q", got[0], got[1])
+	}
+	// Re-validate: the input, fetched from a gateway, gives the output CID.
+	in := filepath.Join(c.dir, "input")
+	c.cli("dataset", "get", d.InputCIDs[0], "-o", in, "--gateway", c.gateway(c.nodeOf(d.Attesters[0])))
+	var run struct {
+		Status    string `json:"status"`
+		OutputCID string `json:"output_cid"`
+	}
+	out := c.cli("validator", "run", echoWasm, "--input", in, "--json", "--height", fmt.Sprint(d.Round))
+	if err := jsonUnmarshal(out, &run); err != nil {
+		t.Fatalf("validator run: %v: %s", err, out)
+	}
+	if run.Status != "ACCEPTED" || run.OutputCID != d.OutputCID {
+		t.Fatalf("re-validation: %+v, dataset %s", run, d.OutputCID)
+	}
+}
+
+// TestKillAndRestart (issue 6, test 2): kill -9 one node mid-round; the
+// chain goes on; the node restarts, catches up to the same app hash, its
+// pins are intact and it is not penalised for a missing reveal.
+func TestKillAndRestart(t *testing.T) {
+	needE2E(t)
+	c := newCluster(t, 4)
+	for i := 0; i < 4; i++ {
+		c.start(i)
+	}
+	waitFor(60*time.Second, func() bool { return c.height(0) >= 2 })
+	c.registerEcho("echo", 4)
+	var before []dataset
+	if !waitFor(90*time.Second, func() bool { before = c.datasets(3, "echo"); return len(before) >= 1 }) {
+		t.Fatal("no dataset before the kill")
+	}
+	c.stop(3, syscall.SIGKILL)
+	h := c.height(0)
+	if !waitFor(30*time.Second, func() bool { return c.height(0) >= h+5 }) {
+		t.Fatal("chain stopped after one node was killed")
+	}
+	c.start(3)
+	target := c.height(0)
+	if !waitFor(60*time.Second, func() bool { return c.height(3) >= target }) {
+		t.Fatalf("restarted node stuck at %d, chain at %d", c.height(3), target)
+	}
+	if a, b := c.appHash(0, target), c.appHash(3, target); a == "" || a != b {
+		t.Fatalf("app hash at %d: %q vs %q", target, a, b)
+	}
+	c.cli("dataset", "get", before[0].OutputCID, "--gateway", c.gateway(3))
+	// Rounds after the restart resolve with node 3 attesting again.
+	op := c.ops[3]
+	ok := waitFor(60*time.Second, func() bool {
+		for _, d := range c.datasets(0, "echo") {
+			if d.Round > uint64(target) && contains(d.Attesters, op) {
+				return true
+			}
+		}
+		return false
+	})
+	if !ok {
+		t.Fatal("restarted node never attested again")
+	}
+	for _, e := range c.evidence(0) {
+		if e.Operator == op && e.Kind == "NO_REVEAL" {
+			t.Errorf("restart cost a no-reveal penalty: %+v", e)
+		}
+	}
+}
+
+// TestFaultsSlashed (issue 6, test 3): wrong-output and no-reveal nodes
+// are slashed and jailed, their CometBFT power drops to 0, the evidence
+// names the round and honest nodes are untouched.
+func TestFaultsSlashed(t *testing.T) {
+	needE2E(t)
+	for _, tc := range []struct{ fault, kind string }{{"wrong-output", "WRONG_VERDICT"}, {"no-reveal", "NO_REVEAL"}} {
+		t.Run(tc.fault, func(t *testing.T) {
+			c := newCluster(t, 4)
+			for i := 0; i < 3; i++ {
+				c.start(i)
+			}
+			c.start(3, "--fault", tc.fault)
+			waitFor(60*time.Second, func() bool { return c.height(0) >= 2 })
+			c.registerEcho("echo", 4)
+			faulty := c.ops[3]
+			var ev []evidence
+			if !waitFor(120*time.Second, func() bool { ev = c.evidence(0); return len(ev) > 0 }) {
+				t.Fatal("no evidence within 120 s")
+			}
+			for _, e := range ev {
+				if e.Operator != faulty || e.Kind != tc.kind || e.Source != "echo" || e.Round == 0 {
+					t.Errorf("evidence %+v, want %s of %s", e, tc.kind, faulty)
+				}
+			}
+			if !waitFor(30*time.Second, func() bool { return c.cometPower(0, 3) == 0 }) {
+				t.Errorf("faulty node still has CometBFT power %d", c.cometPower(0, 3))
+			}
+			for i := 0; i < 3; i++ {
+				if p := c.cometPower(0, i); p != 100 {
+					t.Errorf("honest node %d power %d", i, p)
+				}
+			}
+		})
+	}
+}
+
+// TestHaltAndResume (issue 6, test 4): with two of four nodes stopped the
+// chain halts without forking; restarting them resumes it.
+func TestHaltAndResume(t *testing.T) {
+	needE2E(t)
+	c := newCluster(t, 4)
+	for i := 0; i < 4; i++ {
+		c.start(i)
+	}
+	waitFor(60*time.Second, func() bool { return c.height(0) >= 3 })
+	c.stop(2, syscall.SIGTERM)
+	c.stop(3, syscall.SIGTERM)
+	time.Sleep(3 * time.Second)
+	h := c.height(0)
+	time.Sleep(5 * time.Second)
+	if h2 := c.height(0); h2 > h+1 {
+		t.Fatalf("chain advanced from %d to %d with half the power down", h, h2)
+	}
+	c.start(2)
+	c.start(3)
+	if !waitFor(60*time.Second, func() bool { return c.height(0) >= h+3 && c.height(3) >= h+3 }) {
+		t.Fatalf("chain did not resume: %d / %d", c.height(0), c.height(3))
+	}
+	for hh := int64(1); hh <= h+2; hh++ {
+		if a, b := c.appHash(0, hh), c.appHash(2, hh); a != b {
+			t.Fatalf("fork at %d: %s vs %s", hh, a, b)
+		}
+	}
+}

@@ -69,6 +69,9 @@ func fetchOnce(sf *sourcefile.SourceFile, ff fetchFlags, dir string, height int6
 	}
 	defer m.Close()
 	round := sf.Round(height, at.UnixNano())
+	if cfg, err := sf.Fetch.Expand(round); err == nil {
+		fmt.Fprintf(stdout, "config  %.300s\n", cfg) // what the fetcher receives
+	}
 	start := time.Now()
 	data, err := m.Fetch(context.Background(), sf.Fetch, round)
 	took := time.Since(start)

@@ -57,7 +57,7 @@ func TestFetchCommand(t *testing.T) {
 		{"file", "[fetch]\nkind = \"file\"\nconfig = { path = \"block-{{height}}.txt\" }\n", []string{"-o", out}, 0,
 			[]string{"size    12 bytes", "cid     bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4", "time 2023-11-14T22:13:20Z"}},
 		{"http", "[fetch]\nkind = \"http\"\nconfig = { url = \"" + srv.URL + "/?h={{height}}\" }\n", nil, 0,
-			[]string{"size    3 bytes", "kind    http"}},
+			[]string{"size    3 bytes", "kind    http", `config  {"url":"` + srv.URL + `/?h=7"}`}},
 		{"plugin", "[fetch]\nkind = \"eth_block\"\nconfig = { url = \"" + rpc.URL + "\", block = \"{{height}}\" }\n", []string{"--config", cfg}, 0,
 			[]string{`size    16 bytes`, "kind    eth_block"}},
 		{"unknown kind", "[fetch]\nkind = \"nope\"\nconfig = {}\n", nil, 1, nil},

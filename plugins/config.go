@@ -46,6 +46,12 @@ type PluginConfig struct {
 // Duration is a time.Duration written as a string ("10s") in TOML.
 type Duration time.Duration
 
+// MarshalText writes the duration as a Go duration string, so that a
+// config written with a TOML encoder reads back.
+func (d Duration) MarshalText() ([]byte, error) {
+	return []byte(time.Duration(d).String()), nil
+}
+
 // UnmarshalText parses a Go duration string.
 func (d *Duration) UnmarshalText(b []byte) error {
 	v, err := time.ParseDuration(string(b))

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/assaynet/assay/plugins"
 )
 
@@ -60,5 +62,27 @@ func TestLoadConfigErrors(t *testing.T) {
 				t.Errorf("err = %v, want ErrConfig saying %q", err, tt.says)
 			}
 		})
+	}
+}
+
+func TestConfigRoundTrip(t *testing.T) {
+	var c plugins.Config
+	c.Fetch.Timeout = plugins.Duration(1500 * time.Millisecond)
+	c.Plugins = []plugins.PluginConfig{{Name: "a", Path: "/x", SHA256: strings.Repeat("ab", 32), Env: map[string]string{"K": "v"}}}
+	path := filepath.Join(t.TempDir(), "assay.toml")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := toml.NewEncoder(f).Encode(c); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	got, err := plugins.LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Limits().Timeout != 1500*time.Millisecond || got.Plugins[0].Env["K"] != "v" {
+		t.Errorf("round trip = %+v", got)
 	}
 }

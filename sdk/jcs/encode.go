@@ -65,12 +65,13 @@ func appendObject(dst []byte, members []Member) []byte {
 }
 
 // SortedMembers returns the members in RFC 8785 order (by UTF-16 code
-// units of the names), without changing the argument.
+// units of the names). It never changes the argument; when the members are
+// already in order it returns the argument itself.
 func SortedMembers(members []Member) []Member {
-	out := append([]Member(nil), members...)
-	if slices.IsSortedFunc(out, cmpMembers) {
-		return out
+	if slices.IsSortedFunc(members, cmpMembers) {
+		return members // already canonical: no copy
 	}
+	out := append([]Member(nil), members...)
 	slices.SortFunc(out, cmpMembers)
 	return out
 }
@@ -167,9 +168,10 @@ func AppendNumber(dst []byte, f float64) []byte {
 	}
 	// Shortest round-trip digits d1.d2d3...e±X; n is the decimal point
 	// position relative to the digit string (value = 0.digits × 10^n).
-	e := strconv.AppendFloat(nil, f, 'e', -1, 64)
+	var ebuf, dbuf [32]byte // shortest float64 digits fit: no allocation
+	e := strconv.AppendFloat(ebuf[:0], f, 'e', -1, 64)
 	mant, exp := splitExp(e)
-	digits := make([]byte, 0, len(mant))
+	digits := dbuf[:0]
 	for _, c := range mant {
 		if c != '.' {
 			digits = append(digits, c)

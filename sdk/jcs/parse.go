@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -74,6 +75,11 @@ type parser struct {
 	data     []byte
 	pos      int
 	maxDepth int
+	// members and values are stacks of the containers being parsed; each
+	// container is copied out at its exact size when it closes, so a
+	// container costs one allocation however many elements it has.
+	members []Member
+	values  []Value
 }
 
 func (p *parser) errf(format string, args ...any) error {
@@ -132,12 +138,13 @@ func (p *parser) object(depth int) (Value, error) {
 		return Value{}, p.fail(fmt.Errorf("%w: more than %d levels", ErrTooDeep, p.maxDepth))
 	}
 	p.pos++ // '{'
-	v := Value{Kind: Object, Obj: []Member{}}
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == '}' {
 		p.pos++
-		return v, nil
+		return Value{Kind: Object, Obj: []Member{}}, nil
 	}
+	mark := len(p.members)
+	defer func() { p.members = p.members[:mark] }()
 	var seen map[string]struct{} // only for objects with many members
 	for {
 		p.skipSpace()
@@ -149,7 +156,7 @@ func (p *parser) object(depth int) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		if isDuplicate(v.Obj, &seen, name) {
+		if isDuplicate(p.members[mark:], &seen, name) {
 			return Value{}, &SyntaxError{start, fmt.Errorf("%w %q", ErrDuplicateName, name)}
 		}
 		p.skipSpace()
@@ -162,9 +169,9 @@ func (p *parser) object(depth int) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		v.Obj = append(v.Obj, Member{Name: name, Value: m})
+		p.members = append(p.members, Member{Name: name, Value: m})
 		if done, err := p.next('}'); done || err != nil {
-			return v, err
+			return Value{Kind: Object, Obj: slices.Clone(p.members[mark:])}, err
 		}
 	}
 }
@@ -202,21 +209,22 @@ func (p *parser) array(depth int) (Value, error) {
 		return Value{}, p.fail(fmt.Errorf("%w: more than %d levels", ErrTooDeep, p.maxDepth))
 	}
 	p.pos++ // '['
-	v := Value{Kind: Array, Arr: []Value{}}
 	p.skipSpace()
 	if p.pos < len(p.data) && p.data[p.pos] == ']' {
 		p.pos++
-		return v, nil
+		return Value{Kind: Array, Arr: []Value{}}, nil
 	}
+	mark := len(p.values)
+	defer func() { p.values = p.values[:mark] }()
 	for {
 		p.skipSpace()
 		e, err := p.value(depth)
 		if err != nil {
 			return Value{}, err
 		}
-		v.Arr = append(v.Arr, e)
+		p.values = append(p.values, e)
 		if done, err := p.next(']'); done || err != nil {
-			return v, err
+			return Value{Kind: Array, Arr: slices.Clone(p.values[mark:])}, err
 		}
 	}
 }

@@ -39,7 +39,7 @@ lint: vet fmt-check
 ## test: everything CI runs (vet, gofmt, unit + integration tests, race on concurrent packages).
 test: tools lint
 	$(GO) test -count=1 -timeout 20m $(PKGS)
-	$(GO) test -count=1 -race -timeout 10m ./runtime/pin/...
+	$(GO) test -count=1 -race -timeout 10m ./runtime/pin/... ./plugins/...
 
 ## test-long: soaks and many-seed simulations.
 test-long: tools
@@ -62,6 +62,7 @@ fuzz:
 
 proto:
 	./scripts/proto.sh
+	./scripts/proto-plugins.sh
 
 validators:
 	./scripts/validators.sh

@@ -50,7 +50,7 @@ func Parse(s string) (Decimal, error) {
 	if (intPart == "" && frac == "") || (hasDot && frac == "" && intPart == "") || !allDigits(intPart) || !allDigits(frac) {
 		return Decimal{}, fmt.Errorf("%w: %q", ErrSyntax, clip(s))
 	}
-	digits := strings.TrimLeft(intPart+frac, "0")
+	digits := joinDigits(intPart, frac)
 	exp -= len(frac)
 	trimmed := strings.TrimRight(digits, "0")
 	exp += len(digits) - len(trimmed)
@@ -80,6 +80,19 @@ func splitExponent(s string) (string, int, error) {
 		return "", 0, fmt.Errorf("%w: %q", ErrRange, clip(s))
 	}
 	return s[:i], e, nil
+}
+
+// joinDigits is strings.TrimLeft(intPart+frac, "0"), allocating only when
+// both parts have significant digits.
+func joinDigits(intPart, frac string) string {
+	intPart = strings.TrimLeft(intPart, "0")
+	switch {
+	case intPart == "":
+		return strings.TrimLeft(frac, "0")
+	case frac == "":
+		return intPart
+	}
+	return intPart + frac
 }
 
 // FromFloat returns the decimal with the shortest digits that round-trip
@@ -182,6 +195,7 @@ func (d Decimal) String() string {
 		return "0"
 	}
 	var b strings.Builder
+	b.Grow(len(d.digits) + max(d.exp, -d.exp) + 3)
 	if d.neg {
 		b.WriteByte('-')
 	}

@@ -2,6 +2,7 @@ package dec
 
 import (
 	"errors"
+	"math/big"
 	"testing"
 )
 
@@ -95,6 +96,12 @@ func FuzzParse(f *testing.F) {
 		again, err := Parse(d.String())
 		if err != nil || again.Cmp(d) != 0 || again.String() != d.String() {
 			t.Fatalf("%q -> %q -> %v %v", s, d.String(), again, err)
+		}
+		// Differential: the printed value equals math/big's reading of s.
+		want, ok := new(big.Rat).SetString(s)
+		got, ok2 := new(big.Rat).SetString(d.String())
+		if ok && ok2 && want.Cmp(got) != 0 {
+			t.Fatalf("%q printed as %s, big.Rat reads %s", s, d.String(), want.FloatString(10))
 		}
 	})
 }

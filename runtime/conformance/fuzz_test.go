@@ -42,7 +42,8 @@ var meterSentinels = []error{meter.ErrMalformed, meter.ErrInvalid, meter.ErrLimi
 // wazero's validator: e.g. alignment, memory presence, operand types), or
 // a module that wazero compiles and whose exported nullary functions, run
 // with a small gas budget, end in bounded time with the same transcript on
-// the compiler and the interpreter. The rewrite must never turn a module
+// the compiler and the interpreter, and behave as the original module does
+// until a rewriter limit stops them. The rewrite must never turn a module
 // wazero accepts into one it refuses, or the reverse.
 func FuzzInstrument(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join(corpusDir, "*.wasm"))
@@ -64,14 +65,26 @@ func FuzzInstrument(f *testing.F) {
 		} else if err != nil {
 			t.Fatal(err)
 		}
-		var got [2]string
+		var got [2]Transcript
 		for i, p := range ps {
-			if got[i], err = p.Probe(ctx, out); err != nil {
+			if got[i], err = p.Probe(ctx, out, ProbeTimeout); err != nil {
 				t.Fatalf("engine %d: %v", i, err)
 			}
+			for _, c := range got[i].Calls {
+				if c.TimedOut {
+					t.Fatalf("engine %d: %q did not end within %v on %d gas", i, c.Name, ProbeTimeout, ProbeGas)
+				}
+			}
 		}
-		if got[0] != got[1] {
+		if got[0].String() != got[1].String() {
 			t.Fatalf("engines disagree:\ncompiler:\n%s\ninterpreter:\n%s", got[0], got[1])
+		}
+		orig, err := ps[1].ProbeOriginal(ctx, wasm, OriginalTimeout)
+		if err != nil {
+			t.Fatalf("original: %v", err)
+		}
+		if err := SameBehaviour(orig, got[1], MayMakeNaN(wasm)); err != nil {
+			t.Fatalf("%v\noriginal:\n%s\ninstrumented:\n%s", err, orig, got[1])
 		}
 	})
 }

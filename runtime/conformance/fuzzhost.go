@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -36,6 +35,9 @@ const (
 	ProbeGas     = 20_000
 	ProbeCalls   = 4 // exported nullary functions called per instance
 	ProbeTimeout = 10 * time.Second
+	// OriginalTimeout bounds a call of the unmetered original, which may
+	// loop forever; a timeout only ends the comparison.
+	OriginalTimeout = 100 * time.Millisecond
 )
 
 // Prober compiles and runs instrumented modules on one engine, with stub
@@ -141,62 +143,3 @@ func (p *Prober) compiles(ctx context.Context, wasm []byte) error {
 
 // ErrNoHalt: a probe call did not end within ProbeTimeout.
 var ErrNoHalt = errors.New("conformance: probe call did not terminate")
-
-// Probe compiles an instrumented module, instantiates it, and calls up to
-// ProbeCalls exported nullary functions with ProbeGas each. It returns a
-// transcript (results, trap kinds, gas left) that must be identical on
-// every engine.
-func (p *Prober) Probe(ctx context.Context, wasm []byte) (string, error) {
-	cm, err := p.rt.CompileModule(ctx, wasm)
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrCompile, err)
-	}
-	defer cm.Close(ctx)
-	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
-	defer cancel()
-	mod, err := p.rt.InstantiateModule(ctx, cm, wazero.NewModuleConfig().WithName("").WithStartFunctions())
-	if err != nil {
-		return "instantiate: " + trapName(err), nil
-	}
-	defer mod.Close(ctx)
-	var sb strings.Builder
-	calls := 0
-	for _, name := range sortedExports(cm) {
-		fn := mod.ExportedFunction(name)
-		if fn == nil || len(fn.Definition().ParamTypes()) != 0 || calls == ProbeCalls {
-			continue
-		}
-		calls++
-		setGlobal(mod, abi.GlobalGas, ProbeGas)
-		setGlobal(mod, abi.GlobalDepth, 0)
-		setGlobal(mod, abi.GlobalMemLimit, uint64(FuzzLimits().MaxMemoryPages))
-		res, err := fn.Call(ctx)
-		if ctx.Err() != nil {
-			return sb.String(), fmt.Errorf("%w: %s", ErrNoHalt, name)
-		}
-		fmt.Fprintf(&sb, "%q: %x %s gas=%d\n", name, res, trapName(err), int64(mod.ExportedGlobal(abi.GlobalGas).Get()))
-	}
-	return sb.String(), nil
-}
-
-// trapName reduces an engine error to its stable part.
-func trapName(err error) string {
-	if err == nil {
-		return "ok"
-	}
-	msg := firstLine(err)
-	if i := strings.Index(msg, "wasm error: "); i >= 0 {
-		return msg[i:]
-	}
-	return "error"
-}
-
-func sortedExports(cm wazero.CompiledModule) []string {
-	defs := cm.ExportedFunctions()
-	names := make([]string, 0, len(defs))
-	for n := range defs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}

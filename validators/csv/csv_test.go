@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"testing"
 
 	"github.com/assaynet/assay/sdk/assay"
@@ -60,4 +61,12 @@ func TestDelimiterAndNoHeader(t *testing.T) {
 	if _, err := validate(nil, params, assay.Round{}); err == nil || err.Error() != "no data rows" {
 		t.Fatalf("empty input: %v", err)
 	}
+}
+
+func TestHugeInputSandbox(t *testing.T) {
+	params, err := os.ReadFile("testdata/params.json")
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	assaytest.RunHuge(t, "csv.wasm", params, '[', "exceeds")
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"testing"
 
 	"github.com/assaynet/assay/sdk/assay/assaytest"
@@ -11,3 +12,11 @@ func TestFixturesNative(t *testing.T) { assaytest.RunNative(t, "testdata") }
 func TestFixturesSandbox(t *testing.T) { assaytest.RunSandbox(t, "ethblock.wasm", "testdata") }
 
 func TestReproducibleBuild(t *testing.T) { assaytest.CheckReproducible(t, ".", "ethblock.wasm") }
+
+func TestHugeInputSandbox(t *testing.T) {
+	params, err := os.ReadFile("testdata/params.json")
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	assaytest.RunHuge(t, "ethblock.wasm", params, '[', "exceeds")
+}

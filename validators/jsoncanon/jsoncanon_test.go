@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"testing"
 
 	"github.com/assaynet/assay/sdk/assay"
@@ -58,4 +59,12 @@ func TestKeywords(t *testing.T) {
 			t.Errorf("schema %s input %s: %q, want %q", tt.schema, tt.input, got, tt.want)
 		}
 	}
+}
+
+func TestHugeInputSandbox(t *testing.T) {
+	params, err := os.ReadFile("testdata/params.json")
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	assaytest.RunHuge(t, "jsoncanon.wasm", params, '[', "exceeds")
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"testing"
 
 	"github.com/assaynet/assay/sdk/assay"
@@ -64,4 +65,12 @@ func TestComplete(t *testing.T) {
 	if _, err := validate([]byte(`[[0,1,1,1,1,1],[60,1,1,1,1,1],[120,1,1,1,1,1]]`), params, assay.Round{}); err != nil {
 		t.Errorf("complete window: %v", err)
 	}
+}
+
+func TestHugeInputSandbox(t *testing.T) {
+	params, err := os.ReadFile("testdata/params.json")
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	assaytest.RunHuge(t, "ohlcv.wasm", params, '[', "exceeds")
 }

@@ -176,3 +176,32 @@ func RunSandbox(t *testing.T, wasmPath, dir string) []fixture.Report {
 	}
 	return reports
 }
+
+// HugeInput is the size of the input RunHuge sends: the largest a node's
+// default fetch cap lets through, well past every validator's own limit.
+const HugeInput = 16 << 20
+
+// RunHuge runs the module once on a HugeInput-byte input of filler bytes in
+// the sandbox at the node's maximum gas and fails t unless the verdict is a
+// rejection whose reason contains want: a hostile size must cost a clear
+// verdict, not a crash or out_of_gas.
+func RunHuge(t *testing.T, wasmPath string, params []byte, filler byte, want string) {
+	t.Helper()
+	wasm, err := os.ReadFile(wasmPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture.Fixture{
+		Name: "huge", Input: bytes.Repeat([]byte{filler}, HugeInput), Params: params,
+		Expect: fixture.Expect{Status: abi.StatusRejected, ReasonContains: want, Height: 1},
+	}
+	reports, err := fixture.RunAll(context.Background(), wasm, []fixture.Fixture{f}, fixture.Options{SkipInterpreter: true, CacheDir: cacheDir(wasm)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := reports[0]
+	t.Logf("%d-byte input: %v %s gas %d wall %v", HugeInput, r.Status, r.Kind, r.GasUsed, r.Wall)
+	if r.Err != nil {
+		t.Fatal(r.Err)
+	}
+}

@@ -62,6 +62,9 @@ func runValidatorNew(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay validator new: %v\n", err)
 		return 1
 	}
+	if *lang == "go" && s.SDKDir == "" {
+		fmt.Fprintf(stderr, "warning: no Assay checkout found: go.mod has no replace directive; pass --sdk PATH to use a local checkout\n")
+	}
 	fmt.Fprintf(stdout, "created %s validator %q in %s\nnext:\n  make -C %s\n  assay validator test %s\n", *lang, s.Name, *dir, *dir, *dir)
 	return 0
 }

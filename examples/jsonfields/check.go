@@ -23,7 +23,7 @@ func check(input, rawParams []byte, _ assay.Round) ([]byte, error) {
 	if err := decodeParams(rawParams, &p); err != nil {
 		return nil, err
 	}
-	v, err := jcs.Parse(input, jcs.Limits{MaxDepth: 32, MaxBytes: 1 << 20})
+	v, err := jcs.Parse(input, jcs.Limits{MaxDepth: 32, MaxBytes: 48 << 10, MaxValues: 10000})
 	if err != nil {
 		return nil, assay.Reject("input is not valid JSON: %v", err)
 	}

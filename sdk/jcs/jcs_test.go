@@ -128,6 +128,12 @@ func TestLimits(t *testing.T) {
 	if _, err := Parse([]byte(`[1,2,3]`), Limits{MaxBytes: 3}); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("MaxBytes: %v", err)
 	}
+	if _, err := Parse([]byte(`[1,[2,3]]`), Limits{MaxValues: 4}); !errors.Is(err, ErrTooMany) {
+		t.Errorf("MaxValues: %v", err)
+	}
+	if _, err := Parse([]byte(`[1,[2,3]]`), Limits{MaxValues: 5}); err != nil {
+		t.Errorf("MaxValues exact: %v", err)
+	}
 	in := strings.Repeat("[", HardMaxDepth+1) + strings.Repeat("]", HardMaxDepth+1)
 	if _, err := Parse([]byte(in), Limits{MaxDepth: 1 << 30}); !errors.Is(err, ErrTooDeep) {
 		t.Errorf("HardMaxDepth: %v", err)

@@ -18,6 +18,7 @@ var (
 	ErrNumberRange   = errors.New("jcs: number out of range")
 	ErrInvalidUTF8   = errors.New("jcs: invalid UTF-8")
 	ErrLoneSurrogate = errors.New("jcs: lone surrogate")
+	ErrTooMany       = errors.New("jcs: too many values")
 )
 
 // HardMaxDepth bounds Limits.MaxDepth: deeper recursion could reach the
@@ -30,6 +31,10 @@ type Limits struct {
 	MaxDepth int
 	// MaxBytes is the largest input in bytes; 0 means no limit.
 	MaxBytes int
+	// MaxValues is the largest number of values (scalars and containers,
+	// the top one included); 0 means no limit. Parsing costs per value, so
+	// this bounds a guest's gas better than MaxBytes alone.
+	MaxValues int
 }
 
 // DefaultLimits returns depth 64 and no size limit.
@@ -58,7 +63,7 @@ func Parse(data []byte, lim Limits) (Value, error) {
 	if depth <= 0 || depth > HardMaxDepth {
 		depth = HardMaxDepth
 	}
-	p := &parser{data: data, maxDepth: depth}
+	p := &parser{data: data, maxDepth: depth, maxValues: lim.MaxValues}
 	p.skipSpace()
 	v, err := p.value(0)
 	if err != nil {
@@ -72,9 +77,11 @@ func Parse(data []byte, lim Limits) (Value, error) {
 }
 
 type parser struct {
-	data     []byte
-	pos      int
-	maxDepth int
+	data      []byte
+	pos       int
+	maxDepth  int
+	maxValues int
+	nValues   int
 	// members and values are stacks of the containers being parsed; each
 	// container is copied out at its exact size when it closes, so a
 	// container costs one allocation however many elements it has.
@@ -102,6 +109,9 @@ func (p *parser) skipSpace() {
 func (p *parser) value(depth int) (Value, error) {
 	if p.pos >= len(p.data) {
 		return Value{}, p.errf("unexpected end of input")
+	}
+	if p.nValues++; p.maxValues > 0 && p.nValues > p.maxValues {
+		return Value{}, p.fail(fmt.Errorf("%w: more than %d", ErrTooMany, p.maxValues))
 	}
 	switch c := p.data[p.pos]; {
 	case c == '{':

@@ -24,7 +24,9 @@ type params struct {
 // defaultMaxBytes bounds the input so parsing fits the node's maximum gas.
 const defaultMaxBytes = 48 << 10
 
-var inputLimits = jcs.Limits{MaxDepth: 16}
+// inputLimits bound nesting and the number of JSON values (a block with
+// 48 KiB of transaction hashes has ~700), which bounds the parse's gas.
+var inputLimits = jcs.Limits{MaxDepth: 16, MaxValues: 4096}
 
 // validate is the validator; see the package comment.
 func validate(input, rawParams []byte, _ assay.Round) ([]byte, error) {

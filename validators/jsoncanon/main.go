@@ -21,8 +21,8 @@
 //	title, description, $schema, $id, $comment, examples, default   ignored
 //
 // Any other keyword rejects with "params: ...", so a schema never silently
-// means less than it says. Input is limited to 48 KiB and 64 levels of
-// nesting (so that any input fits the node's maximum gas), schemas to 64 KiB
+// means less than it says. Input is limited to 48 KiB, 10,000 values and 64
+// levels of nesting (so that any input fits the node's maximum gas), schemas to 64 KiB
 // and 32 levels; numbers are IEEE-754 doubles (I-JSON).
 //
 // The first violation found rejects, with a JSON Pointer to the value:

@@ -13,9 +13,14 @@ import (
 // node's maximum gas (a Go guest spends about 2,500 gas per input byte).
 const maxInputBytes = 48 << 10
 
+// maxInputValues bounds the values in the input: a Go guest spends up to
+// ~11,000 gas per value (a 48 KiB array of one-digit numbers would not fit
+// the node's maximum gas).
+const maxInputValues = 10000
+
 // Limits on the input and the schema.
 var (
-	inputLimits  = jcs.Limits{MaxDepth: 64}
+	inputLimits  = jcs.Limits{MaxDepth: 64, MaxValues: maxInputValues}
 	schemaLimits = jcs.Limits{MaxDepth: 32, MaxBytes: 64 << 10}
 )
 

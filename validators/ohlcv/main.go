@@ -14,7 +14,7 @@
 //	  "window_end": 0,
 //	  "time_unit": "s",         // "s" (default) or "ms": the unit of every time above and in the input
 //	  "complete": false,        // true: every interval of the window must have a candle
-//	  "max_candles": 10000,     // default 10000
+//	  "max_candles": 1000,      // default 1000 (also bounds the JSON values parsed)
 //	  "max_bytes": 49152        // input size limit, default 48 KiB (fits the node's maximum gas)
 //	}
 //

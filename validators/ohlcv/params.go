@@ -17,10 +17,11 @@ type params struct {
 	MaxBytes    int    `json:"max_bytes"`
 }
 
-// Defaults of max_candles and max_bytes. A Go guest spends about 3,000 gas
-// per input byte here, so 48 KiB (~500 candles) fits the node's maximum gas.
+// Defaults of max_candles and max_bytes. A Go guest spends about 2,400 gas
+// per input byte here, so 48 KiB (~750 candles) fits the node's maximum
+// gas; max_candles also bounds the JSON values parsed (7 per candle).
 const (
-	defaultMaxCandles = 10000
+	defaultMaxCandles = 1000
 	defaultMaxBytes   = 48 << 10
 )
 

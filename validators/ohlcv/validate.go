@@ -28,7 +28,9 @@ func validate(input, rawParams []byte, r assay.Round) ([]byte, error) {
 	if len(input) > p.MaxBytes {
 		return nil, assay.Reject("input of %d bytes exceeds max_bytes %d", len(input), p.MaxBytes)
 	}
-	v, err := jcs.Parse(input, inputLimits)
+	lim := inputLimits
+	lim.MaxValues = 7*p.MaxCandles + 1 // [t,o,h,l,c,v] per candle, plus the array
+	v, err := jcs.Parse(input, lim)
 	if err != nil {
 		return nil, assay.Reject("input is not valid JSON: %v", err)
 	}

@@ -78,17 +78,22 @@ func (c *callCounter) Abort(context.Context, api.Module, api.FunctionDefinition,
 // timeout and by OriginalCalls function calls; hitting either marks the
 // call TimedOut.
 func (p *Prober) ProbeOriginal(ctx context.Context, wasm []byte, timeout time.Duration) (Transcript, error) {
-	return p.probe(ctx, wasm, timeout, &callCounter{})
+	return p.probe(ctx, wasm, timeout, &callCounter{}, ProbeGas)
+}
+
+// ProbeWithGas is Probe with another gas limit per call.
+func (p *Prober) ProbeWithGas(ctx context.Context, wasm []byte, timeout time.Duration, gas int64) (Transcript, error) {
+	return p.probe(ctx, wasm, timeout, nil, gas)
 }
 
 // Probe compiles a module, instantiates it, and calls up to ProbeCalls
 // exported nullary functions, each with ProbeGas (when the module is
 // metered) and the given wall-clock timeout.
 func (p *Prober) Probe(ctx context.Context, wasm []byte, timeout time.Duration) (Transcript, error) {
-	return p.probe(ctx, wasm, timeout, nil)
+	return p.probe(ctx, wasm, timeout, nil, ProbeGas)
 }
 
-func (p *Prober) probe(ctx context.Context, wasm []byte, timeout time.Duration, counter *callCounter) (Transcript, error) {
+func (p *Prober) probe(ctx context.Context, wasm []byte, timeout time.Duration, counter *callCounter, gas int64) (Transcript, error) {
 	var tr Transcript
 	if counter != nil {
 		ctx = experimental.WithFunctionListenerFactory(ctx, counter)
@@ -112,7 +117,7 @@ func (p *Prober) probe(ctx context.Context, wasm []byte, timeout time.Duration, 
 		if counter != nil {
 			counter.n = 0
 		}
-		c := probeCall(ctx, mod, fn, timeout)
+		c := probeCall(ctx, mod, fn, timeout, gas)
 		c.Name = name
 		if counter != nil && counter.n > OriginalCalls {
 			c.TimedOut = true
@@ -125,10 +130,10 @@ func (p *Prober) probe(ctx context.Context, wasm []byte, timeout time.Duration, 
 	return tr, nil
 }
 
-func probeCall(ctx context.Context, mod api.Module, fn api.Function, timeout time.Duration) Call {
+func probeCall(ctx context.Context, mod api.Module, fn api.Function, timeout time.Duration, gas int64) Call {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	setGlobal(mod, abi.GlobalGas, ProbeGas)
+	setGlobal(mod, abi.GlobalGas, uint64(gas))
 	setGlobal(mod, abi.GlobalDepth, 0)
 	setGlobal(mod, abi.GlobalMemLimit, uint64(FuzzLimits().MaxMemoryPages))
 	res, err := fn.Call(ctx)

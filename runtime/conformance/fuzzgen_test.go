@@ -11,10 +11,11 @@ import (
 // to finish, so the comparison with the original goes to the end.
 const genGas = 1_000_000
 
-// FuzzRewriteSemantics generates valid integer-only modules (GenModule)
+// FuzzRewriteSemantics generates valid modules (GenModule)
 // and needs: the meter accepts them; wazero compiles original and
-// rewritten; both engines give the same transcript; the rewritten module
-// behaves exactly like the original until a rewriter limit stops it; and
+// rewritten; both engines give the same transcript (NaN bits included);
+// the rewritten module behaves exactly like the original until a rewriter
+// limit stops it (for float-free modules: NaN bits differ by design); and
 // a run that finished with gas used G finishes identically with limit G
 // and runs out of gas with limit G - 1.
 func FuzzRewriteSemantics(f *testing.F) {
@@ -22,7 +23,7 @@ func FuzzRewriteSemantics(f *testing.F) {
 	f.Add([]byte{2, 4, 3, 4, 5, 6, 7, 8, 9, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
 	f.Add([]byte{0, 3, 4, 3, 7, 2, 6, 1, 5, 3, 8, 9, 4, 4, 4, 4, 7, 7, 7, 2, 2, 2, 5, 5, 5, 6, 6, 6})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		wasm := GenModule(data)
+		wasm, floats := GenModule(data)
 		out, _, err := meter.Instrument(wasm, FuzzLimits())
 		if err != nil {
 			t.Fatalf("meter rejects a generated module: %v", err)
@@ -45,7 +46,7 @@ func FuzzRewriteSemantics(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := SameBehaviour(orig, got[1], false); err != nil {
+		if err := SameBehaviour(orig, got[1], floats); err != nil {
 			t.Fatalf("%v\noriginal:\n%s\ninstrumented:\n%s", err, orig, got[1])
 		}
 		checkExactLimit(t, ps[0], out, got[0])

@@ -1,12 +1,13 @@
 package conformance
 
-// A generator of valid, integer-only Wasm modules driven by fuzz bytes:
-// nested blocks, loops (each bounded by its own counter), ifs, br_if,
-// br_table, return, calls (recursion allowed), loads and stores, small
-// memory.grow. Being valid by construction and free of floats, every
-// module it makes must be accepted by the meter, compile on wazero, and
-// behave exactly like its rewritten form until gas, depth or memory
-// limits stop the latter.
+// A generator of valid Wasm modules driven by fuzz bytes: nested blocks,
+// loops (each bounded by its own counter), ifs, br_if, br_table, return,
+// calls (recursion allowed), loads and stores, small memory.grow, and
+// (for half the inputs) f32/f64 arithmetic whose bits flow back into i32
+// results. Being valid by construction, every module it makes must be
+// accepted by the meter, compile on wazero, give identical results on both
+// engines, and (without floats) behave exactly like its rewritten form
+// until gas, depth or memory limits stop the latter.
 
 const (
 	genMaxDepth   = 6
@@ -28,8 +29,9 @@ type generator struct {
 	budget  int
 	nfuncs  int
 	labels  []genLabel
-	counter int // next free loop counter local
-	cur     int // index of the function being generated
+	counter int  // next free loop counter local
+	cur     int  // index of the function being generated
+	floats  bool // float expressions enabled
 	b       []byte
 }
 
@@ -47,9 +49,12 @@ func (g *generator) choice(n int) int {
 func (g *generator) op(b ...byte) { g.b = append(g.b, b...) }
 
 // GenModule builds a valid module from data. It exports "memory" and
-// "run": () -> i32, which calls function 0 with a constant.
-func GenModule(data []byte) []byte {
-	g := &generator{data: data}
+// "run": () -> i32, which calls function 0 with a constant. floats
+// reports whether the module uses float operations (then NaN bits may
+// legitimately differ from an unmetered run).
+func GenModule(data []byte) (wasm []byte, floats bool) {
+	g := &generator{data: data, budget: genBudget}
+	g.floats = g.choice(2) == 1
 	g.nfuncs = g.choice(genMaxFuncs) + 1
 	bodies := make([][]byte, g.nfuncs)
 	for i := range bodies {
@@ -76,7 +81,7 @@ func GenModule(data []byte) []byte {
 	b = section(b, secExport, vector(
 		cat(name(nil, "memory"), []byte{2, 0}),
 		cat(name(nil, "run"), []byte{0}, uleb(nil, uint64(g.nfuncs)))))
-	return section(b, secCode, cat(uleb(nil, uint64(len(bodies))), cat(code...)))
+	return section(b, secCode, cat(uleb(nil, uint64(len(bodies))), cat(code...))), g.floats
 }
 
 func (g *generator) function() []byte {

@@ -15,7 +15,13 @@ func (g *generator) expr(depth int) {
 		g.op(0x41, byte(g.choice(64)))
 		return
 	}
-	switch g.choice(12) {
+	n := 12
+	if g.floats {
+		n = 13
+	}
+	switch g.choice(n) {
+	case 12:
+		g.floatToI32(depth)
 	case 0:
 		g.op(0x41)
 		g.b = sleb(g.b, int64(int32(uint32(g.choice(256))<<uint(g.choice(4)*8))))

@@ -46,11 +46,16 @@ func buildAssay(t *testing.T, dir string) string {
 // newCluster writes n homes with `assay testnet` (fast blocks, short
 // windows) without starting them.
 func newCluster(t *testing.T, n int) *cluster {
+	return newClusterParams(t, n, `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`)
+}
+
+// newClusterParams is newCluster with genesis params.
+func newClusterParams(t *testing.T, n int, params string) *cluster {
 	t.Helper()
 	dir := t.TempDir()
 	c := &cluster{t: t, bin: buildAssay(t, dir), dir: dir, base: freeBase(t, n), n: n, procs: make([]*exec.Cmd, n), keys: filepath.Join(dir, "keys")}
 	c.cli("testnet", "-n", fmt.Sprint(n), "-o", filepath.Join(dir, "net"), "--base-port", fmt.Sprint(c.base),
-		"--timeout-commit", "300ms", "--params", `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`)
+		"--timeout-commit", "300ms", "--params", params)
 	for i := 0; i < n; i++ {
 		kf, _, err := readKeyFile(filepath.Join(c.home(i), operatorKeyFile))
 		if err != nil {
@@ -106,6 +111,14 @@ func (c *cluster) stop(i int, sig syscall.Signal) {
 }
 
 func (c *cluster) stopAll() {
+	if c.t.Failed() && os.Getenv("ASSAY_E2E_DUMP") != "" {
+		for _, p := range c.procs {
+			if p != nil && p.Process != nil {
+				_ = p.Process.Signal(syscall.SIGQUIT) // goroutine dump into the log
+			}
+		}
+		time.Sleep(2 * time.Second)
+	}
 	for i := range c.procs {
 		c.stop(i, syscall.SIGTERM)
 	}
@@ -113,6 +126,9 @@ func (c *cluster) stopAll() {
 		for i := 0; i < c.n; i++ {
 			b, _ := os.ReadFile(filepath.Join(c.dir, fmt.Sprintf("node%d.log", i)))
 			c.t.Logf("node%d log (tail):\n%s", i, tail(string(b), 3000))
+			if d := os.Getenv("ASSAY_E2E_DUMP"); d != "" {
+				_ = os.WriteFile(filepath.Join(d, fmt.Sprintf("%s-node%d.log", c.t.Name(), i)), b, 0o644)
+			}
 		}
 	}
 }

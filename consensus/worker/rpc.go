@@ -33,11 +33,18 @@ func NewRPC(c rpcclient.Client) *RPC { return &RPC{c: c, times: map[uint64]int64
 // Client returns the wrapped client.
 func (r *RPC) Client() rpcclient.Client { return r.c }
 
+// ErrCatchingUp is returned by Height while the node is block-syncing:
+// its state is behind the chain, so the worker waits.
+var ErrCatchingUp = errors.New("worker: node is catching up")
+
 // Height implements Chain.
 func (r *RPC) Height(ctx context.Context) (uint64, error) {
 	st, err := r.c.Status(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("worker: status: %w", err)
+	}
+	if st.SyncInfo.CatchingUp {
+		return 0, ErrCatchingUp
 	}
 	return uint64(st.SyncInfo.LatestBlockHeight), nil
 }

@@ -167,6 +167,7 @@ func (w *Worker) poll(ctx context.Context) error {
 		return nil // a lagging read; wait for the next block
 	}
 	delete(w.lastReport, "poll")
+	w.log.Debug("block", "height", at, "rounds", len(rounds), "running", len(w.running), "sequence", w.seq)
 	w.height, w.rounds = at, rounds
 	w.stats.height.Store(at)
 	if err := w.syncSequence(ctx); err != nil {

@@ -24,13 +24,16 @@ type params struct {
 	Delimiter string   `json:"delimiter"`
 	MaxRows   int      `json:"max_rows"`
 	MaxBytes  int      `json:"max_bytes"`
+	MaxCells  int      `json:"max_cells"`
 }
 
-// Defaults of max_rows and max_bytes. A Go guest spends about 2,700 gas per
-// input byte here, so 48 KiB fits the node's maximum gas.
+// Defaults of max_rows, max_bytes and max_cells. A Go guest spends about
+// 10,000 gas per cell and 13,000 per row here: 12,000 cells or 10,000 rows
+// fit the node's maximum gas, whatever the 48 KiB hold.
 const (
-	defaultMaxRows  = 100000
+	defaultMaxRows  = 10000
 	defaultMaxBytes = 48 << 10
+	defaultMaxCells = 12000
 )
 
 // normalizers turn a field into its normal form or explain why not.
@@ -69,6 +72,9 @@ func parseParams(raw []byte) (params, rune, error) {
 	}
 	if p.MaxBytes <= 0 {
 		p.MaxBytes = defaultMaxBytes
+	}
+	if p.MaxCells <= 0 {
+		p.MaxCells = defaultMaxCells
 	}
 	return p, delim, nil
 }

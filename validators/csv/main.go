@@ -15,8 +15,12 @@
 //	  ],
 //	  "header": true,      // the first row must be the column names, in order
 //	  "delimiter": ",",    // one character (default ",")
-//	  "max_rows": 100000,  // data rows (default 100000)
-//	  "max_bytes": 49152   // input size (default 48 KiB, fits the node's maximum gas)
+//	  "max_rows": 10000,   // data rows (default 10000)
+//	  "max_cells": 12000,  // data rows × columns (default 12000)
+//	  "max_bytes": 49152   // input size (default 48 KiB)
+//
+// The defaults keep any input within the node's maximum gas (a Go guest
+// spends ~10,000 gas per cell).
 //	}
 //
 // Types and their normal forms:

@@ -68,6 +68,9 @@ func copyRows(r *csv.Reader, w *csv.Writer, p params) error {
 		if n >= p.MaxRows {
 			return assay.Reject("more than max_rows %d data rows", p.MaxRows)
 		}
+		if (n+1)*len(p.Columns) > p.MaxCells {
+			return assay.Reject("more than max_cells %d cells", p.MaxCells)
+		}
 		line, _ := r.FieldPos(0)
 		for i, c := range p.Columns {
 			if row[i], err = c.normalize(rec[i]); err != nil {

@@ -21,6 +21,7 @@
 //
 // The defaults keep any input within the node's maximum gas (a Go guest
 // spends ~10,000 gas per cell).
+//
 //	}
 //
 // Types and their normal forms:

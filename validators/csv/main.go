@@ -18,11 +18,10 @@
 //	  "max_rows": 10000,   // data rows (default 10000)
 //	  "max_cells": 12000,  // data rows × columns (default 12000)
 //	  "max_bytes": 49152   // input size (default 48 KiB)
+//	}
 //
 // The defaults keep any input within the node's maximum gas (a Go guest
 // spends ~10,000 gas per cell).
-//
-//	}
 //
 // Types and their normal forms:
 //

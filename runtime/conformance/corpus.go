@@ -162,5 +162,7 @@ func trapCases() []Case {
 	}
 	return append(cs,
 		Case{Name: "trap/reject", File: "traps.wasm", Input: []byte{11}, Status: abi.StatusRejected},
-		Case{Name: "trap/none", File: "traps.wasm", Input: []byte{12}, Status: abi.StatusAccepted})
+		Case{Name: "trap/none", File: "traps.wasm", Input: []byte{12}, Status: abi.StatusAccepted},
+		Case{Name: "trap/output_limit", File: "traps.wasm", Input: []byte{13}, Status: f, Kind: abi.KindOutputLimit},
+		Case{Name: "trap/proc_exit", File: "traps.wasm", Input: []byte{14}, Status: f, Kind: trap("exit")})
 }

@@ -44,3 +44,7 @@ func TestBuild(t *testing.T) {
 	}
 	assaytest.RunSandbox(t, fresh, "testdata")
 }
+
+// BenchmarkFixtures reports wall time and gas per fixture in the sandbox: the
+// per-job floor of a small C guest, a yardstick for the Go validators.
+func BenchmarkFixtures(b *testing.B) { assaytest.BenchSandbox(b, "validator.wasm", "testdata") }

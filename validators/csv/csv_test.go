@@ -72,3 +72,6 @@ func TestHugeInputSandbox(t *testing.T) {
 	}
 	assaytest.RunHuge(t, "csv.wasm", params, '[', "exceeds")
 }
+
+// BenchmarkFixtures reports wall time and gas per fixture in the sandbox.
+func BenchmarkFixtures(b *testing.B) { assaytest.BenchSandbox(b, "csv.wasm", "testdata") }

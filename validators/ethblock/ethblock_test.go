@@ -22,3 +22,6 @@ func TestHugeInputSandbox(t *testing.T) {
 	}
 	assaytest.RunHuge(t, "ethblock.wasm", params, '[', "exceeds")
 }
+
+// BenchmarkFixtures reports wall time and gas per fixture in the sandbox.
+func BenchmarkFixtures(b *testing.B) { assaytest.BenchSandbox(b, "ethblock.wasm", "testdata") }

@@ -70,3 +70,6 @@ func TestHugeInputSandbox(t *testing.T) {
 	}
 	assaytest.RunHuge(t, "jsoncanon.wasm", params, '[', "exceeds")
 }
+
+// BenchmarkFixtures reports wall time and gas per fixture in the sandbox.
+func BenchmarkFixtures(b *testing.B) { assaytest.BenchSandbox(b, "jsoncanon.wasm", "testdata") }

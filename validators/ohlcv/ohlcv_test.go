@@ -76,3 +76,6 @@ func TestHugeInputSandbox(t *testing.T) {
 	}
 	assaytest.RunHuge(t, "ohlcv.wasm", params, '[', "exceeds")
 }
+
+// BenchmarkFixtures reports wall time and gas per fixture in the sandbox.
+func BenchmarkFixtures(b *testing.B) { assaytest.BenchSandbox(b, "ohlcv.wasm", "testdata") }

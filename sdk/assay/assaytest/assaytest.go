@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/assaynet/assay/runtime/abi"
+	"github.com/assaynet/assay/runtime/sandbox"
 	"github.com/assaynet/assay/sdk/assay"
 	"github.com/assaynet/assay/sdk/fixture"
 )
@@ -203,5 +204,45 @@ func RunHuge(t *testing.T, wasmPath string, params []byte, filler byte, want str
 	t.Logf("%d-byte input: %v %s gas %d wall %v", HugeInput, r.Status, r.Kind, r.GasUsed, r.Wall)
 	if r.Err != nil {
 		t.Fatal(r.Err)
+	}
+}
+
+// BenchSandbox benchmarks every fixture in dir on the compiler engine as a
+// sub-benchmark, reporting the fixture's gas as "gas/op" beside the wall
+// time (instantiate, _initialize, validate). `make bench` collects it.
+func BenchSandbox(b *testing.B, wasmPath, dir string) {
+	b.Helper()
+	wasm, err := os.ReadFile(wasmPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fxs, err := fixture.Load(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	rt, err := sandbox.New(ctx, sandbox.Config{CacheDir: cacheDir(wasm)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	code, err := rt.Store(ctx, wasm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range fxs {
+		job := sandbox.Job{Source: "fixture/" + f.Name, Input: f.Input, Params: f.Params,
+			Height: f.Expect.Height, Time: f.Expect.TimeNanos, GasLimit: fixture.DefaultGasLimit}
+		b.Run(f.Name, func(b *testing.B) {
+			var gas uint64
+			for i := 0; i < b.N; i++ {
+				res := rt.Run(ctx, code, job)
+				if res.Status != f.Expect.Status {
+					b.Fatalf("status %v, want %v", res.Status, f.Expect.Status)
+				}
+				gas = res.GasUsed
+			}
+			b.ReportMetric(float64(gas), "gas/op")
+		})
 	}
 }

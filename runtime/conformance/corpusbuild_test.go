@@ -12,12 +12,18 @@ import (
 	"github.com/assaynet/assay/runtime/meter"
 )
 
+// wabtVersion is the wat2wasm that built the committed corpus.
+const wabtVersion = "1.0.32"
+
 // TestCorpusReproducible rebuilds every .wat of the corpus with wat2wasm
 // (as build.sh does) and needs the committed .wasm byte for byte.
 func TestCorpusReproducible(t *testing.T) {
 	tool, err := exec.LookPath("wat2wasm")
 	if err != nil {
 		t.Skip("wat2wasm not installed (Debian package wabt); the committed .wasm files are used as they are")
+	}
+	if v, _ := exec.Command(tool, "--version").Output(); strings.TrimSpace(string(v)) != wabtVersion {
+		t.Skipf("wat2wasm %s, the corpus was built with %s; encodings may differ", strings.TrimSpace(string(v)), wabtVersion)
 	}
 	srcs, err := filepath.Glob(filepath.Join(corpusDir, "*.wat"))
 	if err != nil || len(srcs) == 0 {

@@ -50,6 +50,31 @@ func TestCorpusReproducible(t *testing.T) {
 	}
 }
 
+// TestCorpusGenerated reruns the generator of the large corpus modules
+// (runtime/testdata/gen) and needs the committed bytes.
+func TestCorpusGenerated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs runtime/testdata/gen")
+	}
+	tmp := t.TempDir()
+	cmd := exec.Command("go", "run", ".", "-o", tmp)
+	cmd.Dir = filepath.Join(corpusDir, "gen")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go run ./gen: %v\n%s", err, msg)
+	}
+	for _, f := range generatedModules {
+		built, _ := os.ReadFile(filepath.Join(tmp, f))
+		committed, err := os.ReadFile(filepath.Join(corpusDir, f))
+		if err != nil || len(built) == 0 || !bytes.Equal(built, committed) {
+			t.Errorf("%s differs from what gen writes (run runtime/testdata/build.sh)", f)
+		}
+	}
+}
+
+// generatedModules are the corpus modules runtime/testdata/gen writes.
+var generatedModules = []string{"locals_huge.wasm", "nesting_deep.wasm", "brtable_huge.wasm",
+	"nesting_cap.wasm", "brtable_cap.wasm", "locals_cap.wasm"}
+
 // TestRejectBoundedMemory checks that refusing the size bombs costs memory
 // in proportion to the module's bytes, not to the count it declares
 // (5·10^7 locals, 10^8 table entries, ...).

@@ -1,5 +1,5 @@
 // Command gen writes the corpus modules that are too large to write as
-// WAT by hand (run from runtime/testdata: go run ./gen). Each is a minimal
+// WAT by hand (run from runtime/testdata: go run ./gen [-o dir]). Each is a minimal
 // validator (memory + validate) whose validate body is one huge construct:
 //
 //	locals_huge.wasm   (func (local i32 × 50,000,000))
@@ -18,8 +18,10 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 )
 
 func uleb(b []byte, v uint64) []byte {
@@ -60,6 +62,8 @@ func validator(body []byte) []byte {
 }
 
 func main() {
+	out := flag.String("o", ".", "output directory")
+	flag.Parse()
 	const locals, depth, targets = 50_000_000, 100_000, 200_000
 	files := map[string][]byte{}
 	files["locals_huge.wasm"] = validator(append(uleb([]byte{1}, locals), 0x7f, 0x0b))
@@ -76,7 +80,7 @@ func main() {
 	files["locals_cap.wasm"] = localsCap()
 	for _, name := range []string{"locals_huge.wasm", "nesting_deep.wasm", "brtable_huge.wasm",
 		"nesting_cap.wasm", "brtable_cap.wasm", "locals_cap.wasm"} {
-		if err := os.WriteFile(name, files[name], 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(*out, name), files[name], 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

@@ -141,6 +141,40 @@ func submit(ctx context.Context, c rpcclient.Client, key ed25519.PrivateKey, bod
 	return waitTx(ctx, c, res.Hash)
 }
 
+// submitMany broadcasts bodies signed with consecutive sequences without
+// waiting between them, then waits until every one is in a block.
+func submitMany(ctx context.Context, c rpcclient.Client, key ed25519.PrivateKey, bodies []*pb.TxBody) error {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return err
+	}
+	seq, err := worker.NewRPC(c).Sequence(ctx, tx.Address(key.Public().(ed25519.PublicKey)))
+	if err != nil {
+		return err
+	}
+	hashes := make([][]byte, 0, len(bodies))
+	for i, body := range bodies {
+		raw, err := tx.Sign(st.NodeInfo.Network, key, seq+uint64(i), body)
+		if err != nil {
+			return err
+		}
+		res, err := c.BroadcastTxSync(ctx, raw)
+		if err != nil {
+			return fmt.Errorf("broadcast %d: %w", i, err)
+		}
+		if res.Code != 0 {
+			return fmt.Errorf("tx %d: %w", i, &txRejectedError{"check", res.Code, res.Log})
+		}
+		hashes = append(hashes, res.Hash)
+	}
+	for i, h := range hashes {
+		if _, _, err := waitTx(ctx, c, h); err != nil {
+			return fmt.Errorf("tx %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
 // waitTx polls for a tx by hash until it is in a block or ctx ends.
 func waitTx(ctx context.Context, c rpcclient.Client, hash []byte) (int64, []byte, error) {
 	tick := time.NewTicker(200 * time.Millisecond)

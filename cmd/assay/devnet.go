@@ -41,6 +41,8 @@ type devnetOptions struct {
 	Replicas   uint32
 	Fault      string // fault of the last validator
 	CacheDir   string // compiled-code cache shared across runs
+	Jobs       int    // worker concurrency per node
+	Windows    string // genesis params: commit/reveal windows and jail
 	// until, when set, ends the run as soon as it reports true.
 	until func(*summary) bool
 }
@@ -58,14 +60,23 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Code, "code", "examples/jsonfields/jsonfields.wasm", "validator of the example sources")
 	fs.StringVar(&o.Params, "params", "examples/jsonfields/testdata/params.json", "params of the example sources")
 	symbols := fs.String("symbols", "BTC-USD,ETH-USD", "one source per symbol, served by the mock exchange")
+	nsources := fs.Int("sources", 0, "instead of --symbols, N generated sources (load tests)")
 	fs.Uint64Var(&o.Every, "every", 2, "blocks between rounds of each source")
 	replicas := fs.Uint("k", 3, "replicas per round")
 	fs.StringVar(&o.Fault, "fault", "wrong-output", "fault of the last validator (\"\" for none)")
 	fs.StringVar(&o.CacheDir, "cache-dir", defaultCacheDir(), "compiled validator cache, kept across runs")
+	fs.IntVar(&o.Jobs, "concurrency", 8, "validator jobs in flight per node")
+	fs.StringVar(&o.Windows, "genesis-params", `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`, "genesis params JSON")
 	if parseArgs(fs, args) != nil || fs.NArg() != 0 {
 		return 2
 	}
 	o.Symbols, o.Replicas = strings.Split(*symbols, ","), uint32(*replicas)
+	if *nsources > 0 {
+		o.Symbols = o.Symbols[:0]
+		for i := 0; i < *nsources; i++ {
+			o.Symbols = append(o.Symbols, fmt.Sprintf("SYM%04d", i))
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	sum, err := devnet(ctx, o, stdout)
@@ -143,8 +154,7 @@ func startDevnetNodes(ctx context.Context, dir string, o devnetOptions) (*devnet
 		faults[o.Validators-1] = o.Fault
 	}
 	homes, err := writeNet(dir, netOptions{ChainID: "assay-devnet", Nodes: o.Validators, BasePort: o.BasePort,
-		Stake: 100, TimeoutCommit: 500 * time.Millisecond, Faults: faults,
-		Params: `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`})
+		Stake: 100, TimeoutCommit: 500 * time.Millisecond, Faults: faults, Concurrency: o.Jobs, Params: o.Windows})
 	if err != nil {
 		return nil, err
 	}
@@ -204,7 +214,7 @@ func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, 
 	if err != nil {
 		return nil, fmt.Errorf("store code: %w", err)
 	}
-	var ids []string
+	ids, txs := make([]string, 0, len(o.Symbols)), make([]*pb.TxBody, 0, len(o.Symbols))
 	for _, sym := range o.Symbols {
 		id := strings.ToLower(sym)
 		spec := &pb.SourceSpec{
@@ -212,10 +222,10 @@ func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, 
 			CodeCid: codeCID, Params: params, Every: o.Every, Replicas: o.Replicas,
 			GasLimit: 100_000_000, MaxOutputBytes: 65536, MemoryPages: sandbox.DefaultMaxMemoryPages,
 		}
-		if _, _, err := submit(wctx, c, owner, tx.RegisterSourceBody(id, spec)); err != nil {
-			return nil, fmt.Errorf("register %s: %w", id, err)
-		}
-		ids = append(ids, id)
+		ids, txs = append(ids, id), append(txs, tx.RegisterSourceBody(id, spec))
+	}
+	if err := submitMany(wctx, c, owner, txs); err != nil {
+		return nil, fmt.Errorf("register sources: %w", err)
 	}
 	return ids, nil
 }

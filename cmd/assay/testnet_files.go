@@ -27,6 +27,7 @@ type netOptions struct {
 	TimeoutCommit time.Duration // CometBFT timeout_commit
 	Params        string        // genesis params JSON ("" = defaults)
 	Faults        map[int]string
+	Concurrency   int // worker.concurrency in assay.toml (0: default)
 }
 
 // nodePorts are one node's loopback ports.
@@ -151,6 +152,9 @@ func writeHomeConfig(h homeInfo, cfg *cmtcfg.Config, all []homeInfo, o netOption
 	cfg.Instrumentation.Namespace = "cometbft"
 	cmtcfg.WriteConfigFile(filepath.Join(h.Dir, "config", "config.toml"), cfg)
 	ac := defaultAssayConfig(fmt.Sprintf("127.0.0.1:%d", h.Ports.Gateway))
+	if o.Concurrency > 0 {
+		ac.Worker.Concurrency = o.Concurrency
+	}
 	if o.Faults != nil {
 		ac.Worker.Fault = o.Faults[indexOf(all, h)]
 	}

@@ -28,7 +28,7 @@ import (
 const testParams = `{"commit_window":"4","reveal_window":"5","jail_blocks":"20"}`
 
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	chain  *memChain
 	keys   []ed25519.PrivateKey
 	rt     *sandbox.Runtime
@@ -42,7 +42,7 @@ func operatorKey(i int) ed25519.PrivateKey {
 	return ed25519.NewKeyFromSeed(s[:])
 }
 
-func readFile(t *testing.T, name string) []byte {
+func readFile(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
 	if err != nil {
@@ -54,7 +54,7 @@ func readFile(t *testing.T, name string) []byte {
 // newFixture starts a chain of n validators with a source validated by
 // testdata/echo.wasm (every 2 blocks, k replicas) whose input a local HTTP
 // server serves; the agreed output is the input itself.
-func newFixture(t *testing.T, n int, k uint32) *fixture {
+func newFixture(t testing.TB, n int, k uint32) *fixture {
 	f := &fixture{t: t, source: "prices"}
 	for i := 0; i < n; i++ {
 		f.keys = append(f.keys, operatorKey(i))
@@ -186,9 +186,26 @@ func opHex(k ed25519.PrivateKey) string {
 }
 
 // testWriter sends log lines to t.Log.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
+}
+
+// newFixtureB is newFixture for benchmarks: one validator, k = 1, and a
+// few blocks so its first round is open.
+func newFixtureB(b *testing.B) *fixture {
+	f := newFixture(b, 1, 1)
+	for i := 0; i < 3; i++ {
+		f.chain.block()
+	}
+	return f
+}
+
+// newWorkerB is newWorker without debug logs.
+func (f *fixture) newWorkerB(b *testing.B, i int, dir string) *Worker {
+	w := f.newWorker(i, dir, FaultNone)
+	w.log = slog.New(slog.DiscardHandler)
+	return w
 }

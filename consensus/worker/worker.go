@@ -65,9 +65,10 @@ type Worker struct {
 	codeMu sync.Mutex
 	codes  map[string]*sandbox.Code
 
-	sem     chan struct{}
 	done    chan key
-	running map[key]bool
+	queue   []*pb.Round  // jobs waiting for a slot, oldest round first
+	active  int          // jobs running
+	running map[key]bool // queued or running
 	dropped map[key]bool
 	wg      sync.WaitGroup
 
@@ -94,7 +95,6 @@ func New(cfg Config) (*Worker, error) {
 		cfg: cfg, log: cfg.Logger,
 		operator:   tx.Address(cfg.Key.Public().(ed25519.PublicKey)),
 		codes:      map[string]*sandbox.Code{},
-		sem:        make(chan struct{}, cfg.Concurrency),
 		done:       make(chan key, cfg.Concurrency),
 		running:    map[key]bool{},
 		dropped:    map[key]bool{},
@@ -141,6 +141,8 @@ func (w *Worker) Run(ctx context.Context) error {
 			return ctx.Err()
 		case k := <-w.done:
 			delete(w.running, k)
+			w.active--
+			w.launch(ctx)
 			if len(w.running) == 0 && w.flushed < w.height {
 				w.sendCommits(ctx)
 			}
@@ -174,9 +176,7 @@ func (w *Worker) poll(ctx context.Context) error {
 		return err
 	}
 	w.startJobs(ctx)
-	if len(w.running) == 0 {
-		w.sendCommits(ctx)
-	}
+	w.sendCommits(ctx)
 	w.sendReveals(ctx)
 	w.prune()
 	return nil
@@ -192,9 +192,10 @@ func (w *Worker) mine(r *pb.Round) *pb.Assignee {
 	return nil
 }
 
-// startJobs starts a job for every round in its commit phase that has no
-// journal entry and no commit yet; it drops rounds whose commit window
-// has passed.
+// startJobs queues a job for every round in its commit phase that has no
+// journal entry and no commit yet, in the chain's (height, source) order
+// so that every node works through a backlog in the same order, and
+// launches as many as there are free slots.
 func (w *Worker) startJobs(ctx context.Context) {
 	for _, r := range w.rounds {
 		k := key{r.Source, r.Height}
@@ -205,17 +206,32 @@ func (w *Worker) startJobs(ctx context.Context) {
 		if _, ok := w.cfg.Journal.Get(k.source, k.round); ok {
 			continue
 		}
+		w.running[k] = true
+		w.queue = append(w.queue, r)
+	}
+	w.launch(ctx)
+}
+
+// launch starts queued jobs while slots are free, dropping those whose
+// commit window has passed.
+func (w *Worker) launch(ctx context.Context) {
+	for w.active < w.cfg.Concurrency && len(w.queue) > 0 {
+		r := w.queue[0]
+		w.queue[0] = nil
+		w.queue = w.queue[1:]
+		k := key{r.Source, r.Height}
 		if w.height+1 > r.CommitEnd {
+			delete(w.running, k)
 			w.drop(k, "commit window passed before the job started")
 			continue
 		}
-		w.running[k] = true
+		w.active++
 		w.wg.Add(1)
 		go w.runJob(ctx, r)
 	}
 }
 
-// runJob waits for a slot, checks the window again and executes r.
+// runJob executes r and reports back to the loop.
 func (w *Worker) runJob(ctx context.Context, r *pb.Round) {
 	defer w.wg.Done()
 	k := key{r.Source, r.Height}
@@ -225,17 +241,6 @@ func (w *Worker) runJob(ctx context.Context, r *pb.Round) {
 		case <-ctx.Done():
 		}
 	}()
-	select {
-	case w.sem <- struct{}{}:
-	case <-ctx.Done():
-		return
-	}
-	defer func() { <-w.sem }()
-	if w.stats.height.Load()+1 > r.CommitEnd {
-		w.stats.dropped.Add(1)
-		w.log.Warn("job dropped", "source", r.Source, "round", r.Height, "reason", "commit window passed while queued")
-		return
-	}
 	if _, err := w.execute(ctx, r); err != nil && ctx.Err() == nil {
 		w.log.Error("job failed", "source", r.Source, "round", r.Height, "err", err)
 	}

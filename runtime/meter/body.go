@@ -18,12 +18,18 @@ type bodyStats struct {
 	nesting int
 }
 
+// moduleBudget tracks limits that span all bodies of a module.
+type moduleBudget struct {
+	brTargets int
+}
+
 // walker checks one function body and writes its rewritten form. Code is
 // gathered per metered block in cur; a block's charge is emitted in front
 // of it when the block ends.
 type walker struct {
 	m     *module
 	lim   *Limits
+	bud   *moduleBudget
 	s     slots
 	where string
 	r     reader
@@ -44,8 +50,8 @@ type walker struct {
 
 // rewriteBody checks and rewrites function fidx (index space) with the
 // given type; it returns the new body (locals + code).
-func rewriteBody(m *module, lim *Limits, s slots, fidx uint32, ft funcType, body []byte) ([]byte, bodyStats, error) {
-	w := &walker{m: m, lim: lim, s: s, where: funcWhere(int(fidx))}
+func rewriteBody(m *module, lim *Limits, bud *moduleBudget, s slots, fidx uint32, ft funcType, body []byte) ([]byte, bodyStats, error) {
+	w := &walker{m: m, lim: lim, bud: bud, s: s, where: funcWhere(int(fidx))}
 	w.r = reader{b: body, where: w.where}
 	if len(body) > lim.MaxFunctionBytes {
 		return nil, w.st, errorf(ErrLimit, w.where, "body of %d bytes exceeds limit %d", len(body), lim.MaxFunctionBytes)
@@ -346,6 +352,9 @@ func (w *walker) brTable(start int) error {
 	if int(n) > w.lim.MaxBrTable {
 		return errorf(ErrLimit, w.where, "br_table with %d targets exceeds limit %d", n, w.lim.MaxBrTable)
 	}
+	if w.bud.brTargets += int(n); w.bud.brTargets > w.lim.MaxBrTableTotal {
+		return errorf(ErrLimit, w.where, "%d br_table targets in the module exceeds limit %d", w.bud.brTargets, w.lim.MaxBrTableTotal)
+	}
 	for i := uint32(0); i <= n; i++ {
 		l, err := r.u32()
 		if err != nil {
@@ -393,10 +402,26 @@ func (w *walker) memArg(start int) error {
 	if align&0x40 != 0 {
 		return w.forbidden("multiple memories")
 	}
+	if err := w.needMemory(start); err != nil {
+		return err
+	}
+	if op := w.r.b[start]; align > naturalAlign[op-0x28] {
+		return errorf(ErrInvalid, w.where, "alignment must not be larger than natural (offset %d)", start)
+	}
 	if _, err := r.u32(); err != nil {
 		return err
 	}
 	w.raw(start, costDefault)
+	return nil
+}
+
+// naturalAlign is log2 of the access size of loads and stores 0x28..0x3e.
+var naturalAlign = [...]uint32{2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2, 2, 3, 2, 3, 0, 1, 0, 1, 2}
+
+func (w *walker) needMemory(start int) error {
+	if len(w.m.memories) == 0 {
+		return errorf(ErrInvalid, w.where, "unknown memory 0 (offset %d)", start)
+	}
 	return nil
 }
 
@@ -415,7 +440,10 @@ func (w *walker) memorySizeGrow(op byte, start int) error {
 	if err := w.zeroByte(); err != nil {
 		return err
 	}
-	if op == 0x3f || len(w.m.memories) == 0 {
+	if err := w.needMemory(start); err != nil {
+		return err
+	}
+	if op == 0x3f {
 		w.raw(start, costDefault)
 		return nil
 	}
@@ -479,6 +507,9 @@ func (w *walker) prefixFC(start int) error {
 		return malformed(w.where, "illegal opcode 0xfc %d (offset %d)", sub, start)
 	}
 	if err != nil {
+		return err
+	}
+	if err := w.needMemory(start); err != nil {
 		return err
 	}
 	w.cur = bulkCharge(w.cur, &w.s)

@@ -34,6 +34,7 @@ func TestCheckLimitsAndForbidden(t *testing.T) {
 		{"nesting ok", validator(nil, 1, nested(2048)), nil, ""},
 		{"nesting", validator(nil, 1, nested(2049)), meter.ErrLimit, "block nesting 2049 exceeds limit 2048"},
 		{"br_table", validator(nil, 1, brTable(20000)), meter.ErrLimit, "br_table with 20000 targets exceeds limit 16384"},
+		{"br_table total", validator(nil, 1, manyBrTables(5, 16000)), meter.ErrLimit, "br_table targets in the module exceeds limit 65536"},
 		{"memory", validator(nil, 513, empty), meter.ErrLimit, "minimum 513 pages exceeds limit 512"},
 		{"simd", validator(nil, 1, []byte{0, 0xfd, 0x0c, 0x0b}), meter.ErrForbidden, "SIMD"},
 		{"atomics", validator(nil, 1, []byte{0, 0xfe, 0x03, 0x0b}), meter.ErrForbidden, "atomic"},
@@ -41,6 +42,8 @@ func TestCheckLimitsAndForbidden(t *testing.T) {
 		{"try", validator(nil, 1, []byte{0, 0x06, 0x40, 0x0b, 0x0b}), meter.ErrForbidden, "exception"},
 		{"table.grow", validator(nil, 1, []byte{0, 0xfc, 15, 0, 0x0b}), meter.ErrForbidden, "table instruction"},
 		{"ref.null", validator(nil, 1, []byte{0, 0xd0, 0x70, 0x1a, 0x0b}), meter.ErrForbidden, "reference"},
+		{"over-aligned load", validator(nil, 1, []byte{0, 0x41, 0, 0x28, 3, 0, 0x1a, 0x0b}), meter.ErrInvalid, "alignment"},
+		{"natural load", validator(nil, 1, []byte{0, 0x41, 0, 0x28, 2, 0, 0x1a, 0x0b}), nil, ""},
 		{"illegal opcode", validator(nil, 1, []byte{0, 0xff, 0x0b}), meter.ErrMalformed, "illegal opcode 0xff"},
 		{"unterminated body", validator(nil, 1, []byte{0, 0x01}), meter.ErrMalformed, "unexpected end"},
 		{"unknown import", validator([][]byte{funcImport("env", "abort")}, 1, empty), meter.ErrImport, "env.abort): not in the allow-list"},
@@ -59,6 +62,15 @@ func TestCheckLimitsAndForbidden(t *testing.T) {
 			t.Errorf("%s: err = %v, want %v containing %q", tt.name, err, tt.kind, tt.msg)
 		}
 	}
+}
+
+// manyBrTables is a body with k br_tables of n targets each.
+func manyBrTables(k, n int) []byte {
+	one := []byte{0x02, 0x40, 0x41, 0, 0x0e}
+	one = append(one, uleb(uint64(n))...)
+	one = append(one, repeat([]byte{0}, n+1)...)
+	one = append(one, 0x0b)
+	return append(append([]byte{0}, repeat(one, k)...), 0x0b)
 }
 
 func TestCheckReport(t *testing.T) {

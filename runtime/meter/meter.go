@@ -14,6 +14,7 @@ type Limits struct {
 	MaxLocals        int    // locals per function (params included)
 	MaxNesting       int    // block/loop/if nesting depth per function
 	MaxBrTable       int    // br_table target count
+	MaxBrTableTotal  int    // br_table targets in the whole module (compile time grows ~12 µs each)
 	MaxDataBytes     int    // total bytes of data segments
 	MaxElemEntries   int    // total element segment entries
 	MaxFunctionBytes int    // size of one function body
@@ -41,6 +42,7 @@ func DefaultLimits() Limits {
 		MaxLocals:        1024,
 		MaxNesting:       2048,
 		MaxBrTable:       16384,
+		MaxBrTableTotal:  65536,
 		MaxDataBytes:     16 << 20,
 		MaxElemEntries:   100000,
 		MaxFunctionBytes: 1 << 20,
@@ -106,6 +108,7 @@ func instrument(wasm []byte, lim *Limits) ([]byte, *Info, error) {
 	}
 	info.Size = len(wasm)
 	s := m.slots()
+	bud := &moduleBudget{}
 	codes := make([][]byte, len(m.codes))
 	for i, body := range m.codes {
 		fidx := m.importFuncs + uint32(i)
@@ -113,7 +116,7 @@ func instrument(wasm []byte, lim *Limits) ([]byte, *Info, error) {
 		if !ok {
 			return nil, nil, malformed(funcWhere(int(fidx)), "unknown type %d", m.funcs[i])
 		}
-		out, st, err := rewriteBody(m, lim, s, fidx, ft, body)
+		out, st, err := rewriteBody(m, lim, bud, s, fidx, ft, body)
 		if err != nil {
 			return nil, nil, err
 		}

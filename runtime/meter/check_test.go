@@ -34,7 +34,7 @@ func TestCheckLimitsAndForbidden(t *testing.T) {
 		{"nesting ok", validator(nil, 1, nested(2048)), nil, ""},
 		{"nesting", validator(nil, 1, nested(2049)), meter.ErrLimit, "block nesting 2049 exceeds limit 2048"},
 		{"br_table", validator(nil, 1, brTable(20000)), meter.ErrLimit, "br_table with 20000 targets exceeds limit 16384"},
-		{"br_table total", validator(nil, 1, manyBrTables(5, 16000)), meter.ErrLimit, "br_table targets in the module exceeds limit 65536"},
+		{"br_table total", validator(nil, 1, manyBrTables(17, 16000)), meter.ErrLimit, "br_table targets in the module exceeds limit 262144"},
 		{"memory", validator(nil, 513, empty), meter.ErrLimit, "minimum 513 pages exceeds limit 512"},
 		{"simd", validator(nil, 1, []byte{0, 0xfd, 0x0c, 0x0b}), meter.ErrForbidden, "SIMD"},
 		{"atomics", validator(nil, 1, []byte{0, 0xfe, 0x03, 0x0b}), meter.ErrForbidden, "atomic"},

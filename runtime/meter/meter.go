@@ -14,7 +14,7 @@ type Limits struct {
 	MaxLocals        int    // locals per function (params included)
 	MaxNesting       int    // block/loop/if nesting depth per function
 	MaxBrTable       int    // br_table target count
-	MaxBrTableTotal  int    // br_table targets in the whole module (compile time grows ~12 µs each)
+	MaxBrTableTotal  int    // br_table targets in the whole module (a Go guest with fmt+json has ~66k)
 	MaxDataBytes     int    // total bytes of data segments
 	MaxElemEntries   int    // total element segment entries
 	MaxFunctionBytes int    // size of one function body
@@ -42,7 +42,7 @@ func DefaultLimits() Limits {
 		MaxLocals:        1024,
 		MaxNesting:       2048,
 		MaxBrTable:       16384,
-		MaxBrTableTotal:  65536,
+		MaxBrTableTotal:  262144,
 		MaxDataBytes:     16 << 20,
 		MaxElemEntries:   100000,
 		MaxFunctionBytes: 1 << 20,

@@ -1,9 +1,5 @@
 package meter
 
-import (
-	"github.com/assaynet/assay/runtime/abi"
-)
-
 // frame is one entry of the control stack while walking a body.
 type frame struct {
 	op       byte // 0x02 block, 0x03 loop, 0x04 if, 0 function
@@ -41,6 +37,9 @@ type walker struct {
 	// check: the current metered block must trap at once when gas runs
 	// out (function entry and loop headers: every cycle passes one).
 	check bool
+	// entry: the current block is the function's entry (or the loop
+	// block that carries it): its check also covers the call depth.
+	entry bool
 	// trivial: the entry block holds only block/loop openers so far.
 	trivial bool
 	free    bool // inside a simple if: costs are already charged
@@ -63,7 +62,7 @@ func rewriteBody(m *module, lim *Limits, bud *moduleBudget, s slots, fidx uint32
 	base := uint32(len(ft.params)) + declared
 	w.s.t64a, w.s.t64b, w.s.t32, w.s.tf32, w.s.tf64 = base, base+1, base+2, base+3, base+4
 	w.cost = uint64(declared) >> costLocalsShift
-	w.check, w.trivial = true, true
+	w.check, w.trivial, w.entry = true, true, true
 	w.ctrl = append(w.ctrl, frame{})
 	if err := w.code(); err != nil {
 		return nil, w.st, err
@@ -107,11 +106,11 @@ func (w *walker) locals(params int) (uint32, error) {
 
 // flush ends the current metered block: its charge, then its code.
 func (w *walker) flush() {
-	if w.cost > 0 && !w.dead {
-		w.out = chargeStatic(w.out, &w.s, w.cost, w.check)
+	if (w.cost > 0 || w.entry) && !w.dead {
+		w.out = chargeStatic(w.out, &w.s, w.cost, w.check, w.entry)
 	}
 	w.out = append(w.out, w.cur...)
-	w.cur, w.cost, w.check, w.trivial = w.cur[:0], 0, false, false
+	w.cur, w.cost, w.check, w.trivial, w.entry = w.cur[:0], 0, false, false, false
 }
 
 func (w *walker) forbidden(format string, args ...any) error {
@@ -387,7 +386,7 @@ func (w *walker) call(op byte, start int) error {
 		w.raw(start, opCost(op, 0)) // host functions never re-enter Wasm
 		return nil
 	}
-	w.cur = depthEnter(w.cur, &w.s, abi.MaxCallDepth)
+	w.cur = depthEnter(w.cur, &w.s)
 	w.raw(start, opCost(op, 0))
 	w.cur = depthLeave(w.cur, &w.s)
 	return nil

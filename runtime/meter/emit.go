@@ -2,6 +2,8 @@ package meter
 
 import (
 	"encoding/binary"
+
+	"github.com/assaynet/assay/runtime/abi"
 )
 
 // Opcodes the rewriter emits.
@@ -31,6 +33,7 @@ const (
 	opI32Add      = 0x6a
 	opI32Sub      = 0x6b
 	opI32And      = 0x71
+	opI32Or       = 0x72
 	opI64Add      = 0x7c
 	opI64Sub      = 0x7d
 	opI64Mul      = 0x7e
@@ -75,27 +78,33 @@ func trapIfNegative(b []byte, s *slots) []byte {
 // chargeStatic emits g = t = g - cost; if t < 0 trap. Without check it
 // emits only g = g - cost: the next check (a loop header, a function
 // entry, a dynamic charge, a host call or the host after the run) catches
-// a negative balance.
-func chargeStatic(b []byte, s *slots, cost uint64, check bool) []byte {
-	if !check {
-		b = append(b, opGlobalGet)
-		b = appendU32(b, s.gas)
-		b = append(b, opI64Const)
-		b = appendS64(b, int64(cost))
-		b = append(b, opI64Sub, opGlobalSet)
-		return appendU32(b, s.gas)
-	}
+// a negative balance. With depth (function entries) the same branch also
+// traps when the call depth is past abi.MaxCallDepth.
+func chargeStatic(b []byte, s *slots, cost uint64, check, depth bool) []byte {
 	b = append(b, opGlobalGet)
 	b = appendU32(b, s.gas)
 	b = append(b, opI64Const)
 	b = appendS64(b, int64(cost))
-	b = append(b, opI64Sub, opLocalTee)
+	b = append(b, opI64Sub)
+	if !check {
+		b = append(b, opGlobalSet)
+		return appendU32(b, s.gas)
+	}
+	b = append(b, opLocalTee)
 	b = appendU32(b, s.t64a)
 	b = append(b, opGlobalSet)
 	b = appendU32(b, s.gas)
 	b = append(b, opLocalGet)
 	b = appendU32(b, s.t64a)
-	return trapIfNegative(b, s)
+	b = append(b, opI64Const, 0, opI64LtS)
+	if depth {
+		b = append(b, opGlobalGet)
+		b = appendU32(b, s.depth)
+		b = append(b, opI32Const)
+		b = appendS64(b, abi.MaxCallDepth)
+		b = append(b, opI32GtU, opI32Or)
+	}
+	return append(b, opIf, blockEmpty, opUnreachable, opEnd)
 }
 
 // chargeDynamic: [i64 cost] -> [], g = t = g - cost; if t < 0 trap.
@@ -115,19 +124,12 @@ func chargeDynamic(b []byte, s *slots) []byte {
 	return trapIfNegative(b, s)
 }
 
-// depthEnter increments the call depth and traps past abi.MaxCallDepth.
-func depthEnter(b []byte, s *slots, max int64) []byte {
+// depthEnter increments the call depth; the callee's entry checks it.
+func depthEnter(b []byte, s *slots) []byte {
 	b = append(b, opGlobalGet)
 	b = appendU32(b, s.depth)
-	b = append(b, opI32Const, 1, opI32Add, opLocalTee)
-	b = appendU32(b, s.t32)
-	b = append(b, opGlobalSet)
-	b = appendU32(b, s.depth)
-	b = append(b, opLocalGet)
-	b = appendU32(b, s.t32)
-	b = append(b, opI32Const)
-	b = appendS64(b, max)
-	return append(b, opI32GtU, opIf, blockEmpty, opUnreachable, opEnd)
+	b = append(b, opI32Const, 1, opI32Add, opGlobalSet)
+	return appendU32(b, s.depth)
 }
 
 // depthLeave decrements the call depth.

@@ -33,8 +33,8 @@
 //     it returns -1 as the spec says). memory.fill/copy/init charge one gas
 //     per 8 bytes, computed in 64 bits before the operation.
 //   - Each call to a defined function increments assay:depth before and
-//     decrements it after; past abi.MaxCallDepth it traps, so stack_limit
-//     is identical on every engine.
+//     decrements it after; the callee's entry check traps past
+//     abi.MaxCallDepth, so stack_limit is identical on every engine.
 //   - The result of every float instruction that can create a NaN is
 //     canonicalised to the positive quiet NaN with a zero payload.
 //

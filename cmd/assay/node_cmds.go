@@ -41,18 +41,26 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "assay init: --home is required")
 		return 2
 	}
-	o := netOptions{ChainID: *chainID, Nodes: 1, BasePort: *port, Stake: *stake, TimeoutCommit: time.Second}
-	homes, err := writeNet(filepath.Dir(filepath.Clean(*home)), o)
+	if _, err := os.Stat(*home); err == nil {
+		fmt.Fprintf(stderr, "assay init: %s already exists; refusing to overwrite\n", *home)
+		return 1
+	}
+	// writeNet writes DIR/node0 in a scratch dir beside the home; move it.
+	scratch, err := os.MkdirTemp(filepath.Dir(filepath.Clean(*home)), ".assay-init-")
 	if err != nil {
 		fmt.Fprintf(stderr, "assay init: %v\n", err)
 		return 1
 	}
-	// writeNet names homes nodeN; move it to the requested name.
-	if homes[0].Dir != filepath.Clean(*home) {
-		if err := os.Rename(homes[0].Dir, *home); err != nil {
-			fmt.Fprintf(stderr, "assay init: %v\n", err)
-			return 1
-		}
+	defer os.RemoveAll(scratch)
+	o := netOptions{ChainID: *chainID, Nodes: 1, BasePort: *port, Stake: *stake, TimeoutCommit: time.Second}
+	homes, err := writeNet(scratch, o)
+	if err != nil {
+		fmt.Fprintf(stderr, "assay init: %v\n", err)
+		return 1
+	}
+	if err := os.Rename(homes[0].Dir, *home); err != nil {
+		fmt.Fprintf(stderr, "assay init: %v\n", err)
+		return 1
 	}
 	fmt.Fprintf(stdout, "initialised %s: chain %s, operator %s, rpc 127.0.0.1:%d, gateway 127.0.0.1:%d\n",
 		*home, *chainID, homes[0].Operator, homes[0].Ports.RPC, homes[0].Ports.Gateway)

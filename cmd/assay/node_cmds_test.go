@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/assaynet/assay/plugins"
+)
+
+// TestInitWritesLoadableHome runs `assay init` and reads the home back the
+// way `assay start` does.
+func TestInitWritesLoadableHome(t *testing.T) {
+	home := filepath.Join(t.TempDir(), "home")
+	var out, errb bytes.Buffer
+	if code := run([]string{"init", "--home", home, "--chain-id", "c1", "--base-port", "30100"}, &out, &errb); code != 0 {
+		t.Fatalf("init: %d %s", code, errb.String())
+	}
+	cfg, err := loadCometConfig(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.RPC.ListenAddress != "tcp://127.0.0.1:30101" || !cfg.P2P.AllowDuplicateIP || cfg.P2P.AddrBookStrict {
+		t.Errorf("config.toml: rpc %s dup %v strict %v", cfg.RPC.ListenAddress, cfg.P2P.AllowDuplicateIP, cfg.P2P.AddrBookStrict)
+	}
+	ac, err := loadAssayConfig(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ac.Gateway.Listen != "127.0.0.1:30103" || ac.Worker.Concurrency != 4 {
+		t.Errorf("assay.toml: %+v", ac)
+	}
+	if _, err := plugins.LoadConfig(filepath.Join(home, assayConfigFile)); err != nil {
+		t.Errorf("plugins cannot read assay.toml: %v", err)
+	}
+	if _, _, err := readKeyFile(filepath.Join(home, operatorKeyFile)); err != nil {
+		t.Error(err)
+	}
+	// A second init must not overwrite the keys.
+	if code := run([]string{"init", "--home", home}, &out, &errb); code == 0 {
+		t.Error("init over an existing home succeeded")
+	}
+}
+
+func TestKeysCommands(t *testing.T) {
+	ring := t.TempDir()
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"keys", "add", "alice", "--keyring", ring}, 0, "alice"},
+		{[]string{"keys", "add", "alice", "--keyring", ring}, 1, ""},
+		{[]string{"keys", "add", "bad/name", "--keyring", ring}, 2, ""},
+		{[]string{"keys", "show", "alice", "--keyring", ring}, 0, "address:"},
+		{[]string{"keys", "show", "nobody", "--keyring", ring}, 1, ""},
+		{[]string{"keys", "list", "--keyring", ring}, 0, "alice"},
+	}
+	for _, tc := range cases {
+		var out, errb bytes.Buffer
+		code := run(tc.args, &out, &errb)
+		if code != tc.code || !strings.Contains(out.String(), tc.want) {
+			t.Errorf("%v: code %d out %q err %q", tc.args, code, out.String(), errb.String())
+		}
+	}
+}
+
+// TestNodeDown checks the error a user sees when no node answers.
+func TestNodeDown(t *testing.T) {
+	ring := t.TempDir()
+	var out, errb bytes.Buffer
+	run([]string{"keys", "add", "k", "--keyring", ring}, &out, &errb)
+	for _, args := range [][]string{
+		{"validators", "--node", "tcp://127.0.0.1:1"},
+		{"unjail", "--key", "k", "--keyring", ring, "--node", "tcp://127.0.0.1:1"},
+	} {
+		errb.Reset()
+		if code := run(args, &out, &errb); code != 1 || !strings.Contains(errb.String(), "node unreachable") {
+			t.Errorf("%v: code %d, stderr %q", args, code, errb.String())
+		}
+	}
+}
+
+func TestParseArgsInterspersed(t *testing.T) {
+	fs := newFlags("x", &bytes.Buffer{})
+	k := fs.String("key", "", "")
+	if err := parseArgs(fs, []string{"a", "--key", "v", "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if *k != "v" || strings.Join(fs.Args(), ",") != "a,b" {
+		t.Fatalf("key %q args %v", *k, fs.Args())
+	}
+}

@@ -454,19 +454,7 @@ func (w *walker) memorySizeGrow(op byte, start int) error {
 }
 
 func (w *walker) constant(op byte, start int) error {
-	r := &w.r
-	var err error
-	switch op {
-	case 0x41:
-		_, err = r.sleb(32)
-	case 0x42:
-		_, err = r.sleb(64)
-	case 0x43:
-		_, err = r.bytes(4)
-	case 0x44:
-		_, err = r.bytes(8)
-	}
-	if err != nil {
+	if err := w.r.constImm(op); err != nil {
 		return err
 	}
 	w.raw(start, costDefault)

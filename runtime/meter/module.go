@@ -422,14 +422,8 @@ func constExpr(r *reader, globals uint32) error {
 		switch op {
 		case 0x0b:
 			return nil
-		case 0x41:
-			_, err = r.sleb(32)
-		case 0x42:
-			_, err = r.sleb(64)
-		case 0x43:
-			_, err = r.bytes(4)
-		case 0x44:
-			_, err = r.bytes(8)
+		case 0x41, 0x42, 0x43, 0x44:
+			err = r.constImm(op)
 		case 0x23:
 			var idx uint32
 			if idx, err = r.u32(); err == nil && idx >= globals {

@@ -118,3 +118,19 @@ func (r *reader) count(minSize int) (uint32, error) {
 	}
 	return n, nil
 }
+
+// constImm skips the immediate of i32/i64/f32/f64.const (op 0x41..0x44).
+func (r *reader) constImm(op byte) error {
+	var err error
+	switch op {
+	case 0x41:
+		_, err = r.sleb(32)
+	case 0x42:
+		_, err = r.sleb(64)
+	case 0x43:
+		_, err = r.bytes(4)
+	case 0x44:
+		_, err = r.bytes(8)
+	}
+	return err
+}

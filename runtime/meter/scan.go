@@ -67,14 +67,8 @@ func skipInstr(r *reader) (op byte, sub uint32, err error) {
 		}
 	case op == 0x3f || op == 0x40:
 		_, err = r.byte()
-	case op == 0x41:
-		_, err = r.sleb(32)
-	case op == 0x42:
-		_, err = r.sleb(64)
-	case op == 0x43:
-		_, err = r.bytes(4)
-	case op == 0x44:
-		_, err = r.bytes(8)
+	case op >= 0x41 && op <= 0x44:
+		err = r.constImm(op)
 	case op == 0xfc:
 		sub, err = skipFC(r)
 	case op <= 0x1b || (op >= 0x45 && op <= 0xc4):

@@ -60,11 +60,11 @@ type view struct {
 	out        io.Writer
 	registered time.Time
 	firstData  time.Duration
-	resolvedAt map[string]uint64 // dataset key → resolving height
+	evidence   []evidenceRow     // for the jail column of the live view
 }
 
 func newView(net *devnetNodes, sources []string, o devnetOptions, out io.Writer) *view {
-	return &view{net: net, sources: sources, o: o, out: out, registered: time.Now(), resolvedAt: map[string]uint64{}}
+	return &view{net: net, sources: sources, o: o, out: out, registered: time.Now()}
 }
 
 // run refreshes until ctx ends or a limit is reached and returns the
@@ -175,6 +175,7 @@ func (v *view) collect(ctx context.Context) (*summary, error) {
 	if err := v.query(qctx, "/evidence", &ev); err != nil {
 		return nil, err
 	}
+	v.evidence = ev
 	for _, e := range ev {
 		s.Slashes = append(s.Slashes, summarySlash{e.Operator, e.Kind, e.Slashed})
 	}
@@ -213,15 +214,15 @@ func (v *view) show(s *summary, lastLine *time.Time) {
 	if len(s.Slashes) == 0 {
 		b.WriteString("  (none yet; the last validator reports a wrong output)\n")
 	}
-	for _, sl := range s.Slashes {
-		fmt.Fprintf(&b, "  %s  %-14s slashed %d\n", sl.Validator, sl.Reason, sl.Amount)
+	for _, e := range v.evidence {
+		fmt.Fprintf(&b, "  %s  %-14s %s round %d  slashed %d  jailed until %d\n", e.Operator, e.Kind, e.Source, e.Round, e.Slashed, e.JailedUntil)
 	}
 	b.WriteString("\ngateways\n")
 	for _, g := range s.Gateways {
 		fmt.Fprintf(&b, "  %s/ipfs/<cid>\n", g)
 	}
 	if len(latest) > 0 {
-		fmt.Fprintf(&b, "\ntry: assay dataset get %s --gateway %s\n", latest[0].CID, s.Gateways[0])
+		fmt.Fprintf(&b, "\ntry: assay dataset get %s --gateway %s\n     (the nodes that validated a round serve it)\n", latest[0].CID, s.Gateways[0])
 	}
 	b.WriteString("\nCtrl-C stops the devnet.\n")
 	_, _ = io.WriteString(v.out, b.String())

@@ -60,7 +60,7 @@ type view struct {
 	out        io.Writer
 	registered time.Time
 	firstData  time.Duration
-	evidence   []evidenceRow     // for the jail column of the live view
+	evidence   []evidenceRow // for the jail column of the live view
 }
 
 func newView(net *devnetNodes, sources []string, o devnetOptions, out io.Writer) *view {

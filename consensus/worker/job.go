@@ -23,6 +23,11 @@ type Fetcher interface {
 func (w *Worker) execute(ctx context.Context, r *pb.Round) (Entry, error) {
 	e := Entry{Source: r.Source, Round: r.Height, Status: uint32(abi.StatusUnavailable)}
 	res, in, err := w.validate(ctx, r)
+	if ctx.Err() != nil {
+		// Stopping: journal nothing, so a restart runs the job again
+		// instead of committing an UNAVAILABLE caused by the shutdown.
+		return Entry{}, ctx.Err()
+	}
 	if err != nil {
 		w.log.Warn("job unavailable", "source", r.Source, "round", r.Height, "err", err)
 		w.stats.unavailable.Add(1)

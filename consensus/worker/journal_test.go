@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -54,5 +55,30 @@ func TestJournalCorrupt(t *testing.T) {
 	}
 	if _, err := OpenJournal(dir); err == nil {
 		t.Fatal("corrupt entry accepted")
+	}
+}
+
+// TestStopJournalsNothing: a job cut short by shutdown leaves no entry, so
+// the restarted node runs it again rather than committing UNAVAILABLE.
+func TestStopJournalsNothing(t *testing.T) {
+	f := newFixture(t, 1, 1)
+	for i := 0; i < 3; i++ {
+		f.chain.block()
+	}
+	w := f.newWorker(0, t.TempDir(), FaultNone)
+	_, rounds, err := f.chain.Assigned(context.Background(), w.operator)
+	if err != nil || len(rounds) == 0 {
+		t.Fatalf("no rounds: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := w.execute(ctx, rounds[0]); err == nil {
+		t.Fatal("a cancelled job reported success")
+	}
+	if w.cfg.Journal.Len() != 0 {
+		t.Fatalf("cancelled job journaled %d entries", w.cfg.Journal.Len())
+	}
+	if _, err := w.execute(context.Background(), rounds[0]); err != nil || w.cfg.Journal.Len() != 1 {
+		t.Fatalf("job after restart: %v, %d entries", err, w.cfg.Journal.Len())
 	}
 }

@@ -36,15 +36,23 @@ func TestTestnetProcesses(t *testing.T) {
 	if !waitFor(90*time.Second, func() bool { ds = c.datasets(1, "echo"); return len(ds) >= 2 }) {
 		t.Fatalf("no datasets within 90 s: %+v", ds)
 	}
-	d := ds[0]
+	for _, d := range ds {
+		c.checkDataset(d)
+	}
+}
+
+// checkDataset reads d's output through two attesters' gateways and
+// re-validates its input with `assay validator run`.
+func (c *cluster) checkDataset(d dataset) {
+	t := c.t
+	t.Helper()
 	if d.Status != "ACCEPTED" || len(d.Attesters) < 2 || len(d.InputCIDs) != 1 {
 		t.Fatalf("dataset %+v", d)
 	}
 	var got [][]byte
 	for _, op := range d.Attesters[:2] {
-		gw := c.gateway(c.nodeOf(op))
-		f := filepath.Join(c.dir, "out-"+op)
-		c.cli("dataset", "get", d.OutputCID, "-o", f, "--gateway", gw)
+		f := filepath.Join(c.dir, fmt.Sprintf("out-%d-%s", d.Round, op))
+		c.cli("dataset", "get", d.OutputCID, "-o", f, "--gateway", c.gateway(c.nodeOf(op)))
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -52,11 +60,10 @@ func TestTestnetProcesses(t *testing.T) {
 		got = append(got, b)
 	}
 	if string(got[0]) != string(got[1]) {
-		t.Fatalf("gateways disagree: %q vs %q", got[0], got[1])
+		t.Fatalf("round %d: gateways disagree: %q vs %q", d.Round, got[0], got[1])
 	}
-	// Re-validate: the input, fetched from a gateway, gives the output CID.
-	in := filepath.Join(c.dir, "input")
-	c.cli("dataset", "get", d.InputCIDs[0], "-o", in, "--gateway", c.gateway(c.nodeOf(d.Attesters[0])))
+	in := filepath.Join(c.dir, fmt.Sprintf("input-%d", d.Round))
+	c.cli("dataset", "get", d.InputCIDs[0], "-o", in, "--gateway", c.gateway(c.nodeOf(d.Attesters[1])))
 	var run struct {
 		Status    string `json:"status"`
 		OutputCID string `json:"output_cid"`
@@ -66,7 +73,7 @@ func TestTestnetProcesses(t *testing.T) {
 		t.Fatalf("validator run: %v: %s", err, out)
 	}
 	if run.Status != "ACCEPTED" || run.OutputCID != d.OutputCID {
-		t.Fatalf("re-validation: %+v, dataset %s", run, d.OutputCID)
+		t.Fatalf("round %d re-validation: %+v, dataset %s", d.Round, run, d.OutputCID)
 	}
 }
 

@@ -9,7 +9,7 @@ FUZZTIME  ?= 30s
 # Debian packages the tests and demo use when present (C validator, WAT corpus, protoc).
 DEB_TOOLS := clang lld wabt protobuf-compiler
 
-.PHONY: all build test test-long test-e2e demo bench fuzz lint vet fmt-check tools proto validators clean
+.PHONY: all build test test-long test-e2e demo demo-validator bench fuzz lint vet fmt-check tools proto validators clean
 
 all: build
 
@@ -45,12 +45,17 @@ test: tools lint
 test-long: tools
 	ASSAY_LONG=1 $(GO) test -count=1 -timeout 60m $(PKGS)
 
-## test-e2e: multi-process end-to-end tests.
-test-e2e: tools build
-	ASSAY_E2E=1 $(GO) test -count=1 -timeout 60m ./cmd/assay/...
+## test-e2e: the longer multi-process tests (kill -9 and restart, faults slashed, halt and resume).
+test-e2e: tools
+	ASSAY_E2E=1 $(GO) test -count=1 -timeout 30m ./cmd/assay -run 'TestKillAndRestart|TestFaultsSlashed|TestHaltAndResume|TestTestnetProcesses|TestDevnetHeadless'
 
-## demo: until the devnet lands, build the example validator and run it.
+## demo: the devnet, 4 validators in one process with a faulty one, for 90 s (DEMO_ARGS to change).
+DEMO_ARGS ?= --duration 90s
 demo: build
+	./$(ASSAY) devnet $(DEMO_ARGS)
+
+## demo-validator: run the example validator alone through the CLI on sample inputs.
+demo-validator: build
 	./scripts/demo.sh
 
 bench:

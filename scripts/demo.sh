@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# make demo: build the example validator and run it through the CLI on
-# sample inputs, printing each verdict. (The devnet replaces this later.)
+# make demo-validator: run the example validator through the CLI on sample
+# inputs, printing each verdict. (`make demo` runs the devnet.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ex=examples/jsonfields

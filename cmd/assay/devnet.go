@@ -14,8 +14,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/cometbft/cometbft/rpc/client/local"
-
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/runtime/sandbox"
@@ -204,7 +202,7 @@ func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, 
 	if err != nil {
 		return nil, err
 	}
-	c := local.New(d.nodes[0].comet)
+	c := d.nodes[0].comet.Client()
 	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	if err := waitHeight(wctx, d.nodes[0], 1); err != nil {

@@ -12,19 +12,11 @@ import (
 
 	cmtcfg "github.com/cometbft/cometbft/config"
 	cmtlog "github.com/cometbft/cometbft/libs/log"
-	"github.com/cometbft/cometbft/node"
-	"github.com/cometbft/cometbft/p2p"
-	"github.com/cometbft/cometbft/privval"
-	"github.com/cometbft/cometbft/proxy"
-	"github.com/cometbft/cometbft/rpc/client/local"
 
-	"github.com/assaynet/assay/consensus/app"
-	"github.com/assaynet/assay/consensus/codecheck"
-	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/consensus/worker"
 	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/plugins/httpfetch"
-	"github.com/assaynet/assay/runtime/meter"
 	"github.com/assaynet/assay/runtime/pin"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
@@ -49,7 +41,6 @@ type assayNode struct {
 	Worker   *worker.Worker
 
 	comet  *node.Node
-	kv     *app.DBKV
 	store  *pin.Store
 	rt     *sandbox.Runtime
 	ownRT  bool
@@ -61,7 +52,7 @@ type assayNode struct {
 
 // startNode opens home and starts every part of the node.
 func startNode(ctx context.Context, home string, o nodeOptions) (n *assayNode, err error) {
-	cfg, err := loadCometConfig(home)
+	cfg, err := node.LoadConfig(home)
 	if err != nil {
 		return nil, err
 	}
@@ -93,12 +84,9 @@ func startNode(ctx context.Context, home string, o nodeOptions) (n *assayNode, e
 	return n, n.startWorker(ctx, ac, o)
 }
 
-// openParts opens the app state, pin store, sandbox and plugin manager.
+// openParts opens the pin store, sandbox and plugin manager.
 func (n *assayNode) openParts(ctx context.Context, cfg *cmtcfg.Config, ac *assayConfig, o nodeOptions) error {
 	var err error
-	if n.kv, err = app.OpenKV(cfg.DBDir()); err != nil {
-		return err
-	}
 	if n.store, err = pin.Open(homePath(n.Home, ac.Pin.Dir)); err != nil {
 		return err
 	}
@@ -124,28 +112,17 @@ func (n *assayNode) openParts(ctx context.Context, cfg *cmtcfg.Config, ac *assay
 	return err
 }
 
-// startComet starts CometBFT in process with the app.
+// startComet starts CometBFT in process with the app (consensus/node).
 func (n *assayNode) startComet(cfg *cmtcfg.Config, logger cmtlog.Logger) error {
-	a, err := app.New(n.kv, state.Config{Code: codecheck.New(meter.DefaultLimits())})
-	if err != nil {
+	var err error
+	if n.comet, err = node.New(cfg, node.Options{Logger: logger}); err != nil {
 		return err
 	}
-	nk, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
-	if err != nil {
-		return fmt.Errorf("node key: %w", err)
-	}
-	pv := privval.LoadFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
-	n.comet, err = node.NewNode(cfg, pv, nk, proxy.NewLocalClientCreator(a),
-		node.DefaultGenesisDocProviderFunc(cfg), cmtcfg.DefaultDBProvider,
-		node.DefaultMetricsProvider(cfg.Instrumentation), logger)
-	if err != nil {
-		return fmt.Errorf("cometbft: %w", err)
-	}
-	n.ChainID = n.comet.GenesisDoc().ChainID
+	n.ChainID = n.comet.CometBFT().GenesisDoc().ChainID
 	if err := n.comet.Start(); err != nil {
-		return fmt.Errorf("cometbft start: %w", err)
+		return err
 	}
-	n.RPC = worker.NewRPC(local.New(n.comet))
+	n.RPC = worker.NewRPC(n.comet.Client())
 	return nil
 }
 
@@ -219,18 +196,14 @@ func (n *assayNode) Stop() {
 		cancel()
 	}
 	n.wg.Wait()
-	if n.comet != nil && n.comet.IsRunning() {
-		_ = n.comet.Stop()
-		n.comet.Wait()
+	if n.comet != nil {
+		_ = n.comet.Stop() // stops CometBFT, then closes its and the app's databases
 	}
 	if n.mgr != nil {
 		_ = n.mgr.Close()
 	}
 	if n.store != nil {
 		_ = n.store.Close()
-	}
-	if n.kv != nil {
-		_ = n.kv.Close()
 	}
 	if n.ownRT && n.rt != nil {
 		_ = n.rt.Close(context.Background())

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/plugins"
 )
 
@@ -17,7 +18,7 @@ func TestInitWritesLoadableHome(t *testing.T) {
 	if code := run([]string{"init", "--home", home, "--chain-id", "c1", "--base-port", "30100"}, &out, &errb); code != 0 {
 		t.Fatalf("init: %d %s", code, errb.String())
 	}
-	cfg, err := loadCometConfig(home)
+	cfg, err := node.LoadConfig(home)
 	if err != nil {
 		t.Fatal(err)
 	}

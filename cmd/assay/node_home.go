@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-	cmtcfg "github.com/cometbft/cometbft/config"
-	"github.com/spf13/viper"
 
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/plugins"
@@ -124,24 +122,6 @@ func loadAssayConfig(home string) (*assayConfig, error) {
 		return nil, fmt.Errorf("read assay.toml: %w", err)
 	}
 	return c, nil
-}
-
-// loadCometConfig reads config/config.toml as `cometbft start` does.
-func loadCometConfig(home string) (*cmtcfg.Config, error) {
-	cfg := cmtcfg.DefaultConfig()
-	v := viper.New()
-	v.SetConfigFile(filepath.Join(home, "config", "config.toml"))
-	if err := v.ReadInConfig(); err != nil {
-		return nil, fmt.Errorf("read config.toml: %w", err)
-	}
-	if err := v.Unmarshal(cfg); err != nil {
-		return nil, fmt.Errorf("parse config.toml: %w", err)
-	}
-	cfg.SetRoot(home)
-	if err := cfg.ValidateBasic(); err != nil {
-		return nil, fmt.Errorf("config.toml: %w", err)
-	}
-	return cfg, nil
 }
 
 // keyFile is the JSON form of an ed25519 key (operator keys and user keys).

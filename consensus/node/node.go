@@ -108,6 +108,17 @@ func Open(home string, opts Options) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	n, err := New(cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	n.Operator = opKey
+	return n, nil
+}
+
+// New builds (but does not start) a node from a loaded config, for callers
+// that adjust the config or keep the operator key elsewhere.
+func New(cfg *cmtcfg.Config, opts Options) (*Node, error) {
 	if opts.State.Code == nil {
 		opts.State.Code = codecheck.New(meter.DefaultLimits())
 	}
@@ -141,7 +152,7 @@ func Open(home string, opts Options) (*Node, error) {
 		kv.Close()
 		return nil, fmt.Errorf("node: new: %w", err)
 	}
-	return &Node{Home: home, App: a, Operator: opKey, Config: cfg, cmt: n, kv: kv, dbs: dbs}, nil
+	return &Node{Home: cfg.RootDir, App: a, Config: cfg, cmt: n, kv: kv, dbs: dbs}, nil
 }
 
 // Start starts CometBFT (p2p, consensus, RPC).

@@ -16,7 +16,7 @@ import (
 	"github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/consensus/worker"
 	"github.com/assaynet/assay/plugins"
-	"github.com/assaynet/assay/plugins/httpfetch"
+	"github.com/assaynet/assay/plugins/builtin"
 	"github.com/assaynet/assay/runtime/pin"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
@@ -105,10 +105,8 @@ func (n *assayNode) openParts(ctx context.Context, cfg *cmtcfg.Config, ac *assay
 	if err != nil {
 		return err
 	}
-	n.mgr, err = plugins.NewManager(plugins.Options{
-		Plugins: pc.Plugins, Limits: pc.Limits(), Logger: o.Logger.With("part", "plugins"),
-		Builtins: []plugins.Fetcher{httpfetch.New(httpfetch.Options{})},
-	})
+	// the same fetchers as `assay fetch`: http, file (under [fetch] file_root), plugins
+	n.mgr, err = builtin.NewManager(pc, "", o.Logger.With("part", "plugins"))
 	return err
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,10 +21,15 @@ const maxDatasetBytes = 1 << 30
 func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay dataset get", stderr)
 	gw := fs.String("gateway", envOr("ASSAY_GATEWAY", defaultGateway), "a node's gateway URL ($ASSAY_GATEWAY)")
+	home := fs.String("home", "", "read from this node home's pin store instead of a gateway")
 	out := fs.String("o", "", "write to FILE instead of stdout")
 	car := fs.Bool("car", false, "fetch a CAR (trustless) instead of the plain bytes")
 	if parseArgs(fs, args) != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: assay dataset get CID [-o FILE] [--car] [--gateway URL]")
+		fmt.Fprintln(stderr, "usage: assay dataset get CID [-o FILE] [--car] [--gateway URL | --home DIR]")
+		return 2
+	}
+	if *home != "" && flagSet(fs.Visit, "gateway") {
+		fmt.Fprintln(stderr, "assay dataset get: use --home or --gateway, not both")
 		return 2
 	}
 	id, err := cid.Decode(fs.Arg(0))
@@ -33,7 +39,12 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 	defer cancel()
-	b, err := gatewayGet(ctx, *gw, id, *car)
+	var b []byte
+	if *home != "" {
+		b, err = homeGet(ctx, *home, id, *car, stderr)
+	} else {
+		b, err = gatewayGet(ctx, *gw, id, *car)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "assay dataset get: %v\n", err)
 		return 1
@@ -48,6 +59,13 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(visit func(func(*flag.Flag)), name string) bool {
+	found := false
+	visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
 }
 
 // gatewayGet downloads id from gateway gw; plain bytes are checked

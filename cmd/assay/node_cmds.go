@@ -18,7 +18,7 @@ import (
 func init() {
 	register(command{name: "init", summary: "write a single-validator node home (CometBFT config + assay.toml)", run: runInit})
 	register(command{name: "start", summary: "run a node: CometBFT, the app, the worker, the pin store and gateway", run: runStart})
-	register(command{name: "testnet", summary: "write N node homes on loopback ports sharing one genesis", run: runTestnet})
+	register(command{name: "testnet", summary: "write N node homes (loopback ports, or --hosts) sharing one genesis", run: runTestnet})
 }
 
 // newFlags returns a flag set that prints errors and usage to stderr.
@@ -73,9 +73,11 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "output directory (required)")
 	chainID := fs.String("chain-id", "assay-testnet", "chain id")
 	stake := fs.Uint64("stake", 100, "stake of each validator")
-	port := fs.Int("base-port", 26600, "node i uses base-port+10i .. +3 (p2p, rpc, metrics, gateway)")
+	port := fs.Int("base-port", 26600, "node i uses base-port+10i .. +3 (p2p, rpc, metrics, gateway); with --hosts every node uses base-port .. +3")
 	commit := fs.Duration("timeout-commit", 500*time.Millisecond, "CometBFT timeout_commit")
 	params := fs.String("params", "", "genesis params JSON, e.g. '{\"commit_window\":\"4\"}'")
+	hostList := fs.String("hosts", "", "one distinct host (IP or hostname) per node, comma-separated: node i's peers dial it at hosts[i]")
+	listenHost := fs.String("rpc-host", "127.0.0.1", "host the RPC, metrics and gateway listen on (0.0.0.0 to serve other machines)")
 	if parseArgs(fs, args) != nil {
 		return 2
 	}
@@ -83,14 +85,27 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "assay testnet: -o DIR and -n ≥ 1 are required")
 		return 2
 	}
-	o := netOptions{ChainID: *chainID, Nodes: *n, BasePort: *port, Stake: *stake, TimeoutCommit: *commit, Params: *params}
+	o := netOptions{ChainID: *chainID, Nodes: *n, BasePort: *port, Stake: *stake, TimeoutCommit: *commit, Params: *params, ListenHost: *listenHost}
+	if err := checkHost(*listenHost); err != nil && *listenHost != "0.0.0.0" && *listenHost != "::" {
+		fmt.Fprintf(stderr, "assay testnet: --rpc-host %q: %v\n", *listenHost, err)
+		return 2
+	}
+	if *hostList != "" {
+		hosts, err := parseHosts(*hostList, *n)
+		if err != nil {
+			fmt.Fprintf(stderr, "assay testnet: %v\n", err)
+			return 2
+		}
+		o.Hosts = hosts
+	}
 	homes, err := writeNet(*out, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "assay testnet: %v\n", err)
 		return 1
 	}
 	for _, h := range homes {
-		fmt.Fprintf(stdout, "%s  operator %s  rpc tcp://127.0.0.1:%d  gateway http://127.0.0.1:%d\n", h.Dir, h.Operator, h.Ports.RPC, h.Ports.Gateway)
+		fmt.Fprintf(stdout, "%s  operator %s  p2p %s  rpc tcp://%s  gateway http://%s\n", h.Dir, h.Operator,
+			hostPort(h.Host, h.Ports.P2P), hostPort(*listenHost, h.Ports.RPC), hostPort(*listenHost, h.Ports.Gateway))
 	}
 	return 0
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,12 +30,22 @@ type netOptions struct {
 	Params        string        // genesis params JSON ("" = defaults)
 	Faults        map[int]string
 	Concurrency   int // worker.concurrency in assay.toml (0: default)
+	// Hosts, when set, holds one distinct machine per node (CometBFT's
+	// testnet convention): every node uses the BasePort ports, listens
+	// for p2p on 0.0.0.0 and dials its peers at their host.
+	Hosts []string
+	// ListenHost is where RPC, Prometheus and the gateway listen
+	// ("" = 127.0.0.1).
+	ListenHost string
 }
 
 // nodePorts are one node's loopback ports.
 type nodePorts struct{ P2P, RPC, Prom, Gateway int }
 
 func (o netOptions) ports(i int) nodePorts {
+	if len(o.Hosts) > 0 {
+		i = 0 // distinct machines: the same ports everywhere
+	}
 	b := o.BasePort + 10*i
 	return nodePorts{b, b + 1, b + 2, b + 3}
 }
@@ -41,6 +53,7 @@ func (o netOptions) ports(i int) nodePorts {
 // homeInfo is what writeNet learned about one home.
 type homeInfo struct {
 	Dir      string
+	Host     string // where peers dial it
 	NodeID   string
 	Operator string // hex
 	Ports    nodePorts
@@ -51,13 +64,19 @@ func writeNet(dir string, o netOptions) ([]homeInfo, error) {
 	if o.Nodes < 1 {
 		return nil, fmt.Errorf("need at least one node")
 	}
+	if len(o.Hosts) > 0 && len(o.Hosts) != o.Nodes {
+		return nil, fmt.Errorf("%w: %d hosts for %d nodes", errBadHosts, len(o.Hosts), o.Nodes)
+	}
 	homes := make([]homeInfo, o.Nodes)
 	cfgs := make([]*cmtcfg.Config, o.Nodes)
 	gen := &types.GenesisDoc{ChainID: o.ChainID, GenesisTime: cmttime.Now(), ConsensusParams: types.DefaultConsensusParams()}
 	app := state.Genesis{Params: json.RawMessage(o.Params)}
 	for i := range homes {
 		h := &homes[i]
-		h.Dir, h.Ports = filepath.Join(dir, fmt.Sprintf("node%d", i)), o.ports(i)
+		h.Dir, h.Ports, h.Host = filepath.Join(dir, fmt.Sprintf("node%d", i)), o.ports(i), "127.0.0.1"
+		if len(o.Hosts) > 0 {
+			h.Host = o.Hosts[i]
+		}
 		cfg, pv, err := writeHomeKeys(h)
 		if err != nil {
 			return nil, err
@@ -123,19 +142,31 @@ func writeHomeKeys(h *homeInfo) (*cmtcfg.Config, *privval.FilePV, error) {
 	return cfg, pv, nil
 }
 
-// writeHomeConfig writes config.toml (loopback ports, peers, short
-// timeouts) and assay.toml.
+// hostPort joins a host and a port (brackets for IPv6).
+func hostPort(host string, port int) string {
+	return net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+// writeHomeConfig writes config.toml (ports, peers, short timeouts) and
+// assay.toml.
 func writeHomeConfig(h homeInfo, cfg *cmtcfg.Config, all []homeInfo, o netOptions) error {
+	p2pHost, apiHost := "127.0.0.1", o.ListenHost
+	if len(o.Hosts) > 0 {
+		p2pHost = "0.0.0.0" // reachable from the other machines
+	}
+	if apiHost == "" {
+		apiHost = "127.0.0.1"
+	}
 	cfg.Moniker = filepath.Base(h.Dir)
-	cfg.P2P.ListenAddress = fmt.Sprintf("tcp://127.0.0.1:%d", h.Ports.P2P)
-	cfg.RPC.ListenAddress = fmt.Sprintf("tcp://127.0.0.1:%d", h.Ports.RPC)
+	cfg.P2P.ListenAddress = "tcp://" + hostPort(p2pHost, h.Ports.P2P)
+	cfg.RPC.ListenAddress = "tcp://" + hostPort(apiHost, h.Ports.RPC)
 	cfg.P2P.AllowDuplicateIP = true
 	cfg.P2P.AddrBookStrict = false
 	cfg.P2P.PexReactor = false
 	var peers []string
 	for _, p := range all {
 		if p.Dir != h.Dir {
-			peers = append(peers, fmt.Sprintf("%s@127.0.0.1:%d", p.NodeID, p.Ports.P2P))
+			peers = append(peers, p.NodeID+"@"+hostPort(p.Host, p.Ports.P2P))
 		}
 	}
 	cfg.P2P.PersistentPeers = strings.Join(peers, ",")
@@ -148,10 +179,10 @@ func writeHomeConfig(h homeInfo, cfg *cmtcfg.Config, all []homeInfo, o netOption
 	cfg.Mempool.MaxTxBytes = 8 << 20
 	cfg.Mempool.MaxTxsBytes = 256 << 20
 	cfg.Instrumentation.Prometheus = true
-	cfg.Instrumentation.PrometheusListenAddr = fmt.Sprintf("127.0.0.1:%d", h.Ports.Prom)
+	cfg.Instrumentation.PrometheusListenAddr = hostPort(apiHost, h.Ports.Prom)
 	cfg.Instrumentation.Namespace = "cometbft"
 	cmtcfg.WriteConfigFile(filepath.Join(h.Dir, "config", "config.toml"), cfg)
-	ac := defaultAssayConfig(fmt.Sprintf("127.0.0.1:%d", h.Ports.Gateway))
+	ac := defaultAssayConfig(hostPort(apiHost, h.Ports.Gateway))
 	if o.Concurrency > 0 {
 		ac.Worker.Concurrency = o.Concurrency
 	}

@@ -364,31 +364,25 @@ func (m *module) decodeFunctions(r *reader) error {
 }
 
 func (m *module) decodeTables(r *reader) error {
-	n, err := r.count(3)
-	if err != nil {
-		return err
-	}
-	for i := uint32(0); i < n; i++ {
-		l, err := m.tableType(r)
-		if err != nil {
-			return err
-		}
-		m.tables = append(m.tables, l)
-	}
-	return nil
+	return limitsVec(r, 3, &m.tables, m.tableType)
 }
 
 func (m *module) decodeMemories(r *reader) error {
-	n, err := r.count(2)
+	return limitsVec(r, 2, &m.memories, func(r *reader) (limits, error) { return r.limits(1 << 16) })
+}
+
+// limitsVec reads a vector of table or memory types onto dst.
+func limitsVec(r *reader, minSize int, dst *[]limits, read func(*reader) (limits, error)) error {
+	n, err := r.count(minSize)
 	if err != nil {
 		return err
 	}
 	for i := uint32(0); i < n; i++ {
-		l, err := r.limits(1 << 16)
+		l, err := read(r)
 		if err != nil {
 			return err
 		}
-		m.memories = append(m.memories, l)
+		*dst = append(*dst, l)
 	}
 	return nil
 }

@@ -247,7 +247,7 @@ func checkValType(r *reader, t byte) error {
 	return r.fail("malformed value type 0x%x", t)
 }
 
-func (r *reader) limits(max uint64) (limits, error) {
+func (r *reader) limits() (limits, error) {
 	flag, err := r.byte()
 	if err != nil {
 		return limits{}, err
@@ -299,7 +299,7 @@ func (m *module) decodeImports(r *reader) error {
 			im.lim, err = m.tableType(r)
 			m.tables = append(m.tables, im.lim)
 		case kindMemory:
-			im.lim, err = r.limits(1 << 16)
+			im.lim, err = r.limits()
 			m.memories = append(m.memories, im.lim)
 		case kindGlobal:
 			im.global, err = m.globalType(r)
@@ -326,7 +326,7 @@ func (m *module) tableType(r *reader) (limits, error) {
 	if t != valFuncref {
 		return limits{}, r.fail("malformed reference type 0x%x", t)
 	}
-	return r.limits(1 << 32)
+	return r.limits()
 }
 
 func (m *module) globalType(r *reader) (byte, error) {
@@ -368,7 +368,7 @@ func (m *module) decodeTables(r *reader) error {
 }
 
 func (m *module) decodeMemories(r *reader) error {
-	return limitsVec(r, 2, &m.memories, func(r *reader) (limits, error) { return r.limits(1 << 16) })
+	return limitsVec(r, 2, &m.memories, func(r *reader) (limits, error) { return r.limits() })
 }
 
 // limitsVec reads a vector of table or memory types onto dst.

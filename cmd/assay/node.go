@@ -87,7 +87,8 @@ func startNode(ctx context.Context, home string, o nodeOptions) (n *assayNode, e
 // openParts opens the pin store, sandbox and plugin manager.
 func (n *assayNode) openParts(ctx context.Context, cfg *cmtcfg.Config, ac *assayConfig, o nodeOptions) error {
 	var err error
-	if n.store, err = pin.Open(homePath(n.Home, ac.Pin.Dir)); err != nil {
+	// the worker syncs the store once per Commit batch instead of per block
+	if n.store, err = pin.OpenDeferredSync(homePath(n.Home, ac.Pin.Dir)); err != nil {
 		return err
 	}
 	if n.rt == nil {

@@ -20,6 +20,7 @@ import (
 	flatfs "github.com/ipfs/go-ds-flatfs"
 	leveldb "github.com/ipfs/go-ds-leveldb"
 	ipld "github.com/ipfs/go-ipld-format"
+	"golang.org/x/sys/unix"
 )
 
 // Directory layout of a persistent Store (like Kubo's repo).
@@ -41,6 +42,7 @@ type Store struct {
 	pinner ipfspinner.Pinner
 
 	closers []func() error // run in order by Close
+	dir     string         // "" for a memory store
 
 	// mu is held shared by every operation and exclusively by GC (so GC
 	// never sees a half-added, not yet pinned DAG) and Close.
@@ -54,6 +56,31 @@ type Store struct {
 // (0700).
 func Open(dir string) (*Store, error) {
 	return openDir(dir, true)
+}
+
+// OpenDeferredSync is Open without an fsync per block file: the caller
+// makes what it added durable with Sync, once per batch (the node's worker
+// syncs before it broadcasts the commitments to what it pinned).
+func OpenDeferredSync(dir string) (*Store, error) {
+	return openDir(dir, false)
+}
+
+// Sync flushes everything written to the file system that holds the store
+// (syncfs(2)): block files, directories and the pin database. It is a no-op
+// for a memory store.
+func (s *Store) Sync() error {
+	if s.dir == "" {
+		return nil
+	}
+	f, err := os.Open(s.dir)
+	if err != nil {
+		return fmt.Errorf("pin: sync: %w", err)
+	}
+	defer f.Close()
+	if err := unix.Syncfs(int(f.Fd())); err != nil {
+		return fmt.Errorf("pin: sync %s: %w", s.dir, err)
+	}
+	return nil
 }
 
 // openDir is Open with fsync of block files on (Open) or off (benchmarks).
@@ -82,6 +109,7 @@ func openDir(dir string, syncFiles bool) (*Store, error) {
 		return nil, err
 	}
 	s.closers = append(s.closers, fds.Close, lds.Close)
+	s.dir = dir
 	return s, nil
 }
 

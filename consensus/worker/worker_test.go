@@ -101,7 +101,7 @@ func newFixture(t testing.TB, n int, k uint32) *fixture {
 // journal under dir.
 func (f *fixture) newWorker(i int, dir string, fault Fault) *Worker {
 	f.t.Helper()
-	store, err := pin.Open(filepath.Join(dir, "pins"))
+	store, err := pin.OpenDeferredSync(filepath.Join(dir, "pins")) // as assay start opens it
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -131,7 +131,8 @@ func (n *assayNode) startWorker(ctx context.Context, ac *assayConfig, o nodeOpti
 	if err != nil {
 		return err
 	}
-	j, err := worker.OpenJournal(homePath(n.Home, ac.Worker.JournalDir))
+	// entries are synced once per Commit batch, before it is broadcast
+	j, err := worker.OpenJournalDeferred(homePath(n.Home, ac.Worker.JournalDir))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"golang.org/x/sys/unix"
 )
 
 // Entry is one journaled verdict: what the worker committed to (or will)
@@ -29,12 +31,15 @@ type Entry struct {
 var ErrJournal = errors.New("worker: journal")
 
 // Journal keeps entries in a directory, one file per round, each written
-// with fsync (file and directory) before Put returns. It is safe for
-// concurrent use.
+// with fsync (file and directory) before Put returns — or, opened with
+// OpenJournalDeferred, written without fsync and made durable by Sync,
+// which the worker calls before it broadcasts any commitment. It is safe
+// for concurrent use.
 type Journal struct {
-	dir string
-	mu  sync.Mutex
-	mem map[key]Entry
+	dir      string
+	deferred bool
+	mu       sync.Mutex
+	mem      map[key]Entry
 }
 
 type key struct {
@@ -45,10 +50,22 @@ type key struct {
 // OpenJournal opens (creating if needed) the journal in dir and loads
 // every entry. Files that do not decode are reported, not skipped.
 func OpenJournal(dir string) (*Journal, error) {
+	return openJournal(dir, false)
+}
+
+// OpenJournalDeferred is OpenJournal for a journal whose Puts are made
+// durable in batches by Sync. A file that does not decode can only be one
+// written after the last Sync, before a crash: no commitment to it was
+// broadcast, so it is removed (and the job runs again).
+func OpenJournalDeferred(dir string) (*Journal, error) {
+	return openJournal(dir, true)
+}
+
+func openJournal(dir string, deferred bool) (*Journal, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrJournal, err)
 	}
-	j := &Journal{dir: dir, mem: map[key]Entry{}}
+	j := &Journal{dir: dir, deferred: deferred, mem: map[key]Entry{}}
 	names, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrJournal, err)
@@ -68,6 +85,10 @@ func OpenJournal(dir string) (*Journal, error) {
 		}
 		var e Entry
 		if err := json.Unmarshal(b, &e); err != nil {
+			if deferred {
+				_ = os.Remove(filepath.Join(dir, name)) // never synced, never committed
+				continue
+			}
 			return nil, fmt.Errorf("%w: %s: %w", ErrJournal, name, err)
 		}
 		j.mem[key{e.Source, e.Round}] = e
@@ -94,7 +115,7 @@ func (j *Journal) Put(e Entry) (Entry, error) {
 	if err != nil {
 		return Entry{}, fmt.Errorf("%w: %w", ErrJournal, err)
 	}
-	if err := writeSync(j.dir, fileName(e.Source, e.Round), b); err != nil {
+	if err := writeFile(j.dir, fileName(e.Source, e.Round), b, !j.deferred); err != nil {
 		return Entry{}, err
 	}
 	j.mem[k] = e
@@ -138,22 +159,41 @@ func (j *Journal) Prune(below uint64, keep func(source string, round uint64) boo
 	return len(drop), nil
 }
 
-// writeSync writes name in dir atomically: a temp file, fsync, rename,
-// fsync of the directory.
-func writeSync(dir, name string, b []byte) error {
+// Sync makes every Put durable (syncfs(2) of the journal's file system).
+func (j *Journal) Sync() error {
+	d, err := os.Open(j.dir)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrJournal, err)
+	}
+	defer d.Close()
+	if err := unix.Syncfs(int(d.Fd())); err != nil {
+		return fmt.Errorf("%w: sync: %w", ErrJournal, err)
+	}
+	return nil
+}
+
+// writeFile writes name in dir atomically: a temp file, rename; with
+// sync, the file is fsynced before the rename and the directory after.
+func writeFile(dir, name string, b []byte, sync bool) error {
 	tmp := filepath.Join(dir, name+".tmp")
 	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrJournal, err)
 	}
 	_, werr := f.Write(b)
-	serr := f.Sync()
+	var serr error
+	if sync {
+		serr = f.Sync()
+	}
 	cerr := f.Close()
 	if err := errors.Join(werr, serr, cerr); err != nil {
 		return fmt.Errorf("%w: write %s: %w", ErrJournal, name, err)
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
 		return fmt.Errorf("%w: %w", ErrJournal, err)
+	}
+	if !sync {
+		return nil
 	}
 	d, err := os.Open(dir)
 	if err != nil {

@@ -89,10 +89,10 @@ func (w *Worker) sendCommits(ctx context.Context) {
 	sort.Slice(entries, func(i, j int) bool {
 		return entryLess(entries[i].Source, entries[i].Round, entries[j].Source, entries[j].Round)
 	})
-	// what the commitments name must be on disk before the chain sees them
-	// (one file-system sync per batch; the store may skip per-block fsync)
-	if err := w.cfg.Store.Sync(); err != nil {
-		w.log.Warn("commit tx: pin store sync", "err", err)
+	// the salts and what the commitments name must be on disk before the
+	// chain sees them (one sync per batch when the stores defer fsync)
+	if err := errors.Join(w.cfg.Journal.Sync(), w.cfg.Store.Sync()); err != nil {
+		w.log.Warn("commit tx: sync", "err", err)
 		return
 	}
 	body := &pb.TxBody{Kind: &pb.TxBody_Commit{Commit: &pb.CommitBatch{Entries: entries}}}

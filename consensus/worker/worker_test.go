@@ -106,7 +106,7 @@ func (f *fixture) newWorker(i int, dir string, fault Fault) *Worker {
 		f.t.Fatal(err)
 	}
 	f.t.Cleanup(func() { _ = store.Close() })
-	j, err := OpenJournal(filepath.Join(dir, "journal"))
+	j, err := OpenJournalDeferred(filepath.Join(dir, "journal")) // as assay start opens it
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -142,6 +142,11 @@ func (w *walker) code() error {
 	return nil
 }
 
+// rawOp is raw charged at the instruction's table cost, opCost — the same
+// function scanSimpleIf sums, so an if's up-front charge and its arms'
+// block charges can never disagree.
+func (w *walker) rawOp(start int) { w.raw(start, opCost(w.r.b[start], 0)) }
+
 // raw appends the instruction's original bytes to the current block.
 func (w *walker) raw(start int, cost uint64) {
 	w.cur = append(w.cur, w.r.b[start:w.r.pos]...)
@@ -183,7 +188,7 @@ func (w *walker) instr(op byte, start int) error {
 	case op == 0x0b: // end
 		return w.end(start)
 	case op == 0x00 || op == 0x0f: // unreachable, return
-		w.raw(start, costDefault)
+		w.rawOp(start)
 		w.flush()
 		w.dead = true
 	case op == 0x0c || op == 0x0d: // br, br_if
@@ -192,7 +197,7 @@ func (w *walker) instr(op byte, start int) error {
 			return err
 		}
 		w.target(l)
-		w.raw(start, costDefault)
+		w.rawOp(start)
 		if op == 0x0d && !w.targetsLoop(l) {
 			// a forward br_if: the fall-through stays in this metered
 			// block (overcharged at most once when the branch is taken)
@@ -205,12 +210,12 @@ func (w *walker) instr(op byte, start int) error {
 	case op == 0x10 || op == 0x11:
 		return w.call(op, start)
 	case op == 0x01 || op == 0x1a || op == 0x1b: // nop, drop, select
-		w.raw(start, costDefault)
+		w.rawOp(start)
 	case op == 0x1c: // select t*
 		if _, err := valTypes(r); err != nil {
 			return err
 		}
-		w.raw(start, costDefault)
+		w.rawOp(start)
 	case op >= 0x20 && op <= 0x24: // local.*, global.*
 		idx, err := r.u32()
 		if err != nil {
@@ -222,7 +227,7 @@ func (w *walker) instr(op byte, start int) error {
 		if op >= 0x23 && idx >= w.m.importGlobs+w.m.globals {
 			return errorf(ErrInvalid, w.where, "unknown global %d (offset %d)", idx, start)
 		}
-		w.raw(start, costDefault)
+		w.rawOp(start)
 	case op >= 0x28 && op <= 0x3e:
 		return w.memArg(start)
 	case op == 0x3f || op == 0x40:
@@ -276,7 +281,7 @@ func (w *walker) structured(op byte, start int) error {
 			return nil
 		}
 	}
-	w.raw(start, costDefault)
+	w.rawOp(start)
 	switch {
 	case op == 0x03 && w.trivial:
 		// The function starts with a loop (Go's resume loop): its entry
@@ -326,14 +331,14 @@ func (w *walker) end(start int) error {
 	w.ctrl = w.ctrl[:len(w.ctrl)-1]
 	switch {
 	case len(w.ctrl) == 0: // the function's end
-		w.raw(start, costDefault)
+		w.rawOp(start)
 		w.flush()
 	case f.simple:
 		w.cur = append(w.cur, opEnd)
 		w.free = false
 	case f.op == 0x03 || (f.op == 0x02 && !f.targeted):
 		// reached only by falling through the current metered block
-		w.raw(start, costDefault)
+		w.rawOp(start)
 	default:
 		w.flush()
 		w.out = append(w.out, opEnd)
@@ -361,7 +366,7 @@ func (w *walker) brTable(start int) error {
 		}
 		w.target(l)
 	}
-	w.raw(start, costDefault)
+	w.rawOp(start)
 	w.flush()
 	w.dead = true
 	return nil
@@ -410,7 +415,7 @@ func (w *walker) memArg(start int) error {
 	if _, err := r.u32(); err != nil {
 		return err
 	}
-	w.raw(start, costDefault)
+	w.rawOp(start)
 	return nil
 }
 
@@ -443,7 +448,7 @@ func (w *walker) memorySizeGrow(op byte, start int) error {
 		return err
 	}
 	if op == 0x3f {
-		w.raw(start, costDefault)
+		w.rawOp(start)
 		return nil
 	}
 	if !w.free {
@@ -457,7 +462,7 @@ func (w *walker) constant(op byte, start int) error {
 	if err := w.r.constImm(op); err != nil {
 		return err
 	}
-	w.raw(start, costDefault)
+	w.rawOp(start)
 	return nil
 }
 
@@ -469,7 +474,7 @@ func (w *walker) prefixFC(start int) error {
 	}
 	switch {
 	case sub <= 7: // saturating float-to-int
-		w.raw(start, costDefault)
+		w.rawOp(start)
 		return nil
 	case sub == 8: // memory.init
 		if _, err := r.u32(); err != nil {
@@ -479,7 +484,7 @@ func (w *walker) prefixFC(start int) error {
 	case sub == 9: // data.drop
 		_, err = r.u32()
 		if err == nil {
-			w.raw(start, costDefault)
+			w.rawOp(start)
 		}
 		return err
 	case sub == 10: // memory.copy

@@ -69,27 +69,9 @@ type slots struct {
 	memMax               uint64 // the memory's declared max in pages (or 65536)
 }
 
-// trapIfNegative: [i64] -> [], traps if the value is negative.
-func trapIfNegative(b []byte, s *slots) []byte {
-	b = append(b, opI64Const, 0, opI64LtS, opIf, blockEmpty, opUnreachable, opEnd)
-	return b
-}
-
-// chargeStatic emits g = t = g - cost; if t < 0 trap. Without check it
-// emits only g = g - cost: the next check (a loop header, a function
-// entry, a dynamic charge, a host call or the host after the run) catches
-// a negative balance. With depth (function entries) the same branch also
-// traps when the call depth is past abi.MaxCallDepth.
-func chargeStatic(b []byte, s *slots, cost uint64, check, depth bool) []byte {
-	b = append(b, opGlobalGet)
-	b = appendU32(b, s.gas)
-	b = append(b, opI64Const)
-	b = appendS64(b, int64(cost))
-	b = append(b, opI64Sub)
-	if !check {
-		b = append(b, opGlobalSet)
-		return appendU32(b, s.gas)
-	}
+// setGasChecked: [i64 new balance] -> [], g = t = new; traps if t < 0,
+// or, with depth, if the call depth is past abi.MaxCallDepth.
+func setGasChecked(b []byte, s *slots, depth bool) []byte {
 	b = append(b, opLocalTee)
 	b = appendU32(b, s.t64a)
 	b = append(b, opGlobalSet)
@@ -107,6 +89,24 @@ func chargeStatic(b []byte, s *slots, cost uint64, check, depth bool) []byte {
 	return append(b, opIf, blockEmpty, opUnreachable, opEnd)
 }
 
+// chargeStatic emits g = t = g - cost; if t < 0 trap. Without check it
+// emits only g = g - cost: the next check (a loop header, a function
+// entry, a dynamic charge, a host call or the host after the run) catches
+// a negative balance. With depth (function entries) the same branch also
+// traps when the call depth is past abi.MaxCallDepth.
+func chargeStatic(b []byte, s *slots, cost uint64, check, depth bool) []byte {
+	b = append(b, opGlobalGet)
+	b = appendU32(b, s.gas)
+	b = append(b, opI64Const)
+	b = appendS64(b, int64(cost))
+	b = append(b, opI64Sub)
+	if !check {
+		b = append(b, opGlobalSet)
+		return appendU32(b, s.gas)
+	}
+	return setGasChecked(b, s, depth)
+}
+
 // chargeDynamic: [i64 cost] -> [], g = t = g - cost; if t < 0 trap.
 func chargeDynamic(b []byte, s *slots) []byte {
 	b = append(b, opLocalSet)
@@ -115,13 +115,8 @@ func chargeDynamic(b []byte, s *slots) []byte {
 	b = appendU32(b, s.gas)
 	b = append(b, opLocalGet)
 	b = appendU32(b, s.t64a)
-	b = append(b, opI64Sub, opLocalTee)
-	b = appendU32(b, s.t64a)
-	b = append(b, opGlobalSet)
-	b = appendU32(b, s.gas)
-	b = append(b, opLocalGet)
-	b = appendU32(b, s.t64a)
-	return trapIfNegative(b, s)
+	b = append(b, opI64Sub)
+	return setGasChecked(b, s, false)
 }
 
 // depthEnter increments the call depth; the callee's entry checks it.

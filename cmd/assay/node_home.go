@@ -2,11 +2,6 @@ package main
 
 import (
 	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,14 +9,14 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/plugins"
 )
 
 // Files of a node home, beside CometBFT's config/ and data/.
 const (
 	assayConfigFile = "config/assay.toml"
-	operatorKeyFile = "config/operator_key.json"
+	operatorKeyFile = node.OperatorKeyFile
 )
 
 // assayConfig is config/assay.toml: the Assay parts of a node.
@@ -124,51 +119,13 @@ func loadAssayConfig(home string) (*assayConfig, error) {
 	return c, nil
 }
 
-// keyFile is the JSON form of an ed25519 key (operator keys and user keys).
-type keyFile struct {
-	Name    string `json:"name,omitempty"`
-	Address string `json:"address"`  // hex, 20 bytes
-	PubKey  string `json:"pub_key"`  // base64, 32 bytes
-	PrivKey string `json:"priv_key"` // base64, 64 bytes
-}
+// keyFile is the JSON form of an ed25519 key (operator keys and user
+// keys): node.KeyFile, so a home's operator key and `assay keys` share
+// one format.
+type keyFile = node.KeyFile
 
-func newKeyFile(name string) (*keyFile, ed25519.PrivateKey, error) {
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, nil, fmt.Errorf("generate key: %w", err)
-	}
-	return &keyFile{Name: name, Address: hex.EncodeToString(tx.Address(pub)),
-		PubKey: base64.StdEncoding.EncodeToString(pub), PrivKey: base64.StdEncoding.EncodeToString(priv)}, priv, nil
-}
+func newKeyFile(name string) (*keyFile, ed25519.PrivateKey, error) { return node.NewKeyFile(name) }
 
-func writeKeyFile(path string, k *keyFile) error {
-	b, err := json.MarshalIndent(k, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("write key: %w", err)
-	}
-	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
-		return fmt.Errorf("write key: %w", err)
-	}
-	return nil
-}
+func writeKeyFile(path string, k *keyFile) error { return k.Save(path) }
 
-var errKeyFile = errors.New("bad key file")
-
-func readKeyFile(path string) (*keyFile, ed25519.PrivateKey, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read key: %w", err)
-	}
-	var k keyFile
-	if err := json.Unmarshal(b, &k); err != nil {
-		return nil, nil, fmt.Errorf("%w: %s: %w", errKeyFile, path, err)
-	}
-	priv, err := base64.StdEncoding.DecodeString(k.PrivKey)
-	if err != nil || len(priv) != ed25519.PrivateKeySize {
-		return nil, nil, fmt.Errorf("%w: %s: priv_key must be base64 of 64 bytes", errKeyFile, path)
-	}
-	return &k, ed25519.PrivateKey(priv), nil
-}
+func readKeyFile(path string) (*keyFile, ed25519.PrivateKey, error) { return node.LoadKeyFile(path) }

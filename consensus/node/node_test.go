@@ -42,7 +42,7 @@ func startTestnet(t *testing.T, n int, stakes []uint64) *testnet {
 	}
 	tn := &testnet{t: t}
 	for _, h := range homes {
-		nd, err := node.Open(h, node.Options{})
+		nd, err := node.Open(h.Dir, node.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

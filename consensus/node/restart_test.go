@@ -2,11 +2,14 @@ package node_test
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"errors"
 	"testing"
 	"time"
 
 	"github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/consensus/tx"
 )
 
 // TestRestart stops a single validator and starts it again from its home:
@@ -17,7 +20,7 @@ func TestRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func(minHeight int64) int64 {
-		n, err := node.Open(homes[0], node.Options{})
+		n, err := node.Open(homes[0].Dir, node.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,25 +52,41 @@ func TestRestart(t *testing.T) {
 	}
 }
 
+// TestInitHome writes one home and reads it back as Open does; a second
+// InitHome over it, or a bad config, is ErrTestnet.
 func TestInitHome(t *testing.T) {
 	home := t.TempDir()
-	if err := node.InitHome(home, node.TestnetConfig{ChainID: chainID, BasePort: 36656}); err != nil {
+	h, err := node.InitHome(home, node.TestnetConfig{ChainID: chainID, BasePort: 36656})
+	if err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := node.LoadConfig(home)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.RPC.ListenAddress != "tcp://127.0.0.1:36657" || cfg.Consensus.TimeoutCommit != 100*time.Millisecond {
-		t.Fatalf("config %s %s", cfg.RPC.ListenAddress, cfg.Consensus.TimeoutCommit)
+	if cfg.RPC.ListenAddress != "tcp://127.0.0.1:36657" || cfg.Consensus.TimeoutCommit != 100*time.Millisecond ||
+		h.Ports != (node.Ports{P2P: 36656, RPC: 36657, Prometheus: 36658, Gateway: 36659}) {
+		t.Fatalf("config %s %s, ports %+v", cfg.RPC.ListenAddress, cfg.Consensus.TimeoutCommit, h.Ports)
 	}
-	if _, err := node.LoadOrGenOperatorKey(home); err != nil {
+	key, err := node.LoadOrGenOperatorKey(home)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := node.InitHome(home, node.TestnetConfig{}); err == nil {
-		t.Fatal("empty chain id accepted")
+	if got := hex.EncodeToString(tx.Address(key.Public().(ed25519.PublicKey))); got != h.Operator {
+		t.Fatalf("operator key %s, Home.Operator %s", got, h.Operator)
 	}
-	if err := node.InitHome(home, node.TestnetConfig{ChainID: chainID}); !errors.Is(err, node.ErrTestnet) {
-		t.Fatalf("re-init of a home: %v", err)
+	for _, tc := range []struct {
+		name string
+		home string
+		cfg  node.TestnetConfig
+	}{
+		{"no chain id", t.TempDir(), node.TestnetConfig{}},
+		{"existing home", home, node.TestnetConfig{ChainID: chainID}},
+		{"zero stake", t.TempDir(), node.TestnetConfig{ChainID: chainID, Stakes: []uint64{0}}},
+		{"hosts mismatch", t.TempDir(), node.TestnetConfig{ChainID: chainID, Hosts: []string{"a", "b"}}},
+	} {
+		if _, err := node.InitHome(tc.home, tc.cfg); !errors.Is(err, node.ErrTestnet) {
+			t.Errorf("%s: %v, want ErrTestnet", tc.name, err)
+		}
 	}
 }

@@ -1,218 +1,175 @@
 package node
 
 import (
-	"crypto/ed25519"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"path/filepath"
-	"strings"
+	"strconv"
 	"time"
-
-	cmtcfg "github.com/cometbft/cometbft/config"
-	cmted "github.com/cometbft/cometbft/crypto/ed25519"
-	"github.com/cometbft/cometbft/p2p"
-	"github.com/cometbft/cometbft/privval"
-	"github.com/cometbft/cometbft/types"
-
-	"github.com/assaynet/assay/consensus/state"
-	"github.com/assaynet/assay/consensus/tx"
 )
 
-// ErrTestnet is returned for an invalid TestnetConfig.
+// ErrTestnet is returned for an invalid TestnetConfig or a home that
+// already holds keys.
 var ErrTestnet = errors.New("node: bad testnet config")
 
-// TestnetConfig describes homes written by WriteTestnet.
+// DefaultBasePort is InitHome's first port: CometBFT's p2p port.
+const DefaultBasePort = 26656
+
+// PortStride is the distance between two nodes' BasePorts on one machine.
+const PortStride = 10
+
+// TestnetConfig describes homes written by WriteTestnet and InitHome.
 type TestnetConfig struct {
 	ChainID    string
 	Validators int      // number of validator homes, ≥ 1
-	Stakes     []uint64 // per validator; missing entries default to 100
-	Host       string   // listen host, default 127.0.0.1
-	// Ports: node i listens for p2p on BasePort+2i and RPC on BasePort+2i+1;
-	// 0 picks free loopback ports.
+	Stakes     []uint64 // per validator, > 0; missing entries default to 100
+	// BasePort: node i uses BasePort+PortStride·i and the next three
+	// ports (see Ports); 0 picks free loopback ports.
 	BasePort int
+	// Hosts, when set, holds one distinct machine per validator
+	// (CometBFT's testnet convention): every node uses the BasePort
+	// ports, listens for p2p on 0.0.0.0 and dials its peers at their
+	// host. Without Hosts, p2p is on 127.0.0.1.
+	Hosts []string
+	// ListenHost is where RPC and Prometheus listen, and Home.ListenHost
+	// for an Assay gateway; "" is 127.0.0.1.
+	ListenHost string
 	// Params is the genesis params override in protojson (may be nil).
 	Params json.RawMessage
 	// AllowList restricts StoreCode and RegisterSource (hex addresses).
 	AllowList []string
 	// TimeoutCommit between blocks; 0 means 100 ms. Fast also shortens
-	// propose/vote timeouts and gossip sleeps for tests and devnets.
+	// propose/vote timeouts and gossip sleeps for tests.
 	TimeoutCommit time.Duration
 	Fast          bool
+	// Prometheus turns on CometBFT's metrics at Ports.Prometheus. Leave
+	// it off for several nodes in one process: they would register the
+	// same metrics twice.
+	Prometheus bool
 }
 
-// homeInfo is what WriteTestnet learns about one home.
-type homeInfo struct {
-	dir      string
-	cfg      *cmtcfg.Config
-	nodeID   p2p.ID
-	consPub  []byte
-	operator []byte
+// Ports are one node's TCP ports: BasePort+PortStride·i and the next
+// three.
+type Ports struct {
+	P2P, RPC, Prometheus, Gateway int
+}
+
+// Home describes one home written by WriteTestnet or InitHome.
+type Home struct {
+	Dir        string
+	NodeID     string // CometBFT node ID
+	Operator   string // operator address, hex
+	Host       string // where peers dial it
+	ListenHost string // where its RPC, metrics and gateway listen
+	Ports      Ports
 }
 
 // WriteTestnet writes tc.Validators homes dir/node0 … dir/nodeN-1 that
-// share one genesis and peer with each other, and returns their paths.
-func WriteTestnet(dir string, tc TestnetConfig) ([]string, error) {
-	if tc.Validators < 1 || tc.ChainID == "" {
-		return nil, fmt.Errorf("%w: need a chain id and ≥ 1 validator", ErrTestnet)
+// share one genesis and peer with each other. It refuses to overwrite a
+// home that holds keys already.
+func WriteTestnet(dir string, tc TestnetConfig) ([]Home, error) {
+	if tc.Validators < 1 {
+		return nil, fmt.Errorf("%w: need ≥ 1 validator", ErrTestnet)
 	}
-	ports, err := testnetPorts(tc)
-	if err != nil {
-		return nil, err
+	dirs := make([]string, tc.Validators)
+	for i := range dirs {
+		dirs[i] = filepath.Join(dir, fmt.Sprintf("node%d", i))
 	}
-	infos := make([]*homeInfo, tc.Validators)
-	for i := range infos {
-		if infos[i], err = initHome(filepath.Join(dir, fmt.Sprintf("node%d", i)), tc, ports[2*i], ports[2*i+1]); err != nil {
-			return nil, err
-		}
-	}
-	gen, err := testnetGenesis(tc, infos)
-	if err != nil {
-		return nil, err
-	}
-	homes := make([]string, len(infos))
-	for i, in := range infos {
-		var peers []string
-		for j, o := range infos {
-			if j != i {
-				peers = append(peers, fmt.Sprintf("%s@%s:%d", o.nodeID, host(tc), ports[2*j]))
-			}
-		}
-		in.cfg.P2P.PersistentPeers = strings.Join(peers, ",")
-		cmtcfg.WriteConfigFile(filepath.Join(in.dir, "config", "config.toml"), in.cfg)
-		if err := gen.SaveAs(in.cfg.GenesisFile()); err != nil {
-			return nil, fmt.Errorf("node: write genesis: %w", err)
-		}
-		homes[i] = in.dir
-	}
-	return homes, nil
+	return writeHomes(dirs, tc)
 }
 
 // InitHome writes a single-validator home at home (like `cometbft init`):
 // config/config.toml, the CometBFT keys, the operator key and a genesis
-// whose only validator is this node. Ports: BasePort (p2p) and BasePort+1
-// (RPC), by default CometBFT's 26656 and 26657. tc.Validators is ignored.
-func InitHome(home string, tc TestnetConfig) error {
+// whose only validator is this node. BasePort 0 means DefaultBasePort;
+// tc.Validators is ignored.
+func InitHome(home string, tc TestnetConfig) (Home, error) {
+	tc.Validators = 1
+	if tc.BasePort == 0 {
+		tc.BasePort = DefaultBasePort
+	}
+	homes, err := writeHomes([]string{home}, tc)
+	if err != nil {
+		return Home{}, err
+	}
+	return homes[0], nil
+}
+
+// check validates tc for len(dirs) homes and refuses homes with keys.
+func (tc TestnetConfig) check(dirs []string) error {
 	if tc.ChainID == "" {
 		return fmt.Errorf("%w: need a chain id", ErrTestnet)
 	}
-	base := tc.BasePort
-	if base == 0 {
-		base = 26656
+	if len(tc.Hosts) > 0 && len(tc.Hosts) != tc.Validators {
+		return fmt.Errorf("%w: %d hosts for %d validators", ErrTestnet, len(tc.Hosts), tc.Validators)
 	}
-	in, err := initHome(home, tc, base, base+1)
-	if err != nil {
-		return err
+	for i, s := range tc.Stakes {
+		if s == 0 {
+			return fmt.Errorf("%w: validator %d has stake 0", ErrTestnet, i)
+		}
 	}
-	gen, err := testnetGenesis(tc, []*homeInfo{in})
-	if err != nil {
-		return err
-	}
-	cmtcfg.WriteConfigFile(filepath.Join(home, "config", "config.toml"), in.cfg)
-	if err := gen.SaveAs(in.cfg.GenesisFile()); err != nil {
-		return fmt.Errorf("node: write genesis: %w", err)
+	for _, d := range dirs {
+		for _, f := range []string{"config/priv_validator_key.json", "config/genesis.json", OperatorKeyFile} {
+			if _, err := os.Stat(filepath.Join(d, f)); err == nil {
+				return fmt.Errorf("%w: %s already holds %s; refusing to overwrite", ErrTestnet, d, f)
+			}
+		}
 	}
 	return nil
 }
 
-func host(tc TestnetConfig) string {
-	if tc.Host == "" {
-		return "127.0.0.1"
+func (tc TestnetConfig) stake(i int) uint64 {
+	if i < len(tc.Stakes) {
+		return tc.Stakes[i]
 	}
-	return tc.Host
+	return 100
 }
 
-// testnetPorts returns two ports per validator.
-func testnetPorts(tc TestnetConfig) ([]int, error) {
-	ports := make([]int, 2*tc.Validators)
-	for i := range ports {
+func (tc TestnetConfig) listenHost() string {
+	if tc.ListenHost == "" {
+		return "127.0.0.1"
+	}
+	return tc.ListenHost
+}
+
+// p2pHosts returns where node i listens for p2p and where peers dial it.
+func (tc TestnetConfig) p2pHosts(i int) (listen, dial string) {
+	if len(tc.Hosts) > 0 {
+		return "0.0.0.0", tc.Hosts[i] // reachable from the other machines
+	}
+	return "127.0.0.1", "127.0.0.1"
+}
+
+// ports returns each node's ports: from BasePort, or free loopback ports.
+func (tc TestnetConfig) ports() ([]Ports, error) {
+	machines := tc.Validators
+	if len(tc.Hosts) > 0 {
+		machines = 1 // distinct machines: the same ports everywhere
+	}
+	all := make([]int, 4*machines)
+	for i := range all {
 		if tc.BasePort > 0 {
-			ports[i] = tc.BasePort + i
+			all[i] = tc.BasePort + PortStride*(i/4) + i%4
 			continue
 		}
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("node: pick port: %w", err)
 		}
-		ports[i] = l.Addr().(*net.TCPAddr).Port
+		all[i] = l.Addr().(*net.TCPAddr).Port
 		defer l.Close() // keep them all held until every port is chosen
 	}
-	return ports, nil
+	ps := make([]Ports, tc.Validators)
+	for i := range ps {
+		m := 4 * (i % machines)
+		ps[i] = Ports{all[m], all[m+1], all[m+2], all[m+3]}
+	}
+	return ps, nil
 }
 
-// initHome writes the config, keys and operator key of one home.
-func initHome(dir string, tc TestnetConfig, p2pPort, rpcPort int) (*homeInfo, error) {
-	if err := os.MkdirAll(filepath.Join(dir, "config"), 0o700); err != nil {
-		return nil, fmt.Errorf("node: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
-		return nil, fmt.Errorf("node: %w", err)
-	}
-	cfg := cmtcfg.DefaultConfig()
-	cfg.SetRoot(dir)
-	if _, err := os.Stat(cfg.GenesisFile()); err == nil {
-		return nil, fmt.Errorf("%w: %s is already initialised", ErrTestnet, dir)
-	}
-	cfg.Moniker = filepath.Base(dir)
-	cfg.P2P.ListenAddress = fmt.Sprintf("tcp://%s:%d", host(tc), p2pPort)
-	cfg.RPC.ListenAddress = fmt.Sprintf("tcp://%s:%d", host(tc), rpcPort)
-	cfg.P2P.AllowDuplicateIP = true
-	cfg.P2P.AddrBookStrict = false
-	cfg.P2P.PexReactor = false
-	cfg.Mempool.MaxTxBytes = int(state.DefaultParams().MaxTxBytes)
-	cfg.Consensus.TimeoutCommit = tc.TimeoutCommit
-	if cfg.Consensus.TimeoutCommit == 0 {
-		cfg.Consensus.TimeoutCommit = 100 * time.Millisecond
-	}
-	if tc.Fast {
-		cfg.Consensus.TimeoutPropose = 500 * time.Millisecond
-		cfg.Consensus.TimeoutPrevote = 100 * time.Millisecond
-		cfg.Consensus.TimeoutPrecommit = 100 * time.Millisecond
-		cfg.Consensus.PeerGossipSleepDuration = 10 * time.Millisecond
-		cfg.Consensus.PeerQueryMaj23SleepDuration = 100 * time.Millisecond
-	}
-	cfg.Instrumentation.Prometheus = false
-	pv := privval.GenFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
-	pv.Save()
-	nk, err := p2p.LoadOrGenNodeKey(cfg.NodeKeyFile())
-	if err != nil {
-		return nil, fmt.Errorf("node: node key: %w", err)
-	}
-	op, err := LoadOrGenOperatorKey(dir)
-	if err != nil {
-		return nil, err
-	}
-	return &homeInfo{dir: dir, cfg: cfg, nodeID: nk.ID(), consPub: pv.Key.PubKey.Bytes(),
-		operator: tx.Address(op.Public().(ed25519.PublicKey))}, nil
-}
-
-// testnetGenesis builds the shared genesis document.
-func testnetGenesis(tc TestnetConfig, infos []*homeInfo) (*types.GenesisDoc, error) {
-	g := state.Genesis{Params: tc.Params, AllowList: tc.AllowList}
-	gen := &types.GenesisDoc{ChainID: tc.ChainID, GenesisTime: time.Now().UTC(), InitialHeight: 1,
-		ConsensusParams: types.DefaultConsensusParams()}
-	gen.ConsensusParams.Block.MaxBytes = 22020096
-	for i, in := range infos {
-		stake := uint64(100)
-		if i < len(tc.Stakes) && tc.Stakes[i] > 0 {
-			stake = tc.Stakes[i]
-		}
-		g.Validators = append(g.Validators, state.GenesisValidator{Operator: hex.EncodeToString(in.operator),
-			ConsensusPubKey: base64.StdEncoding.EncodeToString(in.consPub), Stake: stake})
-		gen.Validators = append(gen.Validators, types.GenesisValidator{Address: cmted.PubKey(in.consPub).Address(),
-			PubKey: cmted.PubKey(in.consPub), Power: int64(stake), Name: filepath.Base(in.dir)})
-	}
-	app, err := json.Marshal(g)
-	if err != nil {
-		return nil, fmt.Errorf("node: genesis: %w", err)
-	}
-	gen.AppState = app
-	if err := gen.ValidateAndComplete(); err != nil {
-		return nil, fmt.Errorf("node: genesis: %w", err)
-	}
-	return gen, nil
+// hostPort joins a host and a port (brackets for IPv6).
+func hostPort(host string, port int) string {
+	return net.JoinHostPort(host, strconv.Itoa(port))
 }

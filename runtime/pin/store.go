@@ -58,7 +58,8 @@ func Open(dir string) (*Store, error) {
 	return openDir(dir, true)
 }
 
-// OpenDeferredSync is Open without an fsync per block file: the caller
+// OpenDeferredSync is Open without an fsync per block file or pin
+// record: the caller
 // makes what it added durable with Sync, once per batch (the node's worker
 // syncs before it broadcasts the commitments to what it pinned).
 func OpenDeferredSync(dir string) (*Store, error) {
@@ -83,7 +84,8 @@ func (s *Store) Sync() error {
 	return nil
 }
 
-// openDir is Open with fsync of block files on (Open) or off (benchmarks).
+// openDir is Open with an fsync per block file and pin record (Open) or
+// none (OpenDeferredSync).
 func openDir(dir string, syncFiles bool) (*Store, error) {
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return nil, fmt.Errorf("pin: create store dir: %w", err)
@@ -102,7 +104,11 @@ func openDir(dir string, syncFiles bool) (*Store, error) {
 		_ = fds.Close()
 		return nil, fmt.Errorf("pin: open pin datastore %s: %w", dir, err)
 	}
-	s, err := newStore(fds, lds)
+	var pinDS ds.Datastore = lds
+	if !syncFiles {
+		pinDS = unsyncedLevelDB{lds}
+	}
+	s, err := newStore(fds, pinDS)
 	if err != nil {
 		_ = fds.Close()
 		_ = lds.Close()

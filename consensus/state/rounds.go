@@ -173,6 +173,14 @@ func groupCmp(g *group, status uint32, c []byte) int {
 	return bytes.Compare(g.cid, c)
 }
 
+// winnerStatus names the verdict status of a resolved round ("" if not).
+func winnerStatus(r *pb.Round) string {
+	if r.Phase != pb.Phase_PHASE_RESOLVED {
+		return ""
+	}
+	return abi.Status(r.WinnerStatus).String()
+}
+
 func agrees(v *pb.Verdict, g *group) bool {
 	return v != nil && g != nil && v.Status == g.status && bytes.Equal(v.OutputCid, g.cid)
 }
@@ -190,7 +198,8 @@ func (m *Machine) tally(r *pb.Round) {
 		r.WinnerStatus, r.WinnerOutputCid = g.status, g.cid
 		m.storeDataset(r, g)
 	}
-	m.emit("round_closed", "source", r.Source, "round", u64(r.Height), "phase", r.Phase.String(), "output_cid", cidString(r.WinnerOutputCid))
+	m.emit("round_closed", "source", r.Source, "round", u64(r.Height), "phase", r.Phase.String(),
+		"status", winnerStatus(r), "output_cid", cidString(r.WinnerOutputCid))
 	for _, a := range r.Assignees {
 		v := m.validator(a.Operator)
 		if v == nil {

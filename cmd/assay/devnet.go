@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -37,10 +38,17 @@ type devnetOptions struct {
 	Symbols    []string
 	Every      uint64
 	Replicas   uint32
-	Fault      string // fault of the last validator
-	CacheDir   string // compiled-code cache shared across runs
-	Jobs       int    // worker concurrency per node
-	Windows    string // genesis params: commit/reveal windows and jail
+	Fault      string        // fault of the last validator
+	CacheDir   string        // compiled-code cache shared across runs
+	Jobs       int           // worker concurrency per node
+	Windows    string        // genesis params: commit/reveal windows and jail
+	BlockTime  time.Duration // CometBFT timeout_commit
+	// Spread registers the sources over Every consecutive blocks, so
+	// their rounds open evenly spread over the blocks instead of all in
+	// one block every Every blocks.
+	Spread bool
+	// CPUProfile, when set, is where a CPU profile of the whole run goes.
+	CPUProfile string
 	// until, when set, ends the run as soon as it reports true.
 	until func(*summary) bool
 }
@@ -64,6 +72,9 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Fault, "fault", "wrong-output", "fault of the last validator (\"\" for none)")
 	fs.StringVar(&o.CacheDir, "cache-dir", defaultCacheDir(), "compiled validator cache, kept across runs")
 	fs.IntVar(&o.Jobs, "concurrency", 8, "validator jobs in flight per node")
+	fs.DurationVar(&o.BlockTime, "block-time", 500*time.Millisecond, "CometBFT timeout_commit: the pause after each block (1s gives about one block per second)")
+	fs.BoolVar(&o.Spread, "spread", true, "register the sources over --every blocks so their rounds spread evenly (false: all in one block)")
+	fs.StringVar(&o.CPUProfile, "cpu-profile", "", "write a CPU profile of the run to FILE (go tool pprof)")
 	fs.StringVar(&o.Windows, "genesis-params", `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`, "genesis params JSON")
 	if parseArgs(fs, args) != nil || fs.NArg() != 0 {
 		return 2
@@ -77,6 +88,18 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if o.CPUProfile != "" {
+		f, err := os.Create(o.CPUProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "assay devnet: cpu profile: %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	sum, err := devnet(ctx, o, stdout)
 	if o.Summary != "" && sum != nil {
 		if werr := writeSummary(o.Summary, sum); werr != nil && err == nil {
@@ -152,7 +175,7 @@ func startDevnetNodes(ctx context.Context, dir string, o devnetOptions) (*devnet
 		faults[o.Validators-1] = o.Fault
 	}
 	homes, err := writeNet(dir, netOptions{ChainID: "assay-devnet", Nodes: o.Validators, BasePort: o.BasePort,
-		Stake: 100, TimeoutCommit: 500 * time.Millisecond, Faults: faults, Concurrency: o.Jobs, Params: o.Windows})
+		Stake: 100, TimeoutCommit: o.BlockTime, Faults: faults, Concurrency: o.Jobs, Params: o.Windows})
 	if err != nil {
 		return nil, err
 	}
@@ -222,10 +245,31 @@ func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, 
 		}
 		ids, txs = append(ids, id), append(txs, tx.RegisterSourceBody(id, spec))
 	}
-	if err := submitMany(wctx, c, owner, txs); err != nil {
-		return nil, fmt.Errorf("register sources: %w", err)
+	for _, group := range registrationGroups(txs, o) {
+		// submitMany waits until its txs are in a block, so each group
+		// lands in a later block than the one before.
+		if err := submitMany(wctx, c, owner, group); err != nil {
+			return nil, fmt.Errorf("register sources: %w", err)
+		}
 	}
 	return ids, nil
+}
+
+// registrationGroups splits the registration txs into o.Every groups of
+// nearly equal size when o.Spread is set (one group otherwise): a source's
+// rounds open at (H − start) mod every == 0, so sources registered in
+// consecutive blocks open their rounds in different blocks.
+func registrationGroups(txs []*pb.TxBody, o devnetOptions) [][]*pb.TxBody {
+	n := 1
+	if o.Spread && o.Every > 1 {
+		n = int(min(o.Every, uint64(len(txs))))
+	}
+	groups := make([][]*pb.TxBody, 0, n)
+	for i := 0; i < n; i++ {
+		lo, hi := i*len(txs)/n, (i+1)*len(txs)/n
+		groups = append(groups, txs[lo:hi])
+	}
+	return groups
 }
 
 // waitHeight waits until node n has committed height h.

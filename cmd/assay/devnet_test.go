@@ -55,7 +55,7 @@ func TestDevnetHeadless(t *testing.T) {
 	o := devnetOptions{
 		Validators: 4, Duration: 3 * time.Minute, Headless: true, Dir: t.TempDir(), BasePort: freeBase(t, 4),
 		Code: echoWasm, Symbols: []string{"BTC-USD", "ETH-USD"}, Every: 2, Replicas: 3,
-		Fault: "wrong-output", CacheDir: t.TempDir(),
+		Fault: "wrong-output", CacheDir: t.TempDir(), BlockTime: 500 * time.Millisecond,
 		Windows: `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`,
 	}
 	var out bytes.Buffer

@@ -61,10 +61,11 @@ type view struct {
 	registered time.Time
 	firstData  time.Duration
 	evidence   []evidenceRow // for the jail column of the live view
+	rounds     *roundLog     // rounds seen in the blocks read so far
 }
 
 func newView(net *devnetNodes, sources []string, o devnetOptions, out io.Writer) *view {
-	return &view{net: net, sources: sources, o: o, out: out, registered: time.Now()}
+	return &view{net: net, sources: sources, o: o, out: out, registered: time.Now(), rounds: newRoundLog()}
 }
 
 // run refreshes until ctx ends or a limit is reached and returns the
@@ -97,18 +98,6 @@ func (v *view) run(ctx context.Context) (*summary, error) {
 	}
 }
 
-type roundRow struct {
-	Phase string `json:"phase"`
-}
-
-type datasetRow struct {
-	Source    string `json:"source"`
-	Round     uint64 `json:"round"`
-	Status    string `json:"status"`
-	OutputCID string `json:"output_cid"`
-	Height    uint64 `json:"height"`
-}
-
 type evidenceRow struct {
 	Kind        string `json:"kind"`
 	Operator    string `json:"operator"`
@@ -135,34 +124,15 @@ func (v *view) collect(ctx context.Context) (*summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &summary{Blocks: h, Datasets: []summaryDataset{}, Slashes: []summarySlash{}, Seconds: time.Since(v.net.started).Seconds()}
-	var blocks, n float64
-	for _, id := range v.sources {
-		var rounds []roundRow
-		var ds []datasetRow
-		if err := v.query(qctx, "/rounds/"+id, &rounds); err != nil {
-			return nil, err
-		}
-		if err := v.query(qctx, "/datasets/"+id, &ds); err != nil {
-			return nil, err
-		}
-		for _, r := range rounds {
-			switch r.Phase {
-			case "COMMIT", "REVEAL":
-				s.RoundsOpen++
-			case "UNRESOLVED":
-				s.RoundsUnresolved++
-			}
-		}
-		for _, d := range ds {
-			s.Datasets = append(s.Datasets, summaryDataset{d.Source, d.Round, d.Status, d.OutputCID})
-			blocks += float64(d.Height - d.Round)
-			n++
-		}
+	if err := v.rounds.follow(qctx, v.net.nodes[0].comet.Client(), h); err != nil {
+		return nil, err
 	}
-	s.RoundsResolved = len(s.Datasets)
-	if n > 0 {
-		s.BlocksToResolve = blocks / n
+	l := v.rounds
+	s := &summary{Blocks: h, Slashes: []summarySlash{}, Seconds: time.Since(v.net.started).Seconds(),
+		RoundsOpen: l.open(), RoundsResolved: len(l.datasets), RoundsUnresolved: l.unresolved,
+		Datasets: append([]summaryDataset{}, l.datasets...)}
+	if len(l.datasets) > 0 {
+		s.BlocksToResolve = float64(l.resolveBlocks) / float64(len(l.datasets))
 		if v.firstData == 0 {
 			v.firstData = time.Since(v.net.started)
 		}
@@ -184,6 +154,9 @@ func (v *view) collect(ctx context.Context) (*summary, error) {
 	}
 	return s, nil
 }
+
+// maxEvidenceShown is how many of the latest slashes the live view lists.
+const maxEvidenceShown = 8
 
 // show draws the live view, or a progress line every 5 s when headless.
 func (v *view) show(s *summary, lastLine *time.Time) {
@@ -214,7 +187,12 @@ func (v *view) show(s *summary, lastLine *time.Time) {
 	if len(s.Slashes) == 0 {
 		b.WriteString("  (none yet; the last validator reports a wrong output)\n")
 	}
-	for _, e := range v.evidence {
+	shown := v.evidence
+	if len(shown) > maxEvidenceShown {
+		fmt.Fprintf(&b, "  (%d earlier not shown)\n", len(shown)-maxEvidenceShown)
+		shown = shown[len(shown)-maxEvidenceShown:]
+	}
+	for _, e := range shown {
 		fmt.Fprintf(&b, "  %s  %-14s %s round %d  slashed %d  jailed until %d\n", e.Operator, e.Kind, e.Source, e.Round, e.Slashed, e.JailedUntil)
 	}
 	b.WriteString("\ngateways\n")

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	rpcclient "github.com/cometbft/cometbft/rpc/client"
+)
+
+// maxBlocksPerRefresh bounds the blocks one refresh of the view reads, so
+// a view that fell behind still redraws while it catches up.
+const maxBlocksPerRefresh = 200
+
+// roundLog follows the chain's FinalizeBlock events block by block and
+// keeps running totals of rounds, so a refresh costs the new blocks only
+// (querying every source's rounds costs the whole history each time).
+type roundLog struct {
+	next       uint64 // next height to read
+	assigned   int    // rounds opened ("assign" events)
+	unresolved int
+	datasets   []summaryDataset // resolved rounds, in block order
+	// resolveBlocks sums, over resolved rounds, the blocks from the
+	// round's height to the block that resolved it.
+	resolveBlocks uint64
+}
+
+func newRoundLog() *roundLog { return &roundLog{next: 1} }
+
+// follow reads the block results of heights up to height (at most
+// maxBlocksPerRefresh of them).
+func (l *roundLog) follow(ctx context.Context, c rpcclient.Client, height uint64) error {
+	for n := 0; l.next <= height && n < maxBlocksPerRefresh; n++ {
+		h := int64(l.next)
+		r, err := c.BlockResults(ctx, &h)
+		if err != nil {
+			return fmt.Errorf("block results %d: %w", h, err)
+		}
+		if err := l.apply(l.next, r.FinalizeBlockEvents); err != nil {
+			return err
+		}
+		l.next++
+	}
+	return nil
+}
+
+// apply adds the block-level events of height h.
+func (l *roundLog) apply(h uint64, events []abci.Event) error {
+	for _, e := range events {
+		switch e.Type {
+		case "assign":
+			l.assigned++
+		case "round_closed":
+			a := eventAttrs(e)
+			round, err := strconv.ParseUint(a["round"], 10, 64)
+			if err != nil || round > h {
+				return fmt.Errorf("block %d: bad round_closed round %q", h, a["round"])
+			}
+			if a["phase"] != "PHASE_RESOLVED" {
+				l.unresolved++
+				continue
+			}
+			l.datasets = append(l.datasets, summaryDataset{Source: a["source"], Height: round, Status: a["status"], CID: a["output_cid"]})
+			l.resolveBlocks += h - round
+		}
+	}
+	return nil
+}
+
+// open is the number of rounds opened and not yet closed.
+func (l *roundLog) open() int { return l.assigned - l.unresolved - len(l.datasets) }
+
+// eventAttrs maps an event's attribute keys to values.
+func eventAttrs(e abci.Event) map[string]string {
+	m := make(map[string]string, len(e.Attributes))
+	for _, a := range e.Attributes {
+		m[a.Key] = a.Value
+	}
+	return m
+}

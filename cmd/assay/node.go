@@ -42,6 +42,7 @@ type assayNode struct {
 
 	comet  *node.Node
 	store  *pin.Store
+	jrnl   *worker.Journal
 	rt     *sandbox.Runtime
 	ownRT  bool
 	mgr    *plugins.Manager
@@ -136,6 +137,7 @@ func (n *assayNode) startWorker(ctx context.Context, ac *assayConfig, o nodeOpti
 	if err != nil {
 		return err
 	}
+	n.jrnl = j
 	faultName := ac.Worker.Fault
 	if o.Fault != "" {
 		faultName = o.Fault
@@ -201,6 +203,9 @@ func (n *assayNode) Stop() {
 	}
 	if n.mgr != nil {
 		_ = n.mgr.Close()
+	}
+	if n.jrnl != nil {
+		_ = n.jrnl.Close() // after the worker's goroutines (n.wg) ended
 	}
 	if n.store != nil {
 		_ = n.store.Close()

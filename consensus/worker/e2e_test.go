@@ -59,7 +59,8 @@ func TestRevealAfterRestart(t *testing.T) {
 	// Wait until validator 1 has committed somewhere; then kill it.
 	ok := f.until(20, func() bool { return w1.Stats().Commits > 0 })
 	stop1()
-	_ = w1.cfg.Store.Close() // as a killed process would release it
+	_ = w1.cfg.Store.Close() // as a killed process would release them
+	_ = w1.cfg.Journal.Close()
 	if !ok {
 		t.Fatal("validator 1 never committed")
 	}

@@ -110,6 +110,7 @@ func (f *fixture) newWorker(i int, dir string, fault Fault) *Worker {
 	if err != nil {
 		f.t.Fatal(err)
 	}
+	f.t.Cleanup(func() { _ = j.Close() })
 	w, err := New(Config{
 		ChainID: testChainID, Key: f.keys[i], Chain: f.chain, Fetcher: httpFetcher{},
 		Runtime: f.rt, Store: store, Journal: j, Poll: 5 * time.Millisecond, Fault: fault,

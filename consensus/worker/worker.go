@@ -22,7 +22,9 @@ const (
 	DefaultConcurrency = 4
 	DefaultPoll        = 50 * time.Millisecond
 	DefaultJobTimeout  = 30 * time.Second
-	DefaultMaxBatch    = 256
+	// DefaultMaxBatch keeps a Reveal tx (~130 bytes an entry) well under
+	// CometBFT's default max_tx_bytes (1 MiB).
+	DefaultMaxBatch = 2000
 	// DefaultResendAfter is how many blocks a sent entry may stay
 	// unconfirmed before the worker sends it again.
 	DefaultResendAfter = 3

@@ -24,6 +24,7 @@ type roundLog struct {
 	// resolveBlocks sums, over resolved rounds, the blocks from the
 	// round's height to the block that resolved it.
 	resolveBlocks uint64
+	maxResolve    uint64 // the most blocks any resolved round took
 }
 
 func newRoundLog() *roundLog { return &roundLog{next: 1} }
@@ -63,6 +64,7 @@ func (l *roundLog) apply(h uint64, events []abci.Event) error {
 			}
 			l.datasets = append(l.datasets, summaryDataset{Source: a["source"], Height: round, Status: a["status"], CID: a["output_cid"]})
 			l.resolveBlocks += h - round
+			l.maxResolve = max(l.maxResolve, h-round)
 		}
 	}
 	return nil

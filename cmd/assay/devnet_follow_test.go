@@ -34,8 +34,8 @@ func TestRoundLogApply(t *testing.T) {
 	if l.assigned != 3 || l.unresolved != 1 || len(l.datasets) != 2 || l.open() != 0 {
 		t.Fatalf("assigned %d unresolved %d datasets %d open %d", l.assigned, l.unresolved, len(l.datasets), l.open())
 	}
-	if l.resolveBlocks != 3+5 {
-		t.Errorf("resolveBlocks = %d, want 8", l.resolveBlocks)
+	if l.resolveBlocks != 3+5 || l.maxResolve != 5 {
+		t.Errorf("resolveBlocks = %d, maxResolve = %d; want 8, 5", l.resolveBlocks, l.maxResolve)
 	}
 	want := summaryDataset{Source: "c", Height: 11, Status: "REJECTED", CID: "bafyC"}
 	if l.datasets[1] != want {

@@ -26,9 +26,11 @@ type summary struct {
 	FirstDatasetSeconds float64 `json:"first_dataset_seconds,omitempty"`
 	// RoundsPerMinute is resolved source-rounds per minute since the
 	// sources were registered; BlocksToResolve the mean blocks from a
-	// round's height to the block that resolved it.
-	RoundsPerMinute float64 `json:"source_rounds_per_minute"`
-	BlocksToResolve float64 `json:"mean_blocks_to_resolve"`
+	// round's height to the block that resolved it, MaxBlocksToResolve
+	// the most any round took.
+	RoundsPerMinute    float64 `json:"source_rounds_per_minute"`
+	BlocksToResolve    float64 `json:"mean_blocks_to_resolve"`
+	MaxBlocksToResolve uint64  `json:"max_blocks_to_resolve"`
 }
 
 type summaryDataset struct {
@@ -133,6 +135,7 @@ func (v *view) collect(ctx context.Context) (*summary, error) {
 		Datasets: append([]summaryDataset{}, l.datasets...)}
 	if len(l.datasets) > 0 {
 		s.BlocksToResolve = float64(l.resolveBlocks) / float64(len(l.datasets))
+		s.MaxBlocksToResolve = l.maxResolve
 		if v.firstData == 0 {
 			v.firstData = time.Since(v.net.started)
 		}
@@ -165,8 +168,8 @@ func (v *view) show(s *summary, lastLine *time.Time) {
 			return
 		}
 		*lastLine = time.Now()
-		fmt.Fprintf(v.out, "[%5.1fs] height %d  rounds open %d resolved %d unresolved %d  slashes %d\n",
-			s.Seconds, s.Blocks, s.RoundsOpen, s.RoundsResolved, s.RoundsUnresolved, len(s.Slashes))
+		fmt.Fprintf(v.out, "[%5.1fs] height %d  rounds open %d resolved %d unresolved %d  blocks to resolve %.1f (max %d)  slashes %d\n",
+			s.Seconds, s.Blocks, s.RoundsOpen, s.RoundsResolved, s.RoundsUnresolved, s.BlocksToResolve, s.MaxBlocksToResolve, len(s.Slashes))
 		return
 	}
 	var b strings.Builder

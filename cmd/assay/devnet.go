@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/consensus/worker"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
@@ -248,11 +250,52 @@ func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, 
 	for _, group := range registrationGroups(txs, o) {
 		// submitMany waits until its txs are in a block, so each group
 		// lands in a later block than the one before.
-		if err := submitMany(wctx, c, owner, group); err != nil {
+		if err := d.submitRegistrations(wctx, owner, group); err != nil {
 			return nil, fmt.Errorf("register sources: %w", err)
 		}
 	}
 	return ids, nil
+}
+
+// registrationAttempts bounds how often submitRegistrations resends.
+const registrationAttempts = 3
+
+// submitRegistrations sends RegisterSource txs and, when some fail (a
+// long pipelined run of one signer's txs can reach a proposer with a gap
+// in its sequences), sends those not registered again with fresh
+// sequences.
+func (d *devnetNodes) submitRegistrations(ctx context.Context, owner ed25519.PrivateKey, txs []*pb.TxBody) error {
+	c := d.nodes[0].comet.Client()
+	var err error
+	for attempt := 0; attempt < registrationAttempts && len(txs) > 0; attempt++ {
+		if err = submitMany(ctx, c, owner, txs); err == nil {
+			return nil
+		}
+		// Let the txs still in flight land or fail before looking.
+		h, herr := d.nodes[0].RPC.Height(ctx)
+		if herr != nil {
+			return errors.Join(err, herr)
+		}
+		if werr := waitHeight(ctx, d.nodes[0], h+2); werr != nil {
+			return errors.Join(err, werr)
+		}
+		var missing []*pb.TxBody
+		for _, t := range txs {
+			id := t.GetRegisterSource().GetId()
+			_, _, qerr := d.nodes[0].RPC.Query(ctx, "/source/"+id)
+			switch {
+			case errors.Is(qerr, worker.ErrNotFound):
+				missing = append(missing, t)
+			case qerr != nil:
+				return errors.Join(err, qerr)
+			}
+		}
+		txs = missing
+	}
+	if len(txs) == 0 {
+		return nil
+	}
+	return err
 }
 
 // registrationGroups splits the registration txs into o.Every groups of

@@ -50,7 +50,7 @@ func TestDevnetHeadless(t *testing.T) {
 	}
 	o := devnetOptions{
 		Validators: 4, Duration: 3 * time.Minute, Headless: true, Dir: t.TempDir(), BasePort: freeBase(t, 4),
-		Code: echoWasm, Symbols: []string{"BTC-USD", "ETH-USD"}, Every: 2, Replicas: 3,
+		Code: echoWasm, Symbols: []string{"BTC-USD", "ETH-USD"}, Every: 2, Replicas: 3, Spread: true,
 		Fault: "wrong-output", CacheDir: t.TempDir(), BlockTime: 500 * time.Millisecond,
 		Windows: `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`,
 	}
@@ -74,6 +74,13 @@ func TestDevnetHeadless(t *testing.T) {
 		if d.Status != "ACCEPTED" {
 			t.Errorf("dataset %+v not ACCEPTED", d)
 		}
+	}
+	// A round resolves at the earliest two blocks after it opens (commit,
+	// then reveal).
+	if s.RoundsResolved != len(s.Datasets) || s.MaxBlocksToResolve < 2 ||
+		s.BlocksToResolve < 2 || s.BlocksToResolve > float64(s.MaxBlocksToResolve) {
+		t.Errorf("inconsistent round counts: %d resolved, %d datasets, blocks to resolve %.2f (max %d)",
+			s.RoundsResolved, len(s.Datasets), s.BlocksToResolve, s.MaxBlocksToResolve)
 	}
 	if len(s.Slashes) == 0 {
 		t.Fatal("the faulty validator was not slashed")

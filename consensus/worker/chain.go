@@ -25,6 +25,9 @@ type Chain interface {
 	Code(ctx context.Context, cid string) ([]byte, error)
 	// Sequence returns the next sequence of account addr (0 when unknown).
 	Sequence(ctx context.Context, addr []byte) (uint64, error)
+	// MaxBatchEntries returns the chain's max_batch_entries param: the
+	// most entries one Commit or Reveal tx may hold.
+	MaxBatchEntries(ctx context.Context) (uint32, error)
 	// Broadcast submits a signed tx and returns its CheckTx outcome.
 	Broadcast(ctx context.Context, tx []byte) (TxResult, error)
 }

@@ -132,6 +132,19 @@ func (c *memChain) Sequence(_ context.Context, addr []byte) (uint64, error) {
 	return v.Sequence, json.Unmarshal(b, &v)
 }
 
+func (c *memChain) MaxBatchEntries(context.Context) (uint32, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, err := c.query("params")
+	if err != nil {
+		return 0, err
+	}
+	var v struct {
+		MaxBatchEntries uint32 `json:"max_batch_entries"`
+	}
+	return v.MaxBatchEntries, json.Unmarshal(b, &v)
+}
+
 func (c *memChain) Broadcast(_ context.Context, raw []byte) (TxResult, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -1,7 +1,10 @@
 package worker
 
 import (
+	"context"
 	"testing"
+
+	"github.com/assaynet/assay/consensus/pb"
 )
 
 // TestResolveAndSlash runs four workers, one of them lying about its
@@ -104,5 +107,37 @@ func TestResendLostTx(t *testing.T) {
 	f.chain.mu.Unlock()
 	if !f.until(40, func() bool { return len(f.datasets()) >= 2 }) {
 		t.Fatalf("no datasets after lost txs: stats %+v", w.Stats())
+	}
+}
+
+// TestBatchCapFromChain: on a chain whose max_batch_entries is 1, a
+// worker that finds two rounds to commit at once sends them one per tx (a
+// batch of two would be refused whole, every block) and both resolve.
+func TestBatchCapFromChain(t *testing.T) {
+	f := newFixtureParams(t, 1, 1, `{"commit_window":"4","reveal_window":"5","jail_blocks":"20","max_batch_entries":1}`)
+	w := f.newWorker(0, t.TempDir(), FaultNone)
+	f.chain.block()
+	_, open, err := f.chain.Assigned(context.Background(), w.operator)
+	if err != nil || len(open) < 2 {
+		t.Fatalf("want two open rounds before the worker starts: %v, %d", err, len(open))
+	}
+	stop := start(w)
+	defer stop()
+	resolved := func(r *pb.Round) bool {
+		var ds []datasetJSON
+		f.query("datasets/"+r.Source, &ds)
+		for _, d := range ds {
+			if d.Round == r.Height {
+				return true
+			}
+		}
+		return false
+	}
+	if !f.until(20, func() bool { return resolved(open[0]) && resolved(open[1]) }) {
+		t.Fatalf("rounds %s/%d and %s/%d did not resolve; stats %+v",
+			open[0].Source, open[0].Height, open[1].Source, open[1].Height, w.Stats())
+	}
+	if got := w.maxEntries(); got != 1 {
+		t.Errorf("entries per tx = %d, want the chain's 1", got)
 	}
 }

@@ -166,6 +166,21 @@ func (r *RPC) Sequence(ctx context.Context, addr []byte) (uint64, error) {
 	return v.Sequence, nil
 }
 
+// MaxBatchEntries implements Chain via /params.
+func (r *RPC) MaxBatchEntries(ctx context.Context) (uint32, error) {
+	b, _, err := r.Query(ctx, "/params")
+	if err != nil {
+		return 0, err
+	}
+	var v struct {
+		MaxBatchEntries uint32 `json:"max_batch_entries"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return 0, fmt.Errorf("worker: params: %w", err)
+	}
+	return v.MaxBatchEntries, nil
+}
+
 // Broadcast implements Chain with broadcast_tx_sync.
 func (r *RPC) Broadcast(ctx context.Context, tx []byte) (TxResult, error) {
 	res, err := r.c.BroadcastTxSync(ctx, tx)

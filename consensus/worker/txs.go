@@ -56,6 +56,14 @@ func (w *Worker) due(sent uint64) bool {
 	return sent == 0 || w.height >= sent+w.cfg.ResendAfter
 }
 
+// maxEntries is the most entries one Commit or Reveal tx may hold.
+func (w *Worker) maxEntries() int {
+	if w.batchCap > 0 {
+		return w.batchCap
+	}
+	return w.cfg.MaxBatch
+}
+
 // sendCommits sends one Commit tx with every journaled entry whose round
 // is still in its commit phase and has no commit from us.
 func (w *Worker) sendCommits(ctx context.Context) {
@@ -78,7 +86,7 @@ func (w *Worker) sendCommits(ctx context.Context) {
 		h := tx.CommitHash(w.cfg.ChainID, e.Source, e.Round, w.operator, verdictOf(e), e.Salt)
 		entries = append(entries, &pb.CommitEntry{Source: e.Source, Round: e.Round, Hash: h[:]})
 		keys = append(keys, k)
-		if len(entries) == w.cfg.MaxBatch {
+		if len(entries) == w.maxEntries() {
 			break
 		}
 	}
@@ -128,7 +136,7 @@ func (w *Worker) sendReveals(ctx context.Context) {
 		}
 		entries = append(entries, &pb.RevealEntry{Source: e.Source, Round: e.Round, Verdict: verdictOf(e), Salt: e.Salt})
 		keys = append(keys, k)
-		if len(entries) == w.cfg.MaxBatch {
+		if len(entries) == w.maxEntries() {
 			break
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"sync"
 	"time"
 
@@ -81,6 +82,7 @@ type Worker struct {
 	commitSent map[key]uint64      // round → height its commit was sent
 	revealSent map[key]uint64      // round → height its reveal was sent
 	flushed    uint64              // height of the last commit batch
+	batchCap   int                 // entries per tx: min(MaxBatch, the chain's max); 0 until read
 	lastReport map[string]struct{} // rate-limits repeated log lines
 }
 
@@ -177,10 +179,32 @@ func (w *Worker) poll(ctx context.Context) error {
 	if err := w.syncSequence(ctx); err != nil {
 		return err
 	}
+	if err := w.readBatchCap(ctx); err != nil {
+		return err
+	}
 	w.startJobs(ctx)
 	w.sendCommits(ctx)
 	w.sendReveals(ctx)
 	w.prune()
+	return nil
+}
+
+// readBatchCap learns, once, how many entries one Commit or Reveal tx may
+// hold: MaxBatch, or less when the chain's max_batch_entries is lower (a
+// larger batch would be refused whole). Params are fixed at genesis.
+func (w *Worker) readBatchCap(ctx context.Context) error {
+	if w.batchCap > 0 {
+		return nil
+	}
+	n, err := w.cfg.Chain.MaxBatchEntries(ctx)
+	switch {
+	case errors.Is(err, ErrUnsupported) || err == nil && n == 0:
+		w.batchCap = w.cfg.MaxBatch
+	case err != nil:
+		return fmt.Errorf("params: %w", err)
+	default:
+		w.batchCap = min(w.cfg.MaxBatch, int(min(n, math.MaxInt32)))
+	}
 	return nil
 }
 

@@ -55,12 +55,17 @@ func readFile(t testing.TB, name string) []byte {
 // testdata/echo.wasm (every 2 blocks, k replicas) whose input a local HTTP
 // server serves; the agreed output is the input itself.
 func newFixture(t testing.TB, n int, k uint32) *fixture {
+	return newFixtureParams(t, n, k, testParams)
+}
+
+// newFixtureParams is newFixture on a chain with the given genesis params.
+func newFixtureParams(t testing.TB, n int, k uint32, params string) *fixture {
 	f := &fixture{t: t, source: "prices"}
 	for i := 0; i < n; i++ {
 		f.keys = append(f.keys, operatorKey(i))
 	}
 	owner := operatorKey(100)
-	f.chain = newMemChain(t, f.keys, testParams)
+	f.chain = newMemChain(t, f.keys, params)
 	f.input = []byte(`{"symbol":"BTC-USD","price":"37123.50"}`)
 	want, err := pin.SumBytes(f.input)
 	if err != nil {

@@ -39,7 +39,7 @@ lint: vet fmt-check
 ## test: everything CI runs (vet, gofmt, unit + integration tests, race on concurrent packages).
 test: tools lint
 	$(GO) test -count=1 -timeout 20m $(PKGS)
-	$(GO) test -count=1 -race -timeout 10m ./runtime/pin/... ./plugins/...
+	$(GO) test -count=1 -race -timeout 10m ./runtime/pin/... ./plugins/... ./consensus/worker/...
 
 ## test-long: soaks and many-seed simulations.
 test-long: tools

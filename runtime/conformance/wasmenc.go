@@ -4,6 +4,8 @@ package conformance
 // module the spec scripts import. Nothing else in the project encodes Wasm
 // by hand.
 
+import "encoding/binary"
+
 const (
 	secType   = 1
 	secImport = 2
@@ -24,20 +26,8 @@ const (
 	valFuncref = 0x70
 )
 
-// uleb appends v as unsigned LEB128.
-func uleb(b []byte, v uint64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v != 0 {
-			c |= 0x80
-		}
-		b = append(b, c)
-		if v == 0 {
-			return b
-		}
-	}
-}
+// uleb appends v as unsigned LEB128 (the same bytes as a Go uvarint).
+func uleb(b []byte, v uint64) []byte { return binary.AppendUvarint(b, v) }
 
 // sleb appends v as signed LEB128.
 func sleb(b []byte, v int64) []byte {

@@ -18,25 +18,15 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 )
 
-func uleb(b []byte, v uint64) []byte {
-	for {
-		c := byte(v & 0x7f)
-		v >>= 7
-		if v != 0 {
-			c |= 0x80
-		}
-		b = append(b, c)
-		if v == 0 {
-			return b
-		}
-	}
-}
+// uleb appends v as unsigned LEB128 (the same bytes as a Go uvarint).
+func uleb(b []byte, v uint64) []byte { return binary.AppendUvarint(b, v) }
 
 func section(b []byte, id byte, body []byte) []byte {
 	b = append(b, id)

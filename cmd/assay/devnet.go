@@ -151,14 +151,13 @@ func devnet(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, e
 	// Compile once, ahead of the first round, while the chain starts.
 	compiled := make(chan error, 1)
 	go func() { _, err := net.rt.Store(ctx, wasm); compiled <- err }()
-	sources, err := net.registerSources(ctx, wasm, params, o)
-	if err != nil {
+	if err := net.registerSources(ctx, wasm, params, o); err != nil {
 		return nil, err
 	}
 	if err := <-compiled; err != nil {
 		return nil, fmt.Errorf("compile validator: %w", err)
 	}
-	v := newView(net, sources, o, stdout)
+	v := newView(net, o, stdout)
 	return v.run(ctx)
 }
 
@@ -222,22 +221,22 @@ func (d *devnetNodes) stop() {
 
 // registerSources stores the code and registers one source per symbol,
 // signed by a fresh owner key, through node 0.
-func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, o devnetOptions) ([]string, error) {
+func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, o devnetOptions) error {
 	_, owner, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	c := d.nodes[0].comet.Client()
 	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	if err := waitHeight(wctx, d.nodes[0], 1); err != nil {
-		return nil, err
+		return err
 	}
 	codeCID, _, err := storeCode(wctx, c, owner, wasm)
 	if err != nil {
-		return nil, fmt.Errorf("store code: %w", err)
+		return fmt.Errorf("store code: %w", err)
 	}
-	ids, txs := make([]string, 0, len(o.Symbols)), make([]*pb.TxBody, 0, len(o.Symbols))
+	txs := make([]*pb.TxBody, 0, len(o.Symbols))
 	for _, sym := range o.Symbols {
 		id := strings.ToLower(sym)
 		spec := &pb.SourceSpec{
@@ -245,16 +244,16 @@ func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, 
 			CodeCid: codeCID, Params: params, Every: o.Every, Replicas: o.Replicas,
 			GasLimit: 100_000_000, MaxOutputBytes: 65536, MemoryPages: sandbox.DefaultMaxMemoryPages,
 		}
-		ids, txs = append(ids, id), append(txs, tx.RegisterSourceBody(id, spec))
+		txs = append(txs, tx.RegisterSourceBody(id, spec))
 	}
 	for _, group := range registrationGroups(txs, o) {
 		// submitMany waits until its txs are in a block, so each group
 		// lands in a later block than the one before.
 		if err := d.submitRegistrations(wctx, owner, group); err != nil {
-			return nil, fmt.Errorf("register sources: %w", err)
+			return fmt.Errorf("register sources: %w", err)
 		}
 	}
-	return ids, nil
+	return nil
 }
 
 // registrationAttempts bounds how often submitRegistrations resends.

@@ -57,7 +57,6 @@ func writeSummary(path string, s *summary) error {
 // view polls node 0 and shows the devnet's progress.
 type view struct {
 	net        *devnetNodes
-	sources    []string
 	o          devnetOptions
 	out        io.Writer
 	registered time.Time
@@ -66,8 +65,8 @@ type view struct {
 	rounds     *roundLog     // rounds seen in the blocks read so far
 }
 
-func newView(net *devnetNodes, sources []string, o devnetOptions, out io.Writer) *view {
-	return &view{net: net, sources: sources, o: o, out: out, registered: time.Now(), rounds: newRoundLog()}
+func newView(net *devnetNodes, o devnetOptions, out io.Writer) *view {
+	return &view{net: net, o: o, out: out, registered: time.Now(), rounds: newRoundLog()}
 }
 
 // run refreshes until ctx ends or a limit is reached and returns the

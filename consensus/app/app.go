@@ -83,6 +83,15 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	return &abci.ResponseCheckTx{Code: uint32(r.Code), Log: r.Log, Codespace: codespace(r.Code)}, nil
 }
 
+// PrepareProposal puts each signer's mempool txs in sequence order and
+// leaves out those that cannot be delivered (state.Machine.OrderProposal),
+// within the block's byte limit.
+func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return &abci.ResponsePrepareProposal{Txs: a.m.OrderProposal(req.Txs, req.MaxTxBytes)}, nil
+}
+
 // FinalizeBlock executes a decided block and stages its state.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	a.mu.Lock()

@@ -108,13 +108,21 @@ func (s *sim) step() {
 	s.height++
 	h := s.height
 	ctx := context.Background()
-	var txs [][]byte
+	var good [][]byte
 	for _, raw := range append(s.workTxs(h), s.unjailTxs()...) {
 		if r, _ := s.replicas[0].CheckTx(ctx, &abci.RequestCheckTx{Tx: raw}); r.Code != 0 {
 			s.t.Fatalf("seed %d h %d: CheckTx rejected a worker tx: %d %s", s.seed, h, r.Code, r.Log)
 		}
-		txs = append(txs, raw)
+		good = append(good, raw)
 	}
+	// CometBFT's mempool can hold a signer's txs out of sequence order;
+	// the proposer's PrepareProposal puts them back in order.
+	s.rng.Shuffle(len(good), func(i, j int) { good[i], good[j] = good[j], good[i] })
+	prep, err := s.replicas[0].PrepareProposal(ctx, &abci.RequestPrepareProposal{Txs: good, MaxTxBytes: 1 << 30})
+	if err != nil || len(prep.Txs) != len(good) {
+		s.t.Fatalf("seed %d h %d: PrepareProposal kept %d of %d valid txs (%v)", s.seed, h, len(prep.GetTxs()), len(good), err)
+	}
+	txs := prep.Txs
 	for _, raw := range s.hostileTxs() {
 		if r, _ := s.replicas[0].CheckTx(ctx, &abci.RequestCheckTx{Tx: raw}); r.Code == 0 {
 			s.t.Fatalf("seed %d h %d: CheckTx accepted a replayed or badly signed tx", s.seed, h)

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/assaynet/assay/runtime/abi"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
+	"github.com/tetratelabs/wazero/experimental"
+
+	"github.com/assaynet/assay/runtime/abi"
 )
 
 // Job is one run of a validator over one input.
@@ -88,6 +90,9 @@ func (r *Runtime) run(ctx context.Context, code *Code, job Job) Result {
 	}
 	s := &jobState{job: &job, rng: newRandStream(job.Source, job.Height), mono: MonotonicStart}
 	ctx = withState(ctx, s)
+	if r.mem != nil {
+		ctx = experimental.WithMemoryAllocator(ctx, r.mem)
+	}
 	mod, err := r.rt.InstantiateModule(ctx, code.compiled, moduleConfig)
 	if err != nil {
 		if ctx.Err() != nil || r.closed.Load() {

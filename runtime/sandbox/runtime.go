@@ -22,16 +22,27 @@ type Runtime struct {
 	// writing a data image per instance (tests compare the two).
 	keepData bool
 
+	// mem backs guest memories with reused buffers (nil with
+	// cfg.Interrupt: see memoryPool).
+	mem *memoryPool
+
 	mu     sync.Mutex // guards codes and serialises compilation
 	codes  map[string]*Code
 	closed atomic.Bool
 }
+
+// memoryPoolKeep is how many idle guest memories a Runtime keeps: enough
+// for the jobs a node runs at once.
+const memoryPoolKeep = 16
 
 // New makes a Runtime with the Assay host modules ("assay" and the
 // deterministic "wasi_snapshot_preview1" subset) instantiated.
 func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	cfg = cfg.withDefaults()
 	r := &Runtime{cfg: cfg, codes: map[string]*Code{}}
+	if !cfg.Interrupt {
+		r.mem = newMemoryPool(uint64(cfg.MaxMemoryPages)<<16, memoryPoolKeep)
+	}
 	var rc wazero.RuntimeConfig
 	if cfg.Engine == EngineInterpreter {
 		rc = wazero.NewRuntimeConfigInterpreter()

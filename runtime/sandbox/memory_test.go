@@ -1,0 +1,71 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"sync"
+	"testing"
+
+	"github.com/assaynet/assay/runtime/abi"
+)
+
+// TestReusedMemoryStartsZero: jobs that fill their whole memory with 0xff
+// and jobs that sum their memory run one after another and at once on
+// one Runtime (which reuses guest memories); every summing job sees an
+// all-zero memory and gets the same verdict, gas included, as on a
+// Runtime that never reuses memory (Interrupt), on both engines.
+func TestReusedMemoryStartsZero(t *testing.T) {
+	ctx := context.Background()
+	wasm := readTestdata(t, "dirty.wasm")
+	clean, dirty := Job{Params: []byte{0}, GasLimit: 50_000_000}, Job{Params: []byte{1}, GasLimit: 50_000_000}
+	for _, e := range engines {
+		t.Run(e.String(), func(t *testing.T) {
+			fresh := newRuntime(t, Config{Engine: e, Interrupt: true})
+			fcode, err := fresh.Store(ctx, wasm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fresh.Run(ctx, fcode, clean)
+			if want.Status != abi.StatusAccepted || len(want.Output) != 12 ||
+				binary.LittleEndian.Uint64(want.Output) != 0 || binary.LittleEndian.Uint32(want.Output[8:]) != 8 {
+				t.Fatalf("fresh run: %+v", want)
+			}
+			rt := newRuntime(t, Config{Engine: e})
+			code, err := rt.Store(ctx, wasm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check := func(got Result) {
+				if got.Status != want.Status || got.GasUsed != want.GasUsed || !bytes.Equal(got.Output, want.Output) {
+					t.Errorf("after reuse: %v gas %d output %x; want %v gas %d output %x",
+						got.Status, got.GasUsed, got.Output, want.Status, want.GasUsed, want.Output)
+				}
+			}
+			for i := 0; i < 3; i++ {
+				if r := rt.Run(ctx, code, dirty); r.Status != abi.StatusAccepted {
+					t.Fatalf("dirty run: %+v", r)
+				}
+				check(rt.Run(ctx, code, clean))
+			}
+			var wg sync.WaitGroup
+			results := make(chan Result, 64)
+			for i := 0; i < 64; i++ {
+				wg.Add(1)
+				go func(i int) {
+					defer wg.Done()
+					if i%2 == 0 {
+						rt.Run(ctx, code, dirty)
+						return
+					}
+					results <- rt.Run(ctx, code, clean)
+				}(i)
+			}
+			wg.Wait()
+			close(results)
+			for r := range results {
+				check(r)
+			}
+		})
+	}
+}

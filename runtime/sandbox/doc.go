@@ -10,7 +10,8 @@
 //	res := rt.Run(ctx, code, sandbox.Job{Input: in, GasLimit: 50_000_000})
 //	// res.Status, res.Output, res.GasUsed, res.Kind, res.Reason
 //
-// Every job runs in a fresh instance. Everything in a Result except an
+// Every job runs in a fresh instance (its linear memory is a reused,
+// zeroed buffer that never moves as it grows; see memoryPool). Everything in a Result except an
 // UNAVAILABLE status, Log and Wall is a pure function of (code, input,
 // params, height, time, source, gas limit, memory pages, max output), under
 // the compiler and the interpreter alike.

@@ -133,52 +133,46 @@ func (r *RPC) assignedSlow(ctx context.Context, op string) (uint64, []*pb.Round,
 	return h, out, nil
 }
 
+// queryJSON decodes the JSON answer of query path into v.
+func (r *RPC) queryJSON(ctx context.Context, path string, v any) error {
+	b, _, err := r.Query(ctx, path)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("worker: query %s: %w", path, err)
+	}
+	return nil
+}
+
 // Code implements Chain.
 func (r *RPC) Code(ctx context.Context, cid string) ([]byte, error) {
-	b, _, err := r.Query(ctx, "/code/"+cid)
-	if err != nil {
-		return nil, err
-	}
 	var v struct {
 		Wasm []byte `json:"wasm"`
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return nil, fmt.Errorf("worker: code %s: %w", cid, err)
-	}
-	return v.Wasm, nil
+	err := r.queryJSON(ctx, "/code/"+cid, &v)
+	return v.Wasm, err
 }
 
 // Sequence implements Chain via /account/{address}.
 func (r *RPC) Sequence(ctx context.Context, addr []byte) (uint64, error) {
-	b, _, err := r.Query(ctx, "/account/"+hex.EncodeToString(addr))
-	if errors.Is(err, ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
 	var v struct {
 		Sequence uint64 `json:"sequence"`
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return 0, fmt.Errorf("worker: account: %w", err)
+	err := r.queryJSON(ctx, "/account/"+hex.EncodeToString(addr), &v)
+	if errors.Is(err, ErrNotFound) {
+		return 0, nil
 	}
-	return v.Sequence, nil
+	return v.Sequence, err
 }
 
 // MaxBatchEntries implements Chain via /params.
 func (r *RPC) MaxBatchEntries(ctx context.Context) (uint32, error) {
-	b, _, err := r.Query(ctx, "/params")
-	if err != nil {
-		return 0, err
-	}
 	var v struct {
 		MaxBatchEntries uint32 `json:"max_batch_entries"`
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return 0, fmt.Errorf("worker: params: %w", err)
-	}
-	return v.MaxBatchEntries, nil
+	err := r.queryJSON(ctx, "/params", &v)
+	return v.MaxBatchEntries, err
 }
 
 // Broadcast implements Chain with broadcast_tx_sync.

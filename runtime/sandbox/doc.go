@@ -11,7 +11,7 @@
 //	// res.Status, res.Output, res.GasUsed, res.Kind, res.Reason
 //
 // Every job runs in a fresh instance (its linear memory is a reused,
-// zeroed buffer that never moves as it grows; see memoryPool). Everything in a Result except an
+// zeroed buffer that grows by doubling; see memoryPool). Everything in a Result except an
 // UNAVAILABLE status, Log and Wall is a pure function of (code, input,
 // params, height, time, source, gas limit, memory pages, max output), under
 // the compiler and the interpreter alike.

@@ -69,3 +69,43 @@ func TestReusedMemoryStartsZero(t *testing.T) {
 		})
 	}
 }
+
+// TestLinearMemoryGrow: growing keeps the contents (moving to at least
+// twice the capacity when it must), stops at the limit, and a freed
+// buffer comes back from the pool all zero with the capacity it reached.
+func TestLinearMemoryGrow(t *testing.T) {
+	const page = 1 << 16
+	p := newMemoryPool()
+	m := p.Allocate(page, 8*page)
+	b := m.Reallocate(page)
+	if len(b) != page || cap(b) != page {
+		t.Fatalf("first page: len %d cap %d", len(b), cap(b))
+	}
+	b[0], b[page-1] = 1, 2
+	b = m.Reallocate(3 * page)
+	if len(b) != 3*page || cap(b) != 3*page || b[0] != 1 || b[page-1] != 2 {
+		t.Fatalf("grown to 3 pages: len %d cap %d, contents kept: %v", len(b), cap(b), b[0] == 1 && b[page-1] == 2)
+	}
+	b[3*page-1] = 3
+	if b = m.Reallocate(4 * page); cap(b) != 6*page || b[3*page-1] != 3 {
+		t.Fatalf("grown to 4 pages: cap %d (want twice 3 pages)", cap(b))
+	}
+	if b = m.Reallocate(7 * page); cap(b) != 8*page || b[3*page-1] != 3 || b[0] != 1 {
+		t.Fatalf("grown to 7 pages: cap %d (want the limit, 8 pages)", cap(b))
+	}
+	if m.Reallocate(9*page) != nil {
+		t.Fatal("grew past the limit")
+	}
+	m.Free()
+	m.Free() // a second Free is harmless
+	again := p.Allocate(page, 8*page)
+	b = again.Reallocate(7 * page)
+	if cap(b) != 8*page {
+		t.Fatalf("pooled buffer: cap %d, want 8 pages", cap(b))
+	}
+	for i, c := range b {
+		if c != 0 {
+			t.Fatalf("pooled buffer byte %d = %d", i, c)
+		}
+	}
+}

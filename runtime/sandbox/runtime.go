@@ -31,17 +31,13 @@ type Runtime struct {
 	closed atomic.Bool
 }
 
-// memoryPoolKeep is how many idle guest memories a Runtime keeps: enough
-// for the jobs a node runs at once.
-const memoryPoolKeep = 16
-
 // New makes a Runtime with the Assay host modules ("assay" and the
 // deterministic "wasi_snapshot_preview1" subset) instantiated.
 func New(ctx context.Context, cfg Config) (*Runtime, error) {
 	cfg = cfg.withDefaults()
 	r := &Runtime{cfg: cfg, codes: map[string]*Code{}}
 	if !cfg.Interrupt {
-		r.mem = newMemoryPool(uint64(cfg.MaxMemoryPages)<<16, memoryPoolKeep)
+		r.mem = newMemoryPool()
 	}
 	var rc wazero.RuntimeConfig
 	if cfg.Engine == EngineInterpreter {

@@ -23,8 +23,7 @@ func init() {
 // runCID is `assay cid [--v0] FILE`: the CID `ipfs add --cid-version=1`
 // (or, with --v0, plain `ipfs add`) would print. FILE "-" is stdin.
 func runCID(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("assay cid", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("assay cid", stderr)
 	v0 := fs.Bool("v0", false, "print the CIDv0 (dag-pb leaves) instead of the CIDv1 (raw leaves)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {

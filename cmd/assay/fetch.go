@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,8 +26,7 @@ func init() {
 // runFetch is `assay fetch --source FILE --height H [--time T]
 // [--config assay.toml] [-o OUT]`.
 func runFetch(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("assay fetch", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("assay fetch", stderr)
 	var ff fetchFlags
 	ff.register(fs)
 	source := fs.String("source", "", "source definition file (.toml or .json)")

@@ -56,8 +56,7 @@ func (f *fetchFlags) manager(fileRoot string, stderr io.Writer) (*plugins.Manage
 // runPluginList is `assay plugin list [--config assay.toml]`. It exits 1
 // when a plugin fails to start.
 func runPluginList(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("assay plugin list", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("assay plugin list", stderr)
 	var ff fetchFlags
 	ff.register(fs)
 	if err := fs.Parse(args); err != nil {

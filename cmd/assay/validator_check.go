@@ -22,8 +22,7 @@ func init() {
 
 // runValidatorCheck is `assay validator check FILE.wasm`.
 func runValidatorCheck(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("assay validator check", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("assay validator check", stderr)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2

@@ -36,8 +36,7 @@ type scaffold struct {
 
 // runValidatorNew is `assay validator new NAME --lang go|c [--dir D] [--sdk PATH]`.
 func runValidatorNew(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("assay validator new", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("assay validator new", stderr)
 	lang := fs.String("lang", "go", "language: go or c")
 	dir := fs.String("dir", "", "directory to create (default ./NAME)")
 	sdk := fs.String("sdk", "", "local Assay checkout for the Go module's replace directive (default: found from the current directory)")

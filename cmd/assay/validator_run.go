@@ -66,8 +66,7 @@ type runReport struct {
 // runValidatorRun is `assay validator run FILE.wasm --input F ...`.
 func runValidatorRun(args []string, stdout, stderr io.Writer) int {
 	var f runFlags
-	fs := flag.NewFlagSet("assay validator run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("assay validator run", stderr)
 	f.register(fs)
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {

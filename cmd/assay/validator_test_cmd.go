@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -52,8 +51,7 @@ type testRow struct {
 // runValidatorTest is `assay validator test DIR`.
 func runValidatorTest(args []string, stdout, stderr io.Writer) int {
 	var f testFlags
-	fs := flag.NewFlagSet("assay validator test", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags("assay validator test", stderr)
 	fs.StringVar(&f.wasm, "wasm", "", "module `file` (default: the one *.wasm in DIR)")
 	fs.Uint64Var(&f.gas, "gas", fixture.DefaultGasLimit, "gas limit per job")
 	fs.BoolVar(&f.noBuild, "no-build", false, "do not run make in DIR first")

@@ -2,6 +2,7 @@ package main
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -52,6 +53,7 @@ func defaultAssayConfig(gateway string) *assayConfig {
 	c.Sandbox.CacheDir = "data/wasm-cache"
 	c.Fetch.Timeout = plugins.Duration(10 * time.Second)
 	c.Fetch.MaxBytes = 8 << 20
+	c.Fetch.Concurrency = plugins.DefaultConcurrency
 	return c
 }
 
@@ -111,12 +113,28 @@ func writeAssayConfig(home string, c *assayConfig) error {
 	return nil
 }
 
+// loadAssayConfig reads home's assay.toml over the defaults. Unknown keys
+// and out-of-range values are errors that name the key: a typo must not
+// silently leave a default in force.
 func loadAssayConfig(home string) (*assayConfig, error) {
 	c := defaultAssayConfig("")
-	if _, err := toml.DecodeFile(filepath.Join(home, assayConfigFile), c); err != nil {
+	md, err := toml.DecodeFile(filepath.Join(home, assayConfigFile), c)
+	if err != nil {
 		return nil, fmt.Errorf("read assay.toml: %w", err)
 	}
+	if err := errors.Join(unknownKeys(md), c.validate()); err != nil {
+		return nil, fmt.Errorf("assay.toml: %w", err)
+	}
 	return c, nil
+}
+
+// unknownKeys reports every key of the file that no field took.
+func unknownKeys(md toml.MetaData) error {
+	var errs []error
+	for _, k := range md.Undecoded() {
+		errs = append(errs, fmt.Errorf("unknown key %q", k.String()))
+	}
+	return errors.Join(errs...)
 }
 
 // keyFile is the JSON form of an ed25519 key (operator keys and user

@@ -28,6 +28,11 @@ func (m *Machine) CheckTx(raw []byte) TxResult {
 	if d.Tx.Sequence != next {
 		return errResult(fail(CodeSequence, "sequence %d, expected %d", d.Tx.Sequence, next))
 	}
+	if sc := d.Body.GetStoreCode(); sc != nil {
+		if _, _, err := m.checkModule(sc); err != nil {
+			return errResult(err)
+		}
+	}
 	m.pending[key] = next + 1
 	return TxResult{}
 }

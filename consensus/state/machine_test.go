@@ -494,3 +494,47 @@ func TestUpdateAndRetireSource(t *testing.T) {
 		t.Fatalf("update of a retired source: %+v", res.TxResults[0])
 	}
 }
+
+// TestCheckTxRunsModuleCheck: a StoreCode whose module fails the
+// store-time check is refused in CheckTx (it used to enter the mempool and
+// a block, and fail only there), and the refused tx does not use up the
+// signer's sequence.
+func TestCheckTxRunsModuleCheck(t *testing.T) {
+	c := newChain(t, 100)
+	a := newAccount("author")
+	junk := bytes.Repeat([]byte{0xa5}, 4<<20-1024) // just under max_tx_bytes
+	gzipJunk := gzipBytes(t, junk)
+	tests := []struct {
+		name string
+		body *pb.TxBody
+		want state.Code
+	}{
+		{"4 MiB of junk", tx.StoreCodeBody(junk), state.CodeWasm},
+		{"gzipped junk", tx.StoreCodeBody(gzipJunk), state.CodeWasm},
+		{"not a gzip stream", tx.StoreCodeBody([]byte{0x1f, 0x8b, 0, 0}), state.CodeInvalid},
+		{"too large", tx.StoreCodeBody(bytes.Repeat([]byte{0}, 8<<20+1)), state.CodeTooLarge},
+		{"a valid module", tx.StoreCodeBody(minimalWasm(t)), state.CodeOK},
+	}
+	for _, tt := range tests {
+		raw, err := tx.Sign(chainID, a.key, a.seq, tt.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.m.CheckTx(raw); got.Code != tt.want {
+			t.Errorf("%s: code %d (%s), want %d", tt.name, got.Code, got.Log, tt.want)
+		}
+	}
+}
+
+func gzipBytes(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if _, err := zw.Write(b); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}

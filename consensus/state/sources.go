@@ -41,16 +41,9 @@ func (m *Machine) storeCode(signer []byte, msg *pb.StoreCode) error {
 	if err := m.allowed(signer); err != nil {
 		return err
 	}
-	wasm, err := inflate(msg.Wasm, m.params.MaxCodeBytes)
+	wasm, c, err := m.checkModule(msg)
 	if err != nil {
 		return err
-	}
-	if m.cfg.Code == nil {
-		return fail(CodeWasm, "store_code: this node has no code checker")
-	}
-	c, err := m.cfg.Code.Check(wasm)
-	if err != nil {
-		return fail(CodeWasm, "store_code: %v", err)
 	}
 	if m.codeExists(c) == nil {
 		return fail(CodeExists, "code %s already stored", c)
@@ -58,6 +51,22 @@ func (m *Machine) storeCode(signer []byte, msg *pb.StoreCode) error {
 	m.put(keyCode(c), &pb.Code{Cid: c, Creator: signer, Height: m.height, Wasm: wasm})
 	m.emit("store_code", "code_cid", c, "size", strconv.Itoa(len(wasm)))
 	return nil
+}
+
+// checkModule runs the stateless checks of a StoreCode module (size,
+// gzip, the store-time module check) and returns the module and its CID.
+// CheckTx runs it too, so junk never enters the mempool or a block.
+func (m *Machine) checkModule(msg *pb.StoreCode) (wasm []byte, cid string, err error) {
+	if wasm, err = inflate(msg.GetWasm(), m.params.MaxCodeBytes); err != nil {
+		return nil, "", err
+	}
+	if m.cfg.Code == nil {
+		return nil, "", fail(CodeWasm, "store_code: this node has no code checker")
+	}
+	if cid, err = m.cfg.Code.Check(wasm); err != nil {
+		return nil, "", fail(CodeWasm, "store_code: %v", err)
+	}
+	return wasm, cid, nil
 }
 
 // inflate returns wasm, gunzipped if it starts with the gzip magic, and

@@ -1,0 +1,60 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+
+	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/runtime/sandbox"
+)
+
+// Ranges of assay.toml's numeric keys. A value outside its range is an
+// error, never a silent default.
+const (
+	maxWorkerConcurrency = 1024
+	maxFetchConcurrency  = 1024
+	maxFetchBytes        = 1 << 30 // 1 GiB: one input is held in memory
+	maxFetchTimeout      = 10 * time.Minute
+)
+
+// validate checks every value of c and names the key of each bad one.
+func (c *assayConfig) validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	for _, kv := range [][2]string{
+		{"operator_key_file", c.OperatorKey}, {"pin.dir", c.Pin.Dir},
+		{"worker.journal_dir", c.Worker.JournalDir}, {"sandbox.cache_dir", c.Sandbox.CacheDir},
+	} {
+		if kv[1] == "" {
+			bad(kv[0], "must be set")
+		}
+	}
+	if n := c.Worker.Concurrency; n < 1 || n > maxWorkerConcurrency {
+		bad("worker.concurrency", "%d is out of range 1..%d", n, maxWorkerConcurrency)
+	}
+	if _, err := worker.ParseFault(c.Worker.Fault); err != nil {
+		bad("worker.fault", "%q is not one of \"\", wrong-output, no-reveal, no-commit", c.Worker.Fault)
+	}
+	if _, ok := sandbox.ParseEngine(c.Sandbox.Engine); !ok {
+		bad("sandbox.engine", "%q is not \"compiler\" or \"interpreter\"", c.Sandbox.Engine)
+	}
+	if l := c.Gateway.Listen; l != "" {
+		if _, _, err := net.SplitHostPort(l); err != nil {
+			bad("gateway.listen", "%q is not host:port (\"\" disables the gateway)", l)
+		}
+	}
+	if t := time.Duration(c.Fetch.Timeout); t <= 0 || t > maxFetchTimeout {
+		bad("fetch.timeout", "%s is out of range (0s, %s]", t, maxFetchTimeout)
+	}
+	if n := c.Fetch.MaxBytes; n < 1 || n > maxFetchBytes {
+		bad("fetch.max_bytes", "%d is out of range 1..%d", n, maxFetchBytes)
+	}
+	if n := c.Fetch.Concurrency; n < 1 || n > maxFetchConcurrency {
+		bad("fetch.concurrency", "%d is out of range 1..%d", n, maxFetchConcurrency)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAssayConfigRejectsTyposAndRanges: every unknown key and every value
+// out of its range is an error naming the key (they used to fall back to
+// defaults silently: concurrency = -1 ran with 4, max_bytes = -1 with 16 MiB).
+func TestAssayConfigRejectsTyposAndRanges(t *testing.T) {
+	cases := []struct {
+		name, extra, want string
+	}{
+		{"defaults", "", ""},
+		{"unknown top key", "operator_keyfile = \"k\"\n", `unknown key "operator_keyfile"`},
+		{"unknown table key", "[worker]\nconcurency = 4\n", `unknown key "worker.concurency"`},
+		{"unknown table", "[gatway]\nlisten = \"\"\n", `unknown key "gatway"`},
+		{"unknown plugin key", "[[plugins]]\nname = \"p\"\npth = \"x\"\n", `unknown key "plugins.pth"`},
+		{"concurrency zero", "[worker]\nconcurrency = 0\n", "worker.concurrency: 0 is out of range"},
+		{"concurrency negative", "[worker]\nconcurrency = -1\n", "worker.concurrency: -1 is out of range"},
+		{"concurrency huge", "[worker]\nconcurrency = 100000\n", "worker.concurrency: 100000 is out of range"},
+		{"max_bytes zero", "[fetch]\nmax_bytes = 0\n", "fetch.max_bytes: 0 is out of range"},
+		{"max_bytes negative", "[fetch]\nmax_bytes = -1\n", "fetch.max_bytes: -1 is out of range"},
+		{"fetch concurrency", "[fetch]\nconcurrency = -3\n", "fetch.concurrency: -3 is out of range"},
+		{"timeout zero", "[fetch]\ntimeout = \"0s\"\n", "fetch.timeout: 0s is out of range"},
+		{"timeout negative", "[fetch]\ntimeout = \"-5s\"\n", "fetch.timeout: -5s is out of range"},
+		{"timeout bad", "[fetch]\ntimeout = \"soon\"\n", "timeout"},
+		{"engine", "[sandbox]\nengine = \"jit\"\n", `sandbox.engine: "jit"`},
+		{"fault", "[worker]\nfault = \"evil\"\n", `worker.fault: "evil"`},
+		{"gateway", "[gateway]\nlisten = \"8080\"\n", `gateway.listen: "8080"`},
+		{"empty dir", "[pin]\ndir = \"\"\n", "pin.dir: must be set"},
+		{"wrong type", "[worker]\nconcurrency = \"four\"\n", "concurrency"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			home := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(home, "config"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := writeAssayConfig(home, defaultAssayConfig("127.0.0.1:0")); err != nil {
+				t.Fatal(err)
+			}
+			if tc.extra != "" { // the case's keys alone, over the defaults
+				if err := os.WriteFile(filepath.Join(home, assayConfigFile), []byte(tc.extra), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := loadAssayConfig(home)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("default config refused: %v", err)
+			case tc.want != "" && err == nil:
+				t.Fatalf("accepted; want an error with %q", tc.want)
+			case tc.want != "" && !strings.Contains(err.Error(), tc.want):
+				t.Fatalf("error %q does not contain %q", err, tc.want)
+			}
+		})
+	}
+}

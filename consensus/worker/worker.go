@@ -43,11 +43,14 @@ type Config struct {
 	Runtime *sandbox.Runtime
 	Store   *pin.Store
 	Journal *Journal
-	// Concurrency bounds the jobs running at once (default 4).
+	// Concurrency bounds the jobs running at once (default 4); one source
+	// holds at most its fair share of them (sched.go).
 	Concurrency int
 	// Poll is how often the worker looks for a new block (default 50 ms).
 	Poll time.Duration
-	// JobTimeout is the wall-clock backstop of one validator run.
+	// JobTimeout is the wall-clock backstop of one validator run; the
+	// run also ends with the job's deadline, the end of its round's
+	// commit window.
 	JobTimeout time.Duration
 	// MaxBatch caps the entries of one Commit or Reveal tx.
 	MaxBatch int

@@ -65,7 +65,9 @@ func (d *Duration) UnmarshalText(b []byte) error {
 // FetchConfig is the [fetch] table of assay.toml: limits of every fetch.
 // Zero values take the defaults of Limits.
 type FetchConfig struct {
-	// Timeout bounds one fetch ("30s").
+	// Timeout bounds one fetch that has no deadline of its own ("30s"),
+	// as in assay fetch; the node's worker gives each fetch the time left
+	// in its round's commit window instead.
 	Timeout Duration `toml:"timeout"`
 	// MaxBytes caps one input.
 	MaxBytes int64 `toml:"max_bytes"`

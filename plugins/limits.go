@@ -16,8 +16,10 @@ const (
 // Limits bound what fetches and plugins may cost. Zero fields take the
 // defaults above.
 type Limits struct {
-	// Timeout bounds one fetch, including waiting for a concurrency slot
-	// and starting the plugin.
+	// Timeout bounds one fetch whose context has no deadline, including
+	// waiting for a concurrency slot and starting the plugin. A caller's
+	// deadline (the worker's: the end of the round's commit window)
+	// replaces it.
 	Timeout time.Duration
 	// MaxBytes caps one input; reading stops at MaxBytes + 1.
 	MaxBytes int64

@@ -101,15 +101,21 @@ func (m *Manager) claim(in *instance, kinds []string) {
 	}
 }
 
-// Fetch fetches the input of spec for round r within the timeout and byte
-// cap. Its errors are *FetchError values naming the plugin and the Reason.
+// Fetch fetches the input of spec for round r within the byte cap, by
+// ctx's deadline or, when ctx has none, within Limits.Timeout. The node's
+// worker gives each fetch the time left in its round's commit window, so
+// the fixed timeout bounds only callers without a deadline (assay fetch).
+// Its errors are *FetchError values naming the plugin and the Reason.
 func (m *Manager) Fetch(ctx context.Context, spec FetchSpec, r Round) ([]byte, error) {
 	cfg, err := spec.Expand(r)
 	if err != nil {
 		return nil, &FetchError{Kind: spec.Kind, Reason: ReasonConfig, Err: err}
 	}
-	ctx, cancel := context.WithTimeout(ctx, m.lim.Timeout)
-	defer cancel()
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, m.lim.Timeout)
+		defer cancel()
+	}
 	req := Request{Kind: spec.Kind, Config: cfg, Round: r, MaxBytes: m.lim.MaxBytes}
 	if b := m.builtins[spec.Kind]; b != nil {
 		return m.fetchBuiltin(ctx, b, req)

@@ -147,7 +147,8 @@ func TestHungProcessIsRestarted(t *testing.T) {
 	for i := 0; i < 500 && procState(pid) != 'T'; i++ {
 		time.Sleep(10 * time.Millisecond) // every thread must stop first
 	}
-	if _, err := m.Fetch(fetchCtx(t), spec("test", `{}`), round); !errors.Is(err, plugins.ReasonTimeout) {
+	// no deadline of its own: the 1 s timeout bounds the fetch
+	if _, err := m.Fetch(context.Background(), spec("test", `{}`), round); !errors.Is(err, plugins.ReasonTimeout) {
 		t.Fatalf("fetch from a stopped process: %v", err)
 	}
 	// The health check after the timeout kills the stopped process; the
@@ -274,5 +275,41 @@ func TestBuiltinLimits(t *testing.T) {
 	}
 	if got := strings.Join(m.BuiltinKinds(), ","); got != "mem" {
 		t.Errorf("BuiltinKinds = %s", got)
+	}
+}
+
+// deadlineFetcher reports the deadline of each fetch's context.
+type deadlineFetcher struct{ seen chan time.Time }
+
+func (f deadlineFetcher) Kinds(context.Context) ([]string, error) { return []string{"mem"}, nil }
+
+func (f deadlineFetcher) Fetch(ctx context.Context, _ plugins.Request) (ioReadCloser, error) {
+	d, _ := ctx.Deadline()
+	f.seen <- d
+	return nopCloser{bytes.NewReader(nil)}, nil
+}
+
+// TestFetchDeadline: a caller's deadline bounds the fetch, later or
+// sooner than the timeout (the worker's is the end of the round's commit
+// window); the timeout bounds only fetches without one.
+func TestFetchDeadline(t *testing.T) {
+	lim := testLimits
+	lim.Timeout = time.Second
+	f := deadlineFetcher{seen: make(chan time.Time, 1)}
+	m, _ := newManager(t, lim, []plugins.Fetcher{f})
+	for _, d := range []time.Duration{time.Hour, 10 * time.Millisecond} {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		want, _ := ctx.Deadline()
+		_, err := m.Fetch(ctx, spec("mem", `{}`), round)
+		cancel()
+		if got := <-f.seen; err != nil || !got.Equal(want) {
+			t.Errorf("caller deadline in %v: fetch saw %v (%v), want %v", d, got, err, want)
+		}
+	}
+	before := time.Now()
+	_, err := m.Fetch(context.Background(), spec("mem", `{}`), round)
+	got := <-f.seen
+	if err != nil || got.Before(before.Add(lim.Timeout)) || got.After(time.Now().Add(lim.Timeout)) {
+		t.Errorf("no caller deadline: fetch saw %v (%v), want now + %v", got, err, lim.Timeout)
 	}
 }

@@ -23,6 +23,10 @@
 //
 //   - Salts and verdicts reach the disk before any tx that depends on them
 //     is broadcast.
+//   - Jobs run by deadline, a source holds at most its fair share of the
+//     slots, a fetch ends when its round's commit window does and a job
+//     that can no longer commit is cancelled (sched.go), so one slow
+//     source costs no other source its rounds.
 //   - Fault injection (Config.Fault) exists for tests and the devnet and is
 //     off by default.
 package worker

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
@@ -21,11 +23,19 @@ type Fetcher interface {
 // execute runs one assignment to a journaled entry: fetch, pin input, run,
 // pin output, salt, journal.
 func (w *Worker) execute(ctx context.Context, r *pb.Round) (Entry, error) {
+	return w.executeBy(ctx, r, time.Time{})
+}
+
+// executeBy is execute where fetch and run must end by deadline (none when
+// zero), the time the verdict is due for its commit to land in the
+// round's commit window; past it the verdict is UNAVAILABLE.
+func (w *Worker) executeBy(ctx context.Context, r *pb.Round, deadline time.Time) (Entry, error) {
 	e := Entry{Source: r.Source, Round: r.Height, Status: uint32(abi.StatusUnavailable)}
-	res, in, err := w.validate(ctx, r)
+	res, in, err := w.validateBy(ctx, r, deadline)
 	if ctx.Err() != nil {
-		// Stopping: journal nothing, so a restart runs the job again
-		// instead of committing an UNAVAILABLE caused by the shutdown.
+		// Stopping, or cancelled because the commit window passed: journal
+		// nothing, so a restart runs the job again instead of committing
+		// an UNAVAILABLE caused by the shutdown.
 		return Entry{}, ctx.Err()
 	}
 	if err != nil {
@@ -42,6 +52,24 @@ func (w *Worker) execute(ctx context.Context, r *pb.Round) (Entry, error) {
 	}
 	return w.cfg.Journal.Put(e)
 }
+
+// validateBy is validate bounded by deadline (none when zero).
+func (w *Worker) validateBy(ctx context.Context, r *pb.Round, deadline time.Time) (sandbox.Result, []byte, error) {
+	if deadline.IsZero() {
+		return w.validate(ctx, r)
+	}
+	ctx, cancel := context.WithDeadlineCause(ctx, deadline, errWindowEnds)
+	defer cancel()
+	res, in, err := w.validate(ctx, r)
+	if err != nil && context.Cause(ctx) == errWindowEnds && !errors.Is(err, errWindowEnds) {
+		err = fmt.Errorf("%w: %w", errWindowEnds, err)
+	}
+	return res, in, err
+}
+
+// errWindowEnds marks a fetch or run cut short so that its verdict can
+// still be committed.
+var errWindowEnds = errors.New("the round's commit window ends")
 
 // validate fetches the input and runs the validator; an error means the
 // verdict is UNAVAILABLE.

@@ -43,11 +43,14 @@ type Config struct {
 	Runtime *sandbox.Runtime
 	Store   *pin.Store
 	Journal *Journal
-	// Concurrency bounds the jobs running at once (default 4).
+	// Concurrency bounds the jobs running at once (default 4); one source
+	// holds at most its fair share of them (sched.go).
 	Concurrency int
 	// Poll is how often the worker looks for a new block (default 50 ms).
 	Poll time.Duration
-	// JobTimeout is the wall-clock backstop of one validator run.
+	// JobTimeout is the wall-clock backstop of one validator run; the
+	// run also ends with the job's deadline, the end of its round's
+	// commit window.
 	JobTimeout time.Duration
 	// MaxBatch caps the entries of one Commit or Reveal tx.
 	MaxBatch int
@@ -69,8 +72,8 @@ type Worker struct {
 	codes  map[string]*sandbox.Code
 
 	done    chan key
-	queue   []*pb.Round  // jobs waiting for a slot, oldest round first
-	active  int          // jobs running
+	sched   *scheduler   // queued and running jobs (sched.go)
+	clock   blockClock   // block interval estimate, for job deadlines
 	running map[key]bool // queued or running
 	dropped map[key]bool
 	wg      sync.WaitGroup
@@ -100,6 +103,7 @@ func New(cfg Config) (*Worker, error) {
 		operator:   tx.Address(cfg.Key.Public().(ed25519.PublicKey)),
 		codes:      map[string]*sandbox.Code{},
 		done:       make(chan key, cfg.Concurrency),
+		sched:      newScheduler(cfg.Concurrency),
 		running:    map[key]bool{},
 		dropped:    map[key]bool{},
 		commitSent: map[key]uint64{},
@@ -144,10 +148,8 @@ func (w *Worker) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case k := <-w.done:
-			delete(w.running, k)
-			w.active--
-			w.launch(ctx)
-			if len(w.running) == 0 && w.flushed < w.height {
+			urgent := w.finish(ctx, k)
+			if urgent || len(w.running) == 0 && w.flushed < w.height {
 				w.sendCommits(ctx)
 			}
 			continue
@@ -218,11 +220,13 @@ func (w *Worker) mine(r *pb.Round) *pb.Assignee {
 	return nil
 }
 
-// startJobs queues a job for every round in its commit phase that has no
-// journal entry and no commit yet, in the chain's (height, source) order
-// so that every node works through a backlog in the same order, and
-// launches as many as there are free slots.
+// startJobs runs once per new block: it queues a job for every round in
+// its commit phase that has no journal entry and no commit yet, drops or
+// cancels the jobs that can no longer commit, and launches as many as the
+// scheduler allows (sched.go).
 func (w *Worker) startJobs(ctx context.Context) {
+	w.clock.observe(w.height, time.Now())
+	var fresh []*pb.Round
 	for _, r := range w.rounds {
 		k := key{r.Source, r.Height}
 		me := w.mine(r)
@@ -233,32 +237,54 @@ func (w *Worker) startJobs(ctx context.Context) {
 			continue
 		}
 		w.running[k] = true
-		w.queue = append(w.queue, r)
+		fresh = append(fresh, r)
 	}
+	w.sched.add(fresh...)
+	w.expire()
+	w.sched.setShare(w.rounds)
 	w.launch(ctx)
 }
 
-// launch starts queued jobs while slots are free, dropping those whose
-// commit window has passed.
-func (w *Worker) launch(ctx context.Context) {
-	for w.active < w.cfg.Concurrency && len(w.queue) > 0 {
-		r := w.queue[0]
-		w.queue[0] = nil
-		w.queue = w.queue[1:]
-		k := key{r.Source, r.Height}
-		if w.height+1 > r.CommitEnd {
-			delete(w.running, k)
-			w.drop(k, "commit window passed before the job started")
-			continue
-		}
-		w.active++
-		w.wg.Add(1)
-		go w.runJob(ctx, r)
+// expire drops the queued jobs and cancels the running ones whose commit
+// window has passed.
+func (w *Worker) expire() {
+	dropped, cancelled := w.sched.expire(w.height)
+	for _, k := range dropped {
+		delete(w.running, k)
+		w.drop(k, "commit window passed before the job started")
+	}
+	for _, k := range cancelled {
+		w.drop(k, "commit window passed while running; job cancelled")
 	}
 }
 
-// runJob executes r and reports back to the loop.
-func (w *Worker) runJob(ctx context.Context, r *pb.Round) {
+// launch starts the jobs the scheduler picks, each with its own context
+// and a deadline at the end of its commit window.
+func (w *Worker) launch(ctx context.Context) {
+	for {
+		r, jctx := w.sched.next(ctx)
+		if r == nil {
+			return
+		}
+		w.wg.Add(1)
+		go w.runJob(ctx, jctx, r, w.clock.deadline(r.CommitEnd))
+	}
+}
+
+// finish frees the slot of the job k, which has returned, and launches
+// the next jobs. It reports whether k's entry must be committed now
+// rather than at the next block: the next block is the last its commit
+// can land in.
+func (w *Worker) finish(ctx context.Context, k key) (urgent bool) {
+	end := w.sched.finish(k)
+	delete(w.running, k)
+	w.launch(ctx)
+	return w.height+2 > end
+}
+
+// runJob executes r under jctx, its job context, and reports back to the
+// loop unless ctx, the worker's, has ended.
+func (w *Worker) runJob(ctx, jctx context.Context, r *pb.Round, deadline time.Time) {
 	defer w.wg.Done()
 	k := key{r.Source, r.Height}
 	defer func() {
@@ -267,7 +293,7 @@ func (w *Worker) runJob(ctx context.Context, r *pb.Round) {
 		case <-ctx.Done():
 		}
 	}()
-	if _, err := w.execute(ctx, r); err != nil && ctx.Err() == nil {
+	if _, err := w.executeBy(jctx, r, deadline); err != nil && jctx.Err() == nil {
 		w.log.Error("job failed", "source", r.Source, "round", r.Height, "err", err)
 	}
 }

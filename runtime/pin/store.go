@@ -234,15 +234,17 @@ func (s *Store) pinWrote(err error) {
 	}
 }
 
-// closePins flushes and closes the pinner and the pin database, if open.
-// The caller holds s.mu exclusively.
-func (s *Store) closePins() error {
+// closePins closes the pinner and the pin database, if open, flushing
+// the pinner first when flush is set. The caller holds s.mu exclusively.
+func (s *Store) closePins(flush bool) error {
 	if s.pinner == nil {
 		return nil
 	}
 	var errs []error
-	if err := s.pinner.Flush(context.Background()); err != nil {
-		errs = append(errs, fmt.Errorf("pin: flush pins: %w", err))
+	if flush {
+		if err := s.pinner.Flush(context.Background()); err != nil {
+			errs = append(errs, fmt.Errorf("pin: flush pins: %w", err))
+		}
 	}
 	if err := s.pinner.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("pin: close pinner: %w", err))
@@ -262,8 +264,8 @@ func (s *Store) reopenPins() error {
 	if !s.pinsBroken.Load() {
 		return nil
 	}
-	if err := s.closePins(); err != nil {
-		// expected: the database still holds the error that broke it
+	// no flush: the database would fail it with the error that broke it
+	if err := s.closePins(false); err != nil {
 		s.health.log.Load().Debug("pin store: closing the failed pin database", "err", err)
 	}
 	if err := s.openPins(); err != nil {
@@ -284,7 +286,7 @@ func (s *Store) Close() error {
 		return ErrClosed
 	}
 	s.closed = true
-	errs := []error{s.closePins()}
+	errs := []error{s.closePins(true)}
 	for _, c := range s.closers {
 		if err := c(); err != nil {
 			errs = append(errs, fmt.Errorf("pin: close: %w", err))

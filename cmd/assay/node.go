@@ -92,6 +92,7 @@ func (n *assayNode) openParts(ctx context.Context, cfg *cmtcfg.Config, ac *assay
 	if n.store, err = pin.OpenDeferredSync(homePath(n.Home, ac.Pin.Dir)); err != nil {
 		return err
 	}
+	n.store.SetLogger(o.Logger.With("part", "pin"))
 	if n.rt == nil {
 		eng, ok := sandbox.ParseEngine(ac.Sandbox.Engine)
 		if !ok {

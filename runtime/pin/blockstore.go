@@ -1,6 +1,7 @@
 package pin
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,11 +13,18 @@ import (
 )
 
 // checkedBlockstore hash-checks every block it returns, so corrupted bytes
-// on disk surface as a *CorruptBlockError naming the CID, never as data.
-// It deliberately does not implement blockstore.Viewer, so every read in
-// boxo (blockservice, gateway, pinner) goes through Get.
+// on disk surface as a *CorruptBlockError naming the CID, never as data,
+// and are counted and logged. It deliberately does not implement
+// blockstore.Viewer, so every read in boxo (blockservice, gateway, pinner)
+// goes through Get.
+//
+// It also decides which blocks to write: the Blockstore below writes
+// through, and Put and PutMany skip a block only when the copy already
+// stored has the very same bytes. A corrupt copy is rewritten (repaired)
+// when its content is added again.
 type checkedBlockstore struct {
 	blockstore.Blockstore
+	health *health
 }
 
 func (b checkedBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
@@ -25,9 +33,76 @@ func (b checkedBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block, er
 		return nil, err
 	}
 	if err := checkBlock(c, blk.RawData()); err != nil {
+		var cerr *CorruptBlockError
+		if errors.As(err, &cerr) {
+			b.health.corrupt(c)
+		}
 		return nil, err
 	}
 	return blk, nil
+}
+
+func (b checkedBlockstore) Put(ctx context.Context, blk blocks.Block) error {
+	write, repair, err := b.mustWrite(ctx, blk)
+	if err != nil || !write {
+		return err
+	}
+	if err := b.Blockstore.Put(ctx, blk); err != nil {
+		return err
+	}
+	if repair {
+		b.health.repaired(blk.Cid())
+	}
+	return nil
+}
+
+func (b checkedBlockstore) PutMany(ctx context.Context, blks []blocks.Block) error {
+	toPut := make([]blocks.Block, 0, len(blks))
+	var repairs []cid.Cid
+	for _, blk := range blks {
+		write, repair, err := b.mustWrite(ctx, blk)
+		if err != nil {
+			return err
+		}
+		if write {
+			toPut = append(toPut, blk)
+		}
+		if repair {
+			repairs = append(repairs, blk.Cid())
+		}
+	}
+	if len(toPut) == 0 {
+		return nil
+	}
+	if err := b.Blockstore.PutMany(ctx, toPut); err != nil {
+		return err
+	}
+	for _, c := range repairs {
+		b.health.repaired(c)
+	}
+	return nil
+}
+
+// mustWrite reports whether blk must be written: it is not stored yet, or
+// cannot be read, or (repair) its stored copy has other bytes, which
+// cannot hash to the CID. Comparing bytes costs one read of a block that
+// is already stored; a new block costs one failed open, as boxo's own
+// Has check did.
+func (b checkedBlockstore) mustWrite(ctx context.Context, blk blocks.Block) (write, repair bool, err error) {
+	c := blk.Cid()
+	old, err := b.Blockstore.Get(ctx, c)
+	if err != nil {
+		return true, false, nil
+	}
+	if bytes.Equal(old.RawData(), blk.RawData()) {
+		return false, false, nil
+	}
+	// never replace a stored block with bytes that are not its own
+	if err := checkBlock(c, blk.RawData()); err != nil {
+		return false, false, fmt.Errorf("pin: refusing to store block %s: %w", c, err)
+	}
+	b.health.corrupt(c)
+	return true, true, nil
 }
 
 // checkBlock returns a *CorruptBlockError unless data hashes to c.

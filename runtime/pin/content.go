@@ -47,7 +47,7 @@ func (s *Store) AddBytes(ctx context.Context, b []byte) (cid.Cid, error) {
 
 // AddPinned adds r and pins the result under name, with no GC in between.
 func (s *Store) AddPinned(ctx context.Context, r io.Reader, name string) (cid.Cid, error) {
-	if err := s.rlock(); err != nil {
+	if err := s.rlockPins(); err != nil {
 		return cid.Undef, err
 	}
 	defer s.mu.RUnlock()

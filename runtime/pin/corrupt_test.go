@@ -1,8 +1,10 @@
 package pin
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -130,4 +132,118 @@ func TestGCStopsOnCorruptPinnedDAG(t *testing.T) {
 		t.Fatalf("GC with a corrupt pinned root: err = %v, want ErrCorrupt", err)
 	}
 	mustHave(t, s, loose, true)
+}
+
+// TestAddingAgainRepairsCorruptBlock: adding content whose DAG holds a
+// corrupt block rewrites that block (boxo's blockstore would skip it as
+// present), whichever way the content comes back, and the store counts
+// both the corrupt block it met and the repair.
+func TestAddingAgainRepairsCorruptBlock(t *testing.T) {
+	ctx := context.Background()
+	content := data(t, "repair", 2*ChunkSize+100)
+	var carBytes bytes.Buffer
+	{
+		m, err := OpenMemory()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := m.AddBytes(ctx, content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := m.ExportCAR(ctx, c, &carBytes); err != nil {
+			t.Fatal(err)
+		}
+		m.Close()
+	}
+	again := []struct {
+		how string
+		add func(s *Store) error
+	}{
+		{"AddPinned", func(s *Store) error {
+			_, err := s.AddPinned(ctx, bytes.NewReader(content), "victim")
+			return err
+		}},
+		{"AddBytes", func(s *Store) error { _, err := s.AddBytes(ctx, content); return err }},
+		{"Add", func(s *Store) error { _, err := s.Add(ctx, bytes.NewReader(content)); return err }},
+		{"ImportCAR", func(s *Store) error {
+			_, err := s.ImportCAR(ctx, bytes.NewReader(carBytes.Bytes()))
+			return err
+		}},
+	}
+	for _, tt := range again {
+		for i := range 4 { // each block of the DAG: root and three leaves
+			t.Run(fmt.Sprintf("%s/block%d", tt.how, i), func(t *testing.T) {
+				dir := t.TempDir()
+				s := openT(t, dir)
+				defer s.Close()
+				root, err := s.AddPinned(ctx, bytes.NewReader(content), "victim")
+				if err != nil {
+					t.Fatal(err)
+				}
+				victim := dagCIDs(t, s, root)[i]
+				flipByte(t, blockFile(t, dir, victim), 7*i+3)
+				assertCorrupt(t, "Get", catErr(ctx, s, root), victim)
+				if h := s.Health(); h.CorruptBlocks != 1 || h.RepairedBlocks != 0 {
+					t.Fatalf("after reading the corrupt block: Health %+v, want 1 corrupt, 0 repaired", h)
+				}
+				if err := tt.add(s); err != nil {
+					t.Fatalf("%s again: %v", tt.how, err)
+				}
+				mustGet(t, s, root, content)
+				if h := s.Health(); h.CorruptBlocks != 2 || h.RepairedBlocks != 1 {
+					t.Fatalf("after %s again: Health %+v, want 2 corrupt (read, re-add), 1 repaired", tt.how, h)
+				}
+				if err := s.Pin(ctx, root, "checked"); err != nil {
+					t.Fatalf("Pin after repair: %v", err)
+				}
+			})
+		}
+	}
+}
+
+// dagCIDs returns every block of root's DAG, root first.
+func dagCIDs(t *testing.T, s *Store, root cid.Cid) []cid.Cid {
+	t.Helper()
+	var all []cid.Cid
+	err := merkledag.Walk(context.Background(), merkledag.GetLinksDirect(s.dag), root, func(c cid.Cid) bool {
+		all = append(all, c)
+		return true
+	})
+	if err != nil {
+		t.Fatalf("walk %s: %v", root, err)
+	}
+	return all
+}
+
+// TestAddingAgainSkipsGoodBlocks: content already stored intact is not
+// written again (nothing counted as repaired or corrupt).
+func TestAddingAgainSkipsGoodBlocks(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openT(t, dir)
+	defer s.Close()
+	content := data(t, "intact", ChunkSize+1)
+	root, err := s.AddPinned(ctx, bytes.NewReader(content), "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf := blockFile(t, dir, dagCIDs(t, s, root)[1])
+	before, err := os.Stat(leaf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddPinned(ctx, bytes.NewReader(content), "b"); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(leaf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(before, after) {
+		t.Errorf("re-adding intact content replaced block file %s", leaf)
+	}
+	if h := s.Health(); h != (Health{}) {
+		t.Errorf("Health %+v, want zero", h)
+	}
 }

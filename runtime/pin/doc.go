@@ -24,6 +24,16 @@
 //   - Every block read is hash-checked against its CID, including the
 //     gateway's reads: a corrupted block file gives a *CorruptBlockError
 //     (errors.Is ErrCorrupt) naming the CID, never wrong bytes.
+//   - Adding content that is already stored compares each stored block
+//     with the new bytes and rewrites one that differs: re-adding repairs
+//     a corrupt block. Store.Health counts corrupt blocks and repairs.
+//   - A failed write to the pin database (a full disk) fails that
+//     operation only: the next pin operation reopens the database
+//     (goleveldb keeps a failed write's error until it is closed). Failed
+//     writes are logged (SetLogger) at most once a minute per kind and
+//     counted in Store.Health.
+//   - The gateway sends X-Content-Type-Options: nosniff and a sandboxing
+//     Content-Security-Policy with every response.
 //   - The Store never talks to the network: its block exchange is offline,
 //     so a CID it lacks is ErrNotFound (a 404 at the gateway) at once.
 //   - Add and AddPinned read their input to its end: bound untrusted

@@ -236,3 +236,75 @@ func carScan(b []byte) []blocks.Block {
 	}
 	return out
 }
+
+// TestGatewaySandboxesContent: content is chosen by data sources, so a
+// page of HTML must not run as the node's own origin. Every response
+// carries nosniff and a sandboxing Content-Security-Policy.
+func TestGatewaySandboxesContent(t *testing.T) {
+	f := newGatewayFixture(t)
+	page := []byte("<!doctype html><html><body><script>fetch('/ipfs/')</script></body></html>")
+	html, err := f.store.AddPinned(context.Background(), bytes.NewReader(page), "html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown, err := SumBytes([]byte("not in this store"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path string
+		code       int
+	}{
+		{"html page", "/ipfs/" + html.String(), http.StatusOK},
+		{"html as download", "/ipfs/" + html.String() + "?filename=x.html", http.StatusOK},
+		{"raw block", "/ipfs/" + html.String() + "?format=raw", http.StatusOK},
+		{"car", "/ipfs/" + f.root.String() + "?format=car", http.StatusOK},
+		{"file", "/ipfs/" + f.root.String(), http.StatusOK},
+		{"unknown cid", "/ipfs/" + unknown.String(), http.StatusNotFound},
+		{"bad path", "/ipfs/not-a-cid", http.StatusBadRequest},
+		{"other path", "/", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, err := f.srv.Client().Get(f.srv.URL + tt.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.code {
+				t.Errorf("GET %s: status %d, want %d", tt.path, resp.StatusCode, tt.code)
+			}
+			if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+				t.Errorf("GET %s: X-Content-Type-Options %q, want nosniff", tt.path, got)
+			}
+			if got := resp.Header.Get("Content-Security-Policy"); got != gatewayCSP {
+				t.Errorf("GET %s: Content-Security-Policy %q, want %q", tt.path, got, gatewayCSP)
+			}
+		})
+	}
+}
+
+// TestGatewayServesRepairedBlock: the gateway fails a corrupt block (and
+// counts it); once the worker pins the same content again the block is
+// rewritten and served.
+func TestGatewayServesRepairedBlock(t *testing.T) {
+	f := newGatewayFixture(t)
+	leaf := f.dagCIDs[len(f.dagCIDs)-1]
+	flipByte(t, blockFile(t, f.dir, leaf), 11)
+	if code, _ := f.get(t, "/ipfs/"+leaf.String()+"?format=raw", ""); code == http.StatusOK {
+		t.Fatal("corrupt block: status 200")
+	}
+	if h := f.store.Health(); h.CorruptBlocks == 0 {
+		t.Fatalf("after serving a corrupt block: Health %+v, want CorruptBlocks > 0", h)
+	}
+	if _, err := f.store.AddPinned(context.Background(), bytes.NewReader(f.content), "gw"); err != nil {
+		t.Fatalf("re-pin: %v", err)
+	}
+	code, body := f.get(t, "/ipfs/"+f.root.String(), "")
+	if code != http.StatusOK || !bytes.Equal(body, f.content) {
+		t.Fatalf("after re-pin: status %d, %d bytes (want 200, the %d added)", code, len(body), len(f.content))
+	}
+	if h := f.store.Health(); h.RepairedBlocks != 1 {
+		t.Fatalf("after re-pin: Health %+v, want RepairedBlocks 1", h)
+	}
+}

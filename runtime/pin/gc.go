@@ -32,6 +32,9 @@ func (s *Store) GC(ctx context.Context) (GCResult, error) {
 	if s.closed {
 		return GCResult{}, ErrClosed
 	}
+	if err := s.reopenPins(); err != nil {
+		return GCResult{}, err
+	}
 	live, err := s.liveSet(ctx)
 	if err != nil {
 		return GCResult{}, err

@@ -20,7 +20,7 @@ type Pinned struct {
 // name of the same pin). The whole DAG must be in the store; Pin reads and
 // hash-checks every block of it.
 func (s *Store) Pin(ctx context.Context, c cid.Cid, name string) error {
-	if err := s.rlock(); err != nil {
+	if err := s.rlockPins(); err != nil {
 		return err
 	}
 	defer s.mu.RUnlock()
@@ -45,7 +45,7 @@ func (s *Store) pin(ctx context.Context, c cid.Cid, name string) error {
 // Unpin removes the pin of c (its blocks stay until GC). It returns an
 // error matching ErrNotPinned when c is not pinned.
 func (s *Store) Unpin(ctx context.Context, c cid.Cid) error {
-	if err := s.rlock(); err != nil {
+	if err := s.rlockPins(); err != nil {
 		return err
 	}
 	defer s.mu.RUnlock()
@@ -64,7 +64,7 @@ func (s *Store) Unpin(ctx context.Context, c cid.Cid) error {
 // IsPinned reports whether c is itself pinned (as a pin root; a block
 // kept only because a pinned DAG contains it does not count).
 func (s *Store) IsPinned(ctx context.Context, c cid.Cid) (bool, error) {
-	if err := s.rlock(); err != nil {
+	if err := s.rlockPins(); err != nil {
 		return false, err
 	}
 	defer s.mu.RUnlock()
@@ -77,7 +77,7 @@ func (s *Store) IsPinned(ctx context.Context, c cid.Cid) (bool, error) {
 
 // ListPins returns every pin, sorted by CID string.
 func (s *Store) ListPins(ctx context.Context) ([]Pinned, error) {
-	if err := s.rlock(); err != nil {
+	if err := s.rlockPins(); err != nil {
 		return nil, err
 	}
 	defer s.mu.RUnlock()

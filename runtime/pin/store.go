@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ipfs/boxo/blockservice"
 	"github.com/ipfs/boxo/blockstore"
@@ -39,16 +41,30 @@ type Store struct {
 	blocks blockstore.Blockstore
 	bserv  blockservice.BlockService
 	dag    ipld.DAGService
-	pinner ipfspinner.Pinner
+	health *health
 
-	closers []func() error // run in order by Close
+	// The pin database and the pinner over it. After a failed write to it
+	// (pinsBroken), the next pin operation reopens both (reopenPins):
+	// goleveldb keeps a failed write's error until it is closed. pinner is
+	// nil while a reopen has failed (pinsErr says why).
+	openPinDS  pinOpener
+	pinner     ipfspinner.Pinner
+	closePinDS func() error
+	pinsBroken atomic.Bool
+	pinsErr    error
+
+	closers []func() error // run in order by Close, after the pins
 	dir     string         // "" for a memory store
 
 	// mu is held shared by every operation and exclusively by GC (so GC
-	// never sees a half-added, not yet pinned DAG) and Close.
+	// never sees a half-added, not yet pinned DAG), by reopenPins and by
+	// Close.
 	mu     sync.RWMutex
 	closed bool
 }
+
+// pinOpener opens the pin database, returning it and its closer.
+type pinOpener func() (ds.Batching, func() error, error)
 
 // Open opens (creating if needed) a persistent Store in dir: flatfs block
 // files under dir/blocks, like Kubo's, written with fsync, and the pin
@@ -87,6 +103,12 @@ func (s *Store) Sync() error {
 // openDir is Open with an fsync per block file and pin record (Open) or
 // none (OpenDeferredSync).
 func openDir(dir string, syncFiles bool) (*Store, error) {
+	return openDirWith(dir, syncFiles, nil)
+}
+
+// openDirWith is openDir with every opening of the pin database passed
+// through wrapPins when it is not nil (tests inject write faults so).
+func openDirWith(dir string, syncFiles bool, wrapPins func(ds.Batching) ds.Batching) (*Store, error) {
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return nil, fmt.Errorf("pin: create store dir: %w", err)
 	}
@@ -99,22 +121,26 @@ func openDir(dir string, syncFiles bool) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pin: open flatfs %s: %w", dir, err)
 	}
-	lds, err := leveldb.NewDatastore(filepath.Join(dir, pinsDir), nil)
+	openPins := func() (ds.Batching, func() error, error) {
+		lds, err := leveldb.NewDatastore(filepath.Join(dir, pinsDir), nil)
+		if err != nil {
+			return nil, nil, fmt.Errorf("pin: open pin datastore %s: %w", dir, err)
+		}
+		var pinDS ds.Batching = lds
+		if !syncFiles {
+			pinDS = unsyncedLevelDB{lds}
+		}
+		if wrapPins != nil {
+			pinDS = wrapPins(pinDS)
+		}
+		return pinDS, lds.Close, nil
+	}
+	s, err := newStore(fds, openPins)
 	if err != nil {
 		_ = fds.Close()
-		return nil, fmt.Errorf("pin: open pin datastore %s: %w", dir, err)
-	}
-	var pinDS ds.Datastore = lds
-	if !syncFiles {
-		pinDS = unsyncedLevelDB{lds}
-	}
-	s, err := newStore(fds, pinDS)
-	if err != nil {
-		_ = fds.Close()
-		_ = lds.Close()
 		return nil, err
 	}
-	s.closers = append(s.closers, fds.Close, lds.Close)
+	s.closers = append(s.closers, fds.Close)
 	s.dir = dir
 	return s, nil
 }
@@ -123,7 +149,10 @@ func openDir(dir string, syncFiles bool) (*Store, error) {
 // computing DAGs that need not outlive the process.
 func OpenMemory() (*Store, error) {
 	blocks := copyingDS{dssync.MutexWrap(ds.NewMapDatastore())}
-	return newStore(blocks, dssync.MutexWrap(ds.NewMapDatastore()))
+	pins := dssync.MutexWrap(ds.NewMapDatastore())
+	return newStore(blocks, func() (ds.Batching, func() error, error) {
+		return pins, func() error { return nil }, nil
+	})
 }
 
 // copyingDS copies values on Put: the map datastore would otherwise keep
@@ -141,18 +170,112 @@ func (d copyingDS) Batch(context.Context) (ds.Batch, error) {
 }
 
 // newStore wires blockstore, offline blockservice, DAG service and pinner
-// over a block datastore and a pin datastore.
-func newStore(blockDS ds.Batching, pinDS ds.Datastore) (*Store, error) {
-	bs := checkedBlockstore{blockstore.NewBlockstore(blockDS, blockstore.NoPrefix())}
-	bserv := blockservice.New(bs, offline.Exchange(bs))
-	dag := strictDAG{merkledag.NewDAGService(bserv)}
-	p, err := dspinner.New(context.Background(), pinDS, dag)
-	if err != nil {
-		return nil, fmt.Errorf("pin: open pinner: %w", err)
+// over a block datastore and a pin database. Both the blockstore and the
+// blockservice write through: checkedBlockstore decides what to write.
+func newStore(blockDS ds.Batching, openPins pinOpener) (*Store, error) {
+	h := newHealth()
+	watched := watchedDS{blockDS, func(err error) { h.wrote("blocks", &h.blocksFull, err) }}
+	bs := checkedBlockstore{
+		Blockstore: blockstore.NewBlockstore(watched, blockstore.NoPrefix(), blockstore.WriteThrough(true)),
+		health:     h,
 	}
-	s := &Store{blocks: bs, bserv: bserv, dag: dag, pinner: p}
-	s.closers = []func() error{p.Close, bserv.Close}
+	bserv := blockservice.New(bs, offline.Exchange(bs), blockservice.WriteThrough(true))
+	s := &Store{
+		blocks: bs, bserv: bserv, dag: strictDAG{merkledag.NewDAGService(bserv)},
+		health: h, openPinDS: openPins,
+	}
+	s.closers = []func() error{bserv.Close}
+	if err := s.openPins(); err != nil {
+		_ = bserv.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// SetLogger sets where the store logs failed writes (a full disk),
+// corrupt blocks and repairs; slog.Default() until it is called.
+func (s *Store) SetLogger(l *slog.Logger) {
+	if l != nil {
+		s.health.log.Store(l)
+	}
+}
+
+// Health returns what the store has met since it was opened.
+func (s *Store) Health() Health {
+	return s.health.snapshot()
+}
+
+// openPins opens the pin database and a pinner over it. The caller owns s
+// (opening) or holds s.mu exclusively.
+func (s *Store) openPins() error {
+	s.pinsBroken.Store(false) // writes from here on may set it again
+	pds, closeDS, err := s.openPinDS()
+	if err != nil {
+		s.pinsBroken.Store(true)
+		return err
+	}
+	watched := watchedDS{pds, s.pinWrote}
+	p, err := dspinner.New(context.Background(), watched, s.dag)
+	if err != nil {
+		s.pinsBroken.Store(true)
+		_ = closeDS()
+		return fmt.Errorf("pin: open pinner: %w", err)
+	}
+	s.pinner, s.closePinDS, s.pinsErr = p, closeDS, nil
+	return nil
+}
+
+// pinWrote records the outcome of a write to the pin database; a failed
+// one makes the next pin operation reopen it.
+func (s *Store) pinWrote(err error) {
+	s.health.wrote("pins", &s.health.pinsFull, err)
+	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		s.pinsBroken.Store(true)
+	}
+}
+
+// closePins closes the pinner and the pin database, if open, flushing
+// the pinner first when flush is set. The caller holds s.mu exclusively.
+func (s *Store) closePins(flush bool) error {
+	if s.pinner == nil {
+		return nil
+	}
+	var errs []error
+	if flush {
+		if err := s.pinner.Flush(context.Background()); err != nil {
+			errs = append(errs, fmt.Errorf("pin: flush pins: %w", err))
+		}
+	}
+	if err := s.pinner.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("pin: close pinner: %w", err))
+	}
+	if err := s.closePinDS(); err != nil {
+		errs = append(errs, fmt.Errorf("pin: close pin datastore: %w", err))
+	}
+	s.pinner, s.closePinDS = nil, nil
+	return errors.Join(errs...)
+}
+
+// reopenPins reopens the pin database if a write to it has failed since
+// it was opened. The caller holds s.mu exclusively. Reads of blocks do
+// not need the pin database and go on if the reopen fails; pin
+// operations fail with the reopen's error until one succeeds.
+func (s *Store) reopenPins() error {
+	if !s.pinsBroken.Load() {
+		return nil
+	}
+	// no flush: the database would fail it with the error that broke it
+	if err := s.closePins(false); err != nil {
+		s.health.log.Load().Debug("pin store: closing the failed pin database", "err", err)
+	}
+	if err := s.openPins(); err != nil {
+		s.pinsErr = fmt.Errorf("pin: reopen pin database after a failed write: %w", err)
+		s.pinWrote(s.pinsErr)
+		return s.pinsErr
+	}
+	s.health.reopens.Add(1)
+	s.health.log.Load().Warn("pin store: reopened the pin database after a failed write")
+	return nil
 }
 
 // Close flushes and closes the store. Later calls return ErrClosed.
@@ -163,10 +286,7 @@ func (s *Store) Close() error {
 		return ErrClosed
 	}
 	s.closed = true
-	var errs []error
-	if err := s.pinner.Flush(context.Background()); err != nil {
-		errs = append(errs, fmt.Errorf("pin: flush pins: %w", err))
-	}
+	errs := []error{s.closePins(true)}
 	for _, c := range s.closers {
 		if err := c(); err != nil {
 			errs = append(errs, fmt.Errorf("pin: close: %w", err))
@@ -182,6 +302,32 @@ func (s *Store) rlock() error {
 	if s.closed {
 		s.mu.RUnlock()
 		return ErrClosed
+	}
+	return nil
+}
+
+// rlockPins is rlock for an operation that uses the pinner. If a write to
+// the pin database has failed since it was opened, it first reopens the
+// database under the exclusive lock.
+func (s *Store) rlockPins() error {
+	if s.pinsBroken.Load() {
+		s.mu.Lock()
+		err := ErrClosed
+		if !s.closed {
+			err = s.reopenPins()
+		}
+		s.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+	if err := s.rlock(); err != nil {
+		return err
+	}
+	if s.pinner == nil { // a concurrent reopen failed
+		err := s.pinsErr
+		s.mu.RUnlock()
+		return err
 	}
 	return nil
 }

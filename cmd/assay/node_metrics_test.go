@@ -1,0 +1,41 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/assaynet/assay/runtime/pin"
+)
+
+// TestPinMetrics: the pin store's health is exported under assay_pin_*.
+func TestPinMetrics(t *testing.T) {
+	s, err := pin.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(pinCollectors(s)...)
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			got[f.GetName()] = m.GetGauge().GetValue() + m.GetCounter().GetValue()
+		}
+	}
+	for _, name := range []string{
+		"assay_pin_disk_full", "assay_pin_write_errors_total", "assay_pin_reopens_total",
+		"assay_pin_corrupt_blocks_total", "assay_pin_repaired_blocks_total",
+	} {
+		v, ok := got[name]
+		if !ok {
+			t.Errorf("metric %s missing (have %v)", name, got)
+		} else if v != 0 {
+			t.Errorf("%s = %v on a fresh store, want 0", name, v)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/netip"
 	"path/filepath"
 	"time"
 
@@ -76,6 +77,36 @@ type FetchConfig struct {
 	// FileRoot is the directory the built-in file fetcher serves; empty
 	// disables the file kind.
 	FileRoot string `toml:"file_root"`
+	// AllowPrivateRanges lists CIDR ranges ("10.0.0.0/8") the built-in
+	// http fetcher may dial although its default deny list (loopback,
+	// private, link-local, …; httpfetch.DeniedRanges) refuses them.
+	// Empty (the default) allows none.
+	AllowPrivateRanges []string `toml:"allow_private_ranges"`
+}
+
+// AllowedRanges parses AllowPrivateRanges. Each entry must be a CIDR
+// range without host bits ("10.0.0.0/8", "fd00::/8"); errors name the
+// key and the entry.
+func (f FetchConfig) AllowedRanges() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	var errs []error
+	for i, s := range f.AllowPrivateRanges {
+		bad := func(format string, args ...any) {
+			errs = append(errs, fmt.Errorf("%w: fetch.allow_private_ranges[%d] %q: %s", ErrConfig, i, s, fmt.Sprintf(format, args...)))
+		}
+		p, err := netip.ParsePrefix(s)
+		switch {
+		case err != nil:
+			bad("want a CIDR range such as \"10.0.0.0/8\" or \"fd00::/8\"")
+		case p.Addr().Is4In6():
+			bad("write IPv4-mapped ranges as IPv4 (mapped addresses are checked as IPv4)")
+		case p.Masked() != p:
+			bad("host bits set; did you mean %q?", p.Masked().String())
+		default:
+			out = append(out, p)
+		}
+	}
+	return out, errors.Join(errs...)
 }
 
 // Config is the part of assay.toml this package reads; other tables are
@@ -103,7 +134,8 @@ func LoadConfig(path string) (*Config, error) {
 	if c.Fetch.FileRoot != "" && !filepath.IsAbs(c.Fetch.FileRoot) {
 		c.Fetch.FileRoot = filepath.Join(dir, c.Fetch.FileRoot)
 	}
-	if err := validatePlugins(c.Plugins); err != nil {
+	_, rerr := c.Fetch.AllowedRanges()
+	if err := errors.Join(rerr, validatePlugins(c.Plugins)); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &c, nil

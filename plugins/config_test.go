@@ -25,6 +25,9 @@ func TestLoadConfig(t *testing.T) {
 	if c.Fetch.FileRoot != filepath.Join("testdata", "fixtures") {
 		t.Errorf("file_root = %q", c.Fetch.FileRoot)
 	}
+	if r, err := c.Fetch.AllowedRanges(); err != nil || len(r) != 2 || r[0].String() != "10.0.0.0/8" || r[1].String() != "fd00::/8" {
+		t.Errorf("allowed ranges = %v, %v", r, err)
+	}
 	if len(c.Plugins) != 2 {
 		t.Fatalf("plugins = %+v", c.Plugins)
 	}
@@ -50,6 +53,12 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"short sum", "[[plugins]]\nname = \"a\"\npath = \"x\"\nsha256 = \"abcd\"\n", "sha256 must be 64 hex digits"},
 		{"bad kind", "[[plugins]]\nname = \"a\"\npath = \"x\"\nkinds = [\"A B\"]\n" + sum, "kind \"A B\""},
 		{"bad timeout", "[fetch]\ntimeout = \"soon\"\n", "bad config"},
+		{"range not CIDR", "[fetch]\nallow_private_ranges = [\"10.0.0.1\"]\n", `fetch.allow_private_ranges[0] "10.0.0.1": want a CIDR range`},
+		{"range garbage", "[fetch]\nallow_private_ranges = [\"10.0.0.0/8\", \"lan\"]\n", `fetch.allow_private_ranges[1] "lan"`},
+		{"range host bits", "[fetch]\nallow_private_ranges = [\"10.1.2.3/8\"]\n", `host bits set; did you mean "10.0.0.0/8"?`},
+		{"range mapped", "[fetch]\nallow_private_ranges = [\"::ffff:127.0.0.0/104\"]\n", "as IPv4"},
+		{"range bits", "[fetch]\nallow_private_ranges = [\"10.0.0.0/33\"]\n", "want a CIDR range"},
+		{"range not a list", "[fetch]\nallow_private_ranges = \"10.0.0.0/8\"\n", "bad config"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -68,6 +77,7 @@ func TestLoadConfigErrors(t *testing.T) {
 func TestConfigRoundTrip(t *testing.T) {
 	var c plugins.Config
 	c.Fetch.Timeout = plugins.Duration(1500 * time.Millisecond)
+	c.Fetch.AllowPrivateRanges = []string{"127.0.0.0/8"}
 	c.Plugins = []plugins.PluginConfig{{Name: "a", Path: "/x", SHA256: strings.Repeat("ab", 32), Env: map[string]string{"K": "v"}}}
 	path := filepath.Join(t.TempDir(), "assay.toml")
 	f, err := os.Create(path)
@@ -82,7 +92,8 @@ func TestConfigRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Limits().Timeout != 1500*time.Millisecond || got.Plugins[0].Env["K"] != "v" {
+	if got.Limits().Timeout != 1500*time.Millisecond || got.Plugins[0].Env["K"] != "v" ||
+		len(got.Fetch.AllowPrivateRanges) != 1 || got.Fetch.AllowPrivateRanges[0] != "127.0.0.0/8" {
 		t.Errorf("round trip = %+v", got)
 	}
 }

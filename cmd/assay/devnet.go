@@ -175,8 +175,10 @@ func startDevnetNodes(ctx context.Context, dir string, o devnetOptions) (*devnet
 	if o.Fault != "" {
 		faults[o.Validators-1] = o.Fault
 	}
+	// The nodes fetch from the mock exchange on loopback: opt in to it.
 	homes, err := writeNet(dir, netOptions{ChainID: "assay-devnet", Nodes: o.Validators, BasePort: o.BasePort,
-		Stake: 100, TimeoutCommit: o.BlockTime, Faults: faults, Concurrency: o.Jobs, Params: o.Windows})
+		Stake: 100, TimeoutCommit: o.BlockTime, Faults: faults, Concurrency: o.Jobs, Params: o.Windows,
+		AllowPrivateRanges: []string{mockExchangeRange}})
 	if err != nil {
 		return nil, err
 	}

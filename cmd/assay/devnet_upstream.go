@@ -18,6 +18,10 @@ type mockExchange struct {
 	srv *http.Server
 }
 
+// mockExchangeRange is the address range of the mock exchange, which the
+// devnet's nodes allow in [fetch] allow_private_ranges.
+const mockExchangeRange = "127.0.0.1/32"
+
 // startMockExchange listens on a free loopback port.
 func startMockExchange() (*mockExchange, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -54,8 +54,9 @@ func newClusterParams(t *testing.T, n int, params string) *cluster {
 	t.Helper()
 	dir := t.TempDir()
 	c := &cluster{t: t, bin: buildAssay(t, dir), dir: dir, base: freeBase(t, n), n: n, procs: make([]*exec.Cmd, n), keys: filepath.Join(dir, "keys")}
+	// The sources fetch from httptest servers on loopback: opt in to it.
 	c.cli("testnet", "-n", fmt.Sprint(n), "-o", filepath.Join(dir, "net"), "--base-port", fmt.Sprint(c.base),
-		"--timeout-commit", "300ms", "--params", params)
+		"--timeout-commit", "300ms", "--params", params, "--allow-private-ranges", "127.0.0.0/8")
 	for i := 0; i < n; i++ {
 		kf, _, err := readKeyFile(filepath.Join(c.home(i), operatorKeyFile))
 		if err != nil {

@@ -46,6 +46,9 @@ func TestFetchCommand(t *testing.T) {
 	}))
 	defer rpc.Close()
 	cfg := writePluginConfig(t, fmt.Sprintf("[[plugins]]\nname = \"eth\"\npath = %q\nsha256 = %q\n", bin, sum))
+	// The test servers are on loopback, which the http fetcher refuses
+	// unless the node opts in.
+	allowLoopback := writePluginConfig(t, "[fetch]\nallow_private_ranges = [\"127.0.0.0/8\"]\n")
 	out := filepath.Join(dir, "out.bin")
 	tests := []struct {
 		name  string
@@ -56,8 +59,10 @@ func TestFetchCommand(t *testing.T) {
 	}{
 		{"file", "[fetch]\nkind = \"file\"\nconfig = { path = \"block-{{height}}.txt\" }\n", []string{"-o", out}, 0,
 			[]string{"size    12 bytes", "cid     bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4", "time 2023-11-14T22:13:20Z"}},
-		{"http", "[fetch]\nkind = \"http\"\nconfig = { url = \"" + srv.URL + "/?h={{height}}\" }\n", nil, 0,
+		{"http", "[fetch]\nkind = \"http\"\nconfig = { url = \"" + srv.URL + "/?h={{height}}\" }\n", []string{"--config", allowLoopback}, 0,
 			[]string{"size    3 bytes", "kind    http", `config  {"url":"` + srv.URL + `/?h=7"}`}},
+		{"http loopback refused", "[fetch]\nkind = \"http\"\nconfig = { url = \"" + srv.URL + "/?h={{height}}\" }\n", nil, 1,
+			[]string{"address refused", "127.0.0.0/8", "allow_private_ranges"}},
 		{"plugin", "[fetch]\nkind = \"eth_block\"\nconfig = { url = \"" + rpc.URL + "\", block = \"{{height}}\" }\n", []string{"--config", cfg}, 0,
 			[]string{`size    16 bytes`, "kind    eth_block"}},
 		{"unknown kind", "[fetch]\nkind = \"nope\"\nconfig = {}\n", nil, 1, nil},
@@ -70,9 +75,13 @@ func TestFetchCommand(t *testing.T) {
 			if code := run(args, &stdout, &stderr); code != tt.code {
 				t.Fatalf("exit %d, want %d; stderr:\n%s", code, tt.code, stderr.String())
 			}
+			got := stdout.String() // the summary; a failure's reason is on stderr
+			if tt.code != 0 {
+				got = stderr.String()
+			}
 			for _, w := range tt.want {
-				if !strings.Contains(stdout.String(), w) {
-					t.Errorf("output lacks %q:\n%s", w, stdout.String())
+				if !strings.Contains(got, w) {
+					t.Errorf("output lacks %q:\n%s", w, got)
 				}
 			}
 			if tt.code != 0 && !strings.Contains(stderr.String(), "UNAVAILABLE") {

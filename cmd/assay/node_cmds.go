@@ -9,10 +9,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
+
+	"github.com/assaynet/assay/plugins"
 )
 
 func init() {
@@ -78,6 +81,7 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	params := fs.String("params", "", "genesis params JSON, e.g. '{\"commit_window\":\"4\"}'")
 	hostList := fs.String("hosts", "", "one distinct host (IP or hostname) per node, comma-separated: node i's peers dial it at hosts[i]")
 	listenHost := fs.String("rpc-host", "127.0.0.1", "host the RPC, metrics and gateway listen on (0.0.0.0 to serve other machines)")
+	allow := fs.String("allow-private-ranges", "", "CIDR ranges, comma-separated, the nodes' http fetcher may dial although refused by default (e.g. 127.0.0.0/8 for a mock upstream on loopback)")
 	if parseArgs(fs, args) != nil {
 		return 2
 	}
@@ -86,6 +90,13 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	o := netOptions{ChainID: *chainID, Nodes: *n, BasePort: *port, Stake: *stake, TimeoutCommit: *commit, Params: *params, ListenHost: *listenHost}
+	if *allow != "" {
+		o.AllowPrivateRanges = strings.Split(*allow, ",")
+		if _, err := (plugins.FetchConfig{AllowPrivateRanges: o.AllowPrivateRanges}).AllowedRanges(); err != nil {
+			fmt.Fprintf(stderr, "assay testnet: --allow-private-ranges: %v\n", err)
+			return 2
+		}
+	}
 	if err := checkHost(*listenHost); err != nil && *listenHost != "0.0.0.0" && *listenHost != "::" {
 		fmt.Fprintf(stderr, "assay testnet: --rpc-host %q: %v\n", *listenHost, err)
 		return 2

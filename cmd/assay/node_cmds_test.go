@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,8 +35,10 @@ func TestInitWritesLoadableHome(t *testing.T) {
 	if ac.Gateway.Listen != "127.0.0.1:30103" || ac.Worker.Concurrency != 4 {
 		t.Errorf("assay.toml: %+v", ac)
 	}
-	if _, err := plugins.LoadConfig(filepath.Join(home, assayConfigFile)); err != nil {
+	if pc, err := plugins.LoadConfig(filepath.Join(home, assayConfigFile)); err != nil {
 		t.Errorf("plugins cannot read assay.toml: %v", err)
+	} else if len(pc.Fetch.AllowPrivateRanges) != 0 {
+		t.Errorf("init allows private ranges by default: %v", pc.Fetch.AllowPrivateRanges)
 	}
 	if _, _, err := readKeyFile(filepath.Join(home, operatorKeyFile)); err != nil {
 		t.Error(err)
@@ -41,6 +46,50 @@ func TestInitWritesLoadableHome(t *testing.T) {
 	// A second init must not overwrite the keys.
 	if code := run([]string{"init", "--home", home}, &out, &errb); code == 0 {
 		t.Error("init over an existing home succeeded")
+	}
+}
+
+// TestTestnetAllowPrivateRanges: `assay testnet` writes the opt-in of
+// --allow-private-ranges into every assay.toml, none without it, and
+// refuses a bad range before writing anything.
+func TestTestnetAllowPrivateRanges(t *testing.T) {
+	tests := []struct {
+		name  string
+		flags []string
+		code  int
+		want  []string
+	}{
+		{"default", nil, 0, nil},
+		{"loopback", []string{"--allow-private-ranges", "127.0.0.0/8,fd00::/8"}, 0, []string{"127.0.0.0/8", "fd00::/8"}},
+		{"bad range", []string{"--allow-private-ranges", "127.0.0.1"}, 2, nil},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "net")
+			var out, errb bytes.Buffer
+			args := append([]string{"testnet", "-n", "2", "-o", dir, "--base-port", fmt.Sprint(30400 + 100*i)}, tt.flags...)
+			if code := run(args, &out, &errb); code != tt.code {
+				t.Fatalf("exit %d, want %d: %s", code, tt.code, errb.String())
+			}
+			if tt.code != 0 {
+				if !strings.Contains(errb.String(), "allow_private_ranges[0] \"127.0.0.1\"") {
+					t.Errorf("stderr does not name the bad range: %s", errb.String())
+				}
+				if _, err := os.Stat(dir); !os.IsNotExist(err) {
+					t.Errorf("homes written despite the bad range: %v", err)
+				}
+				return
+			}
+			for n := 0; n < 2; n++ {
+				pc, err := plugins.LoadConfig(filepath.Join(dir, fmt.Sprintf("node%d", n), assayConfigFile))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := pc.Fetch.AllowPrivateRanges; !slices.Equal(got, tt.want) {
+					t.Errorf("node%d: allow_private_ranges = %q, want %q", n, got, tt.want)
+				}
+			}
+		})
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -95,6 +97,10 @@ engine = %q
 timeout = %q
 max_bytes = %d
 # file_root = "/srv/assay-inputs"   # enables the built-in "file" fetcher
+# The http fetcher refuses loopback, private, link-local and other special
+# addresses (docs/operators.md); list CIDR ranges it may reach anyway,
+# e.g. ["10.0.0.0/8"] for upstreams on a private network.
+allow_private_ranges = %s
 
 # Fetcher plugins (go-plugin binaries), checked by SHA-256 before each start:
 # [[plugins]]
@@ -106,11 +112,20 @@ max_bytes = %d
 func writeAssayConfig(home string, c *assayConfig) error {
 	body := fmt.Sprintf(assayTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.Worker.Concurrency,
 		c.Worker.JournalDir, c.Worker.Fault, c.Sandbox.CacheDir, c.Sandbox.Engine,
-		time.Duration(c.Fetch.Timeout).String(), c.Fetch.MaxBytes)
+		time.Duration(c.Fetch.Timeout).String(), c.Fetch.MaxBytes, tomlStrings(c.Fetch.AllowPrivateRanges))
 	if err := os.WriteFile(filepath.Join(home, assayConfigFile), []byte(body), 0o600); err != nil {
 		return fmt.Errorf("write assay.toml: %w", err)
 	}
 	return nil
+}
+
+// tomlStrings writes ss as a TOML array of basic strings.
+func tomlStrings(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
 }
 
 // loadAssayConfig reads home's assay.toml over the defaults. Unknown keys

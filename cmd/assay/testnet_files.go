@@ -27,6 +27,10 @@ type netOptions struct {
 	// ListenHost is where RPC, Prometheus and the gateway listen
 	// ("" = 127.0.0.1).
 	ListenHost string
+	// AllowPrivateRanges is [fetch] allow_private_ranges in assay.toml:
+	// CIDR ranges the http fetcher may dial although they are refused by
+	// default (devnet: its mock exchange on loopback).
+	AllowPrivateRanges []string
 }
 
 // homeInfo is what writeNet learned about one home.
@@ -47,6 +51,7 @@ func writeNet(dir string, o netOptions) ([]homeInfo, error) {
 			ac.Worker.Concurrency = o.Concurrency
 		}
 		ac.Worker.Fault = o.Faults[i]
+		ac.Fetch.AllowPrivateRanges = o.AllowPrivateRanges
 		if err := writeAssayConfig(h.Dir, ac); err != nil {
 			return nil, err
 		}

@@ -538,3 +538,48 @@ func gzipBytes(t *testing.T, b []byte) []byte {
 	}
 	return buf.Bytes()
 }
+
+// TestHTTPURLScheme: a kind "http" source whose url does not start with
+// http:// or https:// is refused with code 5 at CheckTx and in a block,
+// on register and update; other kinds and keys are not checked.
+func TestHTTPURLScheme(t *testing.T) {
+	c := newChain(t, 100)
+	cc := c.setupSource("feed", 10, 1)
+	tests := []struct {
+		name, kind, key, url string
+		want                 state.Code
+	}{
+		{"http", "http", "url", "http://api.example/{{height}}", state.CodeOK},
+		{"https upper case", "http", "url", "HTTPS://api.example/p", state.CodeOK},
+		{"file", "http", "url", "file:///etc/passwd", state.CodeInvalid},
+		{"gopher", "http", "url", "gopher://127.0.0.1:25/", state.CodeInvalid},
+		{"scheme from a template", "http", "url", "{{source}}:///etc/passwd", state.CodeInvalid},
+		{"relative", "http", "url", "/status", state.CodeInvalid},
+		{"scheme only", "http", "url", "http://", state.CodeInvalid},
+		{"leading space", "http", "url", " http://x/", state.CodeInvalid},
+		{"json value", "http", "url", `{"a":"http://x/"}`, state.CodeInvalid},
+		{"other key", "http", "urls", "file:///etc/passwd", state.CodeOK},
+		{"other kind", "eth_block", "url", "ws://127.0.0.1:8546", state.CodeOK},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sp := spec(cc, 1, 1)
+			sp.Fetch = &pb.FetchSpec{Kind: tt.kind, Config: []*pb.KeyValue{{Key: tt.key, Value: tt.url}}}
+			a := newAccount(fmt.Sprintf("registrant-%d", i))
+			for _, body := range []*pb.TxBody{tx.RegisterSourceBody(fmt.Sprintf("s%d", i), sp), tx.UpdateSourceBody("feed", sp)} {
+				got := c.m.CheckTx(c.sign(a, body))
+				if got.Code != tt.want {
+					t.Errorf("CheckTx: code %d (%s), want %d", got.Code, got.Log, tt.want)
+				}
+				if tt.want == state.CodeInvalid && !strings.Contains(got.Log, "http:// or https://") {
+					t.Errorf("log %q does not say what is wanted", got.Log)
+				}
+			}
+		})
+	}
+	bad := spec(cc, 1, 1)
+	bad.Fetch.Config[0].Value = "file:///etc/passwd"
+	if res := c.block(c.sign(c.owner, tx.RegisterSourceBody("passwd", bad))); res.TxResults[0].Code != state.CodeInvalid {
+		t.Fatalf("in a block: %+v", res.TxResults[0])
+	}
+}

@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"strings"
 
 	cid "github.com/ipfs/go-cid"
 
@@ -128,8 +129,27 @@ func (m *Machine) validateFetch(f *pb.FetchSpec) error {
 				return fail(CodeInvalid, "source: fetch config %q: %v", kv.Key, err)
 			}
 		}
+		if f.Kind == httpKind && kv.Key == "url" && !validHTTPURL(kv.Value) {
+			return fail(CodeInvalid, "source: fetch kind http: url %.100q must start with http:// or https://", kv.Value)
+		}
 	}
 	return nil
+}
+
+// httpKind is the fetch kind of the built-in http fetcher, whose url the
+// machine checks at registration.
+const httpKind = "http"
+
+// validHTTPURL reports whether v starts, ASCII case-insensitively, with
+// "http://" or "https://" and has more after it. The prefix must be
+// literal so that no template (e.g. {{source}}) can choose the scheme.
+func validHTTPURL(v string) bool {
+	for _, p := range []string{"http://", "https://"} {
+		if len(v) > len(p) && strings.EqualFold(v[:len(p)], p) {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *Machine) validateCommits(es []*pb.CommitEntry) error {

@@ -14,6 +14,8 @@ import (
 
 // NewManager returns a Manager with the built-in fetchers and the plugins
 // of cfg. fileRoot, when not empty, overrides cfg's [fetch] file_root.
+// The http fetcher refuses httpfetch.DeniedRanges except the ranges of
+// [fetch] allow_private_ranges.
 // Close the Manager to stop the plugins and release the file root.
 func NewManager(cfg *plugins.Config, fileRoot string, log *slog.Logger) (*plugins.Manager, error) {
 	if cfg == nil {
@@ -22,7 +24,11 @@ func NewManager(cfg *plugins.Config, fileRoot string, log *slog.Logger) (*plugin
 	if fileRoot == "" {
 		fileRoot = cfg.Fetch.FileRoot
 	}
-	fetchers := []plugins.Fetcher{httpfetch.New(httpfetch.Options{})}
+	allow, err := cfg.Fetch.AllowedRanges()
+	if err != nil {
+		return nil, err
+	}
+	fetchers := []plugins.Fetcher{httpfetch.New(httpfetch.Options{Allow: allow})}
 	if fileRoot != "" {
 		f, err := filefetch.New(fileRoot)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -71,6 +72,9 @@ func (f *Fetcher) attempt(ctx context.Context, c *config, maxBytes int64) (io.Re
 		if errors.Is(err, errRedirect) {
 			return nil, fmt.Errorf("httpfetch: %w", err)
 		}
+		if errors.Is(err, ErrRefused) {
+			return nil, refused(c.Method, err)
+		}
 		return nil, fmt.Errorf("httpfetch: %w: %w", errRetry, err)
 	}
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
@@ -87,6 +91,20 @@ func (f *Fetcher) attempt(ctx context.Context, c *config, maxBytes int64) (io.Re
 		return nil, fmt.Errorf("%w: %w", errRetry, err)
 	}
 	return nil, err
+}
+
+// refused words a refused dial: the URL dialled (the config's or a
+// redirect's), its host, and the refused address. It is never retried.
+func refused(method string, err error) error {
+	var ue *url.Error
+	if !errors.As(err, &ue) {
+		return fmt.Errorf("httpfetch: %w", err)
+	}
+	host := ue.URL
+	if u, perr := url.Parse(ue.URL); perr == nil {
+		host = u.Host
+	}
+	return fmt.Errorf("httpfetch: %s %s: host %q: %w", method, ue.URL, host, ue.Err)
 }
 
 // delay returns the jittered wait before retry number attempt (≥ 1):

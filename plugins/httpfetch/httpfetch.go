@@ -3,6 +3,13 @@
 // Manager), bounded retries with jittered backoff on 5xx, 429 and
 // connection errors, and a capped number of redirects.
 //
+// Every address the fetcher dials — after DNS resolution, and again for
+// each redirect — is checked against a deny list of loopback, private,
+// link-local, shared, multicast and other special-purpose ranges
+// (DeniedRanges); a refused address fails the fetch with ErrRefused
+// without connecting. Options.Allow lets a node reach chosen ranges. The
+// fetcher ignores HTTP_PROXY and friends: a proxy would dial for it.
+//
 // Config (a source's fetch config):
 //
 //	{
@@ -21,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -48,7 +56,12 @@ type Options struct {
 	// RetryBase is the first retry delay; each retry doubles it, and each
 	// delay is jittered to between half and all of it.
 	RetryBase time.Duration
-	// Transport overrides http.DefaultTransport (tests, proxies).
+	// Allow lists ranges dialled even though DeniedRanges refuses them
+	// ([fetch] allow_private_ranges of assay.toml); e.g. 127.0.0.0/8 for
+	// a mock server on loopback.
+	Allow []netip.Prefix
+	// Transport, when set, replaces the guarded transport: the address
+	// checks are then the caller's (tests).
 	Transport http.RoundTripper
 	// UserAgent is sent unless the config sets one.
 	UserAgent string
@@ -78,7 +91,11 @@ func New(opts Options) *Fetcher {
 		opts.UserAgent = "assay-fetcher/1"
 	}
 	f := &Fetcher{opts: opts}
-	f.client = &http.Client{Transport: opts.Transport, CheckRedirect: f.checkRedirect}
+	rt := opts.Transport
+	if rt == nil {
+		rt = guard{allow: opts.Allow}.transport()
+	}
+	f.client = &http.Client{Transport: rt, CheckRedirect: f.checkRedirect}
 	return f
 }
 

@@ -63,7 +63,7 @@ func (u *upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func newManager(t *testing.T) *plugins.Manager {
 	t.Helper()
 	m, err := plugins.NewManager(plugins.Options{
-		Builtins: []plugins.Fetcher{httpfetch.New(httpfetch.Options{RetryBase: time.Millisecond})},
+		Builtins: []plugins.Fetcher{httpfetch.New(httpfetch.Options{RetryBase: time.Millisecond, Allow: loopback})},
 		Limits:   plugins.Limits{Timeout: 2 * time.Second, MaxBytes: 1024},
 	})
 	if err != nil {

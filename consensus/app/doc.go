@@ -5,6 +5,6 @@
 // # Example
 //
 //	kv, err := app.OpenKV(filepath.Join(home, "data"))
-//	a, err := app.New(kv, state.Config{Code: codecheck.New(meter.DefaultLimits())})
+//	a, err := app.New(kv, rules.V1())
 //	// proxy.NewLocalClientCreator(a) hands it to an in-process CometBFT node
 package app

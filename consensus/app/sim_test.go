@@ -16,12 +16,11 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/assaynet/assay/consensus/app"
-	"github.com/assaynet/assay/consensus/codecheck"
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/rules"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/runtime/abi"
-	"github.com/assaynet/assay/runtime/meter"
 	"github.com/assaynet/assay/runtime/pin"
 )
 
@@ -99,7 +98,7 @@ func newSimVal(seed uint64, i int, b behaviour, stake uint64) *simVal {
 	return v
 }
 
-func simConfig() state.Config { return state.Config{Code: codecheck.New(meter.DefaultLimits())} }
+func simConfig() state.Config { return rules.V1() }
 
 // newSim builds n validators, ~70% of the stake honest, and two replicas
 // in memory plus one on disk.

@@ -4,7 +4,7 @@
 //
 // # Example
 //
-//	m, err := state.Open(kv, state.Config{Code: codecheck.New(meter.DefaultLimits())})
+//	c := codecheck.New(rules.MeterLimitsV1()) // as consensus/rules.V1 does
 package codecheck
 
 import (

@@ -19,10 +19,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/assaynet/assay/consensus/app"
-	"github.com/assaynet/assay/consensus/codecheck"
-	"github.com/assaynet/assay/consensus/state"
-	"github.com/assaynet/assay/plugins/template"
-	"github.com/assaynet/assay/runtime/meter"
+	"github.com/assaynet/assay/consensus/rules"
 )
 
 // ErrConfig is returned for an unreadable or invalid config.toml.
@@ -30,10 +27,6 @@ var ErrConfig = errors.New("node: bad config")
 
 // Options tune Open. The zero value is a normal validator node.
 type Options struct {
-	// State is handed to the state machine; a nil Code is replaced by
-	// codecheck.New(meter.DefaultLimits()) and a nil Template by
-	// plugins/template.Validate.
-	State state.Config
 	// Logger for CometBFT; nil discards.
 	Logger log.Logger
 }
@@ -119,12 +112,6 @@ func Open(home string, opts Options) (*Node, error) {
 // New builds (but does not start) a node from a loaded config, for callers
 // that adjust the config or keep the operator key elsewhere.
 func New(cfg *cmtcfg.Config, opts Options) (*Node, error) {
-	if opts.State.Code == nil {
-		opts.State.Code = codecheck.New(meter.DefaultLimits())
-	}
-	if opts.State.Template == nil {
-		opts.State.Template = template.Validate
-	}
 	if opts.Logger == nil {
 		opts.Logger = log.NewNopLogger()
 	}
@@ -132,7 +119,7 @@ func New(cfg *cmtcfg.Config, opts Options) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(kv, opts.State)
+	a, err := app.New(kv, rules.V1())
 	if err != nil {
 		kv.Close()
 		return nil, err

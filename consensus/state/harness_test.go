@@ -9,12 +9,11 @@ import (
 	"os"
 	"testing"
 
-	"github.com/assaynet/assay/consensus/codecheck"
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/rules"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/runtime/abi"
-	"github.com/assaynet/assay/runtime/meter"
 	"github.com/assaynet/assay/runtime/pin"
 )
 
@@ -47,7 +46,7 @@ type chain struct {
 }
 
 func config() state.Config {
-	return state.Config{Code: codecheck.New(meter.DefaultLimits())}
+	return rules.V1()
 }
 
 func newChain(t testing.TB, stakes ...uint64) *chain {
@@ -134,7 +133,7 @@ func spec(codeCID string, every uint64, k uint32) *pb.SourceSpec {
 // the code CID.
 func (c *chain) setupSource(id string, every uint64, k uint32) string {
 	c.t.Helper()
-	cc, err := codecheck.New(meter.DefaultLimits()).Check(minimalWasm(c.t))
+	cc, err := rules.V1().Code.Check(minimalWasm(c.t))
 	if err != nil {
 		c.t.Fatal(err)
 	}

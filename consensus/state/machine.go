@@ -20,17 +20,21 @@ type CodeChecker interface {
 	Check(wasm []byte) (codeCID string, err error)
 }
 
-// Config is what the machine needs besides storage.
+// Config holds the rules the machine applies beyond its own code. Both
+// are part of the protocol's definition (consensus/rules.V1 gives them):
+// Open refuses a Config that leaves one out.
 type Config struct {
-	// Code checks StoreCode modules. Nil rejects every StoreCode.
+	// Code checks StoreCode modules.
 	Code CodeChecker
-	// Template validates one fetch config value (plugins/template.Validate).
-	// Nil accepts any value within the size cap.
+	// Template validates one fetch config value.
 	Template func(string) error
 }
 
 // ErrState is returned when the stored state is unreadable.
 var ErrState = errors.New("state: corrupt state")
+
+// ErrConfig is returned by Open for a Config without its rules.
+var ErrConfig = errors.New("state: config lacks a protocol rule")
 
 // Machine is the Assay state machine. It is not safe for concurrent use;
 // the ABCI adapter serialises calls.
@@ -53,6 +57,9 @@ var marshal = proto.MarshalOptions{Deterministic: true}
 // Open loads the committed state from kv. A new chain has an empty kv and
 // Height 0 until InitGenesis and Commit.
 func Open(kv KV, cfg Config) (*Machine, error) {
+	if cfg.Code == nil || cfg.Template == nil {
+		return nil, fmt.Errorf("%w: Code and Template are required (consensus/rules)", ErrConfig)
+	}
 	m := &Machine{cfg: cfg, kv: kv, st: newOverlay(kv), meta: &pb.Meta{}, params: DefaultParams(), pending: map[string]uint64{}}
 	if err := m.load(); err != nil {
 		return nil, fmt.Errorf("state: open: %w", err)

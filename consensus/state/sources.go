@@ -60,9 +60,6 @@ func (m *Machine) checkModule(msg *pb.StoreCode) (wasm []byte, cid string, err e
 	if wasm, err = inflate(msg.GetWasm(), m.params.MaxCodeBytes); err != nil {
 		return nil, "", err
 	}
-	if m.cfg.Code == nil {
-		return nil, "", fail(CodeWasm, "store_code: this node has no code checker")
-	}
 	if cid, err = m.cfg.Code.Check(wasm); err != nil {
 		return nil, "", fail(CodeWasm, "store_code: %v", err)
 	}

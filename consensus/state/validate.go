@@ -124,10 +124,8 @@ func (m *Machine) validateFetch(f *pb.FetchSpec) error {
 		if uint64(size) > m.params.MaxFetchConfigBytes {
 			return fail(CodeInvalid, "source: fetch config exceeds %d bytes", m.params.MaxFetchConfigBytes)
 		}
-		if m.cfg.Template != nil {
-			if err := m.cfg.Template(kv.Value); err != nil {
-				return fail(CodeInvalid, "source: fetch config %q: %v", kv.Key, err)
-			}
+		if err := m.cfg.Template(kv.Value); err != nil {
+			return fail(CodeInvalid, "source: fetch config %q: %v", kv.Key, err)
 		}
 		if f.Kind == httpKind && kv.Key == "url" && !validHTTPURL(kv.Value) {
 			return fail(CodeInvalid, "source: fetch kind http: url %.100q must start with http:// or https://", kv.Value)

@@ -15,12 +15,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/assaynet/assay/consensus/codecheck"
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/rules"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/plugins"
-	"github.com/assaynet/assay/runtime/meter"
 )
 
 const testChainID = "assay-worker-test"
@@ -53,7 +52,7 @@ func newMemChain(t testing.TB, ops []ed25519.PrivateKey, params string) *memChai
 		})
 	}
 	var err error
-	if c.m, err = state.Open(c.kv, state.Config{Code: codecheck.New(meter.DefaultLimits())}); err != nil {
+	if c.m, err = state.Open(c.kv, rules.V1()); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := c.m.InitGenesis(testChainID, g); err != nil {

@@ -156,3 +156,92 @@ func TestNodeStopWithHungPlugin(t *testing.T) {
 	t.Logf("node stopped in %v", time.Since(start))
 	checkPluginGone(t, plugin)
 }
+
+// TestStartSIGTERMWithHungPlugin: a real `assay start` whose plugin (a
+// script that starts a background sleep, then execs the test plugin) was
+// started by the worker's fetches and then hung (SIGSTOP) exits within
+// 10 s of SIGTERM, leaving no process of the plugin's group, and CometBFT
+// logs no error while stopping.
+func TestStartSIGTERMWithHungPlugin(t *testing.T) {
+	needE2E(t)
+	c := newCluster(t, 1)
+	testplugin := filepath.Join(c.dir, "testplugin")
+	if out, err := exec.Command("go", "build", "-o", testplugin, "../../plugins/testdata/testplugin").CombinedOutput(); err != nil {
+		t.Fatalf("go build testplugin: %v\n%s", err, out)
+	}
+	sleep, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep(1):", err)
+	}
+	pidFile := filepath.Join(c.dir, "pids")
+	script := fmt.Sprintf("#!/bin/sh\n%s 1000 &\necho $$ $! > %s\nexec %s\n", sleep, pidFile, testplugin)
+	path := filepath.Join(c.dir, "wrapped.sh")
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(script))
+	f, err := os.OpenFile(filepath.Join(c.home(0), assayConfigFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(f, "\n[[plugins]]\nname = \"wrapped\"\npath = %q\nsha256 = %q\nkinds = [\"test\"]\n", path, hex.EncodeToString(sum[:]))
+	f.Close()
+
+	logf, err := os.Create(filepath.Join(c.dir, "node0.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logf.Close()
+	cmd := exec.Command(c.bin, "start", "--home", c.home(0))
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+	if !waitFor(60*time.Second, func() bool { return c.height(0) >= 2 }) {
+		t.Fatal("no blocks within 60 s")
+	}
+	code, err := filepath.Abs(echoWasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(c.dir, "hung.toml")
+	body := fmt.Sprintf("id = \"hung\"\ncode_file = %q\nevery = 2\nreplicas = 1\ngas_limit = 10_000_000\nmax_output = 65536\n\n[fetch]\nkind = \"test\"\n[fetch.config]\ntext = \"in {{height}}\"\n", code)
+	if err := os.WriteFile(src, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c.cli("keys", "add", "owner", "--keyring", c.keys)
+	c.cli("source", "register", src, "--key", "owner", "--keyring", c.keys, "--node", c.rpc(0))
+	if !waitFor(60*time.Second, func() bool { _, err := os.Stat(pidFile); return err == nil }) {
+		t.Fatal("the worker did not start the plugin within 60 s")
+	}
+	plugin, _ := scriptPids(t, pidFile)
+	if err := syscall.Kill(plugin, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		t.Logf("assay start exited %v after %v", err, time.Since(start))
+		if err != nil {
+			t.Errorf("assay start exited with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		b, _ := os.ReadFile(logf.Name())
+		t.Fatalf("assay start still running 10 s after SIGTERM; log tail:\n%s", tail(string(b), 3000))
+	}
+	checkPluginGone(t, plugin)
+	// CometBFT logs errors only here: its stop must log none. (go-plugin
+	// logs the hung plugin's SIGKILL at error level, rightly.)
+	b, _ := os.ReadFile(logf.Name())
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "E[") {
+			t.Errorf("CometBFT logged an error: %s", line)
+		}
+	}
+}

@@ -113,6 +113,11 @@ func closeWithin(t *testing.T, m *plugins.Manager, pids ...int) time.Duration {
 // whose init does not reap, leaves a zombie that holds no resources).
 func checkGone(t *testing.T, shell, child int) {
 	t.Helper()
+	// The child got SIGKILL; the kernel may still be tearing it down (its
+	// files, so the pipes, close before it turns zombie).
+	for i := 0; i < 100 && (alive(child) || len(groupLive(shell)) > 0); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if st := procState(shell); st != 0 {
 		t.Errorf("plugin shell %d not reaped: state %c", shell, st)
 	}

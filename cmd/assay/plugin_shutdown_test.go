@@ -64,6 +64,10 @@ func scriptPids(t *testing.T, file string) (plugin, sleep int) {
 // as zombies where init does not reap (some containers).
 func checkPluginGone(t *testing.T, pgid int) {
 	t.Helper()
+	// The group got SIGKILL; the kernel may still be tearing a child down.
+	for i := 0; i < 100 && syscall.Kill(-pgid, 0) == nil && !groupDead(pgid); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
@@ -81,6 +85,23 @@ func checkPluginGone(t *testing.T, pgid int) {
 			t.Errorf("process %s of the plugin's group %d alive (state %s)", e.Name(), pgid, f[0])
 		}
 	}
+}
+
+// groupDead reports whether every process of group pgid is a zombie.
+func groupDead(pgid int) bool {
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		i := bytes.LastIndexByte(b, ')')
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) >= 3 && f[2] == strconv.Itoa(pgid) && f[0] != "Z" && f[0] != "X" {
+			return false
+		}
+	}
+	return true
 }
 
 // TestPluginListExitsWithScriptPlugin: `assay plugin list` with a plugin

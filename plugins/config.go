@@ -28,8 +28,8 @@ var ErrConfig = errors.New("plugins: bad config")
 type PluginConfig struct {
 	// Name identifies the plugin in logs and errors.
 	Name string `toml:"name"`
-	// Path is the plugin binary; relative paths are resolved against the
-	// config file's directory.
+	// Path is the plugin binary; LoadConfig makes a relative path absolute
+	// against the config file's directory (never a $PATH lookup).
 	Path string `toml:"path"`
 	// SHA256 is the hex SHA-256 of the binary, checked before every start.
 	SHA256 string `toml:"sha256"`
@@ -125,7 +125,12 @@ func LoadConfig(path string) (*Config, error) {
 	if _, err := toml.DecodeFile(path, &c); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrConfig, path, err)
 	}
-	dir := filepath.Dir(path)
+	// Absolute, so that a relative --config still gives exec a path: a bare
+	// name ("fetcher" under "assay.toml") would be looked up in $PATH.
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrConfig, path, err)
+	}
 	for i := range c.Plugins {
 		if p := c.Plugins[i].Path; p != "" && !filepath.IsAbs(p) {
 			c.Plugins[i].Path = filepath.Join(dir, p)

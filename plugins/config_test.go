@@ -2,6 +2,7 @@ package plugins_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,7 +23,11 @@ func TestLoadConfig(t *testing.T) {
 	if lim.Timeout != 12*time.Second || lim.MaxBytes != 4<<20 || lim.Concurrency != 2 {
 		t.Errorf("limits = %+v", lim)
 	}
-	if c.Fetch.FileRoot != filepath.Join("testdata", "fixtures") {
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Fetch.FileRoot != filepath.Join(wd, "testdata", "fixtures") {
 		t.Errorf("file_root = %q", c.Fetch.FileRoot)
 	}
 	if r, err := c.Fetch.AllowedRanges(); err != nil || len(r) != 2 || r[0].String() != "10.0.0.0/8" || r[1].String() != "fd00::/8" {
@@ -32,12 +37,77 @@ func TestLoadConfig(t *testing.T) {
 		t.Fatalf("plugins = %+v", c.Plugins)
 	}
 	p := c.Plugins[0]
-	if p.Name != "eth" || p.Path != filepath.Join("testdata", "bin", "ethfetcher") || p.Args[0] != "-v" ||
+	if p.Name != "eth" || p.Path != filepath.Join(wd, "testdata", "bin", "ethfetcher") || p.Args[0] != "-v" ||
 		p.Env["ETH_TOKEN"] != "t" || p.Kinds[0] != "eth_block" {
 		t.Errorf("plugin = %+v", p)
 	}
 	if c.Plugins[1].Path != "/opt/other" {
 		t.Errorf("absolute path changed: %q", c.Plugins[1].Path)
+	}
+}
+
+// TestLoadConfigRelativePaths resolves plugin paths against the config
+// file's directory whatever the working directory, and always to an
+// absolute path: exec looks a bare name ("fetcher") up in $PATH.
+func TestLoadConfigRelativePaths(t *testing.T) {
+	root := t.TempDir()
+	t.Chdir(root)
+	if err := os.Mkdir("etc", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ name, config, path, want string }{
+		{"bare name, config in cwd", "assay.toml", "fetcher", filepath.Join(root, "fetcher")},
+		{"dot slash, config in cwd", "assay.toml", "./fetcher", filepath.Join(root, "fetcher")},
+		{"subdir, config in cwd", "assay.toml", "bin/fetcher", filepath.Join(root, "bin", "fetcher")},
+		{"bare name, relative config dir", "etc/assay.toml", "fetcher", filepath.Join(root, "etc", "fetcher")},
+		{"parent, relative config dir", "etc/assay.toml", "../lib/fetcher", filepath.Join(root, "lib", "fetcher")},
+		{"bare name, absolute config", filepath.Join(root, "etc", "assay.toml"), "fetcher", filepath.Join(root, "etc", "fetcher")},
+		{"absolute path kept", "etc/assay.toml", "/opt/fetcher", "/opt/fetcher"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := fmt.Sprintf("[[plugins]]\nname = \"p\"\npath = %q\nsha256 = %q\n", tt.path, strings.Repeat("ab", 32))
+			if err := os.WriteFile(tt.config, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			c, err := plugins.LoadConfig(tt.config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Plugins[0].Path; got != tt.want {
+				t.Errorf("path %q in %s = %q, want %q", tt.path, tt.config, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestRelativePluginStarts starts a plugin named by a bare relative path
+// in a config named by a relative path, as `assay plugin list --config
+// assay.toml` run in the plugin's directory does.
+func TestRelativePluginStarts(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(testBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "fetcher"), b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf("[[plugins]]\nname = \"rel\"\npath = \"fetcher\"\nsha256 = %q\n", testSum)
+	if err := os.WriteFile(filepath.Join(dir, "assay.toml"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	c, err := plugins.LoadConfig("assay.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := newManager(t, testLimits, nil, c.Plugins...)
+	if err := m.StartAll(fetchCtx(t)); err != nil {
+		t.Fatalf("start %q: %v", c.Plugins[0].Path, err)
+	}
+	if st := m.Status()[0]; st.State != plugins.StateRunning {
+		t.Errorf("status = %+v", st)
 	}
 }
 

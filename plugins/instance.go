@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os/exec"
 	"slices"
 	"sort"
 	"sync"
@@ -26,6 +25,14 @@ const streamWindow = 1 << 20
 // maxKinds bounds the kinds one plugin may serve.
 const maxKinds = 64
 
+// killGrace is how long a kill lets go-plugin shut the plugin down over
+// gRPC before the process group gets SIGKILL; killWait bounds the wait for
+// go-plugin to see the process end and reap it after that.
+const (
+	killGrace = 2500 * time.Millisecond
+	killWait  = 3 * time.Second
+)
+
 // instance is one configured plugin and its current process, if any.
 type instance struct {
 	cfg PluginConfig
@@ -39,6 +46,8 @@ type instance struct {
 
 	mu       sync.Mutex
 	client   *plugin.Client
+	proc     *proc // client's process group
+	starting *proc // the process of a start in progress, killed by close
 	fetcher  *grpcClient
 	kinds    []string
 	starts   int
@@ -109,34 +118,48 @@ func (in *instance) backoffErr(kind string) error {
 
 // start launches the process, checks the handshake and learns the kinds.
 func (in *instance) start(ctx context.Context, kind string) (*grpcClient, error) {
-	client, f, kinds, err := in.launch(ctx)
+	p := newProc(in.cfg)
+	in.mu.Lock()
+	in.starting = p
+	closed := in.closed
+	in.mu.Unlock()
+	var client *plugin.Client
+	var f *grpcClient
+	var kinds []string
+	var err error
+	if closed { // close ran before starting was set
+		err = errors.New("manager closed")
+	} else {
+		client, f, kinds, err = in.launch(ctx, p)
+	}
 	in.mu.Lock()
 	defer in.mu.Unlock()
+	in.starting = nil
 	if err == nil && in.closed {
 		err = errors.New("manager closed during start")
 	}
 	if err != nil {
 		if client != nil {
-			in.killLocked(client)
+			in.killLocked(client, p, false)
+		} else {
+			p.cancel()
 		}
 		in.failLocked(err)
 		return nil, in.errorf(kind, ReasonStart, "%v", err)
 	}
-	in.client, in.fetcher, in.kinds = client, f, kinds
+	in.client, in.proc, in.fetcher, in.kinds = client, p, f, kinds
 	in.starts++
 	in.log.Info("plugin started", "kinds", kinds, "starts", in.starts)
 	return f, nil
 }
 
-// launch runs the binary and returns its client, fetcher and kinds.
-func (in *instance) launch(ctx context.Context) (*plugin.Client, *grpcClient, []string, error) {
+// launch runs p's command and returns its client, fetcher and kinds.
+func (in *instance) launch(ctx context.Context, p *proc) (*plugin.Client, *grpcClient, []string, error) {
 	sum, _ := hex.DecodeString(in.cfg.SHA256) // validated by LoadConfig/NewManager
-	cmd := exec.Command(in.cfg.Path, in.cfg.Args...)
-	cmd.Env = envList(in.cfg.Env)
 	client := plugin.NewClient(&plugin.ClientConfig{
 		HandshakeConfig:  Handshake,
 		Plugins:          plugin.PluginSet{pluginName: &grpcPlugin{}},
-		Cmd:              cmd,
+		Cmd:              p.cmd,
 		SkipHostEnv:      true,
 		SecureConfig:     &plugin.SecureConfig{Checksum: sum, Hash: sha256.New()},
 		AllowedProtocols: []plugin.Protocol{plugin.ProtocolGRPC},
@@ -150,6 +173,7 @@ func (in *instance) launch(ctx context.Context) (*plugin.Client, *grpcClient, []
 		},
 	})
 	rpc, err := client.Client()
+	p.started() // cmd.Start ran (or failed) inside client.Client
 	if err != nil {
 		return client, nil, nil, in.startError(err)
 	}
@@ -205,17 +229,18 @@ func (in *instance) failLocked(err error) {
 	in.lastErr = err
 	in.retryAt = time.Now().Add(in.lim.backoff(in.failures))
 	if in.client != nil {
-		in.killLocked(in.client)
+		in.killLocked(in.client, in.proc, true)
 	}
 	in.log.Warn("plugin failed", "error", err, "failures", in.failures, "retry_in", in.lim.backoff(in.failures))
 }
 
-// killLocked ends a client's process in the background; close waits.
-func (in *instance) killLocked(c *plugin.Client) {
+// killLocked ends a client's process group in the background (see
+// proc.kill); close waits.
+func (in *instance) killLocked(c *plugin.Client, p *proc, graceful bool) {
 	if c == in.client {
-		in.client, in.fetcher = nil, nil
+		in.client, in.proc, in.fetcher = nil, nil, nil
 	}
-	in.goLocked(c.Kill)
+	in.goLocked(func() { p.kill(c, graceful, in.log) })
 }
 
 // goLocked runs fn in the background unless closed; close waits for it.
@@ -250,15 +275,20 @@ func (in *instance) fail(f *grpcClient, err error) {
 	}
 }
 
-// close kills the process, waits for a start in progress and for
-// background work, and refuses further starts.
+// close kills the process group, ends a start in progress, waits for it
+// and for background work, and refuses further starts. Every wait is
+// bounded: by killGrace and killWait for kills, healthTimeout for health
+// checks.
 func (in *instance) close() {
 	in.mu.Lock()
 	if !in.closed {
 		close(in.done)
 	}
 	if in.client != nil {
-		in.killLocked(in.client)
+		in.killLocked(in.client, in.proc, true)
+	}
+	if in.starting != nil {
+		in.starting.cancel() // SIGKILLs its group: the handshake wait ends
 	}
 	in.closed = true
 	in.mu.Unlock()

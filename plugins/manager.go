@@ -213,8 +213,9 @@ func (m *Manager) healthLoop() {
 	}
 }
 
-// Close kills every plugin process, waits until they are gone and closes
-// the built-in fetchers that are io.Closers.
+// Close kills every plugin's process group and ends starts in progress,
+// waits (bounded, even for hung plugins) until the plugins are reaped and
+// closes the built-in fetchers that are io.Closers.
 func (m *Manager) Close() error {
 	var errs []error
 	m.closeOnce.Do(func() {

@@ -199,12 +199,19 @@ func (n *assayNode) Stop() {
 		cancel()
 	}
 	n.wg.Wait()
+	// Only the worker fetches, and it has stopped: kill the plugins while
+	// CometBFT stops, so that the two bounded waits do not add up.
+	mgrDone := make(chan struct{})
+	go func() {
+		defer close(mgrDone)
+		if n.mgr != nil {
+			_ = n.mgr.Close()
+		}
+	}()
 	if n.comet != nil {
 		_ = n.comet.Stop() // stops CometBFT, then closes its and the app's databases
 	}
-	if n.mgr != nil {
-		_ = n.mgr.Close()
-	}
+	<-mgrDone
 	if n.jrnl != nil {
 		_ = n.jrnl.Close() // after the worker's goroutines (n.wg) ended
 	}

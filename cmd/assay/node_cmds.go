@@ -150,9 +150,37 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 	registerMetrics(n)
 	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway)
 	<-ctx.Done()
+	stop() // a second signal now ends the process at once
 	logger.Info("stopping")
-	n.Stop()
+	if !stopWithin(n.Stop, stopTimeout) {
+		logger.Error("node did not stop in time; exiting anyway", "waited", stopTimeout)
+		return 1
+	}
 	return 0
+}
+
+// stopTimeout bounds `assay start`'s shutdown after SIGTERM or SIGINT.
+// Every part's stop is bounded on its own (plugins: kill grace and reap
+// wait; gateway: 2 s; CometBFT), this is the backstop below the 10 s
+// that service managers commonly wait before SIGKILL.
+const stopTimeout = 9 * time.Second
+
+// stopWithin runs stop and reports whether it returned within d; if not,
+// it is left running.
+func stopWithin(stop func(), d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		stop()
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // parseArgs parses args allowing flags after positional arguments

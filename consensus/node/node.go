@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	dbm "github.com/cometbft/cometbft-db"
@@ -38,38 +39,135 @@ type Node struct {
 	Operator ed25519.PrivateKey
 	Config   *cmtcfg.Config
 
-	cmt *cmtnode.Node
-	kv  *app.DBKV
-	dbs *dbTracker
+	cmt      *cmtnode.Node
+	kv       *app.DBKV
+	dbs      *dbTracker
+	stopping *atomic.Bool // set by Stop; see stopLogger
 }
 
-// dbTracker opens CometBFT's databases and remembers them: in v0.38 the
-// node's OnStop leaves the tx indexer's database open, so a node opened
-// again from the same home in the same process could not lock it.
+// dbTracker opens CometBFT's databases and closes them itself, after
+// CometBFT has stopped: in v0.38 the node's OnStop leaves the tx indexer's
+// database open (a node opened again from the same home in the same
+// process could not lock it), and it closes the block store while the
+// consensus reactor's peer routines may still read it.
 type dbTracker struct {
 	mu  sync.Mutex
-	dbs []dbm.DB
+	dbs []*heldDB
 }
 
 func (t *dbTracker) provider(ctx *cmtcfg.DBContext) (dbm.DB, error) {
 	db, err := cmtcfg.DefaultDBProvider(ctx)
-	if err == nil {
-		t.mu.Lock()
-		t.dbs = append(t.dbs, db)
-		t.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
-	return db, err
+	h := &heldDB{DB: db}
+	t.mu.Lock()
+	t.dbs = append(t.dbs, h)
+	t.mu.Unlock()
+	return h, nil
 }
 
-// closeAll closes every database; ones CometBFT closed already just
-// report that, which is ignored.
+// closeAll closes every database.
 func (t *dbTracker) closeAll() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, db := range t.dbs {
-		_ = db.Close()
+		db.closeHeld()
 	}
 	t.dbs = nil
+}
+
+// heldDB is a CometBFT database whose Close (called by the node's OnStop)
+// does nothing: dbTracker.closeAll closes it. After that, reads find
+// nothing and writes fail, instead of the closed LevelDB's error on which
+// CometBFT's stores panic: in v0.38 the consensus reactor's
+// queryMaj23Routine sleeps PeerQueryMaj23SleepDuration (up to three times
+// in one pass) and then reads the block store without checking that it
+// still runs; with nothing found it sends nothing and ends at its next
+// check.
+type heldDB struct {
+	dbm.DB
+	mu     sync.RWMutex
+	closed bool
+}
+
+var errHeldClosed = errors.New("node: database closed")
+
+// Close is a no-op; see heldDB.
+func (d *heldDB) Close() error { return nil }
+
+func (d *heldDB) closeHeld() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.closed {
+		d.closed = true
+		_ = d.DB.Close()
+	}
+}
+
+// Get returns nil (not found) once closed.
+func (d *heldDB) Get(k []byte) ([]byte, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return nil, nil
+	}
+	return d.DB.Get(k)
+}
+
+// Has returns false once closed.
+func (d *heldDB) Has(k []byte) (bool, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return false, nil
+	}
+	return d.DB.Has(k)
+}
+
+func (d *heldDB) write(fn func() error) error {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return errHeldClosed
+	}
+	return fn()
+}
+
+// Set fails once closed.
+func (d *heldDB) Set(k, v []byte) error { return d.write(func() error { return d.DB.Set(k, v) }) }
+
+// SetSync fails once closed.
+func (d *heldDB) SetSync(k, v []byte) error {
+	return d.write(func() error { return d.DB.SetSync(k, v) })
+}
+
+// Delete fails once closed.
+func (d *heldDB) Delete(k []byte) error { return d.write(func() error { return d.DB.Delete(k) }) }
+
+// DeleteSync fails once closed.
+func (d *heldDB) DeleteSync(k []byte) error {
+	return d.write(func() error { return d.DB.DeleteSync(k) })
+}
+
+// Iterator fails once closed.
+func (d *heldDB) Iterator(start, end []byte) (dbm.Iterator, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return nil, errHeldClosed
+	}
+	return d.DB.Iterator(start, end)
+}
+
+// ReverseIterator fails once closed.
+func (d *heldDB) ReverseIterator(start, end []byte) (dbm.Iterator, error) {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	if d.closed {
+		return nil, errHeldClosed
+	}
+	return d.DB.ReverseIterator(start, end)
 }
 
 // LoadConfig reads home/config/config.toml as `cometbft start` does.
@@ -115,6 +213,8 @@ func New(cfg *cmtcfg.Config, opts Options) (*Node, error) {
 	if opts.Logger == nil {
 		opts.Logger = log.NewNopLogger()
 	}
+	stopping := &atomic.Bool{}
+	logger := stopLogger{next: opts.Logger, stopping: stopping}
 	kv, err := app.OpenKV(cfg.DBDir())
 	if err != nil {
 		return nil, err
@@ -133,13 +233,13 @@ func New(cfg *cmtcfg.Config, opts Options) (*Node, error) {
 	dbs := &dbTracker{}
 	n, err := cmtnode.NewNode(cfg, pv, nodeKey, proxy.NewLocalClientCreator(a),
 		cmtnode.DefaultGenesisDocProviderFunc(cfg), dbs.provider,
-		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), opts.Logger)
+		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), logger)
 	if err != nil {
 		dbs.closeAll()
 		kv.Close()
 		return nil, fmt.Errorf("node: new: %w", err)
 	}
-	return &Node{Home: cfg.RootDir, App: a, Config: cfg, cmt: n, kv: kv, dbs: dbs}, nil
+	return &Node{Home: cfg.RootDir, App: a, Config: cfg, cmt: n, kv: kv, dbs: dbs, stopping: stopping}, nil
 }
 
 // Start starts CometBFT (p2p, consensus, RPC).
@@ -150,15 +250,20 @@ func (n *Node) Start() error {
 	return nil
 }
 
-// Stop stops CometBFT, waits for it and closes the app database.
+// Stop stops CometBFT, waits for it and closes CometBFT's and the app's
+// databases.
 func (n *Node) Stop() error {
 	var errs []error
 	if n.cmt.IsRunning() {
-		n.stopPeers()
-		if err := n.cmt.Stop(); err != nil {
+		n.stopping.Store(true)
+		if err := n.cmt.Stop(); err != nil { // stops the p2p switch once
 			errs = append(errs, err)
 		}
 		n.cmt.Wait()
+		// The reactors' gossip routines check that they run every
+		// PeerGossipSleepDuration; let them see it with the stores open
+		// (later reads find nothing, see heldDB).
+		time.Sleep(min(2*n.Config.Consensus.PeerGossipSleepDuration+20*time.Millisecond, time.Second))
 	}
 	n.dbs.closeAll()
 	if err := n.kv.Close(); err != nil {
@@ -170,17 +275,40 @@ func (n *Node) Stop() error {
 	return nil
 }
 
-// stopPeers stops the p2p switch and lets the consensus reactor's peer
-// routines finish their last sleep before the stores close: in CometBFT
-// v0.38 queryMaj23Routine reads the block store after sleeping
-// PeerQueryMaj23SleepDuration without checking that it still runs, and
-// panics with "leveldb: closed" if Stop closed the store meanwhile.
-func (n *Node) stopPeers() {
-	if err := n.cmt.Switch().Stop(); err != nil {
+// stopNoise are the messages CometBFT v0.38 logs at error level during a
+// requested stop, about the stop itself: peers whose connections the stop
+// closed, services it stops twice (the block sync pool), listeners it
+// closed.
+var stopNoise = map[string]bool{
+	"Stopping peer for error":                        true,
+	"error while stopping peer":                      true,
+	"Won't start a peer - switch is not running":     true,
+	"Error stopping pool":                            true,
+	"Stopped accept routine, as transport is closed": true,
+	"Error serving server":                           true,
+	"Error serving server with TLS":                  true,
+}
+
+// stopLogger passes CometBFT's logs on, except that once Stop has begun
+// the stopNoise errors are logged at info: a clean stop logs no errors.
+type stopLogger struct {
+	next     log.Logger
+	stopping *atomic.Bool
+}
+
+func (l stopLogger) Debug(msg string, kv ...any) { l.next.Debug(msg, kv...) }
+func (l stopLogger) Info(msg string, kv ...any)  { l.next.Info(msg, kv...) }
+
+func (l stopLogger) Error(msg string, kv ...any) {
+	if stopNoise[msg] && l.stopping.Load() {
+		l.next.Info(msg, kv...)
 		return
 	}
-	wait := 2*n.Config.Consensus.PeerQueryMaj23SleepDuration + 50*time.Millisecond
-	time.Sleep(min(wait, 5*time.Second))
+	l.next.Error(msg, kv...)
+}
+
+func (l stopLogger) With(kv ...any) log.Logger {
+	return stopLogger{next: l.next.With(kv...), stopping: l.stopping}
 }
 
 // CometBFT returns the underlying CometBFT node.

@@ -40,7 +40,7 @@ type vectorSource struct {
 	Replicas int    `json:"replicas"`
 }
 
-// naiveAssign is a deliberately literal reading of DESIGN.md section 6,
+// naiveAssign is a deliberately literal reading of docs/protocol.md section 1,
 // independent of the package: copy the pool per source, walk it linearly,
 // remove the winner. It writes the golden vectors.
 func naiveAssign(blockHash []byte, vals []vectorValidator, id string, k int) []string {

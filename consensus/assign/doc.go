@@ -1,5 +1,5 @@
 // Package assign is the exact assignment algorithm of the Assay chain
-// (DESIGN.md section 6): which validators must validate which due source
+// (docs/protocol.md section 1): which validators must validate which due source
 // at a block. Anyone can recompute it from the block hash, the validator
 // stakes and the source ids; docs/protocol.md explains it step by step and
 // consensus/testdata/assignment_vectors.json holds golden vectors.

@@ -16,7 +16,7 @@ const PPM = 1_000_000
 // MaxMissWindow is the largest miss window the 128-bit bitmap holds.
 const MaxMissWindow = 128
 
-// DefaultParams returns the genesis defaults (DESIGN.md section 6).
+// DefaultParams returns the genesis defaults (docs/protocol.md section 5).
 func DefaultParams() *pb.Params {
 	return &pb.Params{
 		CommitWindow:        5,

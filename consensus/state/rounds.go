@@ -32,7 +32,7 @@ func (m *Machine) pool() (*assign.Pool, error) {
 	return assign.NewPool(ms)
 }
 
-// assign opens a round for every due source (DESIGN.md section 6), using
+// assign opens a round for every due source (docs/protocol.md section 1), using
 // the validators as committed at the previous height.
 func (m *Machine) assign(blockHash []byte) error {
 	var pool *assign.Pool

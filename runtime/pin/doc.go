@@ -3,7 +3,7 @@
 // blockstore with named pins, garbage collection, CAR import/export and an
 // HTTP gateway.
 //
-// CIDs (DESIGN.md section 5) are UnixFS files: fixed 256 KiB chunks, a
+// CIDs (docs/protocol.md, "Content identifiers") are UnixFS files: fixed 256 KiB chunks, a
 // balanced DAG of at most 174 links per node, sha2-256. Sum gives the CIDv1
 // with raw leaves (`ipfs add --cid-version=1`); SumV0 gives the CIDv0 with
 // dag-pb leaves (`ipfs add` with no flags). Neither stores anything.

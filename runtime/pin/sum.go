@@ -14,7 +14,7 @@ import (
 	mh "github.com/multiformats/go-multihash"
 )
 
-// Layout parameters of `ipfs add` (DESIGN.md section 5).
+// Layout parameters of `ipfs add` (docs/protocol.md, "Content identifiers").
 const (
 	// ChunkSize is the fixed size of a UnixFS leaf chunk in bytes.
 	ChunkSize = 256 << 10

@@ -126,13 +126,13 @@ func defaultCacheDir() string {
 // devnet runs the network until ctx ends or a limit is hit and returns
 // the summary of what happened.
 func devnet(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, error) {
-	wasm, err := os.ReadFile(o.Code)
+	wasm, err := readFileLimit(o.Code, maxCodeFileBytes, limitCode)
 	if err != nil {
 		return nil, fmt.Errorf("validator code (run from the repository root or pass --code): %w", err)
 	}
 	var params []byte
 	if o.Params != "" {
-		if params, err = os.ReadFile(o.Params); err != nil {
+		if params, err = readFileLimit(o.Params, maxParamsFileBytes, limitParams); err != nil {
 			return nil, fmt.Errorf("validator params: %w", err)
 		}
 	}

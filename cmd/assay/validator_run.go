@@ -109,13 +109,13 @@ func (f *runFlags) job() (sandbox.Job, sandbox.Engine, error) {
 	if err != nil {
 		return sandbox.Job{}, 0, err
 	}
-	in, err := readInputFile(f.input)
+	in, err := readFileLimit(f.input, maxInputFileBytes, limitInput)
 	if err != nil {
 		return sandbox.Job{}, 0, err
 	}
 	var params []byte
 	if f.params != "" {
-		if params, err = os.ReadFile(f.params); err != nil {
+		if params, err = readFileLimit(f.params, maxParamsFileBytes, limitParams); err != nil {
 			return sandbox.Job{}, 0, err
 		}
 	}
@@ -123,13 +123,6 @@ func (f *runFlags) job() (sandbox.Job, sandbox.Engine, error) {
 		Source: f.source, Input: in, Params: params, Height: f.height, Time: t,
 		GasLimit: f.gas, MaxOutput: f.maxOutput, MemoryPages: uint32(f.memoryPages),
 	}, eng, nil
-}
-
-func readInputFile(path string) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(os.Stdin)
-	}
-	return os.ReadFile(path)
 }
 
 // parseTime accepts RFC 3339 or integer unix nanoseconds.
@@ -147,7 +140,7 @@ func parseTime(s string) (int64, error) {
 // runModule stores and runs the module once, in a fresh runtime.
 func runModule(path string, eng sandbox.Engine, job sandbox.Job) (runReport, sandbox.Result, error) {
 	ctx := context.Background()
-	wasm, err := os.ReadFile(path)
+	wasm, err := readFileLimit(path, maxCodeFileBytes, limitCode)
 	if err != nil {
 		return runReport{}, sandbox.Result{}, err
 	}

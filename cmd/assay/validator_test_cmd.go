@@ -90,7 +90,7 @@ func testValidatorDir(dir string, f testFlags, stderr io.Writer) ([]testRow, err
 	if err != nil {
 		return nil, err
 	}
-	wasm, err := os.ReadFile(wasmPath)
+	wasm, err := readFileLimit(wasmPath, maxCodeFileBytes, limitCode)
 	if err != nil {
 		return nil, err
 	}

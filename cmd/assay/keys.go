@@ -79,7 +79,7 @@ func runKeysShow(args []string, stdout, stderr io.Writer) int {
 
 func runKeysList(args []string, stdout, stderr io.Writer) int {
 	fs, keyring := keyringFlag("assay keys list", stderr)
-	if parseArgs(fs, args) != nil {
+	if parseArgs(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
 	names, err := filepath.Glob(filepath.Join(*keyring, "*.json"))

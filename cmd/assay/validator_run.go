@@ -29,7 +29,7 @@ type runFlags struct {
 	input, params, output, engine, timeArg, source string
 	gas                                            uint64
 	height                                         int64
-	memoryPages                                    uint
+	memoryPages                                    uint32
 	maxOutput                                      int
 	json                                           bool
 }
@@ -41,10 +41,10 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.engine, "engine", "compiler", "wazero engine: compiler or interpreter")
 	fs.StringVar(&f.timeArg, "time", "0", "round time: RFC 3339 or unix nanoseconds")
 	fs.StringVar(&f.source, "source", "local", "source id (seeds random_get)")
-	fs.Uint64Var(&f.gas, "gas", sandbox.DefaultMaxGas, "gas limit")
-	fs.Int64Var(&f.height, "height", 1, "round block height")
-	fs.UintVar(&f.memoryPages, "memory-pages", 0, "memory limit in 64 KiB pages (0 = node default)")
-	fs.IntVar(&f.maxOutput, "max-output", sandbox.DefaultMaxOutput, "output limit in bytes")
+	uintVar(fs, &f.gas, "gas", sandbox.DefaultMaxGas, 1, maxGasFlag, "gas limit")
+	intVar(fs, &f.height, "height", 1, 1, maxHeightFlag, "round block height")
+	uintVar(fs, &f.memoryPages, "memory-pages", 0, 0, maxMemoryPagesFlag, "memory limit in 64 KiB pages (0 = node default)")
+	intVar(fs, &f.maxOutput, "max-output", sandbox.DefaultMaxOutput, 1, maxOutputFlag, "output limit in bytes")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object")
 }
 
@@ -121,7 +121,7 @@ func (f *runFlags) job() (sandbox.Job, sandbox.Engine, error) {
 	}
 	return sandbox.Job{
 		Source: f.source, Input: in, Params: params, Height: f.height, Time: t,
-		GasLimit: f.gas, MaxOutput: f.maxOutput, MemoryPages: uint32(f.memoryPages),
+		GasLimit: f.gas, MaxOutput: f.maxOutput, MemoryPages: f.memoryPages,
 	}, eng, nil
 }
 

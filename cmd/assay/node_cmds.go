@@ -147,6 +147,7 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 	}
 	registerMetrics(n)
 	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway)
+	go warnIfNotValidator(ctx, n.RPC, n.Operator, logger)
 	<-ctx.Done()
 	logger.Info("stopping")
 	n.Stop()

@@ -36,7 +36,7 @@ func txCommand(name string, args []string, stderr io.Writer, nargs int, usage st
 		fmt.Fprintf(stderr, "usage: %s %s --key KEY [--node ADDR]\n", name, usage)
 		return nil, "", nil, nil, false
 	}
-	key, err := loadKey(*cf.keyring, *cf.key)
+	key, err := loadKey(*cf.keyring, *cf.key, func(w string) { fmt.Fprintf(stderr, "%s: %s\n", name, w) })
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return nil, "", nil, nil, false

@@ -76,8 +76,9 @@ func defaultKeyring() string {
 	return filepath.Join(home, ".assay", "keys")
 }
 
-// loadKey finds a key by file path or keyring name.
-func loadKey(keyring, name string) (ed25519.PrivateKey, error) {
+// loadKey finds a key by file path or keyring name; warn gets
+// loadKeyFile's warnings.
+func loadKey(keyring, name string, warn func(string)) (ed25519.PrivateKey, error) {
 	if name == "" {
 		return nil, errors.New("--key is required")
 	}
@@ -85,7 +86,7 @@ func loadKey(keyring, name string) (ed25519.PrivateKey, error) {
 	if _, err := os.Stat(path); err != nil {
 		path = filepath.Join(keyring, name+".json")
 	}
-	_, k, err := readKeyFile(path)
+	_, k, err := loadKeyFile(path, warn)
 	return k, err
 }
 

@@ -58,33 +58,38 @@ type devnetOptions struct {
 func runDevnet(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay devnet", stderr)
 	o := devnetOptions{}
-	fs.IntVar(&o.Validators, "validators", 4, "validators in the process")
-	fs.Uint64Var(&o.Blocks, "blocks", 0, "stop at this height (0: run until Ctrl-C)")
-	fs.DurationVar(&o.Duration, "duration", 0, "stop after this long (0: run until Ctrl-C)")
+	intVar(fs, &o.Validators, "validators", 4, 1, maxNodesFlag, "validators in the process")
+	uintVar(fs, &o.Blocks, "blocks", 0, 0, maxHeightFlag, "stop at this height (0: run until Ctrl-C)")
+	durationVar(fs, &o.Duration, "duration", 0, 0, maxDurationFlag, "stop after this long (0: run until Ctrl-C)")
 	fs.StringVar(&o.Summary, "summary-json", "", "write a JSON summary to FILE on exit")
 	fs.BoolVar(&o.Headless, "headless", false, "print progress lines instead of the live view")
 	fs.StringVar(&o.Dir, "dir", "", "keep the node homes in DIR (default: a temp dir, removed on exit)")
-	fs.IntVar(&o.BasePort, "base-port", 26700, "node i uses base-port+10i .. +3")
+	intVar(fs, &o.BasePort, "base-port", 26700, 1, maxBasePort, "node i uses base-port+10i .. +3")
 	fs.StringVar(&o.Code, "code", "examples/jsonfields/jsonfields.wasm", "validator of the example sources")
 	fs.StringVar(&o.Params, "params", "examples/jsonfields/testdata/params.json", "params of the example sources")
 	symbols := fs.String("symbols", "BTC-USD,ETH-USD", "one source per symbol, served by the mock exchange")
-	nsources := fs.Int("sources", 0, "instead of --symbols, N generated sources (load tests)")
-	fs.Uint64Var(&o.Every, "every", 2, "blocks between rounds of each source")
-	replicas := fs.Uint("k", 3, "replicas per round")
+	var nsources int
+	intVar(fs, &nsources, "sources", 0, 0, 100_000, "instead of --symbols, N generated sources (load tests)")
+	uintVar(fs, &o.Every, "every", 2, 1, 1<<20, "blocks between rounds of each source")
+	uintVar(fs, &o.Replicas, "k", 3, 1, maxReplicasFlag, "replicas per round")
 	fs.StringVar(&o.Fault, "fault", "wrong-output", "fault of the last validator (\"\" for none)")
 	fs.StringVar(&o.CacheDir, "cache-dir", defaultCacheDir(), "compiled validator cache, kept across runs")
-	fs.IntVar(&o.Jobs, "concurrency", 8, "validator jobs in flight per node")
-	fs.DurationVar(&o.BlockTime, "block-time", 500*time.Millisecond, "CometBFT timeout_commit: the pause after each block (1s gives about one block per second)")
+	intVar(fs, &o.Jobs, "concurrency", 8, 1, 4096, "validator jobs in flight per node")
+	durationVar(fs, &o.BlockTime, "block-time", 500*time.Millisecond, 0, time.Hour, "CometBFT timeout_commit: the pause after each block (1s gives about one block per second)")
 	fs.BoolVar(&o.Spread, "spread", true, "register the sources over --every blocks so their rounds spread evenly (false: all in one block)")
 	fs.StringVar(&o.CPUProfile, "cpu-profile", "", "write a CPU profile of the run to FILE (go tool pprof)")
 	fs.StringVar(&o.Windows, "genesis-params", `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`, "genesis params JSON")
-	if parseArgs(fs, args) != nil || fs.NArg() != 0 {
+	if parseArgs(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
-	o.Symbols, o.Replicas = strings.Split(*symbols, ","), uint32(*replicas)
-	if *nsources > 0 {
+	if err := checkNet(o.Validators, o.BasePort, 100, false); err != nil {
+		fmt.Fprintf(stderr, "assay devnet: %v\n", err)
+		return 2
+	}
+	o.Symbols = strings.Split(*symbols, ",")
+	if nsources > 0 {
 		o.Symbols = o.Symbols[:0]
-		for i := 0; i < *nsources; i++ {
+		for i := 0; i < nsources; i++ {
 			o.Symbols = append(o.Symbols, fmt.Sprintf("SYM%04d", i))
 		}
 	}
@@ -126,13 +131,13 @@ func defaultCacheDir() string {
 // devnet runs the network until ctx ends or a limit is hit and returns
 // the summary of what happened.
 func devnet(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, error) {
-	wasm, err := os.ReadFile(o.Code)
+	wasm, err := readFileLimit(o.Code, maxCodeFileBytes, limitCode)
 	if err != nil {
 		return nil, fmt.Errorf("validator code (run from the repository root or pass --code): %w", err)
 	}
 	var params []byte
 	if o.Params != "" {
-		if params, err = os.ReadFile(o.Params); err != nil {
+		if params, err = readFileLimit(o.Params, maxParamsFileBytes, limitParams); err != nil {
 			return nil, fmt.Errorf("validator params: %w", err)
 		}
 	}

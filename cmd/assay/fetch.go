@@ -30,7 +30,8 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 	var ff fetchFlags
 	ff.register(fs)
 	source := fs.String("source", "", "source definition file (.toml or .json)")
-	height := fs.Int64("height", 0, "round height")
+	var height int64
+	intVar(fs, &height, "height", 0, 0, maxHeightFlag, "round height")
 	at := fs.String("time", "", "round time: RFC 3339 or unix seconds (default: now)")
 	out := fs.String("o", "", "write the fetched bytes to this file")
 	if err := fs.Parse(args); err != nil {
@@ -50,7 +51,7 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay fetch: %v\n", err)
 		return 1
 	}
-	return fetchOnce(sf, ff, filepath.Dir(*source), *height, roundTime, *out, stdout, stderr)
+	return fetchOnce(sf, ff, filepath.Dir(*source), height, roundTime, *out, stdout, stderr)
 }
 
 // fetchOnce runs the fetch and prints its summary.

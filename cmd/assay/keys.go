@@ -68,7 +68,7 @@ func runKeysShow(args []string, stdout, stderr io.Writer) int {
 	if _, err := os.Stat(path); err != nil {
 		path = filepath.Join(*keyring, fs.Arg(0)+".json")
 	}
-	kf, _, err := readKeyFile(path)
+	kf, _, err := loadKeyFile(path, func(w string) { fmt.Fprintf(stderr, "assay keys show: %s\n", w) })
 	if err != nil {
 		fmt.Fprintf(stderr, "assay keys show: %v\n", err)
 		return 1
@@ -79,7 +79,7 @@ func runKeysShow(args []string, stdout, stderr io.Writer) int {
 
 func runKeysList(args []string, stdout, stderr io.Writer) int {
 	fs, keyring := keyringFlag("assay keys list", stderr)
-	if parseArgs(fs, args) != nil {
+	if parseArgs(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
 	names, err := filepath.Glob(filepath.Join(*keyring, "*.json"))
@@ -89,7 +89,7 @@ func runKeysList(args []string, stdout, stderr io.Writer) int {
 	}
 	sort.Strings(names)
 	for _, p := range names {
-		kf, _, err := readKeyFile(p)
+		kf, _, err := loadKeyFile(p, func(w string) { fmt.Fprintf(stderr, "assay keys list: %s\n", w) })
 		if err != nil {
 			fmt.Fprintf(stderr, "assay keys list: %v\n", err)
 			continue

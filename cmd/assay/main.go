@@ -35,9 +35,8 @@ func register(c command) {
 
 // run dispatches args to a top-level command.
 func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout, "assay", commandList(commands))
-		return 0
+	if len(args) == 0 || isHelp(args[0]) {
+		return help(args, stdout, stderr, "assay", commandList(commands))
 	}
 	c, ok := commands[args[0]]
 	if !ok {
@@ -63,13 +62,25 @@ func usage(w io.Writer, prefix string, list []command) {
 	}
 }
 
+func isHelp(arg string) bool { return arg == "help" || arg == "-h" || arg == "--help" }
+
+// help prints the command list of prefix for `PREFIX`, `PREFIX help`,
+// -h or --help; anything after the help word is a usage error (exit 2).
+func help(args []string, stdout, stderr io.Writer, prefix string, list []command) int {
+	if len(args) > 1 {
+		fmt.Fprintf(stderr, "%s %s: unexpected argument %q\nusage: %s help\n", prefix, args[0], args[1], prefix)
+		return 2
+	}
+	usage(stdout, prefix, list)
+	return 0
+}
+
 // group returns a run function that dispatches to sub-commands, so that
 // `assay validator run ...` finds "run" in subs.
 func group(prefix string, subs []command) func([]string, io.Writer, io.Writer) int {
 	return func(args []string, stdout, stderr io.Writer) int {
-		if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-			usage(stdout, prefix, subs)
-			return 0
+		if len(args) == 0 || isHelp(args[0]) {
+			return help(args, stdout, stderr, prefix, subs)
 		}
 		for _, c := range subs {
 			if c.name == args[0] {

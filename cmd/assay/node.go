@@ -129,7 +129,7 @@ func (n *assayNode) startComet(cfg *cmtcfg.Config, logger cmtlog.Logger) error {
 
 // startWorker starts the gateway and the worker.
 func (n *assayNode) startWorker(ctx context.Context, ac *assayConfig, o nodeOptions) error {
-	_, key, err := readKeyFile(homePath(n.Home, ac.OperatorKey))
+	_, key, err := loadKeyFile(homePath(n.Home, ac.OperatorKey), func(w string) { o.Logger.Warn(w) })
 	if err != nil {
 		return err
 	}

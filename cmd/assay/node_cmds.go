@@ -35,9 +35,11 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay init", stderr)
 	home := fs.String("home", "", "node home directory (required)")
 	chainID := fs.String("chain-id", "assay-local", "chain id")
-	stake := fs.Uint64("stake", 100, "the validator's stake")
-	port := fs.Int("base-port", 26656, "first of the node's four loopback ports (p2p, rpc, metrics, gateway)")
-	if parseArgs(fs, args) != nil {
+	var stake uint64
+	var port int
+	uintVar(fs, &stake, "stake", 100, 1, maxStakeFlag, "the validator's stake")
+	intVar(fs, &port, "base-port", 26656, 1, maxBasePort, "first of the node's four loopback ports (p2p, rpc, metrics, gateway)")
+	if parseArgs(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
 	if *home == "" {
@@ -55,7 +57,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer os.RemoveAll(scratch)
-	o := netOptions{ChainID: *chainID, Nodes: 1, BasePort: *port, Stake: *stake, TimeoutCommit: time.Second}
+	o := netOptions{ChainID: *chainID, Nodes: 1, BasePort: port, Stake: stake, TimeoutCommit: time.Second}
 	homes, err := writeNet(scratch, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "assay init: %v\n", err)
@@ -72,24 +74,31 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 
 func runTestnet(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay testnet", stderr)
-	n := fs.Int("n", 4, "number of validators")
+	var n, port int
+	var stake uint64
+	var commit time.Duration
+	intVar(fs, &n, "n", 4, 1, maxNodesFlag, "number of validators")
 	out := fs.String("o", "", "output directory (required)")
 	chainID := fs.String("chain-id", "assay-testnet", "chain id")
-	stake := fs.Uint64("stake", 100, "stake of each validator")
-	port := fs.Int("base-port", 26600, "node i uses base-port+10i .. +3 (p2p, rpc, metrics, gateway); with --hosts every node uses base-port .. +3")
-	commit := fs.Duration("timeout-commit", 500*time.Millisecond, "CometBFT timeout_commit")
+	uintVar(fs, &stake, "stake", 100, 1, maxStakeFlag, "stake of each validator")
+	intVar(fs, &port, "base-port", 26600, 1, maxBasePort, "node i uses base-port+10i .. +3 (p2p, rpc, metrics, gateway); with --hosts every node uses base-port .. +3")
+	durationVar(fs, &commit, "timeout-commit", 500*time.Millisecond, 0, time.Hour, "CometBFT timeout_commit")
 	params := fs.String("params", "", "genesis params JSON, e.g. '{\"commit_window\":\"4\"}'")
 	hostList := fs.String("hosts", "", "one distinct host (IP or hostname) per node, comma-separated: node i's peers dial it at hosts[i]")
 	listenHost := fs.String("rpc-host", "127.0.0.1", "host the RPC, metrics and gateway listen on (0.0.0.0 to serve other machines)")
 	allow := fs.String("allow-private-ranges", "", "CIDR ranges, comma-separated, the nodes' http fetcher may dial although refused by default (e.g. 127.0.0.0/8 for a mock upstream on loopback)")
-	if parseArgs(fs, args) != nil {
+	if parseArgs(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
-	if *out == "" || *n < 1 {
-		fmt.Fprintln(stderr, "assay testnet: -o DIR and -n ≥ 1 are required")
+	if *out == "" {
+		fmt.Fprintln(stderr, "assay testnet: -o DIR is required")
 		return 2
 	}
-	o := netOptions{ChainID: *chainID, Nodes: *n, BasePort: *port, Stake: *stake, TimeoutCommit: *commit, Params: *params, ListenHost: *listenHost}
+	if err := checkNet(n, port, stake, *hostList != ""); err != nil {
+		fmt.Fprintf(stderr, "assay testnet: %v\n", err)
+		return 2
+	}
+	o := netOptions{ChainID: *chainID, Nodes: n, BasePort: port, Stake: stake, TimeoutCommit: commit, Params: *params, ListenHost: *listenHost}
 	if *allow != "" {
 		o.AllowPrivateRanges = strings.Split(*allow, ",")
 		if _, err := (plugins.FetchConfig{AllowPrivateRanges: o.AllowPrivateRanges}).AllowedRanges(); err != nil {
@@ -102,7 +111,7 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *hostList != "" {
-		hosts, err := parseHosts(*hostList, *n)
+		hosts, err := parseHosts(*hostList, n)
 		if err != nil {
 			fmt.Fprintf(stderr, "assay testnet: %v\n", err)
 			return 2
@@ -126,7 +135,7 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 	home := fs.String("home", "", "node home directory (required)")
 	fault := fs.String("fault", "", "inject a fault for tests: wrong-output, no-reveal or no-commit")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	if parseArgs(fs, args) != nil {
+	if parseArgs(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
 	if *home == "" {
@@ -149,6 +158,7 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 	}
 	registerMetrics(n)
 	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway)
+	go warnIfNotValidator(ctx, n.RPC, n.Operator, logger)
 	<-ctx.Done()
 	stop() // a second signal now ends the process at once
 	logger.Info("stopping")

@@ -62,6 +62,9 @@ func runPluginList(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitForFlagErr(err)
 	}
+	if !noArgs(fs) {
+		return 2
+	}
 	m, err := ff.manager("", stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "assay plugin list: %v\n", err)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 
@@ -37,7 +36,7 @@ func txCommand(name string, args []string, stderr io.Writer, nargs int, usage st
 		fmt.Fprintf(stderr, "usage: %s %s --key KEY [--node ADDR]\n", name, usage)
 		return nil, "", nil, nil, false
 	}
-	key, err := loadKey(*cf.keyring, *cf.key)
+	key, err := loadKey(*cf.keyring, *cf.key, func(w string) { fmt.Fprintf(stderr, "%s: %s\n", name, w) })
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return nil, "", nil, nil, false
@@ -74,7 +73,7 @@ func runCodeStore(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return 2
 	}
-	wasm, err := os.ReadFile(pos[0])
+	wasm, err := readFileLimit(pos[0], maxCodeFileBytes, limitCode)
 	if err != nil {
 		fmt.Fprintf(stderr, "assay code store: %v\n", err)
 		return 1
@@ -123,7 +122,7 @@ func sourceSpec(sf *sourcefile.SourceFile, codeCID string) (*pb.SourceSpec, erro
 func registerSource(ctx context.Context, c rpcclient.Client, key ed25519.PrivateKey, sf *sourcefile.SourceFile) (string, error) {
 	codeCID := sf.Code
 	if sf.CodeFile != "" {
-		wasm, err := os.ReadFile(sf.CodeFile)
+		wasm, err := readFileLimit(sf.CodeFile, maxCodeFileBytes, limitCode)
 		if err != nil {
 			return "", err
 		}

@@ -4,7 +4,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/assaynet/assay/runtime/meter"
@@ -52,7 +51,7 @@ func runValidatorCheck(args []string, stdout, stderr io.Writer) int {
 
 // readModule reads a module file, gunzipping it when compressed.
 func readModule(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := readFileLimit(path, maxCodeFileBytes, limitCode)
 	if err != nil {
 		return nil, err
 	}

@@ -142,7 +142,7 @@ func assayRootAbove(dir string) string {
 }
 
 func isAssayRoot(dir string) bool {
-	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	b, err := readFileLimit(filepath.Join(dir, "go.mod"), maxGoModFileBytes, "a go.mod")
 	return err == nil && strings.HasPrefix(string(b), "module "+assayModule+"\n")
 }
 

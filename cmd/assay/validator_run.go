@@ -29,7 +29,7 @@ type runFlags struct {
 	input, params, output, engine, timeArg, source string
 	gas                                            uint64
 	height                                         int64
-	memoryPages                                    uint
+	memoryPages                                    uint32
 	maxOutput                                      int
 	json                                           bool
 }
@@ -41,10 +41,10 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.engine, "engine", "compiler", "wazero engine: compiler or interpreter")
 	fs.StringVar(&f.timeArg, "time", "0", "round time: RFC 3339 or unix nanoseconds")
 	fs.StringVar(&f.source, "source", "local", "source id (seeds random_get)")
-	fs.Uint64Var(&f.gas, "gas", sandbox.DefaultMaxGas, "gas limit")
-	fs.Int64Var(&f.height, "height", 1, "round block height")
-	fs.UintVar(&f.memoryPages, "memory-pages", 0, "memory limit in 64 KiB pages (0 = node default)")
-	fs.IntVar(&f.maxOutput, "max-output", sandbox.DefaultMaxOutput, "output limit in bytes")
+	uintVar(fs, &f.gas, "gas", sandbox.DefaultMaxGas, 1, maxGasFlag, "gas limit")
+	intVar(fs, &f.height, "height", 1, 1, maxHeightFlag, "round block height")
+	uintVar(fs, &f.memoryPages, "memory-pages", 0, 0, maxMemoryPagesFlag, "memory limit in 64 KiB pages (0 = node default)")
+	intVar(fs, &f.maxOutput, "max-output", sandbox.DefaultMaxOutput, 1, maxOutputFlag, "output limit in bytes")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object")
 }
 
@@ -109,27 +109,20 @@ func (f *runFlags) job() (sandbox.Job, sandbox.Engine, error) {
 	if err != nil {
 		return sandbox.Job{}, 0, err
 	}
-	in, err := readInputFile(f.input)
+	in, err := readFileLimit(f.input, maxInputFileBytes, limitInput)
 	if err != nil {
 		return sandbox.Job{}, 0, err
 	}
 	var params []byte
 	if f.params != "" {
-		if params, err = os.ReadFile(f.params); err != nil {
+		if params, err = readFileLimit(f.params, maxParamsFileBytes, limitParams); err != nil {
 			return sandbox.Job{}, 0, err
 		}
 	}
 	return sandbox.Job{
 		Source: f.source, Input: in, Params: params, Height: f.height, Time: t,
-		GasLimit: f.gas, MaxOutput: f.maxOutput, MemoryPages: uint32(f.memoryPages),
+		GasLimit: f.gas, MaxOutput: f.maxOutput, MemoryPages: f.memoryPages,
 	}, eng, nil
-}
-
-func readInputFile(path string) ([]byte, error) {
-	if path == "-" {
-		return io.ReadAll(os.Stdin)
-	}
-	return os.ReadFile(path)
 }
 
 // parseTime accepts RFC 3339 or integer unix nanoseconds.
@@ -147,7 +140,7 @@ func parseTime(s string) (int64, error) {
 // runModule stores and runs the module once, in a fresh runtime.
 func runModule(path string, eng sandbox.Engine, job sandbox.Job) (runReport, sandbox.Result, error) {
 	ctx := context.Background()
-	wasm, err := os.ReadFile(path)
+	wasm, err := readFileLimit(path, maxCodeFileBytes, limitCode)
 	if err != nil {
 		return runReport{}, sandbox.Result{}, err
 	}

@@ -108,7 +108,8 @@ func TestValidatorRunErrors(t *testing.T) {
 		{"bad-time", []string{abiWasm, "--input", in, "--time", "yesterday"}, 2, "--time"},
 		{"bad-flag", []string{abiWasm, "--nope"}, 2, "nope"},
 		{"check-fails", []string{filepath.Join(guestDir, "globals.wasm"), "--input", in}, 1, "reserved"},
-		{"pages-above-node", []string{abiWasm, "--input", in, "--memory-pages", "100000"}, 1, ""},
+		{"pages-above-node", []string{abiWasm, "--input", in, "--memory-pages", "1000"}, 1, ""},
+		{"pages-above-wasm32", []string{abiWasm, "--input", in, "--memory-pages", "100000"}, 2, "out of range 0..65536"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

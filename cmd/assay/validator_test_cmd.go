@@ -53,7 +53,7 @@ func runValidatorTest(args []string, stdout, stderr io.Writer) int {
 	var f testFlags
 	fs := newFlags("assay validator test", stderr)
 	fs.StringVar(&f.wasm, "wasm", "", "module `file` (default: the one *.wasm in DIR)")
-	fs.Uint64Var(&f.gas, "gas", fixture.DefaultGasLimit, "gas limit per job")
+	uintVar(fs, &f.gas, "gas", fixture.DefaultGasLimit, 1, maxGasFlag, "gas limit per job")
 	fs.BoolVar(&f.noBuild, "no-build", false, "do not run make in DIR first")
 	fs.BoolVar(&f.noInterpreter, "no-interpreter", false, "skip the interpreter cross-check")
 	fs.BoolVar(&f.json, "json", false, "print a JSON array, one object per fixture")
@@ -90,7 +90,7 @@ func testValidatorDir(dir string, f testFlags, stderr io.Writer) ([]testRow, err
 	if err != nil {
 		return nil, err
 	}
-	wasm, err := os.ReadFile(wasmPath)
+	wasm, err := readFileLimit(wasmPath, maxCodeFileBytes, limitCode)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,14 @@ func init() {
 }
 
 func runVersion(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("assay version", stderr)
+	if err := fs.Parse(args); err != nil {
+		return exitForFlagErr(err)
+	}
+	if fs.NArg() != 0 {
+		fmt.Fprintf(stderr, "assay version: unexpected argument %q\nusage: assay version\n", fs.Arg(0))
+		return 2
+	}
 	fmt.Fprintf(stdout, "assay dev (validator ABI v1, rewriter v%d)\n", meter.Version)
 	return 0
 }

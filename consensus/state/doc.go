@@ -3,10 +3,23 @@
 // evidence; the txs that change them; assignment, commit–reveal rounds,
 // tallies and penalties. docs/protocol.md is its specification.
 //
-// It imports no I/O: no os, net, time, goroutines, floats or map
-// iteration. Storage comes in through the small KV interface, Wasm checks
-// through CodeChecker, template checks through Config.Template. The ABCI
-// adapter (consensus/app) feeds it blocks and persists what it returns.
+// What it guarantees, and how that is checked:
+//
+//   - No I/O, clock or randomness: it does not import os, net, time,
+//     math/rand or unsafe, and nothing it depends on is the runtime,
+//     CometBFT, wazero, go-plugin or boxo (TestImportDirection).
+//   - No goroutines and no floating point in its code.
+//   - Maps are iterated only where the order cannot reach the output: the
+//     keys or changes are sorted first (MemKV, the overlay's staged
+//     changes), or each entry is handled on its own (PrepareProposal's
+//     per-signer ordering).
+//   - The same blocks give the same app hash on every replica: the app's
+//     seeded simulations run several replicas and compare them.
+//
+// Storage comes in through the small KV interface; the protocol rules
+// (the Wasm check and the template check, consensus/rules) through
+// Config, which Open refuses without them. The ABCI adapter
+// (consensus/app) feeds it blocks and persists what it returns.
 //
 // # Steps for the caller
 //

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assaynet/assay/consensus/rules"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 )
@@ -67,7 +68,7 @@ func TestKeyFilePermissionWarning(t *testing.T) {
 // is told it is not in the set; a jailed one is told so.
 func TestValidatorSetWarning(t *testing.T) {
 	kv := state.NewMemKV()
-	m, err := state.Open(kv, state.Config{})
+	m, err := state.Open(kv, rules.V1())
 	if err != nil {
 		t.Fatal(err)
 	}

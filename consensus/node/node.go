@@ -284,6 +284,7 @@ var stopNoise = map[string]bool{
 	"error while stopping peer":                      true,
 	"Won't start a peer - switch is not running":     true,
 	"Error stopping pool":                            true,
+	"Error stopping connection":                      true,
 	"Stopped accept routine, as transport is closed": true,
 	"Error serving server":                           true,
 	"Error serving server with TLS":                  true,

@@ -5,7 +5,8 @@
 //
 // It imports no I/O: no os, net, time, goroutines, floats or map
 // iteration. Storage comes in through the small KV interface, Wasm checks
-// through CodeChecker, template checks through Config.Template. The ABCI
+// through CodeChecker, template checks through Config.Template; the fetch
+// spec rule is plugins/spec.ValidatePB (pure), shared with the CLI. The ABCI
 // adapter (consensus/app) feeds it blocks and persists what it returns.
 //
 // # Steps for the caller

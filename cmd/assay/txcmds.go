@@ -103,7 +103,7 @@ func sourceSpec(sf *sourcefile.SourceFile, codeCID string) (*pb.SourceSpec, erro
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := worker.ConfigOf(sf.Fetch.Config)
+	fetch, err := sf.Fetch.PB()
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +112,7 @@ func sourceSpec(sf *sourcefile.SourceFile, codeCID string) (*pb.SourceSpec, erro
 		pages = sandbox.DefaultMaxMemoryPages
 	}
 	return &pb.SourceSpec{
-		Fetch: &pb.FetchSpec{Kind: sf.Fetch.Kind, Config: cfg}, CodeCid: codeCID, Params: params,
+		Fetch: fetch, CodeCid: codeCID, Params: params,
 		Every: uint64(sf.Every), WindowSeconds: uint64(sf.Window), Replicas: uint32(sf.Replicas),
 		GasLimit: sf.GasLimit, MaxOutputBytes: uint64(sf.MaxOutput), MemoryPages: pages,
 	}, nil

@@ -7,7 +7,8 @@
 //
 //   - No I/O, clock or randomness: it does not import os, net, time,
 //     math/rand or unsafe, and nothing it depends on is the runtime,
-//     CometBFT, wazero, go-plugin or boxo (TestImportDirection).
+//     CometBFT, wazero, go-plugin or boxo (TestImportDirection); of plugins/
+//     it may use only the pure plugins/spec and plugins/template.
 //   - No goroutines and no floating point in its code.
 //   - Maps are iterated only where the order cannot reach the output: the
 //     keys or changes are sorted first (MemKV, the overlay's staged
@@ -18,7 +19,8 @@
 //
 // Storage comes in through the small KV interface; the protocol rules
 // (the Wasm check and the template check, consensus/rules) through
-// Config, which Open refuses without them. The ABCI adapter
+// Config, which Open refuses without them; the fetch spec rule is
+// plugins/spec.ValidatePB, shared with the CLI. The ABCI adapter
 // (consensus/app) feeds it blocks and persists what it returns.
 //
 // # Steps for the caller

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/plugins/spec"
 )
 
 // ErrParams is returned for invalid genesis params.
@@ -31,7 +32,7 @@ func DefaultParams() *pb.Params {
 		MaxTxBytes:          4 << 20,
 		MaxCodeBytes:        8 << 20,
 		MaxParamsBytes:      16 << 10,
-		MaxFetchConfigBytes: 4 << 10,
+		MaxFetchConfigBytes: spec.DefaultMaxConfigBytes, // 4 KiB
 		MaxReplicas:         64,
 		MaxGasLimit:         200_000_000, // = sandbox.DefaultMaxGas: ~100 ms of a Go guest on the compiler
 		MaxOutputBytes:      1 << 20,

@@ -2,20 +2,19 @@ package state
 
 import (
 	"fmt"
-	"strings"
 
 	cid "github.com/ipfs/go-cid"
 
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/plugins/spec"
 	"github.com/assaynet/assay/runtime/abi"
 )
 
-// Limits on names (docs/protocol.md section 2).
+// Limits on names (docs/protocol.md section 2); the fetch spec's are
+// package spec's.
 const (
 	MaxIDLen       = 64
-	MaxKindLen     = 64
-	MaxConfigKey   = 64
 	MaxCIDBytes    = 128
 	MaxCodeCIDText = 128
 )
@@ -41,11 +40,6 @@ func validName(s string, maxLen int, extra string) bool {
 		}
 	}
 	return true
-}
-
-// validKind matches plugins/spec.ValidateKind: a-z first, then a-z 0-9 _ - .
-func validKind(k string) bool {
-	return validName(k, MaxKindLen, "_-.") && k[0] >= 'a' && k[0] <= 'z'
 }
 
 func containsByte(s string, c byte) bool {
@@ -108,46 +102,13 @@ func (m *Machine) validateSource(id string, s *pb.SourceSpec) error {
 	return m.validateFetch(s.Fetch)
 }
 
+// validateFetch applies the fetch spec rule of package spec with this
+// chain's max_fetch_config_bytes and the protocol's template rule.
 func (m *Machine) validateFetch(f *pb.FetchSpec) error {
-	if f == nil || !validKind(f.Kind) {
-		return fail(CodeInvalid, "source: fetch kind must be 1-64 of [a-z0-9_.-], starting with a letter")
-	}
-	size := 0
-	for i, kv := range f.Config {
-		if !validName(kv.Key, MaxConfigKey, "._-") {
-			return fail(CodeInvalid, "source: fetch config key %q invalid", kv.Key)
-		}
-		if i > 0 && f.Config[i-1].Key >= kv.Key {
-			return fail(CodeInvalid, "source: fetch config keys must be unique and sorted")
-		}
-		size += len(kv.Key) + len(kv.Value)
-		if uint64(size) > m.params.MaxFetchConfigBytes {
-			return fail(CodeInvalid, "source: fetch config exceeds %d bytes", m.params.MaxFetchConfigBytes)
-		}
-		if err := m.cfg.Template(kv.Value); err != nil {
-			return fail(CodeInvalid, "source: fetch config %q: %v", kv.Key, err)
-		}
-		if f.Kind == httpKind && kv.Key == "url" && !validHTTPURL(kv.Value) {
-			return fail(CodeInvalid, "source: fetch kind http: url %.100q must start with http:// or https://", kv.Value)
-		}
+	if err := spec.ValidatePB(f, m.params.MaxFetchConfigBytes, m.cfg.Template); err != nil {
+		return fail(CodeInvalid, "source: %v", err)
 	}
 	return nil
-}
-
-// httpKind is the fetch kind of the built-in http fetcher, whose url the
-// machine checks at registration.
-const httpKind = "http"
-
-// validHTTPURL reports whether v starts, ASCII case-insensitively, with
-// "http://" or "https://" and has more after it. The prefix must be
-// literal so that no template (e.g. {{source}}) can choose the scheme.
-func validHTTPURL(v string) bool {
-	for _, p := range []string{"http://", "https://"} {
-		if len(v) > len(p) && strings.EqualFold(v[:len(p)], p) {
-			return true
-		}
-	}
-	return false
 }
 
 func (m *Machine) validateCommits(es []*pb.CommitEntry) error {

@@ -11,6 +11,7 @@ import (
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/plugins"
+	"github.com/assaynet/assay/plugins/spec"
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
@@ -79,7 +80,7 @@ func (w *Worker) validate(ctx context.Context, r *pb.Round) (sandbox.Result, []b
 	if err != nil {
 		return sandbox.Result{}, nil, fmt.Errorf("block time: %w", err)
 	}
-	fs, err := FetchSpecOf(sp.GetFetch())
+	fs, err := spec.FromPB(sp.GetFetch())
 	if err != nil {
 		return sandbox.Result{}, nil, err
 	}

@@ -69,7 +69,7 @@ func TestLoadErrors(t *testing.T) {
 		{"json unknown field", ".json", `{"idd": "x"}`, "unknown field"},
 		{"no fetch", ".toml", base, "fetch"},
 		{"bad template", ".toml", base + "[fetch]\nkind=\"http\"\n[fetch.config]\nurl=\"{{hieght}}\"\n", "unknown variable \"hieght\""},
-		{"window needed", ".toml", base + "[fetch]\nkind=\"http\"\n[fetch.config]\nurl=\"{{window_end}}\"\n", "window must be > 0"},
+		{"window needed", ".toml", base + "[fetch]\nkind=\"http\"\n[fetch.config]\nurl=\"http://x/{{window_end}}\"\n", "window must be > 0"},
 		{"bad kind", ".toml", base + "[fetch]\nkind=\"HTTP\"\nconfig={}\n", "kind \"HTTP\""},
 		{"bad cid", ".toml", strings.Replace(base, "bafk", "zzzz", 1) + "[fetch]\nkind=\"http\"\nconfig={}\n", "code: not a CID"},
 		{"zero fields", ".json", `{"id":"-x","fetch":{"kind":"http","config":{}}}`,

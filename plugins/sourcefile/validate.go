@@ -8,7 +8,9 @@ import (
 )
 
 // Validate checks every field and returns all problems at once, each
-// naming its field.
+// naming its field. The fetch spec is checked by spec.FetchSpec.Validate:
+// the chain's rule (with default params) on the form the chain stores, so
+// a file Validate accepts is not refused by the chain for its fetch spec.
 func (sf *SourceFile) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) {

@@ -8,7 +8,7 @@ import (
 
 // TestPureDeps keeps the packages the consensus state machine imports
 // (spec and template) free of network, process, randomness and plugin
-// machinery.
+// machinery, and spec itself free of the clock, files and goroutines.
 func TestPureDeps(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".", "../template").Output()
 	if err != nil {
@@ -21,6 +21,16 @@ func TestPureDeps(t *testing.T) {
 			if dep == f {
 				t.Errorf("spec/template depend on %s", dep)
 			}
+		}
+	}
+	imports, err := exec.Command("go", "list", "-f", `{{join .Imports "\n"}}`, ".").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	for _, imp := range strings.Fields(string(imports)) {
+		switch imp {
+		case "os", "time", "sync", "sync/atomic", "unsafe", "math":
+			t.Errorf("spec imports %s", imp)
 		}
 	}
 }

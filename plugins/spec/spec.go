@@ -1,7 +1,3 @@
-// Package spec holds the fetch spec of a source and the round variables a
-// fetch sees. It is pure (no I/O, clock, map order or floats) so that the
-// consensus state machine can validate a source's fetch spec when the
-// source is registered; package plugins re-exports its types.
 package spec
 
 import (
@@ -12,22 +8,15 @@ import (
 	"github.com/assaynet/assay/plugins/template"
 )
 
-// ErrSpec is wrapped by every error Validate returns.
+// ErrSpec is wrapped by every error Validate, ValidatePB, PB and FromPB
+// return.
 var ErrSpec = errors.New("spec: bad fetch spec")
-
-// Limits on a fetch spec.
-const (
-	// MaxKindLen is the longest kind name.
-	MaxKindLen = 64
-	// MaxConfigLen is the largest fetch config in bytes.
-	MaxConfigLen = 16 << 10
-)
 
 // Round is the set of round variables a fetch can use in its templates:
 // source id, height, time (unix ns) and the source's window (seconds).
 type Round = template.Vars
 
-// FetchSpec says how to fetch a source's input: which fetcher kind, with
+// FetchSpec is the JSON form of a fetch spec: which fetcher kind, with
 // which config. Config is a JSON object; its string values may contain
 // templates such as "{{height}}" (see package template).
 //
@@ -41,15 +30,14 @@ type FetchSpec struct {
 	Config json.RawMessage `json:"config"`
 }
 
-// Validate checks the kind's syntax (1 to 64 characters of a-z, 0-9, '_',
-// '-', '.', starting with a letter), the config's size and shape, and every
-// template in it.
+// Validate checks s as a chain with default params would after PB (see
+// ValidatePB), and what only the JSON form can get wrong: the config must
+// be present, one JSON object nested at most 32 deep without duplicate
+// keys, convertible by PB, and every string in it (after JSON unescaping)
+// a valid template.
 func (s FetchSpec) Validate() error {
 	if err := ValidateKind(s.Kind); err != nil {
 		return err
-	}
-	if len(s.Config) > MaxConfigLen {
-		return fmt.Errorf("%w: config is %d bytes, limit %d", ErrSpec, len(s.Config), MaxConfigLen)
 	}
 	if len(s.Config) == 0 {
 		return fmt.Errorf("%w: config is missing (use {} for none)", ErrSpec)
@@ -57,22 +45,11 @@ func (s FetchSpec) Validate() error {
 	if err := template.ValidateJSON(s.Config); err != nil {
 		return fmt.Errorf("%w: config: %w", ErrSpec, err)
 	}
-	return nil
-}
-
-// ValidateKind checks the syntax of a kind name.
-func ValidateKind(kind string) error {
-	if kind == "" || len(kind) > MaxKindLen {
-		return fmt.Errorf("%w: kind %q must be 1 to %d characters", ErrSpec, kind, MaxKindLen)
+	f, err := s.PB()
+	if err != nil {
+		return err
 	}
-	for i, c := range []byte(kind) {
-		letter := c >= 'a' && c <= 'z'
-		other := c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
-		if !letter && (i == 0 || !other) {
-			return fmt.Errorf("%w: kind %q: want a-z first, then a-z 0-9 _ - .", ErrSpec, kind)
-		}
-	}
-	return nil
+	return ValidatePB(f, DefaultMaxConfigBytes, template.Validate)
 }
 
 // UsesWindow reports whether any template in the config refers to the

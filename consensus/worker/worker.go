@@ -164,8 +164,11 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) poll(ctx context.Context) error {
 	h, err := w.cfg.Chain.Height(ctx)
 	catchingUp := errors.Is(err, ErrCatchingUp)
-	if err != nil && !catchingUp || h <= w.height {
+	if err != nil && !catchingUp {
 		return err
+	}
+	if h <= w.height {
+		return nil
 	}
 	at, rounds, err := w.cfg.Chain.Assigned(ctx, w.operator)
 	if err != nil {

@@ -204,8 +204,8 @@ func (w *Worker) poll(ctx context.Context) error {
 // sent; but a round that its state shows in the reveal phase has reached
 // it on the chain too (phases only move forward), so the journaled
 // verdicts of such rounds are revealed now: waiting for the catch-up to
-// finish can outlast the reveal window. A reveal signed with a sequence the chain
-// has moved past is refused and sent again (syncSequence).
+// finish can outlast the reveal window. A reveal signed with a sequence
+// the chain has moved past is refused and sent again (syncSequence).
 func (w *Worker) catchUpStep(ctx context.Context) {
 	w.warnOnce("catchup", "node is catching up: revealing journaled rounds only", "height", w.height)
 	w.sendReveals(ctx)

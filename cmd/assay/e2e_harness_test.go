@@ -52,11 +52,24 @@ func newCluster(t *testing.T, n int) *cluster {
 // newClusterParams is newCluster with genesis params.
 func newClusterParams(t *testing.T, n int, params string) *cluster {
 	t.Helper()
+	return newClusterArgs(t, n, "--timeout-commit", "300ms", "--params", params)
+}
+
+// newClusterDefaults is a testnet as `assay testnet` writes it by default:
+// default genesis params and the default block time.
+func newClusterDefaults(t *testing.T, n int) *cluster {
+	t.Helper()
+	return newClusterArgs(t, n)
+}
+
+// newClusterArgs writes n homes with `assay testnet` and extra flags.
+func newClusterArgs(t *testing.T, n int, flags ...string) *cluster {
+	t.Helper()
 	dir := t.TempDir()
 	c := &cluster{t: t, bin: buildAssay(t, dir), dir: dir, base: freeBase(t, n), n: n, procs: make([]*exec.Cmd, n), keys: filepath.Join(dir, "keys")}
 	// The sources fetch from httptest servers on loopback: opt in to it.
-	c.cli("testnet", "-n", fmt.Sprint(n), "-o", filepath.Join(dir, "net"), "--base-port", fmt.Sprint(c.base),
-		"--timeout-commit", "300ms", "--params", params, "--allow-private-ranges", "127.0.0.0/8")
+	args := []string{"testnet", "-n", fmt.Sprint(n), "-o", filepath.Join(dir, "net"), "--base-port", fmt.Sprint(c.base), "--allow-private-ranges", "127.0.0.0/8"}
+	c.cli(append(args, flags...)...)
 	for i := 0; i < n; i++ {
 		kf, _, err := readKeyFile(filepath.Join(c.home(i), operatorKeyFile))
 		if err != nil {
@@ -216,9 +229,40 @@ func getJSON(url string, v any) error {
 // source validated by echo.wasm; it returns the source id.
 func (c *cluster) registerEcho(id string, replicas int) {
 	c.t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	c.registerEchoHandler(id, replicas, func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"path":%q}`, r.URL.Path)
-	}))
+	})
+}
+
+// registerEchoSlowLast is registerEcho whose server answers the last of
+// the replicas fetches of each round only after delay, as an upstream
+// slow for one node would: the other assignees commit first and the
+// round stays in its commit phase for a few blocks.
+func (c *cluster) registerEchoSlowLast(id string, replicas int, delay time.Duration) {
+	c.t.Helper()
+	var mu sync.Mutex
+	seen := map[string]int{}
+	c.registerEchoHandler(id, replicas, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen[r.URL.Path]++
+		last := seen[r.URL.Path] == replicas
+		mu.Unlock()
+		if last {
+			select {
+			case <-time.After(delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		fmt.Fprintf(w, `{"path":%q}`, r.URL.Path)
+	})
+}
+
+// registerEchoHandler serves a source's input with h on loopback and
+// registers the source, validated by echo.wasm.
+func (c *cluster) registerEchoHandler(id string, replicas int, h http.HandlerFunc) {
+	c.t.Helper()
+	srv := httptest.NewServer(h)
 	c.t.Cleanup(srv.Close)
 	code, err := filepath.Abs(echoWasm)
 	if err != nil {
@@ -338,4 +382,81 @@ func (c *cluster) cometPower(i, j int) int64 {
 		}
 	}
 	return 0
+}
+
+// abciQuery runs an app query (docs/protocol.md section 6) on node i over
+// HTTP and decodes its JSON value into v.
+func (c *cluster) abciQuery(i int, path string, v any) error {
+	var r struct {
+		Result struct {
+			Response struct {
+				Code  uint32 `json:"code"`
+				Log   string `json:"log"`
+				Value []byte `json:"value"`
+			} `json:"response"`
+		} `json:"result"`
+	}
+	u := fmt.Sprintf("http://127.0.0.1:%d/abci_query?path=%%22%s%%22", c.base+10*i+1, path)
+	if err := getJSON(u, &r); err != nil {
+		return err
+	}
+	if q := r.Result.Response; q.Code != 0 {
+		return fmt.Errorf("query %s: code %d: %s", path, q.Code, q.Log)
+	}
+	return json.Unmarshal(r.Result.Response.Value, v)
+}
+
+// roundView is the app's JSON view of a round, the parts the tests read.
+type roundView struct {
+	Source      string `json:"source"`
+	Height      uint64 `json:"height"`
+	Phase       string `json:"phase"`
+	CommitEnd   uint64 `json:"commit_end"`
+	RevealStart uint64 `json:"reveal_start"`
+	RevealEnd   uint64 `json:"reveal_end"`
+	ClosedAt    uint64 `json:"closed_at"`
+	Assignees   []struct {
+		Operator     string          `json:"operator"`
+		Commit       string          `json:"commit"`
+		CommitHeight uint64          `json:"commit_height"`
+		Verdict      json.RawMessage `json:"verdict"`
+		RevealHeight uint64          `json:"reveal_height"`
+		Penalised    bool            `json:"penalised"`
+	} `json:"assignees"`
+}
+
+// assignee returns the index of op in r's assignees, -1 if absent.
+func (r roundView) assignee(op string) int {
+	for i, a := range r.Assignees {
+		if a.Operator == op {
+			return i
+		}
+	}
+	return -1
+}
+
+// validatorView is the app's JSON view of a validator, the parts the
+// tests read.
+type validatorView struct {
+	Operator     string `json:"operator"`
+	Stake        uint64 `json:"stake"`
+	InitialStake uint64 `json:"initial_stake"`
+	Jailed       bool   `json:"jailed"`
+	Misses       int    `json:"misses"`
+}
+
+// catchingUp reports node i's sync_info.catching_up (true when it does
+// not answer).
+func (c *cluster) catchingUp(i int) bool {
+	var st struct {
+		Result struct {
+			SyncInfo struct {
+				CatchingUp bool `json:"catching_up"`
+			} `json:"sync_info"`
+		} `json:"result"`
+	}
+	if getJSON(fmt.Sprintf("http://127.0.0.1:%d/status", c.base+10*i+1), &st) != nil {
+		return true
+	}
+	return st.Result.SyncInfo.CatchingUp
 }

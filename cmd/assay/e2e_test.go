@@ -128,6 +128,153 @@ func TestKillAndRestart(t *testing.T) {
 	}
 }
 
+// restartDowntime is how long TestKillAfterCommit keeps a node down: the
+// downtime docs/node.md promises an honest node survives unpenalised.
+const restartDowntime = 10 * time.Second
+
+// TestKillAfterCommit: on a testnet with the default params and block
+// time, kill -9 one node right after it has committed to a round, at
+// several points of the round, keep it down for restartDowntime and
+// restart it. Each time it reveals the round from its journal, and it
+// is never penalised: no NO_REVEAL or MISSED evidence, no slash, no jail.
+// The rounds' inputs reach one assignee late, so that a round can be
+// caught with the node's commit in and the reveal phase not yet open.
+func TestKillAfterCommit(t *testing.T) {
+	needE2E(t)
+	c := newClusterDefaults(t, 4)
+	for i := 0; i < 4; i++ {
+		c.start(i)
+	}
+	waitFor(60*time.Second, func() bool { return c.height(0) >= 2 })
+	// The last node to fetch a round gets its input 1.5 s late, so a round
+	// stays in its commit phase for a few blocks after the others commit.
+	c.registerEchoSlowLast("echo", 4, 1500*time.Millisecond)
+	if !waitFor(90*time.Second, func() bool { return len(c.datasets(0, "echo")) >= 1 }) {
+		t.Fatal("no dataset within 90 s")
+	}
+	const victim = 3
+	op := c.ops[victim]
+	committed := func(r roundView) bool { i := r.assignee(op); return i >= 0 && r.Assignees[i].Commit != "" }
+	unrevealed := func(r roundView) bool {
+		i := r.assignee(op)
+		return committed(r) && (len(r.Assignees[i].Verdict) == 0 || string(r.Assignees[i].Verdict) == "null")
+	}
+	points := []struct {
+		name string
+		at   func(r roundView) bool // the round state to kill at, seen on node 0
+		wait int64                  // blocks to wait after that before the kill
+	}{
+		// the reveal phase opens while the node is down: it comes back
+		// in the middle of the reveal window
+		{"at commit, before the reveal phase", func(r roundView) bool { return r.Phase == "COMMIT" && committed(r) }, 0},
+		// the reveal is due (or in flight) when the node dies
+		{"at reveal-phase start", func(r roundView) bool { return r.Phase == "REVEAL" && unrevealed(r) }, 0},
+		// the round's reveal is usually in, the next round's job or
+		// commit in flight
+		{"one block after commit", committed, 1},
+	}
+	after := uint64(0) // each point uses a round above the last one
+	for _, p := range points {
+		var r roundView
+		found := waitForFast(60*time.Second, func() bool {
+			var open []roundView
+			if c.abciQuery(0, "/assigned/"+op, &open) != nil {
+				return false
+			}
+			for _, o := range open {
+				if o.Source == "echo" && o.Height > after && p.at(o) {
+					r = o
+					return true
+				}
+			}
+			return false
+		})
+		if !found {
+			t.Fatalf("%s: no round reached the kill point within 60 s", p.name)
+		}
+		if p.wait > 0 {
+			h := c.height(0)
+			waitForFast(30*time.Second, func() bool { return c.height(0) >= h+p.wait })
+		}
+		killedAt := c.height(0)
+		c.stop(victim, syscall.SIGKILL)
+		time.Sleep(restartDowntime) // the downtime under test, not a synchronisation
+		restartAt := c.height(0)
+		c.start(victim)
+		began := time.Now()
+		var syncedAt int64
+		var syncedAfter, revealedAfter time.Duration
+		closed := waitForFast(120*time.Second, func() bool {
+			if syncedAt == 0 && !c.catchingUp(victim) && c.height(victim) > 0 {
+				syncedAt, syncedAfter = c.height(0), time.Since(began)
+			}
+			var got roundView
+			if c.abciQuery(0, fmt.Sprintf("/round/echo/%d", r.Height), &got) != nil {
+				return false
+			}
+			r = got
+			if i := r.assignee(op); revealedAfter == 0 && i >= 0 && r.Assignees[i].RevealHeight > 0 {
+				revealedAfter = time.Since(began)
+			}
+			return r.Phase == "RESOLVED" || r.Phase == "UNRESOLVED"
+		})
+		if !closed {
+			t.Fatalf("%s: round %d did not close within 120 s: %+v", p.name, r.Height, r)
+		}
+		a := r.Assignees[r.assignee(op)]
+		t.Logf("%s: round %d: node's commit at %d, reveal phase %d..%d; killed at %d, restarted at %d, caught up at %d (%.1f s after the restart); node's reveal at %d (seen %.1f s after the restart), closed at %d",
+			p.name, r.Height, a.CommitHeight, r.RevealStart, r.RevealEnd, killedAt, restartAt, syncedAt, syncedAfter.Seconds(), a.RevealHeight, revealedAfter.Seconds(), r.ClosedAt)
+		if a.RevealHeight == 0 || a.Penalised {
+			t.Errorf("%s: round %d: the restarted node did not reveal in time: %+v", p.name, r.Height, a)
+		}
+		if !waitFor(60*time.Second, func() bool { return !c.catchingUp(victim) && c.height(victim) >= c.height(0)-1 }) {
+			t.Fatalf("%s: restarted node stuck at %d, chain at %d", p.name, c.height(victim), c.height(0))
+		}
+		after = uint64(c.height(0)) // the next point takes a round opened from here
+	}
+	var rounds []roundView
+	if err := c.abciQuery(0, "/rounds/echo", &rounds); err != nil {
+		t.Fatal(err)
+	}
+	var missed []uint64
+	for _, r := range rounds {
+		if i := r.assignee(op); i >= 0 && r.Assignees[i].Commit == "" && (r.Phase == "RESOLVED" || r.Phase == "UNRESOLVED") {
+			missed = append(missed, r.Height)
+		}
+	}
+	t.Logf("closed rounds without the restarted node's commit: %v of %d", missed, len(rounds))
+	for _, e := range c.evidence(0) {
+		if e.Operator == op {
+			t.Errorf("restarted node penalised: %+v", e)
+		}
+	}
+	var vals []validatorView
+	if err := c.abciQuery(0, "/validators", &vals); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vals {
+		if v.Operator == op {
+			t.Logf("restarted node: stake %d of %d, %d misses in the window", v.Stake, v.InitialStake, v.Misses)
+			if v.Jailed || v.Stake != v.InitialStake {
+				t.Errorf("restarted node slashed or jailed: %+v", v)
+			}
+		}
+	}
+}
+
+// waitForFast is waitFor polling every 20 ms, for states that last about
+// one block.
+func waitForFast(timeout time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return true
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return cond()
+}
+
 // TestFaultsSlashed (issue 6, test 3): wrong-output and no-reveal nodes
 // are slashed and jailed, their CometBFT power drops to 0, the evidence
 // names the round and honest nodes are untouched.

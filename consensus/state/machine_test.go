@@ -102,6 +102,41 @@ func TestHonestRoundResolves(t *testing.T) {
 	}
 }
 
+// TestRevealPhaseEndsWithoutNonCommitters: an assignee that never
+// committed cannot reveal, so once every assignee that did commit has
+// revealed the round closes at once, not at reveal_end; the absent one
+// takes a miss, not a penalty.
+func TestRevealPhaseEndsWithoutNonCommitters(t *testing.T) {
+	c := newChain(t, 100, 100, 100, 100)
+	c.setupSource("feed", 100, 4)
+	good := verdict(t, "good")
+	_, ops := assigned(c.block(), "feed")
+	round := c.height
+	absent := c.byAddr(ops[0])
+	var commits, reveals [][]byte
+	for _, op := range ops[1:] {
+		commits = append(commits, c.commitTx(c.byAddr(op), "feed", round, good))
+		reveals = append(reveals, c.revealTx(c.byAddr(op), "feed", round, good))
+	}
+	c.mustOK(c.block(commits...))
+	r := query[state.RoundView](t, c.kv, fmt.Sprintf("round/feed/%d", round))
+	for i := 0; i < 10 && r.Phase == "COMMIT"; i++ { // the commit window runs out
+		c.block()
+		r = query[state.RoundView](t, c.kv, fmt.Sprintf("round/feed/%d", round))
+	}
+	if r.Phase != "REVEAL" || r.RevealEnd <= c.height+1 {
+		t.Fatalf("round %+v at %d, want a reveal phase ending after the next block", r, c.height)
+	}
+	c.mustOK(c.block(reveals...))
+	r = query[state.RoundView](t, c.kv, fmt.Sprintf("round/feed/%d", round))
+	if r.Phase != "RESOLVED" || r.ClosedAt != c.height {
+		t.Fatalf("round %+v: want RESOLVED at %d, when the last committed assignee revealed (reveal_end %d)", r, c.height, r.RevealEnd)
+	}
+	if v := validatorByOp(t, c.kv, absent.addr); v.Misses != 1 || v.Stake != 100 || v.Jailed {
+		t.Fatalf("absent assignee %+v, want one miss and no penalty", v)
+	}
+}
+
 func TestWrongVerdictSlashedAndJailed(t *testing.T) {
 	c := newChain(t, 100, 100, 100, 100)
 	c.setupSource("feed", 100, 4)

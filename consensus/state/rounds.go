@@ -118,8 +118,11 @@ func (m *Machine) step(r *pb.Round) bool {
 		m.emit("reveal_phase", "source", r.Source, "round", u64(r.Height), "reveal_start", u64(r.RevealStart), "reveal_end", u64(r.RevealEnd))
 		return true
 	case pb.Phase_PHASE_REVEAL:
+		// wait only for assignees that committed: one that did not can
+		// never reveal, and waiting for it would hold the round for the
+		// whole reveal window
 		for _, a := range r.Assignees {
-			if a.Verdict == nil && m.height < r.RevealEnd {
+			if len(a.Commit) != 0 && a.Verdict == nil && m.height < r.RevealEnd {
 				return true
 			}
 		}

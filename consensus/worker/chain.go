@@ -13,7 +13,9 @@ var ErrNotFound = errors.New("worker: not found")
 // Chain is what the worker needs from its node: committed state and a
 // mempool. RPC (rpc.go) implements it over a CometBFT RPC client.
 type Chain interface {
-	// Height returns the latest committed height.
+	// Height returns the latest committed height. While the node is
+	// catching up it returns the latest height the node has applied and
+	// an error wrapping ErrCatchingUp: the worker then only reveals.
 	Height(ctx context.Context) (uint64, error)
 	// BlockTime returns the time of block h in unix nanoseconds.
 	BlockTime(ctx context.Context, h uint64) (int64, error)

@@ -36,6 +36,9 @@ type memChain struct {
 	// dropNext makes Broadcast accept but lose the next n txs, like a
 	// mempool that evicts them.
 	dropNext int
+	// catchingUp makes Height report ErrCatchingUp, like a node that is
+	// block-syncing after a restart.
+	catchingUp bool
 }
 
 func newMemChain(t testing.TB, ops []ed25519.PrivateKey, params string) *memChain {
@@ -95,7 +98,16 @@ func isNotFound(err error) bool { return errors.Is(err, state.ErrNotFound) }
 func (c *memChain) Height(context.Context) (uint64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.catchingUp {
+		return c.m.Height(), ErrCatchingUp
+	}
 	return c.m.Height(), nil
+}
+
+func (c *memChain) setCatchingUp(v bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.catchingUp = v
 }
 
 func (c *memChain) BlockTime(_ context.Context, h uint64) (int64, error) {

@@ -2,6 +2,8 @@ package worker
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"testing"
 
 	"github.com/assaynet/assay/consensus/pb"
@@ -90,6 +92,76 @@ func TestRevealAfterRestart(t *testing.T) {
 	}
 	for _, e := range f.evidence() {
 		if e.Operator == op && e.Kind == "NO_REVEAL" {
+			t.Errorf("restart cost a no-reveal penalty: %+v", e)
+		}
+	}
+}
+
+// TestRevealWhileCatchingUp restarts a worker, after it committed, on a
+// node that reports it is still catching up: the worker reveals its
+// journaled verdict at once, in the same reveal window, instead of
+// waiting for the catch-up to end (which can outlast the window); it
+// starts no job and sends no commit until the node has caught up.
+func TestRevealWhileCatchingUp(t *testing.T) {
+	f := newFixture(t, 2, 2)
+	dir := t.TempDir()
+	stop0 := start(f.newWorker(0, dir+"/0", FaultNone))
+	defer stop0()
+	w1 := f.newWorker(1, dir+"/1", FaultNone)
+	stop1 := start(w1)
+	committed := func() *pb.Round { // a round holding validator 1's commit
+		_, rs, err := f.chain.Assigned(context.Background(), w1.operator)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rs {
+			if a := w1.mine(r); a != nil && len(a.Commit) > 0 && a.Verdict == nil {
+				return r
+			}
+		}
+		return nil
+	}
+	var r *pb.Round
+	ok := f.until(20, func() bool { r = committed(); return r != nil })
+	stop1()
+	_ = w1.cfg.Store.Close() // as a killed process would release them
+	_ = w1.cfg.Journal.Close()
+	if !ok {
+		t.Fatal("validator 1 never committed")
+	}
+	f.chain.setCatchingUp(true)
+	w1b := f.newWorker(1, dir+"/1", FaultNone)
+	stop1b := start(w1b)
+	defer stop1b()
+	revealed := func() bool {
+		var rv struct {
+			Assignees []struct {
+				Operator string          `json:"operator"`
+				Verdict  json.RawMessage `json:"verdict"`
+			} `json:"assignees"`
+		}
+		f.query(fmt.Sprintf("round/%s/%d", r.Source, r.Height), &rv)
+		for _, a := range rv.Assignees {
+			if a.Operator == opHex(f.keys[1]) {
+				return len(a.Verdict) > 0 && string(a.Verdict) != "null"
+			}
+		}
+		return false
+	}
+	// The reveal phase opens by the commit window's end (4 blocks); the
+	// reveal must land before the reveal window (5 blocks) closes.
+	if !f.until(8, revealed) {
+		t.Fatalf("round %s/%d: no reveal while the node catches up; stats %+v, evidence %+v", r.Source, r.Height, w1b.Stats(), f.evidence())
+	}
+	if c := w1b.Stats().Commits; c != 0 {
+		t.Errorf("%d commits sent while the node was catching up", c)
+	}
+	f.chain.setCatchingUp(false)
+	if !f.until(20, func() bool { return w1b.Stats().Commits > 0 }) {
+		t.Fatalf("no commit after the catch-up: stats %+v", w1b.Stats())
+	}
+	for _, e := range f.evidence() {
+		if e.Operator == opHex(f.keys[1]) && e.Kind == "NO_REVEAL" {
 			t.Errorf("restart cost a no-reveal penalty: %+v", e)
 		}
 	}

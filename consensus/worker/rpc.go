@@ -33,20 +33,22 @@ func NewRPC(c rpcclient.Client) *RPC { return &RPC{c: c, times: map[uint64]int64
 // Client returns the wrapped client.
 func (r *RPC) Client() rpcclient.Client { return r.c }
 
-// ErrCatchingUp is returned by Height while the node is block-syncing:
-// its state is behind the chain, so the worker waits.
+// ErrCatchingUp is returned by Height, with the node's latest local
+// height, while the node is block-syncing: its state is behind the chain.
 var ErrCatchingUp = errors.New("worker: node is catching up")
 
-// Height implements Chain.
+// Height implements Chain. While the node is block-syncing it returns
+// the latest height the node has applied and ErrCatchingUp.
 func (r *RPC) Height(ctx context.Context) (uint64, error) {
 	st, err := r.c.Status(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("worker: status: %w", err)
 	}
+	h := uint64(max(st.SyncInfo.LatestBlockHeight, 0))
 	if st.SyncInfo.CatchingUp {
-		return 0, ErrCatchingUp
+		return h, ErrCatchingUp
 	}
-	return uint64(st.SyncInfo.LatestBlockHeight), nil
+	return h, nil
 }
 
 // BlockTime implements Chain.

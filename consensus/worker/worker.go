@@ -161,11 +161,16 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
-// poll runs one step when a new block has been committed.
+// poll runs one step when a new block has been committed. While the
+// node catches up it only reveals (catchUpStep).
 func (w *Worker) poll(ctx context.Context) error {
 	h, err := w.cfg.Chain.Height(ctx)
-	if err != nil || h <= w.height {
+	catchingUp := errors.Is(err, ErrCatchingUp)
+	if err != nil && !catchingUp {
 		return err
+	}
+	if h <= w.height {
+		return nil
 	}
 	at, rounds, err := w.cfg.Chain.Assigned(ctx, w.operator)
 	if err != nil {
@@ -184,11 +189,28 @@ func (w *Worker) poll(ctx context.Context) error {
 	if err := w.readBatchCap(ctx); err != nil {
 		return err
 	}
+	if catchingUp {
+		w.catchUpStep(ctx)
+		return nil
+	}
+	delete(w.lastReport, "catchup")
 	w.startJobs(ctx)
 	w.sendCommits(ctx)
 	w.sendReveals(ctx)
 	w.prune()
 	return nil
+}
+
+// catchUpStep is a poll step on a node that is block-syncing, as after a
+// restart. Its state lags the chain, so no job starts and no commit is
+// sent; but a round that its state shows in the reveal phase has reached
+// it on the chain too (phases only move forward), so the journaled
+// verdicts of such rounds are revealed now: waiting for the catch-up to
+// finish can outlast the reveal window. A reveal signed with a sequence
+// the chain has moved past is refused and sent again (syncSequence).
+func (w *Worker) catchUpStep(ctx context.Context) {
+	w.warnOnce("catchup", "node is catching up: revealing journaled rounds only", "height", w.height)
+	w.sendReveals(ctx)
 }
 
 // readBatchCap learns, once, how many entries one Commit or Reveal tx may

@@ -115,7 +115,7 @@ func TestRevealWhileCatchingUp(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, r := range rs {
-			if a := w1.mine(r); a != nil && len(a.Commit) > 0 && a.Verdict == nil {
+			if a := w1.plan.mine(r); a != nil && len(a.Commit) > 0 && a.Verdict == nil {
 				return r
 			}
 		}
@@ -209,7 +209,7 @@ func TestBatchCapFromChain(t *testing.T) {
 		t.Fatalf("rounds %s/%d and %s/%d did not resolve; stats %+v",
 			open[0].Source, open[0].Height, open[1].Source, open[1].Height, w.Stats())
 	}
-	if got := w.maxEntries(); got != 1 {
+	if got := w.plan.maxEntries(); got != 1 {
 		t.Errorf("entries per tx = %d, want the chain's 1", got)
 	}
 }

@@ -2,7 +2,6 @@ package worker
 
 import (
 	"cmp"
-	"context"
 	"slices"
 	"time"
 
@@ -16,10 +15,12 @@ import (
 //     source) order, so that every node works through a backlog alike;
 //   - a source holds at most its fair share of the slots (fairShare);
 //   - a job that can no longer commit (height + 1 > commit_end) is dropped
-//     from the queue or, when running, cancelled; its slot is free once
-//     the job returns.
+//     from the queue or, when running, marked cancelled; its slot is free
+//     once the job returns.
 //
-// It is state of the worker's loop and not safe for concurrent use.
+// It is part of the planner (plan.go): pure, with no contexts, clock or
+// goroutines (the loop holds each running job's context), and not safe
+// for concurrent use.
 type scheduler struct {
 	slots   int
 	share   int         // most slots one source may hold
@@ -30,7 +31,6 @@ type scheduler struct {
 // slot is a running job.
 type slot struct {
 	commitEnd uint64
-	cancel    context.CancelFunc
 	cancelled bool
 }
 
@@ -84,27 +84,28 @@ func (s *scheduler) holding(source string) int {
 }
 
 // next takes the first queued job whose source holds less than its share,
-// if a slot is free, and returns it with its own context derived from
-// parent, which expire cancels. It returns nil when nothing may start.
-func (s *scheduler) next(parent context.Context) (*pb.Round, context.Context) {
+// if a slot is free, and marks it running. It returns nil when nothing
+// may start.
+func (s *scheduler) next() *pb.Round {
 	if len(s.running) >= s.slots {
-		return nil, nil
+		return nil
 	}
 	for i, r := range s.queue {
 		if s.holding(r.Source) >= s.share {
 			continue
 		}
 		s.queue = slices.Delete(s.queue, i, i+1)
-		ctx, cancel := context.WithCancel(parent)
-		s.running[key{r.Source, r.Height}] = &slot{commitEnd: r.CommitEnd, cancel: cancel}
-		return r, ctx
+		s.running[key{r.Source, r.Height}] = &slot{commitEnd: r.CommitEnd}
+		return r
 	}
-	return nil, nil
+	return nil
 }
 
-// expire removes the queued jobs and cancels the running ones that can no
-// longer commit once height is committed (height + 1 > commit_end), and
-// returns their keys. A cancelled job keeps its slot until finish.
+// expire removes the queued jobs and marks cancelled the running ones that
+// can no longer commit once height is committed (height + 1 >
+// commit_end), and returns their keys (dropped in deadline order,
+// cancelled in (source, round) order), each once; the caller cancels the
+// running ones. A cancelled job keeps its slot until finish.
 func (s *scheduler) expire(height uint64) (dropped, cancelled []key) {
 	late := func(commitEnd uint64) bool { return height+1 > commitEnd }
 	s.queue = slices.DeleteFunc(s.queue, func(r *pb.Round) bool {
@@ -116,7 +117,6 @@ func (s *scheduler) expire(height uint64) (dropped, cancelled []key) {
 	})
 	for k, sl := range s.running {
 		if !sl.cancelled && late(sl.commitEnd) {
-			sl.cancel()
 			sl.cancelled = true
 			cancelled = append(cancelled, k)
 		}
@@ -132,7 +132,6 @@ func (s *scheduler) finish(k key) uint64 {
 	if !ok {
 		return 0
 	}
-	sl.cancel() // release the context
 	delete(s.running, k)
 	return sl.commitEnd
 }
@@ -152,7 +151,8 @@ const (
 )
 
 // blockClock estimates when blocks will be committed from the heights the
-// worker has seen and when it saw them. It is state of the worker's loop.
+// worker has seen and when it saw them. It is part of the planner; the
+// times come in as arguments.
 type blockClock struct {
 	height   uint64
 	seen     time.Time     // when height was first seen

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"sync"
 	"time"
 
@@ -62,6 +61,10 @@ type Config struct {
 }
 
 // Worker executes this node's assignments. Make it with New and Run it.
+//
+// Its decisions are the planner's (plan.go); the Worker is the loop
+// around it, which does the I/O: it reads the chain, runs jobs, writes
+// the journal and broadcasts txs.
 type Worker struct {
 	cfg      Config
 	log      *slog.Logger
@@ -71,21 +74,14 @@ type Worker struct {
 	codeMu sync.Mutex
 	codes  map[string]*sandbox.Code
 
+	plan    *planner
 	done    chan key
-	sched   *scheduler   // queued and running jobs (sched.go)
-	clock   blockClock   // block interval estimate, for job deadlines
-	running map[key]bool // queued or running
-	dropped map[key]bool
+	cancels map[key]context.CancelFunc // each running job's context
 	wg      sync.WaitGroup
 
 	height     uint64              // last committed height seen
-	rounds     []*pb.Round         // open rounds assigned to us, at height
 	seq        uint64              // next sequence to sign with
 	lastSend   uint64              // height of the last accepted broadcast
-	commitSent map[key]uint64      // round → height its commit was sent
-	revealSent map[key]uint64      // round → height its reveal was sent
-	flushed    uint64              // height of the last commit batch
-	batchCap   int                 // entries per tx: min(MaxBatch, the chain's max); 0 until read
 	lastReport map[string]struct{} // rate-limits repeated log lines
 }
 
@@ -98,16 +94,14 @@ func New(cfg Config) (*Worker, error) {
 		return nil, fmt.Errorf("%w: an operator key and a chain id are required", ErrConfig)
 	}
 	cfg = cfg.withDefaults()
+	op := tx.Address(cfg.Key.Public().(ed25519.PublicKey))
 	return &Worker{
 		cfg: cfg, log: cfg.Logger,
-		operator:   tx.Address(cfg.Key.Public().(ed25519.PublicKey)),
+		operator:   op,
 		codes:      map[string]*sandbox.Code{},
+		plan:       newPlanner(cfg, op),
 		done:       make(chan key, cfg.Concurrency),
-		sched:      newScheduler(cfg.Concurrency),
-		running:    map[key]bool{},
-		dropped:    map[key]bool{},
-		commitSent: map[key]uint64{},
-		revealSent: map[key]uint64{},
+		cancels:    map[key]context.CancelFunc{},
 		lastReport: map[string]struct{}{},
 	}, nil
 }
@@ -148,10 +142,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case k := <-w.done:
-			urgent := w.finish(ctx, k)
-			if urgent || len(w.running) == 0 && w.flushed < w.height {
-				w.sendCommits(ctx)
-			}
+			w.finish(ctx, k)
 			continue
 		case <-tick.C:
 		}
@@ -161,8 +152,9 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
-// poll runs one step when a new block has been committed. While the
-// node catches up it only reveals (catchUpStep).
+// poll runs one step when a new block has been committed: it reads the
+// chain, asks the planner what to do and does it. While the node catches
+// up the planner only reveals.
 func (w *Worker) poll(ctx context.Context) error {
 	h, err := w.cfg.Chain.Height(ctx)
 	catchingUp := errors.Is(err, ErrCatchingUp)
@@ -180,8 +172,8 @@ func (w *Worker) poll(ctx context.Context) error {
 		return nil // a lagging read; wait for the next block
 	}
 	delete(w.lastReport, "poll")
-	w.log.Debug("block", "height", at, "rounds", len(rounds), "running", len(w.running), "sequence", w.seq)
-	w.height, w.rounds = at, rounds
+	w.log.Debug("block", "height", at, "rounds", len(rounds), "pending", len(w.plan.pending), "sequence", w.seq)
+	w.height = at
 	w.stats.height.Store(at)
 	if err := w.syncSequence(ctx); err != nil {
 		return err
@@ -190,118 +182,81 @@ func (w *Worker) poll(ctx context.Context) error {
 		return err
 	}
 	if catchingUp {
-		w.catchUpStep(ctx)
-		return nil
+		w.warnOnce("catchup", "node is catching up: revealing journaled rounds only", "height", w.height)
+	} else {
+		delete(w.lastReport, "catchup")
 	}
-	delete(w.lastReport, "catchup")
-	w.startJobs(ctx)
-	w.sendCommits(ctx)
-	w.sendReveals(ctx)
-	w.prune()
+	w.do(ctx, w.plan.step(chainView{Height: at, Rounds: rounds, CatchingUp: catchingUp}, w.cfg.Journal, time.Now()))
 	return nil
 }
 
-// catchUpStep is a poll step on a node that is block-syncing, as after a
-// restart. Its state lags the chain, so no job starts and no commit is
-// sent; but a round that its state shows in the reveal phase has reached
-// it on the chain too (phases only move forward), so the journaled
-// verdicts of such rounds are revealed now: waiting for the catch-up to
-// finish can outlast the reveal window. A reveal signed with a sequence
-// the chain has moved past is refused and sent again (syncSequence).
-func (w *Worker) catchUpStep(ctx context.Context) {
-	w.warnOnce("catchup", "node is catching up: revealing journaled rounds only", "height", w.height)
-	w.sendReveals(ctx)
+// finish releases the context of the job k, which has returned, and does
+// what the planner asks next: more jobs, and the commit batch when it
+// cannot wait for the next block.
+func (w *Worker) finish(ctx context.Context, k key) {
+	if cancel, ok := w.cancels[k]; ok {
+		cancel()
+		delete(w.cancels, k)
+	}
+	w.do(ctx, w.plan.finished(k, w.cfg.Journal))
+}
+
+// do performs a plan: the loop's half of the planner's decisions.
+func (w *Worker) do(ctx context.Context, pl plan) {
+	for _, k := range pl.Dropped {
+		w.dropped(k, "commit window passed before the job started")
+	}
+	for _, k := range pl.Cancel {
+		if cancel, ok := w.cancels[k]; ok {
+			cancel() // the slot stays taken until the job returns
+		}
+		w.dropped(k, "commit window passed while running; job cancelled")
+	}
+	for _, j := range pl.Start {
+		w.launch(ctx, j)
+	}
+	if pl.Commit != nil {
+		w.send(ctx, pl.Commit)
+	}
+	if pl.Reveal != nil {
+		w.send(ctx, pl.Reveal)
+	}
+	for _, k := range pl.Lost {
+		w.warnOnce("lost/"+k.source+fmt.Sprint(k.round), "cannot reveal: no journal entry", "source", k.source, "round", k.round)
+	}
+	if pl.Prune {
+		if _, err := w.cfg.Journal.Prune(pl.Height, w.plan.keep); err != nil {
+			w.log.Error("journal prune", "err", err)
+		}
+	}
 }
 
 // readBatchCap learns, once, how many entries one Commit or Reveal tx may
 // hold: MaxBatch, or less when the chain's max_batch_entries is lower (a
 // larger batch would be refused whole). Params are fixed at genesis.
 func (w *Worker) readBatchCap(ctx context.Context) error {
-	if w.batchCap > 0 {
+	if w.plan.batchCap > 0 {
 		return nil
 	}
 	n, err := w.cfg.Chain.MaxBatchEntries(ctx)
 	switch {
-	case errors.Is(err, ErrUnsupported) || err == nil && n == 0:
-		w.batchCap = w.cfg.MaxBatch
+	case errors.Is(err, ErrUnsupported):
+		w.plan.setChainMaxBatch(0)
 	case err != nil:
 		return fmt.Errorf("params: %w", err)
 	default:
-		w.batchCap = min(w.cfg.MaxBatch, int(min(n, math.MaxInt32)))
+		w.plan.setChainMaxBatch(n)
 	}
 	return nil
 }
 
-// mine returns this node's assignee record in r, or nil.
-func (w *Worker) mine(r *pb.Round) *pb.Assignee {
-	for _, a := range r.GetAssignees() {
-		if bytes.Equal(a.GetOperator(), w.operator) {
-			return a
-		}
-	}
-	return nil
-}
-
-// startJobs runs once per new block: it queues a job for every round in
-// its commit phase that has no journal entry and no commit yet, drops or
-// cancels the jobs that can no longer commit, and launches as many as the
-// scheduler allows (sched.go).
-func (w *Worker) startJobs(ctx context.Context) {
-	w.clock.observe(w.height, time.Now())
-	var fresh []*pb.Round
-	for _, r := range w.rounds {
-		k := key{r.Source, r.Height}
-		me := w.mine(r)
-		if me == nil || r.Phase != pb.Phase_PHASE_COMMIT || len(me.Commit) > 0 || w.running[k] || w.dropped[k] {
-			continue
-		}
-		if _, ok := w.cfg.Journal.Get(k.source, k.round); ok {
-			continue
-		}
-		w.running[k] = true
-		fresh = append(fresh, r)
-	}
-	w.sched.add(fresh...)
-	w.expire()
-	w.sched.setShare(w.rounds)
-	w.launch(ctx)
-}
-
-// expire drops the queued jobs and cancels the running ones whose commit
-// window has passed.
-func (w *Worker) expire() {
-	dropped, cancelled := w.sched.expire(w.height)
-	for _, k := range dropped {
-		delete(w.running, k)
-		w.drop(k, "commit window passed before the job started")
-	}
-	for _, k := range cancelled {
-		w.drop(k, "commit window passed while running; job cancelled")
-	}
-}
-
-// launch starts the jobs the scheduler picks, each with its own context
-// and a deadline at the end of its commit window.
-func (w *Worker) launch(ctx context.Context) {
-	for {
-		r, jctx := w.sched.next(ctx)
-		if r == nil {
-			return
-		}
-		w.wg.Add(1)
-		go w.runJob(ctx, jctx, r, w.clock.deadline(r.CommitEnd))
-	}
-}
-
-// finish frees the slot of the job k, which has returned, and launches
-// the next jobs. It reports whether k's entry must be committed now
-// rather than at the next block: the next block is the last its commit
-// can land in.
-func (w *Worker) finish(ctx context.Context, k key) (urgent bool) {
-	end := w.sched.finish(k)
-	delete(w.running, k)
-	w.launch(ctx)
-	return w.height+2 > end
+// launch runs j in its own goroutine, under a context of its own that a
+// later plan may cancel.
+func (w *Worker) launch(ctx context.Context, j job) {
+	jctx, cancel := context.WithCancel(ctx)
+	w.cancels[key{j.Round.Source, j.Round.Height}] = cancel
+	w.wg.Add(1)
+	go w.runJob(ctx, jctx, j.Round, j.Deadline)
 }
 
 // runJob executes r under jctx, its job context, and reports back to the
@@ -320,34 +275,9 @@ func (w *Worker) runJob(ctx, jctx context.Context, r *pb.Round, deadline time.Ti
 	}
 }
 
-func (w *Worker) drop(k key, reason string) {
-	w.dropped[k] = true
+func (w *Worker) dropped(k key, reason string) {
 	w.stats.dropped.Add(1)
 	w.log.Warn("job dropped", "source", k.source, "round", k.round, "reason", reason)
-}
-
-// prune forgets rounds that are no longer open.
-func (w *Worker) prune() {
-	open := map[key]bool{}
-	for _, r := range w.rounds {
-		open[key{r.Source, r.Height}] = true
-	}
-	keep := func(s string, h uint64) bool { return open[key{s, h}] || w.running[key{s, h}] }
-	for _, m := range []map[key]uint64{w.commitSent, w.revealSent} {
-		for k := range m {
-			if !keep(k.source, k.round) {
-				delete(m, k)
-			}
-		}
-	}
-	for k := range w.dropped {
-		if !keep(k.source, k.round) {
-			delete(w.dropped, k)
-		}
-	}
-	if _, err := w.cfg.Journal.Prune(w.height, keep); err != nil {
-		w.log.Error("journal prune", "err", err)
-	}
 }
 
 // warnOnce logs a warning the first time a key fails in a row.

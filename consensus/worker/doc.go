@@ -19,6 +19,29 @@
 // killed at any point therefore reveals after a restart (the journal holds
 // the salts), and a tx lost from the mempool is sent again.
 //
+// # Planner and loop
+//
+// Every decision is the planner's (plan.go), a deterministic state
+// machine in the manner of etcd/raft's RawNode: no I/O, no clock, no
+// contexts, no goroutines. Its inputs are what the chain shows (the
+// height, the open rounds that list the operator, whether the node is
+// catching up), what the journal holds and the time the block was seen;
+// its output is a plan: jobs to start (each with its deadline), jobs to
+// cancel or drop, one Commit batch, one Reveal batch, rounds whose reveal
+// has no journal entry, and whether to prune the journal. The loop
+// (Worker.Run, worker.go) is the I/O around it:
+//
+//  1. at a new block, read the chain and call step with the journal and
+//     time.Now;
+//  2. perform the plan: cancel, start jobs in goroutines, sync the stores
+//     and broadcast the Commit batch, broadcast the Reveal batch, prune;
+//  3. report back: sent for each batch the mempool accepted, finished
+//     (which returns the next plan) for each job that returned, resend
+//     when the chain's sequence shows that sent txs were lost.
+//
+// The planner is tested block by block by the scripts in testdata/plan
+// (TestPlan), with no sleeps.
+//
 // # Notes
 //
 //   - Salts and verdicts reach the disk before any tx that depends on them

@@ -27,7 +27,7 @@ type Limits struct {
 	// AllowImport, if set, replaces the ABI allow-list: any import for
 	// which it returns true is accepted, of any kind and signature. Only
 	// test harnesses (the spec suite) set it.
-	AllowImport func(module, name string) bool
+	AllowImport func(module, name string) bool `json:"-"`
 }
 
 // DefaultLimits returns the node-wide default limits: those of the

@@ -166,3 +166,12 @@ func (v RoundView) IsOpen() bool {
 	return v.Phase == strings.TrimPrefix(pb.Phase_PHASE_COMMIT.String(), "PHASE_") ||
 		v.Phase == strings.TrimPrefix(pb.Phase_PHASE_REVEAL.String(), "PHASE_")
 }
+
+// Bytes returns the code's original module bytes.
+func (v CodeView) Bytes() ([]byte, error) {
+	b, err := base64.StdEncoding.DecodeString(v.Wasm)
+	if err != nil {
+		return nil, fmt.Errorf("state: code %s wasm: %w", v.CID, err)
+	}
+	return b, nil
+}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
 )
 
 // TestResolveAndSlash runs four workers, one of them lying about its
@@ -124,8 +125,8 @@ func TestBatchCapFromChain(t *testing.T) {
 	stop := start(w)
 	defer stop()
 	resolved := func(r *pb.Round) bool {
-		var ds []datasetJSON
-		f.query("datasets/"+r.Source, &ds)
+		var ds []state.DatasetView
+		f.query(state.PathDatasets(r.Source, 0, 0), &ds)
 		for _, d := range ds {
 			if d.Round == r.Height {
 				return true

@@ -36,6 +36,9 @@ type memChain struct {
 	// dropNext makes Broadcast accept but lose the next n txs, like a
 	// mempool that evicts them.
 	dropNext int
+	// noLog strips the log text from CheckTx refusals: the worker must
+	// act on result codes alone.
+	noLog bool
 }
 
 func newMemChain(t testing.TB, ops []ed25519.PrivateKey, params string) *memChain {
@@ -152,6 +155,9 @@ func (c *memChain) Broadcast(_ context.Context, raw []byte) (chain.TxResult, err
 		} else {
 			c.mem = append(c.mem, raw)
 		}
+	}
+	if c.noLog {
+		res.Log = ""
 	}
 	return chain.TxResult{Code: res.Code, Log: res.Log}, nil
 }

@@ -111,6 +111,24 @@ func TestResendLostTx(t *testing.T) {
 	}
 }
 
+// TestSequenceRefusalResyncs: a lost tx leaves the worker's sequence
+// ahead of the chain's; its next tx is refused with CodeSequence (whose
+// log the chain here leaves empty), the worker rereads the sequence from
+// the account and sends again, and rounds resolve.
+func TestSequenceRefusalResyncs(t *testing.T) {
+	f := newFixture(t, 1, 1)
+	f.chain.noLog = true
+	w := f.newWorker(0, t.TempDir(), FaultNone)
+	stop := start(w)
+	defer stop()
+	f.chain.mu.Lock()
+	f.chain.dropNext = 1
+	f.chain.mu.Unlock()
+	if !f.until(40, func() bool { return len(f.datasets()) >= 2 && w.Stats().Rejected > 0 }) {
+		t.Fatalf("no recovery from a sequence refusal: datasets %d, stats %+v", len(f.datasets()), w.Stats())
+	}
+}
+
 // TestBatchCapFromChain: on a chain whose max_batch_entries is 1, a
 // worker that finds two rounds to commit at once sends them one per tx (a
 // batch of two would be refused whole, every block) and both resolve.

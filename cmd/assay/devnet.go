@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
-	"github.com/assaynet/assay/consensus/worker"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
@@ -233,7 +233,7 @@ func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, 
 	if err != nil {
 		return err
 	}
-	c := d.nodes[0].comet.Client()
+	c := d.nodes[0].RPC.Chain()
 	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	if err := waitHeight(wctx, d.nodes[0], 1); err != nil {
@@ -271,7 +271,7 @@ const registrationAttempts = 3
 // in its sequences), sends those not registered again with fresh
 // sequences.
 func (d *devnetNodes) submitRegistrations(ctx context.Context, owner ed25519.PrivateKey, txs []*pb.TxBody) error {
-	c := d.nodes[0].comet.Client()
+	c := d.nodes[0].RPC.Chain()
 	var err error
 	for attempt := 0; attempt < registrationAttempts && len(txs) > 0; attempt++ {
 		if err = submitMany(ctx, c, owner, txs); err == nil {
@@ -288,9 +288,9 @@ func (d *devnetNodes) submitRegistrations(ctx context.Context, owner ed25519.Pri
 		var missing []*pb.TxBody
 		for _, t := range txs {
 			id := t.GetRegisterSource().GetId()
-			_, _, qerr := d.nodes[0].RPC.Query(ctx, "/source/"+id)
+			_, qerr := c.Source(ctx, id)
 			switch {
-			case errors.Is(qerr, worker.ErrNotFound):
+			case errors.Is(qerr, state.ErrNotFound):
 				missing = append(missing, t)
 			case qerr != nil:
 				return errors.Join(err, qerr)

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/assaynet/assay/consensus/state"
 )
 
 // summary is what --summary-json writes.
@@ -61,8 +63,8 @@ type view struct {
 	out        io.Writer
 	registered time.Time
 	firstData  time.Duration
-	evidence   []evidenceRow // for the jail column of the live view
-	rounds     *roundLog     // rounds seen in the blocks read so far
+	evidence   []state.EvidenceView // for the jail column of the live view
+	rounds     *roundLog            // rounds seen in the blocks read so far
 }
 
 func newView(net *devnetNodes, o devnetOptions, out io.Writer) *view {
@@ -99,24 +101,6 @@ func (v *view) run(ctx context.Context) (*summary, error) {
 	}
 }
 
-type evidenceRow struct {
-	Kind        string `json:"kind"`
-	Operator    string `json:"operator"`
-	Slashed     uint64 `json:"slashed"`
-	JailedUntil uint64 `json:"jailed_until"`
-	Source      string `json:"source"`
-	Round       uint64 `json:"round"`
-}
-
-// query decodes one JSON query of node 0.
-func (v *view) query(ctx context.Context, path string, out any) error {
-	b, _, err := v.net.nodes[0].RPC.Query(ctx, path)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, out)
-}
-
 // collect reads the chain's state into a summary.
 func (v *view) collect(ctx context.Context) (*summary, error) {
 	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -125,7 +109,7 @@ func (v *view) collect(ctx context.Context) (*summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := v.rounds.follow(qctx, v.net.nodes[0].comet.Client(), h); err != nil {
+	if err := v.rounds.follow(qctx, v.net.nodes[0].RPC.Client(), h); err != nil {
 		return nil, err
 	}
 	l := v.rounds
@@ -143,8 +127,8 @@ func (v *view) collect(ctx context.Context) (*summary, error) {
 	if mins := time.Since(v.registered).Minutes(); mins > 0 {
 		s.RoundsPerMinute = float64(s.RoundsResolved) / mins
 	}
-	var ev []evidenceRow
-	if err := v.query(qctx, "/evidence", &ev); err != nil {
+	ev, err := v.net.nodes[0].RPC.Chain().Evidence(qctx)
+	if err != nil {
 		return nil, err
 	}
 	v.evidence = ev

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -49,8 +48,8 @@ func keyModeWarning(path string, mode os.FileMode) string {
 // validator set of a /validators query answer b, or is jailed there; ""
 // when it is an active validator.
 func validatorSetWarning(b []byte, operator []byte) (string, error) {
-	var vals []state.ValidatorView
-	if err := json.Unmarshal(b, &vals); err != nil {
+	vals, err := state.Decode[[]state.ValidatorView](b)
+	if err != nil {
 		return "", fmt.Errorf("validators query: %w", err)
 	}
 	op := hex.EncodeToString(operator)
@@ -76,7 +75,7 @@ func warnIfNotValidator(ctx context.Context, rpc *worker.RPC, operator []byte, l
 	defer tick.Stop()
 	for range 120 {
 		if h, err := rpc.Height(ctx); err == nil && h >= 1 {
-			b, _, err := rpc.Query(ctx, "/validators")
+			b, _, err := rpc.Chain().Query(ctx, state.PathValidators)
 			if err == nil {
 				var w string
 				if w, err = validatorSetWarning(b, operator); w != "" {

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/runtime/pin"
@@ -80,7 +81,7 @@ type Worker struct {
 
 	height     uint64              // last committed height seen
 	rounds     []*pb.Round         // open rounds assigned to us, at height
-	seq        uint64              // next sequence to sign with
+	sender     *chain.Sender       // signs with the next sequence
 	lastSend   uint64              // height of the last accepted broadcast
 	commitSent map[key]uint64      // round → height its commit was sent
 	revealSent map[key]uint64      // round → height its reveal was sent
@@ -98,7 +99,7 @@ func New(cfg Config) (*Worker, error) {
 		return nil, fmt.Errorf("%w: an operator key and a chain id are required", ErrConfig)
 	}
 	cfg = cfg.withDefaults()
-	return &Worker{
+	w := &Worker{
 		cfg: cfg, log: cfg.Logger,
 		operator:   tx.Address(cfg.Key.Public().(ed25519.PublicKey)),
 		codes:      map[string]*sandbox.Code{},
@@ -109,7 +110,10 @@ func New(cfg Config) (*Worker, error) {
 		commitSent: map[key]uint64{},
 		revealSent: map[key]uint64{},
 		lastReport: map[string]struct{}{},
-	}, nil
+		sender:     chain.NewSender(cfg.Chain, cfg.ChainID, cfg.Key),
+	}
+	w.sender.OnRefused = func(chain.TxResult) { w.stats.rejected.Add(1) }
+	return w, nil
 }
 
 func (c Config) withDefaults() Config {
@@ -180,7 +184,7 @@ func (w *Worker) poll(ctx context.Context) error {
 		return nil // a lagging read; wait for the next block
 	}
 	delete(w.lastReport, "poll")
-	w.log.Debug("block", "height", at, "rounds", len(rounds), "running", len(w.running), "sequence", w.seq)
+	w.log.Debug("block", "height", at, "rounds", len(rounds), "running", len(w.running), "sequence", w.sender.Next())
 	w.height, w.rounds = at, rounds
 	w.stats.height.Store(at)
 	if err := w.syncSequence(ctx); err != nil {
@@ -222,7 +226,7 @@ func (w *Worker) readBatchCap(ctx context.Context) error {
 	}
 	n, err := w.cfg.Chain.MaxBatchEntries(ctx)
 	switch {
-	case errors.Is(err, ErrUnsupported) || err == nil && n == 0:
+	case err == nil && n == 0:
 		w.batchCap = w.cfg.MaxBatch
 	case err != nil:
 		return fmt.Errorf("params: %w", err)

@@ -19,6 +19,7 @@ import (
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/node"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
@@ -168,7 +169,7 @@ func devnet(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, e
 
 // devnetNodes is the running devnet.
 type devnetNodes struct {
-	nodes    []*assayNode
+	nodes    []*node.Node
 	rt       *sandbox.Runtime
 	exchange *mockExchange
 	logFile  *os.File
@@ -181,7 +182,7 @@ func startDevnetNodes(ctx context.Context, dir string, o devnetOptions) (*devnet
 		faults[o.Validators-1] = o.Fault
 	}
 	// The nodes fetch from the mock exchange on loopback: opt in to it.
-	homes, err := writeNet(dir, netOptions{ChainID: "assay-devnet", Nodes: o.Validators, BasePort: o.BasePort,
+	homes, err := node.WriteTestnet(dir, node.TestnetOptions{ChainID: "assay-devnet", Nodes: o.Validators, BasePort: o.BasePort,
 		Stake: 100, TimeoutCommit: o.BlockTime, Faults: faults, Concurrency: o.Jobs, Params: o.Windows,
 		AllowPrivateRanges: []string{mockExchangeRange}})
 	if err != nil {
@@ -201,7 +202,7 @@ func startDevnetNodes(ctx context.Context, dir string, o devnetOptions) (*devnet
 	}
 	logger := slog.New(slog.NewTextHandler(d.logFile, nil))
 	for i, h := range homes {
-		n, err := startNode(ctx, h.Dir, nodeOptions{Runtime: d.rt, NoPrometheus: true, Logger: logger.With("node", i)})
+		n, err := node.Start(ctx, h.Dir, node.Options{Runtime: d.rt, NoPrometheus: true, Logger: logger.With("node", i)})
 		if err != nil {
 			d.stop()
 			return nil, fmt.Errorf("node %d: %w", i, err)
@@ -233,7 +234,7 @@ func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, 
 	if err != nil {
 		return err
 	}
-	c := d.nodes[0].comet.Client()
+	c := d.nodes[0].Client()
 	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
 	if err := waitHeight(wctx, d.nodes[0], 1); err != nil {
@@ -271,7 +272,7 @@ const registrationAttempts = 3
 // in its sequences), sends those not registered again with fresh
 // sequences.
 func (d *devnetNodes) submitRegistrations(ctx context.Context, owner ed25519.PrivateKey, txs []*pb.TxBody) error {
-	c := d.nodes[0].comet.Client()
+	c := d.nodes[0].Client()
 	var err error
 	for attempt := 0; attempt < registrationAttempts && len(txs) > 0; attempt++ {
 		if err = submitMany(ctx, c, owner, txs); err == nil {
@@ -322,7 +323,7 @@ func registrationGroups(txs []*pb.TxBody, o devnetOptions) [][]*pb.TxBody {
 }
 
 // waitHeight waits until node n has committed height h.
-func waitHeight(ctx context.Context, n *assayNode, h uint64) error {
+func waitHeight(ctx context.Context, n *node.Node, h uint64) error {
 	for {
 		got, err := n.RPC.Height(ctx)
 		if err == nil && got >= h {

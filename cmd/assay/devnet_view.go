@@ -125,7 +125,7 @@ func (v *view) collect(ctx context.Context) (*summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := v.rounds.follow(qctx, v.net.nodes[0].comet.Client(), h); err != nil {
+	if err := v.rounds.follow(qctx, v.net.nodes[0].Client(), h); err != nil {
 		return nil, err
 	}
 	l := v.rounds

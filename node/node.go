@@ -89,6 +89,7 @@ func Open(ctx context.Context, home string, o Options) (n *Node, err error) {
 	defer func() {
 		if err != nil {
 			n.Stop()
+			n = nil
 		}
 	}()
 	if err := n.openParts(ctx, o); err != nil {

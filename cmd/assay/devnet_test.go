@@ -63,7 +63,7 @@ func TestDevnetHeadless(t *testing.T) {
 		checkGateways(t, s)
 		return true
 	}
-	s, err := devnet(context.Background(), o, &out)
+	s, err := devnetRun(context.Background(), o, &out)
 	if err != nil {
 		t.Fatalf("devnet: %v\n%s", err, out.String())
 	}

@@ -15,13 +15,17 @@ import (
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/runtime/pin"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
 // Defaults of a Config's zero fields.
 const (
-	DefaultConcurrency = 4
+	// DefaultConcurrency is the number of jobs in flight. A job fetches
+	// once, so it is the plugins' default too: one plugin can serve every
+	// job in flight at once.
+	DefaultConcurrency = plugins.DefaultConcurrency
 	DefaultPoll        = 50 * time.Millisecond
 	DefaultJobTimeout  = 30 * time.Second
 	// DefaultMaxBatch keeps a Reveal tx (~130 bytes an entry) well under

@@ -18,6 +18,7 @@ import (
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/examples/jsonfields/module"
 	"github.com/assaynet/assay/internal/devnet"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
@@ -65,8 +66,8 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.Headless, "headless", false, "print progress lines instead of the live view")
 	fs.StringVar(&o.Dir, "dir", "", "keep the node homes in DIR (default: a temp dir, removed on exit)")
 	intVar(fs, &o.BasePort, "base-port", 26700, 1, maxBasePort, "node i uses base-port+10i .. +3")
-	fs.StringVar(&o.Code, "code", "examples/jsonfields/jsonfields.wasm", "validator of the example sources")
-	fs.StringVar(&o.Params, "params", "examples/jsonfields/testdata/params.json", "params of the example sources")
+	fs.StringVar(&o.Code, "code", builtinExample, "validator program of the example sources: a .wasm file, or "+builtinExample+" (examples/jsonfields, built into assay)")
+	fs.StringVar(&o.Params, "params", builtinExample, "params of the example sources: a file, \"\" for none, or "+builtinExample+" (its ticker fields)")
 	symbols := fs.String("symbols", "BTC-USD,ETH-USD", "one source per symbol, served by the mock exchange")
 	var nsources int
 	intVar(fs, &nsources, "sources", 0, 0, 100_000, "instead of --symbols, N generated sources (load tests)")
@@ -128,18 +129,38 @@ func defaultCacheDir() string {
 	return filepath.Join(d, "assay", "wasm-cache")
 }
 
+// builtinExample names the embedded example validator and its params
+// (examples/jsonfields/module) in --code and --params: the devnet needs
+// no checkout.
+const builtinExample = "builtin:jsonfields"
+
+// exampleFiles reads the validator program and params of the example
+// sources: the embedded ones for builtinExample, else the files named
+// ("" params: none).
+func exampleFiles(code, params string) (wasm, p []byte, err error) {
+	if code == builtinExample {
+		wasm = module.Wasm
+	} else if wasm, err = readFileLimit(code, maxCodeFileBytes, limitCode); err != nil {
+		return nil, nil, fmt.Errorf("validator code: %w", err)
+	}
+	switch params {
+	case builtinExample:
+		p = module.Params
+	case "":
+	default:
+		if p, err = readFileLimit(params, maxParamsFileBytes, limitParams); err != nil {
+			return nil, nil, fmt.Errorf("validator params: %w", err)
+		}
+	}
+	return wasm, p, nil
+}
+
 // devnetRun runs the network until ctx ends or a limit is hit and
 // returns the summary of what happened.
 func devnetRun(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, error) {
-	wasm, err := readFileLimit(o.Code, maxCodeFileBytes, limitCode)
+	wasm, params, err := exampleFiles(o.Code, o.Params)
 	if err != nil {
-		return nil, fmt.Errorf("validator code (run from the repository root or pass --code): %w", err)
-	}
-	var params []byte
-	if o.Params != "" {
-		if params, err = readFileLimit(o.Params, maxParamsFileBytes, limitParams); err != nil {
-			return nil, fmt.Errorf("validator params: %w", err)
-		}
+		return nil, err
 	}
 	dir := o.Dir
 	if dir == "" {

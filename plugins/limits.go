@@ -2,10 +2,13 @@ package plugins
 
 import "time"
 
-// Defaults of Limits.
+// Defaults of Limits. DefaultTimeout, DefaultMaxBytes and
+// DefaultConcurrency are also the [fetch] defaults of a node's assay.toml
+// (package node), so a fetch by `assay fetch` and a node's fetch get the
+// same limits when a key is left out.
 const (
-	DefaultTimeout           = 30 * time.Second
-	DefaultMaxBytes          = 16 << 20
+	DefaultTimeout           = 10 * time.Second
+	DefaultMaxBytes          = 8 << 20
 	DefaultConcurrency       = 4
 	DefaultStartTimeout      = 10 * time.Second
 	DefaultRestartBackoff    = 500 * time.Millisecond

@@ -4,10 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ex=examples/jsonfields
-echo "== static check of $ex/jsonfields.wasm"
-./bin/assay validator check "$ex/jsonfields.wasm"
+echo "== static check of $ex/module/jsonfields.wasm"
+./bin/assay validator check "$ex/module/jsonfields.wasm"
 for input in "$ex"/testdata/*.input; do
   echo
-  echo "== assay validator run $ex/jsonfields.wasm --input $input"
-  ./bin/assay validator run "$ex/jsonfields.wasm" --input "$input" --params "$ex/testdata/params.json"
+  echo "== assay validator run $ex/module/jsonfields.wasm --input $input"
+  ./bin/assay validator run "$ex/module/jsonfields.wasm" --input "$input" --params "$ex/testdata/params.json"
 done

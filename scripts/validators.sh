@@ -11,9 +11,11 @@ go_validators=(examples/jsonfields validators/jsoncanon validators/ohlcv validat
 for dir in "${go_validators[@]}"; do
   [ -f "$dir/main.go" ] || continue
   name=$(basename "$dir")
-  echo "go   $dir/$name.wasm"
+  out="$name.wasm"
+  [ -d "$dir/module" ] && out="module/$name.wasm"   # embedded by the package in module/
+  echo "go   $dir/$out"
   (cd "$dir" && GOOS=wasip1 GOARCH=wasm CGO_ENABLED=0 go build -buildmode=c-shared -trimpath \
-     -buildvcs=false -ldflags="-s -w -buildid=" -o "$name.wasm" .)
+     -buildvcs=false -ldflags="-s -w -buildid=" -o "$out" .)
 done
 
 for dir in examples/c-validator; do

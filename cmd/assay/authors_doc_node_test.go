@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/assaynet/assay/consensus/state"
 )
 
 // The node of docs/authors.md section 9: `assay init` on CometBFT's usual
@@ -101,7 +103,7 @@ func (n *docNode) check() {
 	if len(n.procs) == 0 {
 		t.Fatal("docs/authors.md started no node")
 	}
-	var ds []dataset
+	var ds []state.DatasetView
 	if err := json.Unmarshal(n.assay("dataset", "list", docSource), &ds); err != nil {
 		t.Fatalf("dataset list: %v", err)
 	}

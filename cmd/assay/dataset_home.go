@@ -12,6 +12,7 @@ import (
 
 	cid "github.com/ipfs/go-cid"
 
+	"github.com/assaynet/assay/node"
 	"github.com/assaynet/assay/runtime/pin"
 )
 
@@ -29,11 +30,11 @@ var (
 // node is running (its leveldb lock is held), it reads through that
 // node's gateway instead, saying so on stderr.
 func homeGet(ctx context.Context, home string, id cid.Cid, car bool, stderr io.Writer) ([]byte, error) {
-	cfg, err := loadAssayConfig(home)
+	cfg, err := node.Load(home)
 	if err != nil {
 		return nil, fmt.Errorf("node home %s: %w", home, err)
 	}
-	dir := homePath(home, cfg.Pin.Dir)
+	dir := node.Path(home, cfg.Pin.Dir)
 	if _, err := os.Stat(dir); err != nil {
 		return nil, fmt.Errorf("%w at %s (has the node run?): %w", errNoPinStore, dir, err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	cid "github.com/ipfs/go-cid"
 
+	"github.com/assaynet/assay/node"
 	"github.com/assaynet/assay/runtime/pin"
 )
 
@@ -24,11 +25,11 @@ func datasetHome(t *testing.T, gateway string, content []byte) (string, cid.Cid)
 	if err := os.MkdirAll(filepath.Join(home, "config"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	cfg := defaultAssayConfig(gateway)
-	if err := writeAssayConfig(home, cfg); err != nil {
+	cfg := node.Default(gateway)
+	if err := cfg.Write(home); err != nil {
 		t.Fatal(err)
 	}
-	s, err := pin.Open(homePath(home, cfg.Pin.Dir))
+	s, err := pin.Open(node.Path(home, cfg.Pin.Dir))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +140,7 @@ func TestDatasetGetHomeErrors(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(fresh, "config"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeAssayConfig(fresh, defaultAssayConfig("")); err != nil {
+	if err := node.Default("").Write(fresh); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct{ name, home, wantErr string }{
@@ -172,7 +173,7 @@ func TestDatasetGetHomeRunning(t *testing.T) {
 		t.Fatal(err)
 	}
 	home, id := datasetHome(t, ln.Addr().String(), content)
-	s, err := pin.Open(homePath(home, "data/pins"))
+	s, err := pin.Open(node.Path(home, "data/pins"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,8 +202,8 @@ func TestDatasetGetHomeRunning(t *testing.T) {
 		t.Errorf("fallback CAR holds %d bytes", len(got))
 	}
 
-	cfg := defaultAssayConfig("")
-	if err := writeAssayConfig(home, cfg); err != nil {
+	cfg := node.Default("")
+	if err := cfg.Write(home); err != nil {
 		t.Fatal(err)
 	}
 	errb.Reset()

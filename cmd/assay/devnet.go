@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -17,8 +16,10 @@ import (
 	"time"
 
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
-	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/examples/jsonfields/module"
+	"github.com/assaynet/assay/internal/devnet"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
@@ -65,8 +66,8 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&o.Headless, "headless", false, "print progress lines instead of the live view")
 	fs.StringVar(&o.Dir, "dir", "", "keep the node homes in DIR (default: a temp dir, removed on exit)")
 	intVar(fs, &o.BasePort, "base-port", 26700, 1, maxBasePort, "node i uses base-port+10i .. +3")
-	fs.StringVar(&o.Code, "code", "examples/jsonfields/jsonfields.wasm", "validator of the example sources")
-	fs.StringVar(&o.Params, "params", "examples/jsonfields/testdata/params.json", "params of the example sources")
+	fs.StringVar(&o.Code, "code", builtinExample, "validator program of the example sources: a .wasm file, or "+builtinExample+" (examples/jsonfields, built into assay)")
+	fs.StringVar(&o.Params, "params", builtinExample, "params of the example sources: a file, \"\" for none, or "+builtinExample+" (its ticker fields)")
 	symbols := fs.String("symbols", "BTC-USD,ETH-USD", "one source per symbol, served by the mock exchange")
 	var nsources int
 	intVar(fs, &nsources, "sources", 0, 0, 100_000, "instead of --symbols, N generated sources (load tests)")
@@ -107,7 +108,7 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
-	sum, err := devnet(ctx, o, stdout)
+	sum, err := devnetRun(ctx, o, stdout)
 	if o.Summary != "" && sum != nil {
 		if werr := writeSummary(o.Summary, sum); werr != nil && err == nil {
 			err = werr
@@ -128,18 +129,38 @@ func defaultCacheDir() string {
 	return filepath.Join(d, "assay", "wasm-cache")
 }
 
-// devnet runs the network until ctx ends or a limit is hit and returns
-// the summary of what happened.
-func devnet(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, error) {
-	wasm, err := readFileLimit(o.Code, maxCodeFileBytes, limitCode)
-	if err != nil {
-		return nil, fmt.Errorf("validator code (run from the repository root or pass --code): %w", err)
+// builtinExample names the embedded example validator and its params
+// (examples/jsonfields/module) in --code and --params: the devnet needs
+// no checkout.
+const builtinExample = "builtin:jsonfields"
+
+// exampleFiles reads the validator program and params of the example
+// sources: the embedded ones for builtinExample, else the files named
+// ("" params: none).
+func exampleFiles(code, params string) (wasm, p []byte, err error) {
+	if code == builtinExample {
+		wasm = module.Wasm
+	} else if wasm, err = readFileLimit(code, maxCodeFileBytes, limitCode); err != nil {
+		return nil, nil, fmt.Errorf("validator code: %w", err)
 	}
-	var params []byte
-	if o.Params != "" {
-		if params, err = readFileLimit(o.Params, maxParamsFileBytes, limitParams); err != nil {
-			return nil, fmt.Errorf("validator params: %w", err)
+	switch params {
+	case builtinExample:
+		p = module.Params
+	case "":
+	default:
+		if p, err = readFileLimit(params, maxParamsFileBytes, limitParams); err != nil {
+			return nil, nil, fmt.Errorf("validator params: %w", err)
 		}
+	}
+	return wasm, p, nil
+}
+
+// devnetRun runs the network until ctx ends or a limit is hit and
+// returns the summary of what happened.
+func devnetRun(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, error) {
+	wasm, params, err := exampleFiles(o.Code, o.Params)
+	if err != nil {
+		return nil, err
 	}
 	dir := o.Dir
 	if dir == "" {
@@ -148,15 +169,16 @@ func devnet(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, e
 		}
 		defer os.RemoveAll(dir)
 	}
-	net, err := startDevnetNodes(ctx, dir, o)
+	net, err := devnet.Start(ctx, dir, devnet.Config{Validators: o.Validators, BasePort: o.BasePort, BlockTime: o.BlockTime,
+		Fault: o.Fault, Jobs: o.Jobs, GenesisParams: o.Windows, CacheDir: o.CacheDir})
 	if err != nil {
 		return nil, err
 	}
-	defer net.stop()
+	defer net.Stop()
 	// Compile once, ahead of the first round, while the chain starts.
 	compiled := make(chan error, 1)
-	go func() { _, err := net.rt.Store(ctx, wasm); compiled <- err }()
-	if err := net.registerSources(ctx, wasm, params, o); err != nil {
+	go func() { _, err := net.Runtime.Store(ctx, wasm); compiled <- err }()
+	if err := registerSources(ctx, net, wasm, params, o); err != nil {
 		return nil, err
 	}
 	if err := <-compiled; err != nil {
@@ -166,77 +188,17 @@ func devnet(ctx context.Context, o devnetOptions, stdout io.Writer) (*summary, e
 	return v.run(ctx)
 }
 
-// devnetNodes is the running devnet.
-type devnetNodes struct {
-	nodes    []*assayNode
-	rt       *sandbox.Runtime
-	exchange *mockExchange
-	logFile  *os.File
-	started  time.Time
-}
-
-func startDevnetNodes(ctx context.Context, dir string, o devnetOptions) (*devnetNodes, error) {
-	faults := map[int]string{}
-	if o.Fault != "" {
-		faults[o.Validators-1] = o.Fault
-	}
-	// The nodes fetch from the mock exchange on loopback: opt in to it.
-	homes, err := writeNet(dir, netOptions{ChainID: "assay-devnet", Nodes: o.Validators, BasePort: o.BasePort,
-		Stake: 100, TimeoutCommit: o.BlockTime, Faults: faults, Concurrency: o.Jobs, Params: o.Windows,
-		AllowPrivateRanges: []string{mockExchangeRange}})
-	if err != nil {
-		return nil, err
-	}
-	d := &devnetNodes{started: time.Now()}
-	if d.exchange, err = startMockExchange(); err != nil {
-		return nil, err
-	}
-	if d.logFile, err = os.Create(filepath.Join(dir, "devnet.log")); err != nil {
-		d.stop()
-		return nil, err
-	}
-	if d.rt, err = sandbox.New(ctx, sandbox.Config{CacheDir: o.CacheDir}); err != nil {
-		d.stop()
-		return nil, err
-	}
-	logger := slog.New(slog.NewTextHandler(d.logFile, nil))
-	for i, h := range homes {
-		n, err := startNode(ctx, h.Dir, nodeOptions{Runtime: d.rt, NoPrometheus: true, Logger: logger.With("node", i)})
-		if err != nil {
-			d.stop()
-			return nil, fmt.Errorf("node %d: %w", i, err)
-		}
-		d.nodes = append(d.nodes, n)
-	}
-	return d, nil
-}
-
-func (d *devnetNodes) stop() {
-	for i := len(d.nodes) - 1; i >= 0; i-- {
-		d.nodes[i].Stop()
-	}
-	if d.rt != nil {
-		_ = d.rt.Close(context.Background())
-	}
-	if d.exchange != nil {
-		d.exchange.Close()
-	}
-	if d.logFile != nil {
-		_ = d.logFile.Close()
-	}
-}
-
 // registerSources stores the code and registers one source per symbol,
 // signed by a fresh owner key, through node 0.
-func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, o devnetOptions) error {
+func registerSources(ctx context.Context, d *devnet.Net, wasm, params []byte, o devnetOptions) error {
 	_, owner, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return err
 	}
-	c := d.nodes[0].comet.Client()
+	c := d.Nodes[0].RPC.Chain()
 	wctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	if err := waitHeight(wctx, d.nodes[0], 1); err != nil {
+	if err := devnet.WaitHeight(wctx, d.Nodes[0], 1); err != nil {
 		return err
 	}
 	codeCID, _, err := storeCode(wctx, c, owner, wasm)
@@ -247,7 +209,7 @@ func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, 
 	for _, sym := range o.Symbols {
 		id := strings.ToLower(sym)
 		spec := &pb.SourceSpec{
-			Fetch:   &pb.FetchSpec{Kind: "http", Config: []*pb.KeyValue{{Key: "url", Value: d.exchange.URL + "/price/" + sym + "?height={{height}}"}}},
+			Fetch:   &pb.FetchSpec{Kind: "http", Config: []*pb.KeyValue{{Key: "url", Value: d.Exchange.URL + "/price/" + sym + "?height={{height}}"}}},
 			CodeCid: codeCID, Params: params, Every: o.Every, Replicas: o.Replicas,
 			GasLimit: 100_000_000, MaxOutputBytes: 65536, MemoryPages: sandbox.DefaultMaxMemoryPages,
 		}
@@ -256,7 +218,7 @@ func (d *devnetNodes) registerSources(ctx context.Context, wasm, params []byte, 
 	for _, group := range registrationGroups(txs, o) {
 		// submitMany waits until its txs are in a block, so each group
 		// lands in a later block than the one before.
-		if err := d.submitRegistrations(wctx, owner, group); err != nil {
+		if err := submitRegistrations(wctx, d, owner, group); err != nil {
 			return fmt.Errorf("register sources: %w", err)
 		}
 	}
@@ -270,27 +232,27 @@ const registrationAttempts = 3
 // long pipelined run of one signer's txs can reach a proposer with a gap
 // in its sequences), sends those not registered again with fresh
 // sequences.
-func (d *devnetNodes) submitRegistrations(ctx context.Context, owner ed25519.PrivateKey, txs []*pb.TxBody) error {
-	c := d.nodes[0].comet.Client()
+func submitRegistrations(ctx context.Context, d *devnet.Net, owner ed25519.PrivateKey, txs []*pb.TxBody) error {
+	c := d.Nodes[0].RPC.Chain()
 	var err error
 	for attempt := 0; attempt < registrationAttempts && len(txs) > 0; attempt++ {
 		if err = submitMany(ctx, c, owner, txs); err == nil {
 			return nil
 		}
 		// Let the txs still in flight land or fail before looking.
-		h, herr := d.nodes[0].RPC.Height(ctx)
+		h, herr := d.Nodes[0].RPC.Height(ctx)
 		if herr != nil {
 			return errors.Join(err, herr)
 		}
-		if werr := waitHeight(ctx, d.nodes[0], h+2); werr != nil {
+		if werr := devnet.WaitHeight(ctx, d.Nodes[0], h+2); werr != nil {
 			return errors.Join(err, werr)
 		}
 		var missing []*pb.TxBody
 		for _, t := range txs {
 			id := t.GetRegisterSource().GetId()
-			_, _, qerr := d.nodes[0].RPC.Query(ctx, "/source/"+id)
+			_, qerr := c.Source(ctx, id)
 			switch {
-			case errors.Is(qerr, worker.ErrNotFound):
+			case errors.Is(qerr, state.ErrNotFound):
 				missing = append(missing, t)
 			case qerr != nil:
 				return errors.Join(err, qerr)
@@ -319,19 +281,4 @@ func registrationGroups(txs []*pb.TxBody, o devnetOptions) [][]*pb.TxBody {
 		groups = append(groups, txs[lo:hi])
 	}
 	return groups
-}
-
-// waitHeight waits until node n has committed height h.
-func waitHeight(ctx context.Context, n *assayNode, h uint64) error {
-	for {
-		got, err := n.RPC.Height(ctx)
-		if err == nil && got >= h {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("waiting for height %d: %w", h, ctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 }

@@ -7,6 +7,9 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
+
+	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
 )
 
 // maxBlocksPerRefresh bounds the blocks one refresh of the view reads, so
@@ -50,19 +53,19 @@ func (l *roundLog) follow(ctx context.Context, c rpcclient.Client, height uint64
 func (l *roundLog) apply(h uint64, events []abci.Event) error {
 	for _, e := range events {
 		switch e.Type {
-		case "assign":
+		case state.EventAssign:
 			l.assigned++
-		case "round_closed":
+		case state.EventRoundClosed:
 			a := eventAttrs(e)
-			round, err := strconv.ParseUint(a["round"], 10, 64)
+			round, err := strconv.ParseUint(a[state.AttrRound], 10, 64)
 			if err != nil || round > h {
-				return fmt.Errorf("block %d: bad round_closed round %q", h, a["round"])
+				return fmt.Errorf("block %d: bad %s round %q", h, state.EventRoundClosed, a[state.AttrRound])
 			}
-			if a["phase"] != "PHASE_RESOLVED" {
+			if a[state.AttrPhase] != pb.Phase_PHASE_RESOLVED.String() {
 				l.unresolved++
 				continue
 			}
-			l.datasets = append(l.datasets, summaryDataset{Source: a["source"], Height: round, Status: a["status"], CID: a["output_cid"]})
+			l.datasets = append(l.datasets, summaryDataset{Source: a[state.AttrSource], Height: round, Status: a[state.AttrStatus], CID: a[state.AttrOutputCID]})
 			l.resolveBlocks += h - round
 			l.maxResolve = max(l.maxResolve, h-round)
 		}

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net"
+	"os"
 	"testing"
 	"time"
 
@@ -63,7 +65,7 @@ func TestDevnetHeadless(t *testing.T) {
 		checkGateways(t, s)
 		return true
 	}
-	s, err := devnet(context.Background(), o, &out)
+	s, err := devnetRun(context.Background(), o, &out)
 	if err != nil {
 		t.Fatalf("devnet: %v\n%s", err, out.String())
 	}
@@ -119,5 +121,29 @@ func checkGateways(t *testing.T, s *summary) {
 	}
 	if served < 2 {
 		t.Errorf("%s served by %d gateways, want ≥ 2", id, served)
+	}
+}
+
+// TestDevnetExampleIsBuiltIn: by default the devnet's example program and
+// params come from the binary, so it runs outside a checkout (from any
+// working directory); files and "" params still work.
+func TestDevnetExampleIsBuiltIn(t *testing.T) {
+	t.Chdir(t.TempDir()) // no examples/ here
+	wasm, params, err := exampleFiles(builtinExample, builtinExample)
+	if err != nil {
+		t.Fatalf("built-in example: %v", err)
+	}
+	if !bytes.HasPrefix(wasm, []byte("\x00asm")) || !json.Valid(params) {
+		t.Fatalf("built-in example: %d-byte module, params %q", len(wasm), params)
+	}
+	if err := os.WriteFile("v.wasm", []byte("\x00asm\x01\x00\x00\x00"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wasm, params, err = exampleFiles("v.wasm", "")
+	if err != nil || len(wasm) != 8 || params != nil {
+		t.Fatalf("files: %d bytes, params %q, %v", len(wasm), params, err)
+	}
+	if _, _, err := exampleFiles("examples/jsonfields/module/jsonfields.wasm", ""); err == nil {
+		t.Fatal("a missing file was read")
 	}
 }

@@ -9,6 +9,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/internal/devnet"
 )
 
 // summary is what --summary-json writes.
@@ -56,16 +59,16 @@ func writeSummary(path string, s *summary) error {
 
 // view polls node 0 and shows the devnet's progress.
 type view struct {
-	net        *devnetNodes
+	net        *devnet.Net
 	o          devnetOptions
 	out        io.Writer
 	registered time.Time
 	firstData  time.Duration
-	evidence   []evidenceRow // for the jail column of the live view
-	rounds     *roundLog     // rounds seen in the blocks read so far
+	evidence   []state.EvidenceView // for the jail column of the live view
+	rounds     *roundLog            // rounds seen in the blocks read so far
 }
 
-func newView(net *devnetNodes, o devnetOptions, out io.Writer) *view {
+func newView(net *devnet.Net, o devnetOptions, out io.Writer) *view {
 	return &view{net: net, o: o, out: out, registered: time.Now(), rounds: newRoundLog()}
 }
 
@@ -74,7 +77,7 @@ func newView(net *devnetNodes, o devnetOptions, out io.Writer) *view {
 func (v *view) run(ctx context.Context) (*summary, error) {
 	var deadline <-chan time.Time
 	if v.o.Duration > 0 {
-		deadline = time.After(v.o.Duration - time.Since(v.net.started))
+		deadline = time.After(v.o.Duration - time.Since(v.net.Started))
 	}
 	tick := time.NewTicker(500 * time.Millisecond)
 	defer tick.Stop()
@@ -99,59 +102,41 @@ func (v *view) run(ctx context.Context) (*summary, error) {
 	}
 }
 
-type evidenceRow struct {
-	Kind        string `json:"kind"`
-	Operator    string `json:"operator"`
-	Slashed     uint64 `json:"slashed"`
-	JailedUntil uint64 `json:"jailed_until"`
-	Source      string `json:"source"`
-	Round       uint64 `json:"round"`
-}
-
-// query decodes one JSON query of node 0.
-func (v *view) query(ctx context.Context, path string, out any) error {
-	b, _, err := v.net.nodes[0].RPC.Query(ctx, path)
-	if err != nil {
-		return err
-	}
-	return json.Unmarshal(b, out)
-}
-
 // collect reads the chain's state into a summary.
 func (v *view) collect(ctx context.Context) (*summary, error) {
 	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	h, err := v.net.nodes[0].RPC.Height(qctx)
+	h, err := v.net.Nodes[0].RPC.Height(qctx)
 	if err != nil {
 		return nil, err
 	}
-	if err := v.rounds.follow(qctx, v.net.nodes[0].comet.Client(), h); err != nil {
+	if err := v.rounds.follow(qctx, v.net.Nodes[0].Client(), h); err != nil {
 		return nil, err
 	}
 	l := v.rounds
-	s := &summary{Blocks: h, Slashes: []summarySlash{}, Seconds: time.Since(v.net.started).Seconds(),
+	s := &summary{Blocks: h, Slashes: []summarySlash{}, Seconds: time.Since(v.net.Started).Seconds(),
 		RoundsOpen: l.open(), RoundsResolved: len(l.datasets), RoundsUnresolved: l.unresolved,
 		Datasets: append([]summaryDataset{}, l.datasets...)}
 	if len(l.datasets) > 0 {
 		s.BlocksToResolve = float64(l.resolveBlocks) / float64(len(l.datasets))
 		s.MaxBlocksToResolve = l.maxResolve
 		if v.firstData == 0 {
-			v.firstData = time.Since(v.net.started)
+			v.firstData = time.Since(v.net.Started)
 		}
 		s.FirstDatasetSeconds = v.firstData.Seconds()
 	}
 	if mins := time.Since(v.registered).Minutes(); mins > 0 {
 		s.RoundsPerMinute = float64(s.RoundsResolved) / mins
 	}
-	var ev []evidenceRow
-	if err := v.query(qctx, "/evidence", &ev); err != nil {
+	ev, err := v.net.Nodes[0].RPC.Chain().Evidence(qctx)
+	if err != nil {
 		return nil, err
 	}
 	v.evidence = ev
 	for _, e := range ev {
 		s.Slashes = append(s.Slashes, summarySlash{e.Operator, e.Kind, e.Slashed})
 	}
-	for _, nd := range v.net.nodes {
+	for _, nd := range v.net.Nodes {
 		s.Gateways = append(s.Gateways, nd.Gateway)
 	}
 	return s, nil
@@ -173,7 +158,7 @@ func (v *view) show(s *summary, lastLine *time.Time) {
 	}
 	var b strings.Builder
 	b.WriteString("\033[H\033[2J")
-	fmt.Fprintf(&b, "Assay devnet — %d validators in one process — height %d — %.0fs\n\n", len(v.net.nodes), s.Blocks, s.Seconds)
+	fmt.Fprintf(&b, "Assay devnet — %d validators in one process — height %d — %.0fs\n\n", len(v.net.Nodes), s.Blocks, s.Seconds)
 	fmt.Fprintf(&b, "rounds   open %d   resolved %d   unresolved %d   (%.1f source-rounds/min, %.1f blocks to resolve)\n\n",
 		s.RoundsOpen, s.RoundsResolved, s.RoundsUnresolved, s.RoundsPerMinute, s.BlocksToResolve)
 	b.WriteString("latest datasets\n")

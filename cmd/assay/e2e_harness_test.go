@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/assaynet/assay/consensus/state"
 )
 
 // cluster is a testnet of real `assay start` processes on loopback.
@@ -280,33 +282,16 @@ func (c *cluster) registerEchoHandler(id string, replicas int, h http.HandlerFun
 	c.cli("source", "register", src, "--key", "owner", "--keyring", c.keys, "--node", c.rpc(0))
 }
 
-// dataset is the JSON of `assay dataset list`.
-type dataset struct {
-	Round     uint64   `json:"round"`
-	Status    string   `json:"status"`
-	OutputCID string   `json:"output_cid"`
-	InputCIDs []string `json:"input_cids"`
-	Attesters []string `json:"attesters"`
-}
-
-func (c *cluster) datasets(i int, id string) []dataset {
-	var ds []dataset
+func (c *cluster) datasets(i int, id string) []state.DatasetView {
+	var ds []state.DatasetView
 	if err := c.query(i, &ds, "dataset", "list", id); err != nil {
 		return nil
 	}
 	return ds
 }
 
-type evidence struct {
-	Kind     string `json:"kind"`
-	Operator string `json:"operator"`
-	Source   string `json:"source"`
-	Round    uint64 `json:"round"`
-	Slashed  uint64 `json:"slashed"`
-}
-
-func (c *cluster) evidence(i int) []evidence {
-	var ev []evidence
+func (c *cluster) evidence(i int) []state.EvidenceView {
+	var ev []state.EvidenceView
 	if err := c.query(i, &ev, "evidence"); err != nil {
 		return nil
 	}

@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/assaynet/assay/consensus/state"
 )
 
 func needE2E(t *testing.T) {
@@ -32,7 +34,7 @@ func TestTestnetProcesses(t *testing.T) {
 		t.Fatal("no blocks within 60 s")
 	}
 	c.registerEcho("echo", 3)
-	var ds []dataset
+	var ds []state.DatasetView
 	if !waitFor(90*time.Second, func() bool { ds = c.datasets(1, "echo"); return len(ds) >= 2 }) {
 		t.Fatalf("no datasets within 90 s: %+v", ds)
 	}
@@ -43,7 +45,7 @@ func TestTestnetProcesses(t *testing.T) {
 
 // checkDataset reads d's output through two attesters' gateways and
 // re-validates its input with `assay validator run`.
-func (c *cluster) checkDataset(d dataset) {
+func (c *cluster) checkDataset(d state.DatasetView) {
 	t := c.t
 	t.Helper()
 	if d.Status != "ACCEPTED" || len(d.Attesters) < 2 || len(d.InputCIDs) != 1 {
@@ -90,7 +92,7 @@ func TestKillAndRestart(t *testing.T) {
 	}
 	waitFor(60*time.Second, func() bool { return c.height(0) >= 2 })
 	c.registerEcho("echo", 4)
-	var before []dataset
+	var before []state.DatasetView
 	if !waitFor(90*time.Second, func() bool { before = c.datasets(3, "echo"); return len(before) >= 1 }) {
 		t.Fatal("no dataset before the kill")
 	}
@@ -290,7 +292,7 @@ func TestFaultsSlashed(t *testing.T) {
 			waitFor(60*time.Second, func() bool { return c.height(0) >= 2 })
 			c.registerEcho("echo", 4)
 			faulty := c.ops[3]
-			var ev []evidence
+			var ev []state.EvidenceView
 			if !waitFor(120*time.Second, func() bool { ev = c.evidence(0); return len(ev) > 0 }) {
 				t.Fatal("no evidence within 120 s")
 			}

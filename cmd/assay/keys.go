@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"flag"
 	"fmt"
 	"io"
@@ -8,7 +9,32 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	cometnode "github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/node"
 )
+
+// keyFile is the JSON form of an ed25519 key (operator keys and user
+// keys), so a home's operator key and `assay keys` share one format.
+type keyFile = cometnode.KeyFile
+
+// operatorKeyFile is a node home's operator key.
+const operatorKeyFile = node.OperatorKeyFile
+
+func newKeyFile(name string) (*keyFile, ed25519.PrivateKey, error) { return cometnode.NewKeyFile(name) }
+
+func writeKeyFile(path string, k *keyFile) error { return k.Save(path) }
+
+func readKeyFile(path string) (*keyFile, ed25519.PrivateKey, error) {
+	return cometnode.LoadKeyFile(path)
+}
+
+// loadKeyFile reads a key file as the node reads its operator key
+// (node.LoadKey): a regular file of bounded size; warn gets a warning
+// when group or others may read it.
+func loadKeyFile(path string, warn func(string)) (*keyFile, ed25519.PrivateKey, error) {
+	return node.LoadKey(path, warn)
+}
 
 func init() {
 	register(command{name: "keys", summary: "manage signing keys: add, show, list", run: group("assay keys", []command{

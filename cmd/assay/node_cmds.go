@@ -15,6 +15,7 @@ import (
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 
+	"github.com/assaynet/assay/node"
 	"github.com/assaynet/assay/plugins"
 )
 
@@ -50,15 +51,15 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay init: %s already exists; refusing to overwrite\n", *home)
 		return 1
 	}
-	// writeNet writes DIR/node0 in a scratch dir beside the home; move it.
+	// WriteTestnet writes DIR/node0 in a scratch dir beside the home; move it.
 	scratch, err := os.MkdirTemp(filepath.Dir(filepath.Clean(*home)), ".assay-init-")
 	if err != nil {
 		fmt.Fprintf(stderr, "assay init: %v\n", err)
 		return 1
 	}
 	defer os.RemoveAll(scratch)
-	o := netOptions{ChainID: *chainID, Nodes: 1, BasePort: port, Stake: stake, TimeoutCommit: time.Second}
-	homes, err := writeNet(scratch, o)
+	o := node.TestnetOptions{ChainID: *chainID, Nodes: 1, BasePort: port, Stake: stake, TimeoutCommit: time.Second}
+	homes, err := node.WriteTestnet(scratch, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "assay init: %v\n", err)
 		return 1
@@ -98,7 +99,7 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay testnet: %v\n", err)
 		return 2
 	}
-	o := netOptions{ChainID: *chainID, Nodes: n, BasePort: port, Stake: stake, TimeoutCommit: commit, Params: *params, ListenHost: *listenHost}
+	o := node.TestnetOptions{ChainID: *chainID, Nodes: n, BasePort: port, Stake: stake, TimeoutCommit: commit, Params: *params, ListenHost: *listenHost}
 	if *allow != "" {
 		o.AllowPrivateRanges = strings.Split(*allow, ",")
 		if _, err := (plugins.FetchConfig{AllowPrivateRanges: o.AllowPrivateRanges}).AllowedRanges(); err != nil {
@@ -106,26 +107,26 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	if err := checkHost(*listenHost); err != nil && *listenHost != "0.0.0.0" && *listenHost != "::" {
+	if err := node.CheckHost(*listenHost); err != nil && *listenHost != "0.0.0.0" && *listenHost != "::" {
 		fmt.Fprintf(stderr, "assay testnet: --rpc-host %q: %v\n", *listenHost, err)
 		return 2
 	}
 	if *hostList != "" {
-		hosts, err := parseHosts(*hostList, n)
+		hosts, err := node.ParseHosts(*hostList, n)
 		if err != nil {
 			fmt.Fprintf(stderr, "assay testnet: %v\n", err)
 			return 2
 		}
 		o.Hosts = hosts
 	}
-	homes, err := writeNet(*out, o)
+	homes, err := node.WriteTestnet(*out, o)
 	if err != nil {
 		fmt.Fprintf(stderr, "assay testnet: %v\n", err)
 		return 1
 	}
 	for _, h := range homes {
 		fmt.Fprintf(stdout, "%s  operator %s  p2p %s  rpc tcp://%s  gateway http://%s\n", h.Dir, h.Operator,
-			hostPort(h.Host, h.Ports.P2P), hostPort(*listenHost, h.Ports.RPC), hostPort(*listenHost, h.Ports.Gateway))
+			node.HostPort(h.Host, h.Ports.P2P), node.HostPort(*listenHost, h.Ports.RPC), node.HostPort(*listenHost, h.Ports.Gateway))
 	}
 	return 0
 }
@@ -151,14 +152,12 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
 	comet := cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(stderr)), cmtlog.AllowError())
-	n, err := startNode(ctx, *home, nodeOptions{Logger: logger, Comet: comet, Fault: *fault})
+	n, err := node.Start(ctx, *home, node.Options{Logger: logger, Comet: comet, Fault: *fault})
 	if err != nil {
 		fmt.Fprintf(stderr, "assay start: %v\n", err)
 		return 1
 	}
-	registerMetrics(n)
 	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway)
-	go warnIfNotValidator(ctx, n.RPC, n.Operator, logger)
 	<-ctx.Done()
 	stop() // a second signal now ends the process at once
 	logger.Info("stopping")

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/assaynet/assay/consensus/node"
+	cometnode "github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/node"
 	"github.com/assaynet/assay/plugins"
 )
 
@@ -21,21 +22,21 @@ func TestInitWritesLoadableHome(t *testing.T) {
 	if code := run([]string{"init", "--home", home, "--chain-id", "c1", "--base-port", "30100"}, &out, &errb); code != 0 {
 		t.Fatalf("init: %d %s", code, errb.String())
 	}
-	cfg, err := node.LoadConfig(home)
+	cfg, err := cometnode.LoadConfig(home)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if cfg.RPC.ListenAddress != "tcp://127.0.0.1:30101" || !cfg.P2P.AllowDuplicateIP || cfg.P2P.AddrBookStrict {
 		t.Errorf("config.toml: rpc %s dup %v strict %v", cfg.RPC.ListenAddress, cfg.P2P.AllowDuplicateIP, cfg.P2P.AddrBookStrict)
 	}
-	ac, err := loadAssayConfig(home)
+	ac, err := node.Load(home)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ac.Gateway.Listen != "127.0.0.1:30103" || ac.Worker.Concurrency != 4 {
 		t.Errorf("assay.toml: %+v", ac)
 	}
-	if pc, err := plugins.LoadConfig(filepath.Join(home, assayConfigFile)); err != nil {
+	if pc, err := plugins.LoadConfig(filepath.Join(home, node.ConfigFile)); err != nil {
 		t.Errorf("plugins cannot read assay.toml: %v", err)
 	} else if len(pc.Fetch.AllowPrivateRanges) != 0 {
 		t.Errorf("init allows private ranges by default: %v", pc.Fetch.AllowPrivateRanges)
@@ -81,7 +82,7 @@ func TestTestnetAllowPrivateRanges(t *testing.T) {
 				return
 			}
 			for n := 0; n < 2; n++ {
-				pc, err := plugins.LoadConfig(filepath.Join(dir, fmt.Sprintf("node%d", n), assayConfigFile))
+				pc, err := plugins.LoadConfig(filepath.Join(dir, fmt.Sprintf("node%d", n), node.ConfigFile))
 				if err != nil {
 					t.Fatal(err)
 				}

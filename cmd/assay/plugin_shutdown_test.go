@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/assaynet/assay/node"
 )
 
 // scriptPlugin writes a shell-script plugin that starts sleep(1000) in the
@@ -141,7 +143,7 @@ func TestNodeStopWithHungPlugin(t *testing.T) {
 		t.Fatalf("init: %d %s", c, errb.String())
 	}
 	table, pidFile := scriptPlugin(t)
-	f, err := os.OpenFile(filepath.Join(home, assayConfigFile), os.O_APPEND|os.O_WRONLY, 0)
+	f, err := os.OpenFile(filepath.Join(home, node.ConfigFile), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +153,7 @@ func TestNodeStopWithHungPlugin(t *testing.T) {
 	f.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	n, err := startNode(ctx, home, nodeOptions{NoPrometheus: true})
+	n, err := node.Start(ctx, home, node.Options{NoPrometheus: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +163,7 @@ func TestNodeStopWithHungPlugin(t *testing.T) {
 			n.Stop()
 		}
 	})
-	if err := n.mgr.StartAll(ctx); err != nil {
+	if err := n.Plugins().StartAll(ctx); err != nil {
 		t.Fatal(err)
 	}
 	plugin, _ := scriptPids(t, pidFile)
@@ -201,7 +203,7 @@ func TestStartSIGTERMWithHungPlugin(t *testing.T) {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256([]byte(script))
-	f, err := os.OpenFile(filepath.Join(c.home(0), assayConfigFile), os.O_APPEND|os.O_WRONLY, 0)
+	f, err := os.OpenFile(filepath.Join(c.home(0), node.ConfigFile), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,18 +5,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"strconv"
+
+	"github.com/assaynet/assay/consensus/state"
 )
 
 func init() {
 	register(command{name: "source", summary: "data sources: register, list, show", run: group("assay source", []command{
 		{name: "register", summary: "register a source described in TOML or JSON (stores its code if needed)", run: runSourceRegister},
 		{name: "list", summary: "list registered sources", run: func(a []string, o, e io.Writer) int {
-			return runQuery("assay source list", a, o, e, 0, "", func([]string) string { return "/sources" }, nil)
+			return runQuery("assay source list", a, o, e, 0, "", constPath(state.PathSources), nil)
 		}},
 		{name: "show", summary: "show one source", run: func(a []string, o, e io.Writer) int {
-			return runQuery("assay source show", a, o, e, 1, "ID", func(a []string) string { return "/source/" + a[0] }, nil)
+			return runQuery("assay source show", a, o, e, 1, "ID", func(a []string) (string, error) { return state.PathSource(a[0]), nil }, nil)
 		}},
 	})})
 	register(command{name: "round", summary: "rounds: show SOURCE HEIGHT", run: group("assay round", []command{
@@ -24,22 +25,22 @@ func init() {
 	})})
 	register(command{name: "dataset", summary: "datasets: list SOURCE, get CID", run: group("assay dataset", []command{
 		{name: "list", summary: "list a source's resolved datasets", run: func(a []string, o, e io.Writer) int {
-			return runQuery("assay dataset list", a, o, e, 1, "SOURCE", func(a []string) string { return "/datasets/" + url.PathEscape(a[0]) }, nil)
+			return runQuery("assay dataset list", a, o, e, 1, "SOURCE", func(a []string) (string, error) { return state.PathDatasets(a[0], 0, 0), nil }, nil)
 		}},
 		{name: "get", summary: "fetch a dataset's bytes (or CAR) from a node's gateway, checking its CID", run: runDatasetGet},
 	})})
 	register(command{name: "validators", summary: "list validators: stake, power, jail, misses", run: func(a []string, o, e io.Writer) int {
-		return runQuery("assay validators", a, o, e, 0, "", func([]string) string { return "/validators" }, nil)
+		return runQuery("assay validators", a, o, e, 0, "", constPath(state.PathValidators), nil)
 	}})
 	register(command{name: "evidence", summary: "list penalty evidence recorded on chain", run: func(a []string, o, e io.Writer) int {
-		return runQuery("assay evidence", a, o, e, 0, "", func([]string) string { return "/evidence" }, nil)
+		return runQuery("assay evidence", a, o, e, 0, "", constPath(state.PathEvidence), nil)
 	}})
 }
 
 // runQuery runs one ABCI query built from the positional args and prints
 // its JSON, through filter when set.
 func runQuery(name string, args []string, stdout, stderr io.Writer, nargs int, usage string,
-	path func([]string) string, filter func([]byte) ([]byte, error)) int {
+	path func([]string) (string, error), filter func([]byte) ([]byte, error)) int {
 	fs := newFlags(name, stderr)
 	cf := addClientFlags(fs, false)
 	if parseArgs(fs, args) != nil || fs.NArg() != nargs {
@@ -53,7 +54,13 @@ func runQuery(name string, args []string, stdout, stderr io.Writer, nargs int, u
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 	defer cancel()
-	b, err := queryJSON(ctx, c, *cf.node, path(fs.Args()))
+	p, err := path(fs.Args())
+	var b []byte
+	if err == nil {
+		if b, _, err = c.Query(ctx, p); err != nil {
+			err = rpcErr(*cf.node, err)
+		}
+	}
 	if err == nil && filter != nil {
 		b, err = filter(b)
 	}
@@ -68,12 +75,18 @@ func runQuery(name string, args []string, stdout, stderr io.Writer, nargs int, u
 }
 
 func runRoundShow(args []string, stdout, stderr io.Writer) int {
-	return runQuery("assay round show", args, stdout, stderr, 2, "SOURCE HEIGHT", func(a []string) string {
-		if _, err := strconv.ParseUint(a[1], 10, 64); err != nil {
-			return "/round/" + url.PathEscape(a[0]) + "/bad-height"
+	return runQuery("assay round show", args, stdout, stderr, 2, "SOURCE HEIGHT", func(a []string) (string, error) {
+		h, err := strconv.ParseUint(a[1], 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("height %q is not a block height", a[1])
 		}
-		return "/round/" + url.PathEscape(a[0]) + "/" + a[1]
+		return state.PathRound(a[0], h), nil
 	}, nil)
+}
+
+// constPath is the path argument of runQuery for a query without args.
+func constPath(p string) func([]string) (string, error) {
+	return func([]string) (string, error) { return p, nil }
 }
 
 // dropWasm removes the module bytes from a code view.

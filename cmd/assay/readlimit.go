@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/node"
 )
 
 // Read limits of files named on the command line. Nothing the CLI reads
@@ -20,12 +21,11 @@ var (
 	maxParamsFileBytes = int64(state.DefaultParams().MaxParamsBytes)
 	// maxInputFileBytes caps a validator input: the node's default
 	// [fetch] max_bytes, the largest input a node hands a validator.
-	maxInputFileBytes = defaultAssayConfig("").Fetch.MaxBytes
+	maxInputFileBytes = node.Default("").Fetch.MaxBytes
 )
 
 // Limits of small files the CLI reads.
 const (
-	maxKeyFileBytes   = 64 << 10 // a key file is ~300 bytes
 	maxGoModFileBytes = 1 << 20
 )
 

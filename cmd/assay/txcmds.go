@@ -9,11 +9,10 @@ import (
 	"fmt"
 	"io"
 
-	rpcclient "github.com/cometbft/cometbft/rpc/client"
-
+	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
-	"github.com/assaynet/assay/consensus/worker"
 	"github.com/assaynet/assay/plugins/sourcefile"
 	"github.com/assaynet/assay/runtime/pin"
 	"github.com/assaynet/assay/runtime/sandbox"
@@ -29,7 +28,7 @@ func init() {
 
 // txCommand parses the common flags of a tx command and returns the
 // client, the key and the positional args.
-func txCommand(name string, args []string, stderr io.Writer, nargs int, usage string) (rpcclient.Client, string, ed25519.PrivateKey, []string, bool) {
+func txCommand(name string, args []string, stderr io.Writer, nargs int, usage string) (*chain.Client, string, ed25519.PrivateKey, []string, bool) {
 	fs := newFlags(name, stderr)
 	cf := addClientFlags(fs, true)
 	if parseArgs(fs, args) != nil || fs.NArg() != nargs {
@@ -50,7 +49,7 @@ func txCommand(name string, args []string, stderr io.Writer, nargs int, usage st
 }
 
 // storeCode stores wasm unless the chain has it and returns its CID.
-func storeCode(ctx context.Context, c rpcclient.Client, key ed25519.PrivateKey, wasm []byte) (string, bool, error) {
+func storeCode(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, wasm []byte) (string, bool, error) {
 	raw, err := sandbox.Decompress(wasm, 64<<20)
 	if err != nil {
 		return "", false, err
@@ -59,8 +58,11 @@ func storeCode(ctx context.Context, c rpcclient.Client, key ed25519.PrivateKey, 
 	if err != nil {
 		return "", false, err
 	}
-	if _, _, err := worker.NewRPC(c).Query(ctx, "/code/"+id.String()); err == nil {
+	switch _, err := c.Code(ctx, id.String()); {
+	case err == nil:
 		return id.String(), false, nil
+	case !errors.Is(err, state.ErrNotFound):
+		return "", false, err
 	}
 	if _, _, err := submit(ctx, c, key, tx.StoreCodeBody(gzipped(wasm))); err != nil {
 		return "", false, err
@@ -94,7 +96,7 @@ func runCodeStore(args []string, stdout, stderr io.Writer) int {
 }
 
 func runCodeShow(args []string, stdout, stderr io.Writer) int {
-	return runQuery("assay code show", args, stdout, stderr, 1, "CID", func(a []string) string { return "/code/" + a[0] }, dropWasm)
+	return runQuery("assay code show", args, stdout, stderr, 1, "CID", func(a []string) (string, error) { return state.PathCode(a[0]), nil }, dropWasm)
 }
 
 // sourceSpec converts a source file to the chain's spec.
@@ -119,7 +121,7 @@ func sourceSpec(sf *sourcefile.SourceFile, codeCID string) (*pb.SourceSpec, erro
 }
 
 // registerSource stores the file's code if needed and registers it.
-func registerSource(ctx context.Context, c rpcclient.Client, key ed25519.PrivateKey, sf *sourcefile.SourceFile) (string, error) {
+func registerSource(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, sf *sourcefile.SourceFile) (string, error) {
 	codeCID := sf.Code
 	if sf.CodeFile != "" {
 		wasm, err := readFileLimit(sf.CodeFile, maxCodeFileBytes, limitCode)
@@ -168,7 +170,7 @@ func runUnjail(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	h, _, err := submit(ctx, c, key, tx.UnjailBody())
 	if err != nil {
-		var rej *txRejectedError
+		var rej *chain.TxError
 		if errors.As(err, &rej) {
 			fmt.Fprintf(stderr, "assay unjail: %v\n", rej)
 			return 1

@@ -25,26 +25,6 @@ func V1() state.Config {
 }
 
 // MeterLimitsV1 returns the store-time module limits of protocol version 1
-// (docs/protocol.md, "Code"). They are written out here, not taken from
-// meter.DefaultLimits, so that a change of the runtime's defaults cannot
-// change consensus unnoticed: a test holds the two equal.
-func MeterLimitsV1() meter.Limits {
-	return meter.Limits{
-		MaxModuleBytes:   8 << 20,
-		MaxMemoryPages:   512,
-		MaxTableSize:     65536,
-		MaxFunctions:     100000,
-		MaxGlobals:       1024,
-		MaxLocals:        1024,
-		MaxNesting:       2048,
-		MaxBrTable:       16384,
-		MaxBrTableTotal:  262144,
-		MaxDataBytes:     16 << 20,
-		MaxElemEntries:   100000,
-		MaxFunctionBytes: 1 << 20,
-		MaxTypes:         10000,
-		MaxParams:        128,
-
-		RequireValidatorExports: true,
-	}
-}
+// (docs/protocol.md section 8), meter.LimitsV1; a golden file pins them,
+// so that no change to the runtime changes consensus unnoticed.
+func MeterLimitsV1() meter.Limits { return meter.LimitsV1() }

@@ -1,23 +1,41 @@
 package rules_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
-	"reflect"
+	"flag"
+	"os"
 	"testing"
 
 	"github.com/assaynet/assay/consensus/rules"
 	"github.com/assaynet/assay/consensus/state"
-	"github.com/assaynet/assay/runtime/meter"
 )
 
-// TestMeterLimitsV1MatchRuntime: the runtime compiles what consensus
-// stored, so its default limits must be the protocol's. A change to
-// either fails here and must become a new protocol version.
-func TestMeterLimitsV1MatchRuntime(t *testing.T) {
-	v1, def := rules.MeterLimitsV1(), meter.DefaultLimits()
-	v1.AllowImport, def.AllowImport = nil, nil // funcs do not compare
-	if !reflect.DeepEqual(v1, def) {
-		t.Fatalf("meter.DefaultLimits drifted from protocol v1:\nv1:      %+v\ndefault: %+v", v1, def)
+var update = flag.Bool("update", false, "rewrite testdata/meter_limits_v1.json")
+
+// TestMeterLimitsV1Golden pins the v1 store-time limits: a change to any
+// of them changes which modules the chain stores, so it must be a new
+// protocol version, never an edit (run with -update only for a new
+// version's file).
+func TestMeterLimitsV1Golden(t *testing.T) {
+	got, err := json.MarshalIndent(rules.MeterLimitsV1(), "", "  ") // AllowImport (a func) is not encoded
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = append(got, '\n')
+	const path = "testdata/meter_limits_v1.json"
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("protocol v1 limits changed:\n got %s\nwant %s", got, want)
 	}
 }
 

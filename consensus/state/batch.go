@@ -29,7 +29,7 @@ func (m *Machine) commitBatch(signer []byte, b *pb.CommitBatch) error {
 	applied := 0
 	for _, e := range b.Entries {
 		err := m.commitEntry(signer, e)
-		m.entryEvent("commit", e.Source, e.Round, err)
+		m.entryEvent(EventCommit, e.Source, e.Round, err)
 		if err == nil {
 			applied++
 		} else if first == nil {
@@ -70,10 +70,10 @@ func (m *Machine) revealBatch(signer []byte, b *pb.RevealBatch) error {
 	for _, e := range b.Entries {
 		outcome, err := m.revealEntry(signer, e)
 		if err == nil {
-			m.emit("reveal", "source", e.Source, "round", strconv.FormatUint(e.Round, 10), "result", outcome)
+			m.emit(EventReveal, AttrSource, e.Source, AttrRound, strconv.FormatUint(e.Round, 10), AttrResult, outcome)
 			applied++
 		} else {
-			m.entryEvent("reveal", e.Source, e.Round, err)
+			m.entryEvent(EventReveal, e.Source, e.Round, err)
 			if first == nil {
 				first = err
 			}
@@ -118,5 +118,5 @@ func (m *Machine) entryEvent(typ, source string, round uint64, err error) {
 	if err != nil {
 		result = "error: " + err.Error()
 	}
-	m.emit(typ, "source", source, "round", strconv.FormatUint(round, 10), "result", result)
+	m.emit(typ, AttrSource, source, AttrRound, strconv.FormatUint(round, 10), AttrResult, result)
 }

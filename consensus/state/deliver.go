@@ -83,7 +83,7 @@ func (m *Machine) deliverTx(raw []byte) TxResult {
 		return errResult(fail(CodeSequence, "sequence %d, expected %d", d.Tx.Sequence, seq))
 	}
 	m.put(keyAccount(d.Address), &pb.Account{Address: d.Address, Sequence: seq + 1})
-	m.emit("tx", "kind", tx.Kind(d.Body), "signer", hex.EncodeToString(d.Address), "sequence", strconv.FormatUint(seq, 10))
+	m.emit(EventTx, AttrKind, tx.Kind(d.Body), AttrSigner, hex.EncodeToString(d.Address), AttrSequence, strconv.FormatUint(seq, 10))
 	if err := m.apply(d.Address, d.Body); err != nil {
 		return TxResult{Code: CodeOf(err), Log: err.Error(), Events: m.events[:1]}
 	}

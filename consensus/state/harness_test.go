@@ -43,6 +43,8 @@ type chain struct {
 	owner  *account
 	height uint64
 	last   *state.BlockResult
+	// onBlock, when set, sees every block's result.
+	onBlock func(*state.BlockResult)
 }
 
 func config() state.Config {
@@ -99,6 +101,9 @@ func (c *chain) block(txs ...[]byte) *state.BlockResult {
 		c.t.Fatal(err)
 	}
 	c.last = res
+	if c.onBlock != nil {
+		c.onBlock(res)
+	}
 	return res
 }
 

@@ -58,8 +58,8 @@ func (m *Machine) penalise(v *pb.Validator, kind pb.EvidenceKind, ppm uint64, r 
 	m.meta.NextEvidence++
 	m.put(keyEvidence(ev.Id), ev)
 	m.saveValidator(v)
-	m.emit("penalty", "operator", hex.EncodeToString(v.Operator), "kind", kind.String(),
-		"slashed", u64(amount), "stake", u64(v.Stake), "jailed_until", u64(ev.JailedUntil))
+	m.emit(EventPenalty, AttrOperator, hex.EncodeToString(v.Operator), AttrKind, kind.String(),
+		AttrSlashed, u64(amount), AttrStake, u64(v.Stake), AttrJailedUntil, u64(ev.JailedUntil))
 }
 
 // recordMiss shifts one assignment into v's miss bitmap and jails v when
@@ -123,7 +123,7 @@ func (m *Machine) unjail(signer []byte) error {
 	v.Jailed = false
 	v.MissesLo, v.MissesHi = 0, 0
 	m.saveValidator(v)
-	m.emit("unjail", "operator", hex.EncodeToString(v.Operator))
+	m.emit(EventUnjail, AttrOperator, hex.EncodeToString(v.Operator))
 	return nil
 }
 

@@ -77,7 +77,7 @@ func (m *Machine) openNewRound(s *pb.Source, pool *assign.Pool, picks []int) {
 	for _, a := range r.Assignees {
 		m.st.set(keyOpen(a.Operator, r.Source, r.Height), []byte{})
 	}
-	m.emit("assign", "source", s.Id, "round", u64(m.height), "commit_end", u64(r.CommitEnd), "assignees", strings.Join(ops, ","))
+	m.emit(EventAssign, AttrSource, s.Id, AttrRound, u64(m.height), AttrCommitEnd, u64(r.CommitEnd), AttrAssignees, strings.Join(ops, ","))
 }
 
 func u64(v uint64) string { return strconv.FormatUint(v, 10) }
@@ -115,7 +115,7 @@ func (m *Machine) step(r *pb.Round) bool {
 		r.Phase = pb.Phase_PHASE_REVEAL
 		r.RevealStart, r.RevealEnd = m.height+1, m.height+m.params.RevealWindow
 		m.saveRound(r)
-		m.emit("reveal_phase", "source", r.Source, "round", u64(r.Height), "reveal_start", u64(r.RevealStart), "reveal_end", u64(r.RevealEnd))
+		m.emit(EventRevealPhase, AttrSource, r.Source, AttrRound, u64(r.Height), AttrRevealStart, u64(r.RevealStart), AttrRevealEnd, u64(r.RevealEnd))
 		return true
 	case pb.Phase_PHASE_REVEAL:
 		// wait only for assignees that committed: one that did not can
@@ -201,8 +201,8 @@ func (m *Machine) tally(r *pb.Round) {
 		r.WinnerStatus, r.WinnerOutputCid = g.status, g.cid
 		m.storeDataset(r, g)
 	}
-	m.emit("round_closed", "source", r.Source, "round", u64(r.Height), "phase", r.Phase.String(),
-		"status", winnerStatus(r), "output_cid", cidString(r.WinnerOutputCid))
+	m.emit(EventRoundClosed, AttrSource, r.Source, AttrRound, u64(r.Height), AttrPhase, r.Phase.String(),
+		AttrStatus, winnerStatus(r), AttrOutputCID, cidString(r.WinnerOutputCid))
 	for _, a := range r.Assignees {
 		v := m.validator(a.Operator)
 		if v == nil {

@@ -49,7 +49,7 @@ func (m *Machine) storeCode(signer []byte, msg *pb.StoreCode) error {
 		return fail(CodeExists, "code %s already stored", c)
 	}
 	m.put(keyCode(c), &pb.Code{Cid: c, Creator: signer, Height: m.height, Wasm: wasm})
-	m.emit("store_code", "code_cid", c, "size", strconv.Itoa(len(wasm)))
+	m.emit(EventStoreCode, AttrCodeCID, c, AttrSize, strconv.Itoa(len(wasm)))
 	return nil
 }
 
@@ -102,7 +102,7 @@ func (m *Machine) registerSource(signer []byte, msg *pb.RegisterSource) error {
 	s := &pb.Source{Id: msg.Id, Owner: signer, Spec: msg.Spec, Start: m.height + 1, Updated: m.height}
 	m.addSource(s)
 	m.saveSource(s)
-	m.emit("register_source", "source", s.Id, "owner", hex.EncodeToString(signer), "start", strconv.FormatUint(s.Start, 10))
+	m.emit(EventRegisterSource, AttrSource, s.Id, AttrOwner, hex.EncodeToString(signer), AttrStart, strconv.FormatUint(s.Start, 10))
 	return nil
 }
 
@@ -131,7 +131,7 @@ func (m *Machine) updateSource(signer []byte, msg *pb.UpdateSource) error {
 	s.Spec = proto.Clone(msg.Spec).(*pb.SourceSpec)
 	s.Updated = m.height
 	m.saveSource(s)
-	m.emit("update_source", "source", s.Id)
+	m.emit(EventUpdateSource, AttrSource, s.Id)
 	return nil
 }
 
@@ -143,6 +143,6 @@ func (m *Machine) retireSource(signer []byte, msg *pb.RetireSource) error {
 	s.Retired = true
 	s.Updated = m.height
 	m.saveSource(s)
-	m.emit("retire_source", "source", s.Id)
+	m.emit(EventRetireSource, AttrSource, s.Id)
 	return nil
 }

@@ -2,16 +2,15 @@ package worker
 
 import (
 	"context"
-	"errors"
 
+	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
 )
 
-// ErrNotFound is returned by a Chain when a queried record does not exist.
-var ErrNotFound = errors.New("worker: not found")
-
 // Chain is what the worker needs from its node: committed state and a
-// mempool. RPC (rpc.go) implements it over a CometBFT RPC client.
+// mempool. RPC (rpc.go) implements it over the chain client
+// (consensus/chain). A queried record that does not exist is an error
+// matching state.ErrNotFound.
 type Chain interface {
 	// Height returns the latest committed height. While the node is
 	// catching up it returns the latest height the node has applied and
@@ -25,18 +24,10 @@ type Chain interface {
 	Assigned(ctx context.Context, operator []byte) (uint64, []*pb.Round, error)
 	// Code returns the original bytes of stored code cid.
 	Code(ctx context.Context, cid string) ([]byte, error)
-	// Sequence returns the next sequence of account addr (0 when unknown).
-	Sequence(ctx context.Context, addr []byte) (uint64, error)
 	// MaxBatchEntries returns the chain's max_batch_entries param: the
 	// most entries one Commit or Reveal tx may hold.
 	MaxBatchEntries(ctx context.Context) (uint32, error)
-	// Broadcast submits a signed tx and returns its CheckTx outcome.
-	Broadcast(ctx context.Context, tx []byte) (TxResult, error)
-}
-
-// TxResult is the mempool's answer to a broadcast tx.
-type TxResult struct {
-	Code uint32 // 0 = accepted into the mempool
-	Log  string
-	Hash []byte
+	// Mempool gives the account's committed sequence and broadcasts
+	// signed txs; the worker's chain.Sender signs and sends through it.
+	chain.Mempool
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/rules"
 	"github.com/assaynet/assay/consensus/state"
@@ -39,6 +39,9 @@ type memChain struct {
 	// catchingUp makes Height report ErrCatchingUp, like a node that is
 	// block-syncing after a restart.
 	catchingUp bool
+	// noLog strips the log text from CheckTx refusals: the worker must
+	// act on result codes alone.
+	noLog bool
 }
 
 func newMemChain(t testing.TB, ops []ed25519.PrivateKey, params string) *memChain {
@@ -85,15 +88,7 @@ func (c *memChain) block() *state.BlockResult {
 	return res
 }
 
-func (c *memChain) query(path string) ([]byte, error) {
-	b, err := state.Query(c.kv, path)
-	if err != nil && isNotFound(err) {
-		return nil, fmt.Errorf("%w: %w", ErrNotFound, err)
-	}
-	return b, err
-}
-
-func isNotFound(err error) bool { return errors.Is(err, state.ErrNotFound) }
+func (c *memChain) query(path string) ([]byte, error) { return state.Query(c.kv, path) }
 
 func (c *memChain) Height(context.Context) (uint64, error) {
 	c.mu.Lock()
@@ -114,49 +109,55 @@ func (c *memChain) BlockTime(_ context.Context, h uint64) (int64, error) {
 	return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(h) * time.Second).UnixNano(), nil
 }
 
+// get decodes the answer of query path as the node's clients do.
+func get[T any](c *memChain, path string) (T, error) {
+	b, err := c.query(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return state.Decode[T](b)
+}
+
 func (c *memChain) Assigned(_ context.Context, op []byte) (uint64, []*pb.Round, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b, err := c.query("assigned/" + hex.EncodeToString(op))
+	views, err := get[[]state.RoundView](c, state.PathAssigned(op))
 	if err != nil {
 		return 0, nil, err
 	}
-	rs, err := decodeRounds(b, hex.EncodeToString(op))
+	rs, err := openRounds(views, op)
 	return c.m.Height(), rs, err
 }
 
 func (c *memChain) Code(_ context.Context, cid string) ([]byte, error) {
-	b, err := c.query("code/" + cid)
+	v, err := get[state.CodeView](c, state.PathCode(cid))
 	if err != nil {
 		return nil, err
 	}
-	var v struct{ Wasm []byte }
-	return v.Wasm, json.Unmarshal(b, &v)
+	return v.Bytes()
 }
 
 func (c *memChain) Sequence(_ context.Context, addr []byte) (uint64, error) {
-	b, err := c.query("account/" + hex.EncodeToString(addr))
-	if err != nil {
-		return 0, err
-	}
-	var v struct{ Sequence uint64 }
-	return v.Sequence, json.Unmarshal(b, &v)
+	v, err := get[state.AccountView](c, state.PathAccount(addr))
+	return v.Sequence, err
 }
 
 func (c *memChain) MaxBatchEntries(context.Context) (uint32, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	b, err := c.query("params")
+	b, err := c.query(state.PathParams)
 	if err != nil {
 		return 0, err
 	}
-	var v struct {
-		MaxBatchEntries uint32 `json:"max_batch_entries"`
+	p, err := state.DecodeParams(b)
+	if err != nil {
+		return 0, err
 	}
-	return v.MaxBatchEntries, json.Unmarshal(b, &v)
+	return p.MaxBatchEntries, nil
 }
 
-func (c *memChain) Broadcast(_ context.Context, raw []byte) (TxResult, error) {
+func (c *memChain) Broadcast(_ context.Context, raw []byte) (chain.TxResult, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	res := c.m.CheckTx(raw)
@@ -167,7 +168,10 @@ func (c *memChain) Broadcast(_ context.Context, raw []byte) (TxResult, error) {
 			c.mem = append(c.mem, raw)
 		}
 	}
-	return TxResult{Code: uint32(res.Code), Log: res.Log}, nil
+	if c.noLog {
+		res.Log = ""
+	}
+	return chain.TxResult{Code: res.Code, Log: res.Log}, nil
 }
 
 // submit signs body with key at its next sequence and fails the test if

@@ -50,6 +50,9 @@
 //     slots, a fetch ends when its round's commit window does and a job
 //     that can no longer commit is cancelled (sched.go), so one slow
 //     source costs no other source its rounds.
+//   - It talks to its node through the Chain interface; RPC implements it
+//     over consensus/chain, the chain client the CLI uses too, and txs are
+//     signed and sent by a chain.Sender.
 //   - Fault injection (Config.Fault) exists for tests and the devnet and is
 //     off by default.
 package worker

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
 )
 
 // TestResolveAndSlash runs four workers, one of them lying about its
@@ -182,6 +183,24 @@ func TestResendLostTx(t *testing.T) {
 	}
 }
 
+// TestSequenceRefusalResyncs: a lost tx leaves the worker's sequence
+// ahead of the chain's; its next tx is refused with CodeSequence (whose
+// log the chain here leaves empty), the worker rereads the sequence from
+// the account and sends again, and rounds resolve.
+func TestSequenceRefusalResyncs(t *testing.T) {
+	f := newFixture(t, 1, 1)
+	f.chain.noLog = true
+	w := f.newWorker(0, t.TempDir(), FaultNone)
+	stop := start(w)
+	defer stop()
+	f.chain.mu.Lock()
+	f.chain.dropNext = 1
+	f.chain.mu.Unlock()
+	if !f.until(40, func() bool { return len(f.datasets()) >= 2 && w.Stats().Rejected > 0 }) {
+		t.Fatalf("no recovery from a sequence refusal: datasets %d, stats %+v", len(f.datasets()), w.Stats())
+	}
+}
+
 // TestBatchCapFromChain: on a chain whose max_batch_entries is 1, a
 // worker that finds two rounds to commit at once sends them one per tx (a
 // batch of two would be refused whole, every block) and both resolve.
@@ -196,8 +215,8 @@ func TestBatchCapFromChain(t *testing.T) {
 	stop := start(w)
 	defer stop()
 	resolved := func(r *pb.Round) bool {
-		var ds []datasetJSON
-		f.query("datasets/"+r.Source, &ds)
+		var ds []state.DatasetView
+		f.query(state.PathDatasets(r.Source, 0, 0), &ds)
 		for _, d := range ds {
 			if d.Round == r.Height {
 				return true

@@ -13,21 +13,3 @@ func TestParseFault(t *testing.T) {
 		t.Error("unknown fault accepted")
 	}
 }
-
-func TestExpectedSequence(t *testing.T) {
-	cases := []struct {
-		log  string
-		want uint64
-		ok   bool
-	}{
-		{"sequence 3, expected 5", 5, true},
-		{"sequence 3, expected x", 0, false},
-		{"signature does not verify", 0, false},
-	}
-	for _, tc := range cases {
-		got, ok := expectedSequence(tc.log)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("%q: %d %v", tc.log, got, ok)
-		}
-	}
-}

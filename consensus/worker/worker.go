@@ -11,15 +11,20 @@ import (
 	"sync"
 	"time"
 
+	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/runtime/pin"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
 // Defaults of a Config's zero fields.
 const (
-	DefaultConcurrency = 4
+	// DefaultConcurrency is the number of jobs in flight. A job fetches
+	// once, so it is the plugins' default too: one plugin can serve every
+	// job in flight at once.
+	DefaultConcurrency = plugins.DefaultConcurrency
 	DefaultPoll        = 50 * time.Millisecond
 	DefaultJobTimeout  = 30 * time.Second
 	// DefaultMaxBatch keeps a Reveal tx (~130 bytes an entry) well under
@@ -80,7 +85,7 @@ type Worker struct {
 	wg      sync.WaitGroup
 
 	height     uint64              // last committed height seen
-	seq        uint64              // next sequence to sign with
+	sender     *chain.Sender       // signs with the next sequence
 	lastSend   uint64              // height of the last accepted broadcast
 	lastReport map[string]struct{} // rate-limits repeated log lines
 }
@@ -95,7 +100,7 @@ func New(cfg Config) (*Worker, error) {
 	}
 	cfg = cfg.withDefaults()
 	op := tx.Address(cfg.Key.Public().(ed25519.PublicKey))
-	return &Worker{
+	w := &Worker{
 		cfg: cfg, log: cfg.Logger,
 		operator:   op,
 		codes:      map[string]*sandbox.Code{},
@@ -103,7 +108,10 @@ func New(cfg Config) (*Worker, error) {
 		done:       make(chan key, cfg.Concurrency),
 		cancels:    map[key]context.CancelFunc{},
 		lastReport: map[string]struct{}{},
-	}, nil
+		sender:     chain.NewSender(cfg.Chain, cfg.ChainID, cfg.Key),
+	}
+	w.sender.OnRefused = func(chain.TxResult) { w.stats.rejected.Add(1) }
+	return w, nil
 }
 
 func (c Config) withDefaults() Config {
@@ -172,7 +180,7 @@ func (w *Worker) poll(ctx context.Context) error {
 		return nil // a lagging read; wait for the next block
 	}
 	delete(w.lastReport, "poll")
-	w.log.Debug("block", "height", at, "rounds", len(rounds), "pending", len(w.plan.pending), "sequence", w.seq)
+	w.log.Debug("block", "height", at, "rounds", len(rounds), "pending", len(w.plan.pending), "sequence", w.sender.Next())
 	w.height = at
 	w.stats.height.Store(at)
 	if err := w.syncSequence(ctx); err != nil {
@@ -239,14 +247,10 @@ func (w *Worker) readBatchCap(ctx context.Context) error {
 		return nil
 	}
 	n, err := w.cfg.Chain.MaxBatchEntries(ctx)
-	switch {
-	case errors.Is(err, ErrUnsupported):
-		w.plan.setChainMaxBatch(0)
-	case err != nil:
+	if err != nil {
 		return fmt.Errorf("params: %w", err)
-	default:
-		w.plan.setChainMaxBatch(n)
 	}
+	w.plan.setChainMaxBatch(n) // 0: MaxBatch
 	return nil
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/codecheck"
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/runtime/meter"
 	"github.com/assaynet/assay/runtime/pin"
@@ -160,30 +161,15 @@ func (f *fixture) query(path string, v any) {
 	}
 }
 
-type datasetJSON struct {
-	Round     uint64   `json:"round"`
-	Status    string   `json:"status"`
-	OutputCID string   `json:"output_cid"`
-	Attesters []string `json:"attesters"`
-}
-
-type evidenceJSON struct {
-	Kind     string `json:"kind"`
-	Operator string `json:"operator"`
-	Source   string `json:"source"`
-	Round    uint64 `json:"round"`
-	Slashed  uint64 `json:"slashed"`
-}
-
-func (f *fixture) datasets() []datasetJSON {
-	var ds []datasetJSON
-	f.query("datasets/"+f.source, &ds)
+func (f *fixture) datasets() []state.DatasetView {
+	var ds []state.DatasetView
+	f.query(state.PathDatasets(f.source, 0, 0), &ds)
 	return ds
 }
 
-func (f *fixture) evidence() []evidenceJSON {
-	var ev []evidenceJSON
-	f.query("evidence", &ev)
+func (f *fixture) evidence() []state.EvidenceView {
+	var ev []state.EvidenceView
+	f.query(state.PathEvidence, &ev)
 	return ev
 }
 

@@ -14,7 +14,7 @@ import (
 func TestFixturesNative(t *testing.T) { assaytest.RunNative(t, "testdata") }
 
 func TestReproducibleBuild(t *testing.T) {
-	assaytest.CheckReproducible(t, ".", "jsonfields.wasm")
+	assaytest.CheckReproducible(t, ".", "module/jsonfields.wasm")
 }
 
 func TestCheckParams(t *testing.T) {

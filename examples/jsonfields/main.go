@@ -9,10 +9,10 @@
 // Types are the JSON Schema names: string, number, integer, boolean,
 // object, array, null. Fields not named in the params are kept.
 //
-// Build (the committed jsonfields.wasm is exactly this; see scripts/validators.sh):
+// Build (the committed module/jsonfields.wasm is exactly this; see scripts/validators.sh):
 //
 //	GOOS=wasip1 GOARCH=wasm go build -buildmode=c-shared -trimpath -buildvcs=false \
-//	    -ldflags="-s -w -buildid=" -o jsonfields.wasm .
+//	    -ldflags="-s -w -buildid=" -o module/jsonfields.wasm .
 package main
 
 import "github.com/assaynet/assay/sdk/assay"

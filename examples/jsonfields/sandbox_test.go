@@ -8,8 +8,8 @@ import (
 	"github.com/assaynet/assay/sdk/assay/assaytest"
 )
 
-// TestFixturesSandbox runs the committed jsonfields.wasm in the real
+// TestFixturesSandbox runs the committed module/jsonfields.wasm in the real
 // sandbox: compiler twice and interpreter once, identical verdicts and gas.
 func TestFixturesSandbox(t *testing.T) {
-	assaytest.RunSandbox(t, "jsonfields.wasm", "testdata")
+	assaytest.RunSandbox(t, "module/jsonfields.wasm", "testdata")
 }

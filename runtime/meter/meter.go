@@ -27,12 +27,18 @@ type Limits struct {
 	// AllowImport, if set, replaces the ABI allow-list: any import for
 	// which it returns true is accepted, of any kind and signature. Only
 	// test harnesses (the spec suite) set it.
-	AllowImport func(module, name string) bool
+	AllowImport func(module, name string) bool `json:"-"`
 }
 
-// DefaultLimits returns the node-wide default limits. Real Go wasip1
-// modules reach nesting 549, br_table 965, 21 locals and table min 5,354.
-func DefaultLimits() Limits {
+// DefaultLimits returns the node-wide default limits: those of the
+// newest protocol version, LimitsV1.
+func DefaultLimits() Limits { return LimitsV1() }
+
+// LimitsV1 returns the store-time limits of protocol version 1. They are
+// part of the consensus (docs/protocol.md section 8): never edit them; a
+// change is a new version beside this one. Real Go wasip1 modules reach
+// nesting 549, br_table 965, 21 locals and table min 5,354.
+func LimitsV1() Limits {
 	return Limits{
 		MaxModuleBytes:   8 << 20,
 		MaxMemoryPages:   512,

@@ -1,4 +1,4 @@
-package main
+package node
 
 import (
 	"sync"
@@ -15,7 +15,7 @@ var metricsOnce sync.Once
 // default Prometheus registry, which CometBFT's metrics endpoint serves
 // (config.toml instrumentation.prometheus_listen_addr), so Assay's metrics
 // sit beside CometBFT's. One node per process.
-func registerMetrics(n *assayNode) {
+func registerMetrics(n *Node) {
 	metricsOnce.Do(func() {
 		stat := func(name, help string, get func(worker.Stats) uint64) {
 			prometheus.MustRegister(prometheus.NewCounterFunc(

@@ -1,4 +1,4 @@
-package main
+package devnet
 
 import (
 	"fmt"
@@ -9,26 +9,26 @@ import (
 	"time"
 )
 
-// mockExchange is the devnet's upstream: a loopback HTTP server with one
+// Exchange is the devnet's mock upstream: a loopback HTTP server with one
 // price per symbol and height, the same bytes for every node that asks.
 //
 //	GET /price/{SYMBOL}?height=H → {"price":…,"symbol":"BTC-USD","ts":…,"venue":"mock"}
-type mockExchange struct {
-	URL string
+type Exchange struct {
+	URL string // http://127.0.0.1:port
 	srv *http.Server
 }
 
-// mockExchangeRange is the address range of the mock exchange, which the
+// ExchangeRange is the address range of the mock exchange, which the
 // devnet's nodes allow in [fetch] allow_private_ranges.
-const mockExchangeRange = "127.0.0.1/32"
+const ExchangeRange = "127.0.0.1/32"
 
-// startMockExchange listens on a free loopback port.
-func startMockExchange() (*mockExchange, error) {
+// StartExchange listens on a free loopback port.
+func StartExchange() (*Exchange, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("mock exchange: %w", err)
 	}
-	m := &mockExchange{URL: "http://" + ln.Addr().String()}
+	m := &Exchange{URL: "http://" + ln.Addr().String()}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /price/{symbol}", m.price)
 	m.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
@@ -36,7 +36,7 @@ func startMockExchange() (*mockExchange, error) {
 	return m, nil
 }
 
-func (m *mockExchange) price(w http.ResponseWriter, r *http.Request) {
+func (m *Exchange) price(w http.ResponseWriter, r *http.Request) {
 	sym := strings.ToUpper(r.PathValue("symbol"))
 	h, err := strconv.ParseInt(r.URL.Query().Get("height"), 10, 64)
 	if err != nil || h < 0 || len(sym) > 16 {
@@ -55,4 +55,4 @@ func (m *mockExchange) price(w http.ResponseWriter, r *http.Request) {
 }
 
 // Close stops the server.
-func (m *mockExchange) Close() { _ = m.srv.Close() }
+func (m *Exchange) Close() { _ = m.srv.Close() }

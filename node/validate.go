@@ -1,4 +1,4 @@
-package main
+package node
 
 import (
 	"errors"
@@ -13,14 +13,14 @@ import (
 // Ranges of assay.toml's numeric keys. A value outside its range is an
 // error, never a silent default.
 const (
-	maxWorkerConcurrency = 1024
-	maxFetchConcurrency  = 1024
-	maxFetchBytes        = 1 << 30 // 1 GiB: one input is held in memory
-	maxFetchTimeout      = 10 * time.Minute
+	MaxWorkerConcurrency = 1024
+	MaxFetchConcurrency  = 1024
+	MaxFetchBytes        = 1 << 30 // 1 GiB: one input is held in memory
+	MaxFetchTimeout      = 10 * time.Minute
 )
 
-// validate checks every value of c and names the key of each bad one.
-func (c *assayConfig) validate() error {
+// Validate checks every value of c and names the key of each bad one.
+func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
@@ -33,8 +33,8 @@ func (c *assayConfig) validate() error {
 			bad(kv[0], "must be set")
 		}
 	}
-	if n := c.Worker.Concurrency; n < 1 || n > maxWorkerConcurrency {
-		bad("worker.concurrency", "%d is out of range 1..%d", n, maxWorkerConcurrency)
+	if n := c.Worker.Concurrency; n < 1 || n > MaxWorkerConcurrency {
+		bad("worker.concurrency", "%d is out of range 1..%d", n, MaxWorkerConcurrency)
 	}
 	if _, err := worker.ParseFault(c.Worker.Fault); err != nil {
 		bad("worker.fault", "%q is not one of \"\", wrong-output, no-reveal, no-commit", c.Worker.Fault)
@@ -47,14 +47,14 @@ func (c *assayConfig) validate() error {
 			bad("gateway.listen", "%q is not host:port (\"\" disables the gateway)", l)
 		}
 	}
-	if t := time.Duration(c.Fetch.Timeout); t <= 0 || t > maxFetchTimeout {
-		bad("fetch.timeout", "%s is out of range (0s, %s]", t, maxFetchTimeout)
+	if t := time.Duration(c.Fetch.Timeout); t <= 0 || t > MaxFetchTimeout {
+		bad("fetch.timeout", "%s is out of range (0s, %s]", t, MaxFetchTimeout)
 	}
-	if n := c.Fetch.MaxBytes; n < 1 || n > maxFetchBytes {
-		bad("fetch.max_bytes", "%d is out of range 1..%d", n, maxFetchBytes)
+	if n := c.Fetch.MaxBytes; n < 1 || n > MaxFetchBytes {
+		bad("fetch.max_bytes", "%d is out of range 1..%d", n, MaxFetchBytes)
 	}
-	if n := c.Fetch.Concurrency; n < 1 || n > maxFetchConcurrency {
-		bad("fetch.concurrency", "%d is out of range 1..%d", n, maxFetchConcurrency)
+	if n := c.Fetch.Concurrency; n < 1 || n > MaxFetchConcurrency {
+		bad("fetch.concurrency", "%d is out of range 1..%d", n, MaxFetchConcurrency)
 	}
 	return errors.Join(errs...)
 }

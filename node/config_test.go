@@ -1,10 +1,13 @@
-package main
+package node
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/assaynet/assay/plugins"
 )
 
 // TestAssayConfigRejectsTyposAndRanges: every unknown key and every value
@@ -40,15 +43,15 @@ func TestAssayConfigRejectsTyposAndRanges(t *testing.T) {
 			if err := os.MkdirAll(filepath.Join(home, "config"), 0o700); err != nil {
 				t.Fatal(err)
 			}
-			if err := writeAssayConfig(home, defaultAssayConfig("127.0.0.1:0")); err != nil {
+			if err := Default("127.0.0.1:0").Write(home); err != nil {
 				t.Fatal(err)
 			}
 			if tc.extra != "" { // the case's keys alone, over the defaults
-				if err := os.WriteFile(filepath.Join(home, assayConfigFile), []byte(tc.extra), 0o600); err != nil {
+				if err := os.WriteFile(filepath.Join(home, ConfigFile), []byte(tc.extra), 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
-			_, err := loadAssayConfig(home)
+			_, err := Load(home)
 			switch {
 			case tc.want == "" && err != nil:
 				t.Fatalf("default config refused: %v", err)
@@ -58,5 +61,51 @@ func TestAssayConfigRejectsTyposAndRanges(t *testing.T) {
 				t.Fatalf("error %q does not contain %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestFetchDefaultsAreTheNodes: a [fetch] table that leaves max_bytes out
+// limits the node's fetches to Load's default, the one Default writes
+// (the plugins package used to fill in 16 MiB and 30 s for the running
+// node while assay.toml's defaults said 8 MiB and 10 s).
+func TestFetchDefaultsAreTheNodes(t *testing.T) {
+	homes, err := WriteTestnet(t.TempDir(), TestnetOptions{ChainID: "c1", Nodes: 1, Stake: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := homes[0].Dir
+	inputs := filepath.Join(home, "inputs")
+	if err := os.Mkdir(inputs, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, ConfigFile), []byte("[fetch]\nfile_root = \"../inputs\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Fetch.MaxBytes; got != 8<<20 {
+		t.Fatalf("Load's default max_bytes %d, want 8 MiB (what `assay init` writes)", got)
+	}
+	ctx := context.Background()
+	n, err := Open(ctx, home, Options{NoPrometheus: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Stop()
+	for _, tc := range []struct {
+		name string
+		size int64
+		ok   bool
+	}{{"at the default", c.Fetch.MaxBytes, true}, {"one byte over", c.Fetch.MaxBytes + 1, false}} {
+		if err := os.WriteFile(filepath.Join(inputs, "in"), make([]byte, tc.size), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		spec := plugins.FetchSpec{Kind: "file", Config: []byte(`{"path":"in"}`)}
+		b, err := n.Plugins().Fetch(ctx, spec, plugins.Round{})
+		if tc.ok != (err == nil) || (tc.ok && int64(len(b)) != tc.size) {
+			t.Errorf("%s: fetched %d bytes, err %v; want ok %v", tc.name, len(b), err, tc.ok)
+		}
 	}
 }

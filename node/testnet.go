@@ -1,4 +1,4 @@
-package main
+package node
 
 import (
 	"encoding/json"
@@ -7,11 +7,12 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/assaynet/assay/consensus/node"
+	cometnode "github.com/assaynet/assay/consensus/node"
 )
 
-// netOptions shape the homes that init, testnet and devnet write.
-type netOptions struct {
+// TestnetOptions shape the homes that WriteTestnet writes (`assay init`,
+// `assay testnet`, `assay devnet`).
+type TestnetOptions struct {
 	ChainID       string
 	Nodes         int
 	BasePort      int           // node i uses BasePort+10i .. +3
@@ -33,33 +34,32 @@ type netOptions struct {
 	AllowPrivateRanges []string
 }
 
-// homeInfo is what writeNet learned about one home.
-type homeInfo = node.Home
-
-// writeNet writes o.Nodes homes dir/node0.. sharing one genesis
-// (node.WriteTestnet) and gives each its assay.toml.
-func writeNet(dir string, o netOptions) ([]homeInfo, error) {
-	homes, err := node.WriteTestnet(dir, node.TestnetConfig{ChainID: o.ChainID, Validators: o.Nodes,
+// WriteTestnet writes o.Nodes homes dir/node0.. sharing one genesis
+// (cometnode.WriteTestnet, with CometBFT's Prometheus on) and gives each
+// its assay.toml: Default with the home's gateway port and o's worker
+// and fetch settings.
+func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
+	homes, err := cometnode.WriteTestnet(dir, cometnode.TestnetConfig{ChainID: o.ChainID, Validators: o.Nodes,
 		Stakes: slices.Repeat([]uint64{o.Stake}, max(o.Nodes, 0)), BasePort: o.BasePort, Hosts: o.Hosts,
 		ListenHost: o.ListenHost, Params: json.RawMessage(o.Params), TimeoutCommit: o.TimeoutCommit, Prometheus: true})
 	if err != nil {
 		return nil, err
 	}
 	for i, h := range homes {
-		ac := defaultAssayConfig(hostPort(h.ListenHost, h.Ports.Gateway))
+		c := Default(HostPort(h.ListenHost, h.Ports.Gateway))
 		if o.Concurrency > 0 {
-			ac.Worker.Concurrency = o.Concurrency
+			c.Worker.Concurrency = o.Concurrency
 		}
-		ac.Worker.Fault = o.Faults[i]
-		ac.Fetch.AllowPrivateRanges = o.AllowPrivateRanges
-		if err := writeAssayConfig(h.Dir, ac); err != nil {
+		c.Worker.Fault = o.Faults[i]
+		c.Fetch.AllowPrivateRanges = o.AllowPrivateRanges
+		if err := c.Write(h.Dir); err != nil {
 			return nil, err
 		}
 	}
 	return homes, nil
 }
 
-// hostPort joins a host and a port (brackets for IPv6).
-func hostPort(host string, port int) string {
+// HostPort joins a host and a port (brackets for IPv6).
+func HostPort(host string, port int) string {
 	return net.JoinHostPort(host, strconv.Itoa(port))
 }

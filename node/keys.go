@@ -1,24 +1,26 @@
-package main
+package node
 
 import (
 	"context"
 	"crypto/ed25519"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
-	"log/slog"
 	"os"
 	"time"
 
+	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/consensus/state"
-	"github.com/assaynet/assay/consensus/worker"
 )
 
-// loadKeyFile reads a key file as readKeyFile does, after checking that
-// it is a regular file of at most maxKeyFileBytes. When group or others
-// may read it (mode & 0o077), warn gets a warning naming the file and the
-// chmod that fixes it; the key is still used, as ssh would not.
-func loadKeyFile(path string, warn func(string)) (*keyFile, ed25519.PrivateKey, error) {
+// MaxKeyFileBytes caps a key file (one is ~300 bytes).
+const MaxKeyFileBytes = 64 << 10
+
+// LoadKey reads a key file (cometnode.KeyFile: operator keys and the
+// keys of `assay keys`) after checking that it is a regular file of at
+// most MaxKeyFileBytes. When group or others may read it (mode & 0o077),
+// warn gets a warning naming the file and the chmod that fixes it; the
+// key is still used, as ssh would not.
+func LoadKey(path string, warn func(string)) (*cometnode.KeyFile, ed25519.PrivateKey, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read key: %w", err)
@@ -26,13 +28,13 @@ func loadKeyFile(path string, warn func(string)) (*keyFile, ed25519.PrivateKey, 
 	switch {
 	case !st.Mode().IsRegular():
 		return nil, nil, fmt.Errorf("key file %s is not a regular file", path)
-	case st.Size() > maxKeyFileBytes:
-		return nil, nil, tooLarge(path, maxKeyFileBytes, "a key file")
+	case st.Size() > MaxKeyFileBytes:
+		return nil, nil, fmt.Errorf("file %s is larger than the %d-byte limit of a key file", path, MaxKeyFileBytes)
 	}
 	if w := keyModeWarning(path, st.Mode()); w != "" && warn != nil {
 		warn(w)
 	}
-	return readKeyFile(path)
+	return cometnode.LoadKeyFile(path)
 }
 
 // keyModeWarning is the warning for a key file that group or others may
@@ -49,8 +51,8 @@ func keyModeWarning(path string, mode os.FileMode) string {
 // validator set of a /validators query answer b, or is jailed there; ""
 // when it is an active validator.
 func validatorSetWarning(b []byte, operator []byte) (string, error) {
-	var vals []state.ValidatorView
-	if err := json.Unmarshal(b, &vals); err != nil {
+	vals, err := state.Decode[[]state.ValidatorView](b)
+	if err != nil {
 		return "", fmt.Errorf("validators query: %w", err)
 	}
 	op := hex.EncodeToString(operator)
@@ -71,20 +73,20 @@ func validatorSetWarning(b []byte, operator []byte) (string, error) {
 // warnIfNotValidator waits (at most about two minutes) for the node's
 // first committed block, reads the validator set once and logs
 // validatorSetWarning if there is one.
-func warnIfNotValidator(ctx context.Context, rpc *worker.RPC, operator []byte, log *slog.Logger) {
+func (n *Node) warnIfNotValidator(ctx context.Context) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for range 120 {
-		if h, err := rpc.Height(ctx); err == nil && h >= 1 {
-			b, _, err := rpc.Query(ctx, "/validators")
+		if h, err := n.RPC.Height(ctx); err == nil && h >= 1 {
+			b, _, err := n.RPC.Chain().Query(ctx, state.PathValidators)
 			if err == nil {
 				var w string
-				if w, err = validatorSetWarning(b, operator); w != "" {
-					log.Warn(w)
+				if w, err = validatorSetWarning(b, n.Operator); w != "" {
+					n.log.Warn(w)
 				}
 			}
 			if err != nil && ctx.Err() == nil {
-				log.Warn("could not read the validator set", "err", err)
+				n.log.Warn("could not read the validator set", "err", err)
 			}
 			return
 		}

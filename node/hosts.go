@@ -1,4 +1,4 @@
-package main
+package node
 
 import (
 	"errors"
@@ -7,32 +7,32 @@ import (
 	"strings"
 )
 
-// errBadHosts: `assay testnet --hosts` was not one valid, distinct host
-// per node.
-var errBadHosts = errors.New("bad --hosts")
+// ErrBadHosts is wrapped by ParseHosts' errors: the list (`assay testnet
+// --hosts`) was not one valid, distinct host per node.
+var ErrBadHosts = errors.New("bad --hosts")
 
 // maxHostLen is the longest DNS name (RFC 1035).
 const maxHostLen = 253
 
-// parseHosts splits a comma-separated --hosts list and checks it holds
+// ParseHosts splits a comma-separated host list (`assay testnet --hosts`) and checks it holds
 // exactly n distinct hosts, each an IP address or a DNS hostname.
-func parseHosts(list string, n int) ([]string, error) {
+func ParseHosts(list string, n int) ([]string, error) {
 	hosts := strings.Split(list, ",")
 	if len(hosts) != n {
-		return nil, fmt.Errorf("%w: %d hosts for -n %d; give one host per node", errBadHosts, len(hosts), n)
+		return nil, fmt.Errorf("%w: %d hosts for -n %d; give one host per node", ErrBadHosts, len(hosts), n)
 	}
 	seen := make(map[string]int, n)
 	for i, h := range hosts {
 		h = strings.TrimSpace(h)
-		if err := checkHost(h); err != nil {
-			return nil, fmt.Errorf("%w: host %d %q: %w", errBadHosts, i, h, err)
+		if err := CheckHost(h); err != nil {
+			return nil, fmt.Errorf("%w: host %d %q: %w", ErrBadHosts, i, h, err)
 		}
 		key := strings.ToLower(h)
 		if ip := net.ParseIP(h); ip != nil {
 			key = ip.String()
 		}
 		if j, dup := seen[key]; dup {
-			return nil, fmt.Errorf("%w: hosts %d and %d are both %q; nodes on one machine need distinct ports (omit --hosts)", errBadHosts, j, i, h)
+			return nil, fmt.Errorf("%w: hosts %d and %d are both %q; nodes on one machine need distinct ports (omit --hosts)", ErrBadHosts, j, i, h)
 		}
 		seen[key] = i
 		hosts[i] = h
@@ -40,9 +40,9 @@ func parseHosts(list string, n int) ([]string, error) {
 	return hosts, nil
 }
 
-// checkHost accepts an IP address a peer can dial or an RFC 1123
+// CheckHost accepts an IP address a peer can dial or an RFC 1123
 // hostname.
-func checkHost(h string) error {
+func CheckHost(h string) error {
 	if ip := net.ParseIP(h); ip != nil {
 		if ip.IsUnspecified() {
 			return errors.New("unspecified address: peers cannot dial it")

@@ -1,0 +1,98 @@
+package state
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"strconv"
+)
+
+// The chain's contract with its clients: query paths, event types and
+// attribute keys (docs/protocol.md sections 3 and 6), declared here once.
+// The worker, the CLI and the devnet build paths and read events with
+// these names; the answers decode into the *View types (query.go,
+// decode.go) and failures carry the result codes of codes.go.
+
+// Query paths without arguments.
+const (
+	PathParams     = "/params"
+	PathValidators = "/validators"
+	PathSources    = "/sources"
+	PathEvidence   = "/evidence"
+)
+
+// PathSource is the query path of source id.
+func PathSource(id string) string { return "/source/" + url.PathEscape(id) }
+
+// PathCode is the query path of stored code cid.
+func PathCode(cid string) string { return "/code/" + url.PathEscape(cid) }
+
+// PathRound is the query path of round (source, height).
+func PathRound(source string, height uint64) string {
+	return "/round/" + url.PathEscape(source) + "/" + strconv.FormatUint(height, 10)
+}
+
+// PathRounds is the query path of a source's rounds.
+func PathRounds(source string) string { return "/rounds/" + url.PathEscape(source) }
+
+// PathDatasets is the query path of a source's datasets of rounds in
+// [from, to]; to = 0 leaves the range open above.
+func PathDatasets(source string, from, to uint64) string {
+	p := "/datasets/" + url.PathEscape(source)
+	switch {
+	case from > 0 && to > 0:
+		p += fmt.Sprintf("?from=%d&to=%d", from, to)
+	case from > 0:
+		p += fmt.Sprintf("?from=%d", from)
+	case to > 0:
+		p += fmt.Sprintf("?to=%d", to)
+	}
+	return p
+}
+
+// PathAssigned is the query path of the open rounds that list operator.
+func PathAssigned(operator []byte) string { return "/assigned/" + hex.EncodeToString(operator) }
+
+// PathAccount is the query path of account address (its next sequence).
+func PathAccount(address []byte) string { return "/account/" + hex.EncodeToString(address) }
+
+// Event types: block-level events (FinalizeBlock) and tx events.
+const (
+	EventAssign         = "assign"       // a round opened: source, round, commit_end, assignees
+	EventRevealPhase    = "reveal_phase" // a round entered its reveal phase: source, round, reveal_start, reveal_end
+	EventRoundClosed    = "round_closed" // a round closed: source, round, phase, status, output_cid
+	EventPenalty        = "penalty"      // operator, kind, slashed, stake, jailed_until
+	EventTx             = "tx"           // every tx that passed its checks: kind, signer, sequence
+	EventStoreCode      = "store_code"   // code_cid, size
+	EventRegisterSource = "register_source"
+	EventUpdateSource   = "update_source"
+	EventRetireSource   = "retire_source"
+	EventCommit         = "commit" // one per batch entry: source, round, result
+	EventReveal         = "reveal" // one per batch entry: source, round, result
+	EventUnjail         = "unjail" // operator
+)
+
+// Event attribute keys.
+const (
+	AttrSource      = "source"
+	AttrRound       = "round"
+	AttrCommitEnd   = "commit_end"
+	AttrAssignees   = "assignees" // hex operators, comma-separated, in pick order
+	AttrRevealStart = "reveal_start"
+	AttrRevealEnd   = "reveal_end"
+	AttrPhase       = "phase" // a pb.Phase name, e.g. PHASE_RESOLVED
+	AttrStatus      = "status"
+	AttrOutputCID   = "output_cid"
+	AttrOperator    = "operator"
+	AttrKind        = "kind"
+	AttrSlashed     = "slashed"
+	AttrStake       = "stake"
+	AttrJailedUntil = "jailed_until"
+	AttrSigner      = "signer"
+	AttrSequence    = "sequence"
+	AttrCodeCID     = "code_cid"
+	AttrSize        = "size"
+	AttrOwner       = "owner"
+	AttrStart       = "start"
+	AttrResult      = "result" // OutcomeOK, OutcomeMismatch or "error: " + the entry's error
+)

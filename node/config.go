@@ -1,0 +1,182 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	cometnode "github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/plugins"
+)
+
+// Files of a node home, beside CometBFT's config/ and data/.
+const (
+	// ConfigFile is the Assay part of a home's config.
+	ConfigFile = "config/assay.toml"
+	// OperatorKeyFile is the operator key a home is written with.
+	OperatorKeyFile = cometnode.OperatorKeyFile
+)
+
+// Config is config/assay.toml: the Assay parts of a node. Default holds
+// every default; Load reads a file strictly over them.
+type Config struct {
+	// OperatorKey is the operator key file (signs Commit/Reveal txs).
+	OperatorKey string        `toml:"operator_key_file"`
+	Pin         PinConfig     `toml:"pin"`
+	Gateway     GatewayConfig `toml:"gateway"`
+	Worker      WorkerConfig  `toml:"worker"`
+	Sandbox     SandboxConfig `toml:"sandbox"`
+	// Fetch and Plugins are read by plugins.LoadConfig from the same file.
+	Fetch   plugins.FetchConfig    `toml:"fetch"`
+	Plugins []plugins.PluginConfig `toml:"plugins"`
+}
+
+// PinConfig is the [pin] table.
+type PinConfig struct {
+	// Dir is the persistent blockstore and the pins of every input and output.
+	Dir string `toml:"dir"`
+}
+
+// GatewayConfig is the [gateway] table.
+type GatewayConfig struct {
+	// Listen is the host:port of the IPFS gateway; "" disables it.
+	Listen string `toml:"listen"`
+}
+
+// WorkerConfig is the [worker] table.
+type WorkerConfig struct {
+	// Concurrency is the number of validator jobs in flight.
+	Concurrency int `toml:"concurrency"`
+	// JournalDir is the leveldb of salts and verdicts.
+	JournalDir string `toml:"journal_dir"`
+	// Fault is "" (honest), wrong-output, no-reveal or no-commit.
+	Fault string `toml:"fault"`
+}
+
+// SandboxConfig is the [sandbox] table.
+type SandboxConfig struct {
+	// CacheDir is the compiled validator cache.
+	CacheDir string `toml:"cache_dir"`
+	// Engine is "compiler" (the default, also for "") or "interpreter".
+	Engine string `toml:"engine"`
+}
+
+// Default returns the config `assay init` writes, with the gateway on
+// gateway ("" disables it). The worker's and the fetch limits' defaults
+// are the worker's and the plugins package's own, so that a key left out
+// of assay.toml means the same thing to every part.
+func Default(gateway string) *Config {
+	c := &Config{OperatorKey: OperatorKeyFile}
+	c.Pin.Dir = "data/pins"
+	c.Gateway.Listen = gateway
+	c.Worker.Concurrency = worker.DefaultConcurrency
+	c.Worker.JournalDir = "data/journal"
+	c.Sandbox.CacheDir = "data/wasm-cache"
+	c.Fetch.Timeout = plugins.Duration(plugins.DefaultTimeout)
+	c.Fetch.MaxBytes = plugins.DefaultMaxBytes
+	c.Fetch.Concurrency = plugins.DefaultConcurrency
+	return c
+}
+
+// Path resolves p, a path of assay.toml, against home: relative paths are
+// relative to the node home.
+func Path(home, p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(home, p)
+}
+
+// configTOML is the assay.toml that Write writes.
+const configTOML = `# Assay node config (the CometBFT parts are in config.toml).
+# Relative paths are relative to the node home.
+
+# The operator key signs this node's Commit and Reveal txs.
+operator_key_file = %q
+
+[pin]
+# Persistent blockstore (flatfs) and pins of every input and output.
+dir = %q
+
+[gateway]
+# IPFS HTTP gateway (trustless raw/CAR and plain bytes); "" disables it.
+listen = %q
+
+[worker]
+concurrency = %d
+journal_dir = %q
+# Fault injection for tests and demos: "", "wrong-output", "no-reveal", "no-commit".
+fault = %q
+
+[sandbox]
+# Compiled validator cache; engine "compiler" (default) or "interpreter".
+cache_dir = %q
+engine = %q
+
+[fetch]
+timeout = %q
+max_bytes = %d
+# file_root = "/srv/assay-inputs"   # enables the built-in "file" fetcher
+# The http fetcher refuses loopback, private, link-local and other special
+# addresses (docs/operators.md); list CIDR ranges it may reach anyway,
+# e.g. ["10.0.0.0/8"] for upstreams on a private network.
+allow_private_ranges = %s
+
+# Fetcher plugins (go-plugin binaries), checked by SHA-256 before each start:
+# [[plugins]]
+# name   = "eth"
+# path   = "/usr/local/lib/assay/ethfetcher"
+# sha256 = "…"
+`
+
+// Write writes c as home's assay.toml, with comments. The [fetch]
+// concurrency, file_root and [[plugins]] are left to their defaults.
+func (c *Config) Write(home string) error {
+	body := fmt.Sprintf(configTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.Worker.Concurrency,
+		c.Worker.JournalDir, c.Worker.Fault, c.Sandbox.CacheDir, c.Sandbox.Engine,
+		time.Duration(c.Fetch.Timeout).String(), c.Fetch.MaxBytes, tomlStrings(c.Fetch.AllowPrivateRanges))
+	if err := os.WriteFile(filepath.Join(home, ConfigFile), []byte(body), 0o600); err != nil {
+		return fmt.Errorf("write assay.toml: %w", err)
+	}
+	return nil
+}
+
+// tomlStrings writes ss as a TOML array of basic strings.
+func tomlStrings(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = strconv.Quote(s)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// Load reads home's assay.toml over Default(""). Unknown keys and
+// out-of-range values are errors that name the key: a typo must not
+// silently leave a default in force.
+func Load(home string) (*Config, error) {
+	c := Default("")
+	md, err := toml.DecodeFile(filepath.Join(home, ConfigFile), c)
+	if err != nil {
+		return nil, fmt.Errorf("read assay.toml: %w", err)
+	}
+	if err := errors.Join(unknownKeys(md), c.Validate()); err != nil {
+		return nil, fmt.Errorf("assay.toml: %w", err)
+	}
+	return c, nil
+}
+
+// unknownKeys reports every key of the file that no field took.
+func unknownKeys(md toml.MetaData) error {
+	var errs []error
+	for _, k := range md.Undecoded() {
+		errs = append(errs, fmt.Errorf("unknown key %q", k.String()))
+	}
+	return errors.Join(errs...)
+}

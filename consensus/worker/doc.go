@@ -39,8 +39,9 @@
 //     (which returns the next plan) for each job that returned, resend
 //     when the chain's sequence shows that sent txs were lost.
 //
-// The planner is tested block by block by the scripts in testdata/plan
-// (TestPlan), with no sleeps.
+// The planner is tested block by block, with no sleeps, by the scripts
+// in testdata/plan (TestPlan) and over simulated lossy chains
+// (TestPlanSimulated).
 //
 // # Notes
 //

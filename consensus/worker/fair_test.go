@@ -25,7 +25,7 @@ import (
 // from both nodes before its window ends: no node misses a commit.
 func TestSlowSourceStarvesNoOne(t *testing.T) {
 	const (
-		blockTime = 400 * time.Millisecond // the chain's pace; half is the commit margin (200 ms left too little on a loaded 2-core machine under -race)
+		blockTime = 400 * time.Millisecond // the chain's pace, and the commit margin
 		blocks    = 24                     // blocks after the sources are registered
 		wc, wr    = 4, 5                   // commit and reveal windows, as in params
 	)

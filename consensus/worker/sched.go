@@ -188,10 +188,12 @@ func (c *blockClock) blockInterval() time.Duration {
 }
 
 // deadline is when a job whose commit must land by block commitEnd has to
-// have its verdict: when block commitEnd is expected, less half a block
-// interval to build and send the commit tx and get it to the proposer
-// before it builds that block. It is the zero time before any block has
-// been seen.
+// have its verdict: when block commitEnd is expected, less one block
+// interval to journal the verdict, build and send the commit tx and get it
+// to the proposer before it builds that block. (Half an interval was too
+// little on a loaded machine: a synced journal write and the send took
+// over 200 ms and the commit missed its block.) It is the zero time before
+// any block has been seen.
 func (c *blockClock) deadline(commitEnd uint64) time.Time {
 	if c.seen.IsZero() {
 		return time.Time{}
@@ -201,5 +203,5 @@ func (c *blockClock) deadline(commitEnd uint64) time.Time {
 	if commitEnd > c.height {
 		n = min(commitEnd-c.height, 1<<20)
 	}
-	return c.seen.Add(time.Duration(n)*iv - iv/2)
+	return c.seen.Add(time.Duration(n)*iv - iv)
 }

@@ -145,8 +145,8 @@ func TestBlockClock(t *testing.T) {
 	if c.blockInterval() != defaultBlockInterval {
 		t.Fatalf("interval %v before a second block, want the default %v", c.blockInterval(), defaultBlockInterval)
 	}
-	// window ends at 9: 4 blocks of 1 s after t0, less half a block
-	if got, want := c.deadline(9), t0.Add(3500*time.Millisecond); !got.Equal(want) {
+	// window ends at 9: 4 blocks of 1 s after t0, less a block
+	if got, want := c.deadline(9), t0.Add(3000*time.Millisecond); !got.Equal(want) {
 		t.Fatalf("deadline %v, want %v", got, want)
 	}
 	steps := []struct {
@@ -167,10 +167,10 @@ func TestBlockClock(t *testing.T) {
 		}
 	}
 	iv := c.blockInterval()
-	if got, want := c.deadline(11), t0.Add(time.Hour+iv/2); !got.Equal(want) {
+	if got, want := c.deadline(11), t0.Add(time.Hour); !got.Equal(want) {
 		t.Fatalf("deadline of the next block %v, want %v", got, want)
 	}
-	if got, want := c.deadline(10), t0.Add(time.Hour-iv/2); !got.Equal(want) {
+	if got, want := c.deadline(10), t0.Add(time.Hour-iv); !got.Equal(want) {
 		t.Fatalf("deadline of a window ending now %v, want %v", got, want)
 	}
 }
@@ -204,12 +204,15 @@ func TestJobCancelledFreesSlot(t *testing.T) {
 		t.Fatalf("want two open rounds: %v, %d", err, len(rounds))
 	}
 	first := rounds[0]
-	w.do(ctx, w.plan.step(chainView{Height: h, Rounds: rounds}, w.cfg.Journal, time.Now()))
+	// the clock an hour ahead: the job's own deadline is far off, so only
+	// the cancellation can end it
+	later := time.Now().Add(time.Hour)
+	w.do(ctx, w.plan.step(chainView{Height: h, Rounds: rounds}, w.cfg.Journal, later))
 	if r := <-hang.started; r.Source != first.Source || uint64(r.Height) != first.Height {
 		t.Fatalf("first job %s/%d, want %s/%d", r.Source, r.Height, first.Source, first.Height)
 	}
 	// the block where its commit can no longer land
-	w.do(ctx, w.plan.step(chainView{Height: first.CommitEnd, Rounds: rounds}, w.cfg.Journal, time.Now()))
+	w.do(ctx, w.plan.step(chainView{Height: first.CommitEnd, Rounds: rounds}, w.cfg.Journal, later))
 	k := <-w.done
 	if k != (key{first.Source, first.Height}) {
 		t.Fatalf("job %v returned, want %s/%d", k, first.Source, first.Height)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	cometnode "github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/node"
 )
 
@@ -51,7 +52,7 @@ func keyringFlag(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 
 func runKeysAdd(args []string, stdout, stderr io.Writer) int {
 	fs, keyring := keyringFlag("assay keys add", stderr)
-	if parseArgs(fs, args) != nil || fs.NArg() != 1 {
+	if cliflag.Parse(fs, args) != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: assay keys add NAME [--keyring DIR]")
 		return 2
 	}
@@ -86,7 +87,7 @@ func validKeyName(s string) bool {
 
 func runKeysShow(args []string, stdout, stderr io.Writer) int {
 	fs, keyring := keyringFlag("assay keys show", stderr)
-	if parseArgs(fs, args) != nil || fs.NArg() != 1 {
+	if cliflag.Parse(fs, args) != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: assay keys show NAME|FILE [--keyring DIR]")
 		return 2
 	}
@@ -105,7 +106,7 @@ func runKeysShow(args []string, stdout, stderr io.Writer) int {
 
 func runKeysList(args []string, stdout, stderr io.Writer) int {
 	fs, keyring := keyringFlag("assay keys list", stderr)
-	if parseArgs(fs, args) != nil || !noArgs(fs) {
+	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
 	names, err := filepath.Glob(filepath.Join(*keyring, "*.json"))

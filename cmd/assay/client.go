@@ -16,6 +16,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/node"
 )
 
 // Defaults match the ports `assay init` writes.
@@ -62,7 +63,7 @@ func defaultKeyring() string {
 }
 
 // loadKey finds a key by file path or keyring name; warn gets
-// loadKeyFile's warnings.
+// node.LoadKey's warnings.
 func loadKey(keyring, name string, warn func(string)) (ed25519.PrivateKey, error) {
 	if name == "" {
 		return nil, errors.New("--key is required")
@@ -71,7 +72,7 @@ func loadKey(keyring, name string, warn func(string)) (ed25519.PrivateKey, error
 	if _, err := os.Stat(path); err != nil {
 		path = filepath.Join(keyring, name+".json")
 	}
-	_, k, err := loadKeyFile(path, warn)
+	_, k, err := node.LoadKey(path, warn)
 	return k, err
 }
 

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"math/rand/v2"
 	"net"
 	"testing"
+
+	cometnode "github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/node"
 )
 
 // echoWasm is a tiny validator (its output is its input), so tests do not
@@ -34,4 +38,12 @@ func freeBase(t *testing.T, n int) int {
 	}
 	t.Fatal("no free port range")
 	return 0
+}
+
+// operatorKeyFile is a node home's operator key.
+const operatorKeyFile = node.OperatorKeyFile
+
+// readKeyFile reads a key file (operator or `assay keys`).
+func readKeyFile(path string) (*cometnode.KeyFile, ed25519.PrivateKey, error) {
+	return cometnode.LoadKeyFile(path)
 }

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/runtime/pin"
 )
 
@@ -25,12 +25,9 @@ func init() {
 func runCID(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay cid", stderr)
 	v0 := fs.Bool("v0", false, "print the CIDv0 (dag-pb leaves) instead of the CIDv1 (raw leaves)")
-	pos, err := parseInterleaved(fs, args)
+	pos, err := cliflag.Interleaved(fs, args)
 	if err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+		return cliflag.ExitCode(err)
 	}
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "usage: assay cid [--v0] FILE   (FILE - reads stdin)")

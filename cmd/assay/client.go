@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
@@ -16,8 +15,8 @@ import (
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
 	"github.com/assaynet/assay/consensus/chain"
-	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/node"
 )
 
 // Defaults match the ports `assay init` writes.
@@ -64,7 +63,7 @@ func defaultKeyring() string {
 }
 
 // loadKey finds a key by file path or keyring name; warn gets
-// loadKeyFile's warnings.
+// node.LoadKey's warnings.
 func loadKey(keyring, name string, warn func(string)) (ed25519.PrivateKey, error) {
 	if name == "" {
 		return nil, errors.New("--key is required")
@@ -73,7 +72,7 @@ func loadKey(keyring, name string, warn func(string)) (ed25519.PrivateKey, error
 	if _, err := os.Stat(path); err != nil {
 		path = filepath.Join(keyring, name+".json")
 	}
-	_, k, err := loadKeyFile(path, warn)
+	_, k, err := node.LoadKey(path, warn)
 	return k, err
 }
 
@@ -92,41 +91,6 @@ func rpcErr(addr string, err error) error {
 		return fmt.Errorf("%w at %s (is `assay start` running?): %w", errNodeDown, addr, err)
 	}
 	return err
-}
-
-// submit signs body with key at the account's next sequence, broadcasts
-// it and waits until it is in a block; it returns the block height and
-// the tx hash. A refused tx is a *chain.TxError.
-func submit(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, body *pb.TxBody) (uint64, []byte, error) {
-	st, err := c.Status(ctx)
-	if err != nil {
-		return 0, nil, err
-	}
-	return chain.NewSender(c, st.ChainID, key).SendAndWait(ctx, c, body)
-}
-
-// submitMany broadcasts bodies signed with consecutive sequences without
-// waiting between them, then waits until every one is in a block.
-func submitMany(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, bodies []*pb.TxBody) error {
-	st, err := c.Status(ctx)
-	if err != nil {
-		return err
-	}
-	s := chain.NewSender(c, st.ChainID, key)
-	hashes := make([][]byte, 0, len(bodies))
-	for i, body := range bodies {
-		h, err := s.Send(ctx, body)
-		if err != nil {
-			return fmt.Errorf("tx %d: %w", i, err)
-		}
-		hashes = append(hashes, h)
-	}
-	for i, h := range hashes {
-		if _, err := c.Wait(ctx, h); err != nil {
-			return fmt.Errorf("tx %d: %w", i, err)
-		}
-	}
-	return nil
 }
 
 // printJSON pretty-prints raw JSON.

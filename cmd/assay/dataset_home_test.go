@@ -211,21 +211,3 @@ func TestDatasetGetHomeRunning(t *testing.T) {
 		t.Errorf("no gateway: exit %d, stderr %q", code, errb.String())
 	}
 }
-
-func TestGatewayURL(t *testing.T) {
-	tests := []struct{ listen, want string }{
-		{"127.0.0.1:26603", "http://127.0.0.1:26603"},
-		{"0.0.0.0:26603", "http://127.0.0.1:26603"},
-		{":26603", "http://127.0.0.1:26603"},
-		{"[::]:26603", "http://127.0.0.1:26603"},
-		{"[::1]:26603", "http://[::1]:26603"},
-		{"node1.example:80", "http://node1.example:80"},
-		{"no-port", ""},
-	}
-	for _, tc := range tests {
-		got, err := gatewayURL(tc.listen)
-		if got != tc.want || (err != nil) != (tc.want == "") {
-			t.Errorf("gatewayURL(%q) = %q, %v; want %q", tc.listen, got, err, tc.want)
-		}
-	}
-}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/plugins/sourcefile"
 	"github.com/assaynet/assay/runtime/pin"
 )
@@ -31,11 +32,11 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 	ff.register(fs)
 	source := fs.String("source", "", "source definition file (.toml or .json)")
 	var height int64
-	intVar(fs, &height, "height", 0, 0, maxHeightFlag, "round height")
+	cliflag.Int(fs, &height, "height", 0, 0, maxHeightFlag, "round height")
 	at := fs.String("time", "", "round time: RFC 3339 or unix seconds (default: now)")
 	out := fs.String("o", "", "write the fetched bytes to this file")
 	if err := fs.Parse(args); err != nil {
-		return exitForFlagErr(err)
+		return cliflag.ExitCode(err)
 	}
 	if *source == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "usage: assay fetch --source FILE --height H [--time T] [--config assay.toml] [-o OUT]")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"crypto/ed25519"
 	"flag"
 	"fmt"
 	"io"
@@ -11,30 +10,14 @@ import (
 	"strings"
 
 	cometnode "github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/node"
 )
 
-// keyFile is the JSON form of an ed25519 key (operator keys and user
-// keys), so a home's operator key and `assay keys` share one format.
-type keyFile = cometnode.KeyFile
-
-// operatorKeyFile is a node home's operator key.
-const operatorKeyFile = node.OperatorKeyFile
-
-func newKeyFile(name string) (*keyFile, ed25519.PrivateKey, error) { return cometnode.NewKeyFile(name) }
-
-func writeKeyFile(path string, k *keyFile) error { return k.Save(path) }
-
-func readKeyFile(path string) (*keyFile, ed25519.PrivateKey, error) {
-	return cometnode.LoadKeyFile(path)
-}
-
-// loadKeyFile reads a key file as the node reads its operator key
-// (node.LoadKey): a regular file of bounded size; warn gets a warning
-// when group or others may read it.
-func loadKeyFile(path string, warn func(string)) (*keyFile, ed25519.PrivateKey, error) {
-	return node.LoadKey(path, warn)
-}
+// Keys are cometnode.KeyFile JSON, the format of a home's operator key;
+// they are read as the node reads its operator key (node.LoadKey: a
+// regular file of bounded size, a warning when group or others may read
+// it).
 
 func init() {
 	register(command{name: "keys", summary: "manage signing keys: add, show, list", run: group("assay keys", []command{
@@ -51,7 +34,7 @@ func keyringFlag(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 
 func runKeysAdd(args []string, stdout, stderr io.Writer) int {
 	fs, keyring := keyringFlag("assay keys add", stderr)
-	if parseArgs(fs, args) != nil || fs.NArg() != 1 {
+	if cliflag.Parse(fs, args) != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: assay keys add NAME [--keyring DIR]")
 		return 2
 	}
@@ -65,9 +48,9 @@ func runKeysAdd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay keys add: %s already exists\n", path)
 		return 1
 	}
-	kf, _, err := newKeyFile(name)
+	kf, _, err := cometnode.NewKeyFile(name)
 	if err == nil {
-		err = writeKeyFile(path, kf)
+		err = kf.Save(path)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "assay keys add: %v\n", err)
@@ -86,7 +69,7 @@ func validKeyName(s string) bool {
 
 func runKeysShow(args []string, stdout, stderr io.Writer) int {
 	fs, keyring := keyringFlag("assay keys show", stderr)
-	if parseArgs(fs, args) != nil || fs.NArg() != 1 {
+	if cliflag.Parse(fs, args) != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: assay keys show NAME|FILE [--keyring DIR]")
 		return 2
 	}
@@ -94,7 +77,7 @@ func runKeysShow(args []string, stdout, stderr io.Writer) int {
 	if _, err := os.Stat(path); err != nil {
 		path = filepath.Join(*keyring, fs.Arg(0)+".json")
 	}
-	kf, _, err := loadKeyFile(path, func(w string) { fmt.Fprintf(stderr, "assay keys show: %s\n", w) })
+	kf, _, err := node.LoadKey(path, func(w string) { fmt.Fprintf(stderr, "assay keys show: %s\n", w) })
 	if err != nil {
 		fmt.Fprintf(stderr, "assay keys show: %v\n", err)
 		return 1
@@ -105,7 +88,7 @@ func runKeysShow(args []string, stdout, stderr io.Writer) int {
 
 func runKeysList(args []string, stdout, stderr io.Writer) int {
 	fs, keyring := keyringFlag("assay keys list", stderr)
-	if parseArgs(fs, args) != nil || !noArgs(fs) {
+	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
 	names, err := filepath.Glob(filepath.Join(*keyring, "*.json"))
@@ -115,7 +98,7 @@ func runKeysList(args []string, stdout, stderr io.Writer) int {
 	}
 	sort.Strings(names)
 	for _, p := range names {
-		kf, _, err := loadKeyFile(p, func(w string) { fmt.Fprintf(stderr, "assay keys list: %s\n", w) })
+		kf, _, err := node.LoadKey(p, func(w string) { fmt.Fprintf(stderr, "assay keys list: %s\n", w) })
 		if err != nil {
 			fmt.Fprintf(stderr, "assay keys list: %v\n", err)
 			continue

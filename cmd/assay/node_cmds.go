@@ -15,6 +15,7 @@ import (
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 
+	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/node"
 	"github.com/assaynet/assay/plugins"
 )
@@ -38,9 +39,9 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	chainID := fs.String("chain-id", "assay-local", "chain id")
 	var stake uint64
 	var port int
-	uintVar(fs, &stake, "stake", 100, 1, maxStakeFlag, "the validator's stake")
-	intVar(fs, &port, "base-port", 26656, 1, maxBasePort, "first of the node's four loopback ports (p2p, rpc, metrics, gateway)")
-	if parseArgs(fs, args) != nil || !noArgs(fs) {
+	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "the validator's stake")
+	cliflag.Int(fs, &port, "base-port", 26656, 1, maxBasePort, "first of the node's four loopback ports (p2p, rpc, metrics, gateway)")
+	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
 	if *home == "" {
@@ -78,17 +79,17 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	var n, port int
 	var stake uint64
 	var commit time.Duration
-	intVar(fs, &n, "n", 4, 1, maxNodesFlag, "number of validators")
+	cliflag.Int(fs, &n, "n", 4, 1, maxNodesFlag, "number of validators")
 	out := fs.String("o", "", "output directory (required)")
 	chainID := fs.String("chain-id", "assay-testnet", "chain id")
-	uintVar(fs, &stake, "stake", 100, 1, maxStakeFlag, "stake of each validator")
-	intVar(fs, &port, "base-port", 26600, 1, maxBasePort, "node i uses base-port+10i .. +3 (p2p, rpc, metrics, gateway); with --hosts every node uses base-port .. +3")
-	durationVar(fs, &commit, "timeout-commit", 500*time.Millisecond, 0, time.Hour, "CometBFT timeout_commit")
+	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "stake of each validator")
+	cliflag.Int(fs, &port, "base-port", 26600, 1, maxBasePort, "node i uses base-port+10i .. +3 (p2p, rpc, metrics, gateway); with --hosts every node uses base-port .. +3")
+	cliflag.Duration(fs, &commit, "timeout-commit", 500*time.Millisecond, 0, time.Hour, "CometBFT timeout_commit")
 	params := fs.String("params", "", "genesis params JSON, e.g. '{\"commit_window\":\"4\"}'")
 	hostList := fs.String("hosts", "", "one distinct host (IP or hostname) per node, comma-separated: node i's peers dial it at hosts[i]")
 	listenHost := fs.String("rpc-host", "127.0.0.1", "host the RPC, metrics and gateway listen on (0.0.0.0 to serve other machines)")
 	allow := fs.String("allow-private-ranges", "", "CIDR ranges, comma-separated, the nodes' http fetcher may dial although refused by default (e.g. 127.0.0.0/8 for a mock upstream on loopback)")
-	if parseArgs(fs, args) != nil || !noArgs(fs) {
+	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
 	if *out == "" {
@@ -136,7 +137,7 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 	home := fs.String("home", "", "node home directory (required)")
 	fault := fs.String("fault", "", "inject a fault for tests: wrong-output, no-reveal or no-commit")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	if parseArgs(fs, args) != nil || !noArgs(fs) {
+	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
 	if *home == "" {
@@ -190,21 +191,4 @@ func stopWithin(stop func(), d time.Duration) bool {
 	case <-t.C:
 		return false
 	}
-}
-
-// parseArgs parses args allowing flags after positional arguments
-// (`assay keys add NAME --keyring DIR`); fs.Args() are the positionals.
-func parseArgs(fs *flag.FlagSet, args []string) error {
-	var pos []string
-	for i := 0; i <= len(args); i++ { // each round consumes at least one arg
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
-	}
-	return fs.Parse(pos)
 }

@@ -132,14 +132,3 @@ func TestNodeDown(t *testing.T) {
 		}
 	}
 }
-
-func TestParseArgsInterspersed(t *testing.T) {
-	fs := newFlags("x", &bytes.Buffer{})
-	k := fs.String("key", "", "")
-	if err := parseArgs(fs, []string{"a", "--key", "v", "b"}); err != nil {
-		t.Fatal(err)
-	}
-	if *k != "v" || strings.Join(fs.Args(), ",") != "a,b" {
-		t.Fatalf("key %q args %v", *k, fs.Args())
-	}
-}

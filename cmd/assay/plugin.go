@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/plugins/builtin"
 )
@@ -60,7 +61,7 @@ func runPluginList(args []string, stdout, stderr io.Writer) int {
 	var ff fetchFlags
 	ff.register(fs)
 	if err := fs.Parse(args); err != nil {
-		return exitForFlagErr(err)
+		return cliflag.ExitCode(err)
 	}
 	if !noArgs(fs) {
 		return 2
@@ -101,12 +102,4 @@ func printPlugins(w io.Writer, m *plugins.Manager) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, kinds, s.State, detail)
 	}
 	tw.Flush()
-}
-
-// exitForFlagErr maps a flag parse error to an exit code.
-func exitForFlagErr(err error) int {
-	if err == flag.ErrHelp {
-		return 0
-	}
-	return 2
 }

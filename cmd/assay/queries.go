@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/internal/cliflag"
 )
 
 func init() {
@@ -43,7 +44,7 @@ func runQuery(name string, args []string, stdout, stderr io.Writer, nargs int, u
 	path func([]string) (string, error), filter func([]byte) ([]byte, error)) int {
 	fs := newFlags(name, stderr)
 	cf := addClientFlags(fs, false)
-	if parseArgs(fs, args) != nil || fs.NArg() != nargs {
+	if cliflag.Parse(fs, args) != nil || fs.NArg() != nargs {
 		fmt.Fprintf(stderr, "usage: %s %s [--node ADDR]\n", name, usage)
 		return 2
 	}

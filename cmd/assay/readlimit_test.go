@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/assaynet/assay/internal/filelimit"
 )
 
 // TestReadLimits: every file the CLI reads whole is capped. /dev/zero
@@ -19,15 +21,15 @@ func TestReadLimits(t *testing.T) {
 	}
 	abiWasm := filepath.Join(guestDir, "abi.wasm")
 	in := writeFile(t, "in", []byte("hello"))
-	overCode := sparseFile(t, maxCodeFileBytes+1)
-	overInput := sparseFile(t, maxInputFileBytes+1)
+	overCode := sparseFile(t, filelimit.Code.Bytes+1)
+	overInput := sparseFile(t, filelimit.Input.Bytes+1)
 	keyring := t.TempDir()
 	var out, errb bytes.Buffer
 	if code := run([]string{"keys", "add", "k", "--keyring", keyring}, &out, &errb); code != 0 {
 		t.Fatalf("keys add: %s", errb.String())
 	}
 	testDir := t.TempDir()
-	code, params, input := strconv.FormatInt(maxCodeFileBytes, 10), strconv.FormatInt(maxParamsFileBytes, 10), strconv.FormatInt(maxInputFileBytes, 10)
+	code, params, input := strconv.FormatInt(filelimit.Code.Bytes, 10), strconv.FormatInt(filelimit.Params.Bytes, 10), strconv.FormatInt(filelimit.Input.Bytes, 10)
 	tests := []struct {
 		name  string
 		args  []string

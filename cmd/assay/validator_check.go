@@ -1,14 +1,12 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/assaynet/assay/internal/authoring"
+	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/runtime/meter"
-	"github.com/assaynet/assay/runtime/pin"
-	"github.com/assaynet/assay/runtime/sandbox"
 )
 
 func init() {
@@ -22,7 +20,7 @@ func init() {
 // runValidatorCheck is `assay validator check FILE.wasm`.
 func runValidatorCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay validator check", stderr)
-	pos, err := parseInterleaved(fs, args)
+	pos, err := cliflag.Interleaved(fs, args)
 	if err != nil {
 		return 2
 	}
@@ -30,32 +28,13 @@ func runValidatorCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: assay validator check FILE.wasm")
 		return 2
 	}
-	wasm, err := readModule(pos[0])
+	info, id, err := authoring.Check(pos[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "assay validator check: %v\n", err)
 		return 1
 	}
-	info, err := meter.Check(wasm, meter.DefaultLimits())
-	if err != nil {
-		fmt.Fprintf(stderr, "assay validator check: %s: %v\n", pos[0], err)
-		return 1
-	}
-	id, err := pin.SumBytes(wasm)
-	if err != nil {
-		fmt.Fprintf(stderr, "assay validator check: %v\n", err)
-		return 1
-	}
-	printCheck(stdout, pos[0], id.String(), info)
+	printCheck(stdout, pos[0], id, info)
 	return 0
-}
-
-// readModule reads a module file, gunzipping it when compressed.
-func readModule(path string) ([]byte, error) {
-	b, err := readFileLimit(path, maxCodeFileBytes, limitCode)
-	if err != nil {
-		return nil, err
-	}
-	return sandbox.Decompress(b, meter.DefaultLimits().MaxModuleBytes)
 }
 
 func printCheck(w io.Writer, path, id string, info *meter.Info) {
@@ -82,27 +61,4 @@ func printCheck(w io.Writer, path, id string, info *meter.Info) {
 		fmt.Fprintf(w, "  %s %s\n", ex.Kind, ex.Name)
 	}
 	fmt.Fprintln(w, "check:       ok")
-}
-
-// parseInterleaved parses flags that may come before or after the
-// positional arguments, which it returns.
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for range len(args) + 1 { // each round consumes at least one argument
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		if args[0] == "--" || args[0] == "-" || !strings.HasPrefix(args[0], "-") {
-			if args[0] == "--" {
-				return append(pos, args[1:]...), nil
-			}
-			pos = append(pos, args[0])
-			args = args[1:]
-		}
-	}
-	return pos, nil
 }

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/assaynet/assay/internal/authoring"
 )
 
 // vtRepoRoot is the Assay checkout the tests run in.
@@ -56,7 +58,7 @@ func TestValidatorNewThenTest(t *testing.T) {
 			if code := run([]string{"validator", "test", dir, "--json"}, &out, &errb); code != 0 {
 				t.Fatalf("test: exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
 			}
-			var rows []testRow
+			var rows []authoring.FixtureRow
 			if err := json.Unmarshal(out.Bytes(), &rows); err != nil || len(rows) != 2 {
 				t.Fatalf("report %s: %v", out.String(), err)
 			}

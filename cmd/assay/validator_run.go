@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,8 +9,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/assaynet/assay/internal/authoring"
+	"github.com/assaynet/assay/internal/cliflag"
+	"github.com/assaynet/assay/internal/filelimit"
 	"github.com/assaynet/assay/runtime/abi"
-	"github.com/assaynet/assay/runtime/pin"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
@@ -41,26 +41,11 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.engine, "engine", "compiler", "wazero engine: compiler or interpreter")
 	fs.StringVar(&f.timeArg, "time", "0", "round time: RFC 3339 or unix nanoseconds")
 	fs.StringVar(&f.source, "source", "local", "source id (seeds random_get)")
-	uintVar(fs, &f.gas, "gas", sandbox.DefaultMaxGas, 1, maxGasFlag, "gas limit")
-	intVar(fs, &f.height, "height", 1, 1, maxHeightFlag, "round block height")
-	uintVar(fs, &f.memoryPages, "memory-pages", 0, 0, maxMemoryPagesFlag, "memory limit in 64 KiB pages (0 = node default)")
-	intVar(fs, &f.maxOutput, "max-output", sandbox.DefaultMaxOutput, 1, maxOutputFlag, "output limit in bytes")
+	cliflag.Uint(fs, &f.gas, "gas", sandbox.DefaultMaxGas, 1, maxGasFlag, "gas limit")
+	cliflag.Int(fs, &f.height, "height", 1, 1, maxHeightFlag, "round block height")
+	cliflag.Uint(fs, &f.memoryPages, "memory-pages", 0, 0, maxMemoryPagesFlag, "memory limit in 64 KiB pages (0 = node default)")
+	cliflag.Int(fs, &f.maxOutput, "max-output", sandbox.DefaultMaxOutput, 1, maxOutputFlag, "output limit in bytes")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object")
-}
-
-// runReport is the --json output. Outside tools parse it: only add fields.
-type runReport struct {
-	Status     string  `json:"status"`
-	Kind       string  `json:"kind"`
-	Reason     string  `json:"reason"`
-	GasUsed    uint64  `json:"gas_used"`
-	OutputSize int     `json:"output_size"`
-	OutputCID  string  `json:"output_cid"`
-	WallMS     float64 `json:"wall_ms"`
-	CodeCID    string  `json:"code_cid"`
-	Engine     string  `json:"engine"`
-	Log        string  `json:"log"`
-	Error      string  `json:"error,omitempty"`
 }
 
 // runValidatorRun is `assay validator run FILE.wasm --input F ...`.
@@ -68,7 +53,7 @@ func runValidatorRun(args []string, stdout, stderr io.Writer) int {
 	var f runFlags
 	fs := newFlags("assay validator run", stderr)
 	f.register(fs)
-	pos, err := parseInterleaved(fs, args)
+	pos, err := cliflag.Interleaved(fs, args)
 	if err != nil {
 		return 2
 	}
@@ -81,7 +66,7 @@ func runValidatorRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay validator run: %v\n", err)
 		return 2
 	}
-	rep, res, err := runModule(pos[0], eng, job)
+	rep, res, err := authoring.Run(pos[0], eng, job)
 	if err != nil {
 		fmt.Fprintf(stderr, "assay validator run: %v\n", err)
 		return 1
@@ -109,13 +94,13 @@ func (f *runFlags) job() (sandbox.Job, sandbox.Engine, error) {
 	if err != nil {
 		return sandbox.Job{}, 0, err
 	}
-	in, err := readFileLimit(f.input, maxInputFileBytes, limitInput)
+	in, err := filelimit.Read(f.input, filelimit.Input)
 	if err != nil {
 		return sandbox.Job{}, 0, err
 	}
 	var params []byte
 	if f.params != "" {
-		if params, err = readFileLimit(f.params, maxParamsFileBytes, limitParams); err != nil {
+		if params, err = filelimit.Read(f.params, filelimit.Params); err != nil {
 			return sandbox.Job{}, 0, err
 		}
 	}
@@ -137,42 +122,8 @@ func parseTime(s string) (int64, error) {
 	return t.UnixNano(), nil
 }
 
-// runModule stores and runs the module once, in a fresh runtime.
-func runModule(path string, eng sandbox.Engine, job sandbox.Job) (runReport, sandbox.Result, error) {
-	ctx := context.Background()
-	wasm, err := readFileLimit(path, maxCodeFileBytes, limitCode)
-	if err != nil {
-		return runReport{}, sandbox.Result{}, err
-	}
-	rt, err := sandbox.New(ctx, sandbox.Config{Engine: eng, MaxGas: max(job.GasLimit, sandbox.DefaultMaxGas)})
-	if err != nil {
-		return runReport{}, sandbox.Result{}, err
-	}
-	defer rt.Close(ctx)
-	code, err := rt.Store(ctx, wasm)
-	if err != nil {
-		return runReport{}, sandbox.Result{}, fmt.Errorf("%s: %w", path, err)
-	}
-	res := rt.Run(ctx, code, job)
-	rep := runReport{
-		Status: res.Status.String(), Kind: res.Kind, Reason: res.Reason, GasUsed: res.GasUsed,
-		OutputSize: len(res.Output), WallMS: float64(res.Wall.Microseconds()) / 1000,
-		CodeCID: code.CID.String(), Engine: eng.String(), Log: string(res.Log),
-	}
-	if res.Err != nil {
-		rep.Error = res.Err.Error()
-	}
-	if res.Status != abi.StatusUnavailable {
-		id, err := pin.SumBytes(res.Output)
-		if err != nil {
-			return rep, res, errors.Join(errors.New("output cid"), err)
-		}
-		rep.OutputCID = id.String()
-	}
-	return rep, res, nil
-}
-
-func printRun(w io.Writer, rep runReport, asJSON bool) {
+// printRun prints a run report as text, or as one JSON line.
+func printRun(w io.Writer, rep authoring.RunReport, asJSON bool) {
 	if asJSON {
 		b, _ := json.Marshal(rep) // a flat struct of strings and numbers cannot fail
 		fmt.Fprintf(w, "%s\n", b)

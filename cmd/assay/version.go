@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/runtime/meter"
 )
 
@@ -14,7 +15,7 @@ func init() {
 func runVersion(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay version", stderr)
 	if err := fs.Parse(args); err != nil {
-		return exitForFlagErr(err)
+		return cliflag.ExitCode(err)
 	}
 	if fs.NArg() != 0 {
 		fmt.Fprintf(stderr, "assay version: unexpected argument %q\nusage: assay version\n", fs.Arg(0))

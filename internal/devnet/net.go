@@ -1,8 +1,13 @@
 // Package devnet runs a network of Assay validators in one process: the
 // node homes (node.WriteTestnet), one sandbox shared by every node so a
 // validator compiles once, and a mock exchange on loopback that the
-// example sources fetch from. `assay devnet` registers its sources and
-// draws its view over a Net; tests drive one directly.
+// example sources fetch from (net.go, exchange.go). On top of a Net:
+// RegisterSources registers the example sources (register.go), a
+// Monitor follows the chain's block events into a Summary, the
+// `assay devnet --summary-json` contract (follow.go, summary.go), and Run
+// does all of it, drawing the live view or progress lines (run.go,
+// view.go). `assay devnet` is flags over Run; tests drive a Net or Run
+// directly.
 //
 // # Example
 //

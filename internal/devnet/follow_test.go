@@ -1,4 +1,4 @@
-package main
+package devnet
 
 import (
 	"slices"
@@ -37,7 +37,7 @@ func TestRoundLogApply(t *testing.T) {
 	if l.resolveBlocks != 3+5 || l.maxResolve != 5 {
 		t.Errorf("resolveBlocks = %d, maxResolve = %d; want 8, 5", l.resolveBlocks, l.maxResolve)
 	}
-	want := summaryDataset{Source: "c", Height: 11, Status: "REJECTED", CID: "bafyC"}
+	want := Dataset{Source: "c", Height: 11, Status: "REJECTED", CID: "bafyC"}
 	if l.datasets[1] != want {
 		t.Errorf("dataset = %+v, want %+v", l.datasets[1], want)
 	}
@@ -65,7 +65,7 @@ func TestRegistrationGroups(t *testing.T) {
 		{3, true, 10, []int{1, 1, 1}},
 		{0, true, 10, nil},
 	} {
-		groups := registrationGroups(txs[:tc.n], devnetOptions{Spread: tc.spread, Every: tc.every})
+		groups := registrationGroups(txs[:tc.n], Sources{Spread: tc.spread, Every: tc.every})
 		var sizes []int
 		total := 0
 		for _, g := range groups {

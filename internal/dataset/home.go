@@ -1,11 +1,10 @@
-package main
+package dataset
 
 import (
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"syscall"
@@ -16,31 +15,31 @@ import (
 	"github.com/assaynet/assay/runtime/pin"
 )
 
-// Errors of `dataset get --home`.
+// Errors of FromHome.
 var (
-	// errNoPinStore: the home has no pin store yet (the node never ran).
-	errNoPinStore = errors.New("no pin store")
-	// errStoreLocked: a running node holds the pin store's lock and its
+	// ErrNoPinStore: the home has no pin store yet (the node never ran).
+	ErrNoPinStore = errors.New("no pin store")
+	// ErrStoreLocked: a running node holds the pin store's lock and its
 	// gateway is disabled, so there is no way in.
-	errStoreLocked = errors.New("pin store locked by a running node")
+	ErrStoreLocked = errors.New("pin store locked by a running node")
 )
 
-// homeGet reads id from the pin store of the node home: plain bytes or,
+// FromHome reads id from the pin store of the node home: plain bytes or,
 // with car, a CARv1. Every block is hash-checked by the store. When the
 // node is running (its leveldb lock is held), it reads through that
-// node's gateway instead, saying so on stderr.
-func homeGet(ctx context.Context, home string, id cid.Cid, car bool, stderr io.Writer) ([]byte, error) {
+// node's gateway instead, saying so to note (which may be nil).
+func FromHome(ctx context.Context, home string, id cid.Cid, car bool, note func(string)) ([]byte, error) {
 	cfg, err := node.Load(home)
 	if err != nil {
 		return nil, fmt.Errorf("node home %s: %w", home, err)
 	}
 	dir := node.Path(home, cfg.Pin.Dir)
 	if _, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("%w at %s (has the node run?): %w", errNoPinStore, dir, err)
+		return nil, fmt.Errorf("%w at %s (has the node run?): %w", ErrNoPinStore, dir, err)
 	}
 	s, err := pin.Open(dir)
 	if isLocked(err) {
-		return viaHomeGateway(ctx, cfg.Gateway.Listen, dir, id, car, stderr)
+		return viaHomeGateway(ctx, cfg.Gateway.Listen, dir, id, car, note)
 	}
 	if err != nil {
 		return nil, err
@@ -50,21 +49,23 @@ func homeGet(ctx context.Context, home string, id cid.Cid, car bool, stderr io.W
 }
 
 // viaHomeGateway is the fallback for a running node: its own gateway.
-func viaHomeGateway(ctx context.Context, listen, dir string, id cid.Cid, car bool, stderr io.Writer) ([]byte, error) {
+func viaHomeGateway(ctx context.Context, listen, dir string, id cid.Cid, car bool, note func(string)) ([]byte, error) {
 	if listen == "" {
-		return nil, fmt.Errorf("%w: %s, and its gateway is disabled; stop the node or set [gateway] listen in assay.toml", errStoreLocked, dir)
+		return nil, fmt.Errorf("%w: %s, and its gateway is disabled; stop the node or set [gateway] listen in assay.toml", ErrStoreLocked, dir)
 	}
-	gw, err := gatewayURL(listen)
+	gw, err := GatewayURL(listen)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s, and its gateway address: %w", errStoreLocked, dir, err)
+		return nil, fmt.Errorf("%w: %s, and its gateway address: %w", ErrStoreLocked, dir, err)
 	}
-	fmt.Fprintf(stderr, "assay dataset get: the node is running (pin store %s locked); reading through its gateway %s\n", dir, gw)
-	return gatewayGet(ctx, gw, id, car)
+	if note != nil {
+		note(fmt.Sprintf("the node is running (pin store %s locked); reading through its gateway %s", dir, gw))
+	}
+	return FromGateway(ctx, gw, id, car)
 }
 
-// gatewayURL turns a listen address into a URL to dial: an unspecified
+// GatewayURL turns a listen address into a URL to dial: an unspecified
 // host (":p", "0.0.0.0:p", "[::]:p") becomes loopback.
-func gatewayURL(listen string) (string, error) {
+func GatewayURL(listen string) (string, error) {
 	host, port, err := net.SplitHostPort(listen)
 	if err != nil {
 		return "", err
@@ -81,7 +82,7 @@ func isLocked(err error) bool {
 	return err != nil && (errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EAGAIN))
 }
 
-// storeGet reads id from an open store, at most maxDatasetBytes.
+// storeGet reads id from an open store, at most MaxBytes.
 func storeGet(ctx context.Context, s *pin.Store, id cid.Cid, car bool) ([]byte, error) {
 	if ok, err := s.Has(ctx, id); err != nil {
 		return nil, err
@@ -91,15 +92,15 @@ func storeGet(ctx context.Context, s *pin.Store, id cid.Cid, car bool) ([]byte, 
 	if !car {
 		return s.Get(ctx, id)
 	}
-	w := &cappedBuffer{max: maxDatasetBytes}
+	w := &cappedBuffer{max: MaxBytes}
 	if err := s.ExportCAR(ctx, id, w); err != nil {
 		return nil, err
 	}
 	return w.Bytes(), nil
 }
 
-// errTooBig: the output passed maxDatasetBytes.
-var errTooBig = fmt.Errorf("more than %d bytes", maxDatasetBytes)
+// errTooBig: the output passed MaxBytes.
+var errTooBig = fmt.Errorf("more than %d bytes", MaxBytes)
 
 // cappedBuffer is a bytes.Buffer that refuses to grow past max.
 type cappedBuffer struct {

@@ -1,4 +1,4 @@
-package main
+package devnet
 
 import (
 	"context"
@@ -23,7 +23,7 @@ type roundLog struct {
 	next       uint64 // next height to read
 	assigned   int    // rounds opened ("assign" events)
 	unresolved int
-	datasets   []summaryDataset // resolved rounds, in block order
+	datasets   []Dataset // resolved rounds, in block order
 	// resolveBlocks sums, over resolved rounds, the blocks from the
 	// round's height to the block that resolved it.
 	resolveBlocks uint64
@@ -65,7 +65,7 @@ func (l *roundLog) apply(h uint64, events []abci.Event) error {
 				l.unresolved++
 				continue
 			}
-			l.datasets = append(l.datasets, summaryDataset{Source: a[state.AttrSource], Height: round, Status: a[state.AttrStatus], CID: a[state.AttrOutputCID]})
+			l.datasets = append(l.datasets, Dataset{Source: a[state.AttrSource], Height: round, Status: a[state.AttrStatus], CID: a[state.AttrOutputCID]})
 			l.resolveBlocks += h - round
 			l.maxResolve = max(l.maxResolve, h-round)
 		}

@@ -1,4 +1,4 @@
-package main
+package devnet
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assaynet/assay/internal/dataset"
 	cid "github.com/ipfs/go-cid"
 )
 
@@ -50,14 +51,14 @@ func TestDevnetHeadless(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts four CometBFT nodes")
 	}
-	o := devnetOptions{
-		Validators: 4, Duration: 3 * time.Minute, Headless: true, Dir: t.TempDir(), BasePort: freeBase(t, 4),
-		Code: echoWasm, Symbols: []string{"BTC-USD", "ETH-USD"}, Every: 2, Replicas: 3, Spread: true,
-		Fault: "wrong-output", CacheDir: t.TempDir(), BlockTime: 500 * time.Millisecond,
-		Windows: `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`,
+	o := RunOptions{
+		Config: Config{Validators: 4, BasePort: freeBase(t, 4), Fault: "wrong-output", CacheDir: t.TempDir(), BlockTime: 500 * time.Millisecond,
+			GenesisParams: `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`},
+		Sources:  Sources{Symbols: []string{"BTC-USD", "ETH-USD"}, Every: 2, Replicas: 3, Spread: true},
+		Duration: 3 * time.Minute, Headless: true, Dir: t.TempDir(), Code: echoWasm,
 	}
 	var out bytes.Buffer
-	o.until = func(s *summary) bool {
+	o.Until = func(s *Summary) bool {
 		if len(s.Datasets) < 3 || len(s.Slashes) == 0 {
 			return false
 		}
@@ -65,7 +66,7 @@ func TestDevnetHeadless(t *testing.T) {
 		checkGateways(t, s)
 		return true
 	}
-	s, err := devnetRun(context.Background(), o, &out)
+	s, err := Run(context.Background(), o, &out)
 	if err != nil {
 		t.Fatalf("devnet: %v\n%s", err, out.String())
 	}
@@ -98,7 +99,7 @@ func TestDevnetHeadless(t *testing.T) {
 // checkGateways fetches the first dataset from every node's gateway: the
 // nodes that validated the round (at least two) serve it, with the bytes
 // of its CID; the others answer 404.
-func checkGateways(t *testing.T, s *summary) {
+func checkGateways(t *testing.T, s *Summary) {
 	t.Helper()
 	id, err := cid.Decode(s.Datasets[0].CID)
 	if err != nil {
@@ -109,7 +110,7 @@ func checkGateways(t *testing.T, s *summary) {
 	var first []byte
 	served := 0
 	for _, gw := range s.Gateways {
-		b, err := gatewayGet(ctx, gw, id, false)
+		b, err := dataset.FromGateway(ctx, gw, id, false)
 		if err != nil {
 			continue
 		}
@@ -129,7 +130,7 @@ func checkGateways(t *testing.T, s *summary) {
 // working directory); files and "" params still work.
 func TestDevnetExampleIsBuiltIn(t *testing.T) {
 	t.Chdir(t.TempDir()) // no examples/ here
-	wasm, params, err := exampleFiles(builtinExample, builtinExample)
+	wasm, params, err := ExampleFiles(Builtin, Builtin)
 	if err != nil {
 		t.Fatalf("built-in example: %v", err)
 	}
@@ -139,11 +140,11 @@ func TestDevnetExampleIsBuiltIn(t *testing.T) {
 	if err := os.WriteFile("v.wasm", []byte("\x00asm\x01\x00\x00\x00"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	wasm, params, err = exampleFiles("v.wasm", "")
+	wasm, params, err = ExampleFiles("v.wasm", "")
 	if err != nil || len(wasm) != 8 || params != nil {
 		t.Fatalf("files: %d bytes, params %q, %v", len(wasm), params, err)
 	}
-	if _, _, err := exampleFiles("examples/jsonfields/module/jsonfields.wasm", ""); err == nil {
+	if _, _, err := ExampleFiles("examples/jsonfields/module/jsonfields.wasm", ""); err == nil {
 		t.Fatal("a missing file was read")
 	}
 }

@@ -1,6 +1,6 @@
-package main
+package authoring
 
-// Templates of `assay validator new`, with [[ ]] delimiters. File names
+// Templates of Scaffold (`assay validator new`), with [[ ]] delimiters. File names
 // containing NAME get the validator's name.
 
 // scaffoldFixtures are the fixtures both languages start with.

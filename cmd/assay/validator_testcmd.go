@@ -1,0 +1,81 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/assaynet/assay/internal/authoring"
+	"github.com/assaynet/assay/internal/cliflag"
+	"github.com/assaynet/assay/sdk/fixture"
+)
+
+func init() {
+	registerValidatorCommand(command{
+		name:    "test",
+		summary: "run a validator's fixtures (twice and under the interpreter) with a gas report",
+		run:     runValidatorTest,
+	})
+}
+
+// testFlags are the flags of `assay validator test`.
+type testFlags struct {
+	authoring.FixtureOptions
+	json bool
+}
+
+// runValidatorTest is `assay validator test DIR`.
+func runValidatorTest(args []string, stdout, stderr io.Writer) int {
+	var f testFlags
+	fs := newFlags("assay validator test", stderr)
+	fs.StringVar(&f.Wasm, "wasm", "", "module `file` (default: the one *.wasm in DIR)")
+	cliflag.Uint(fs, &f.GasLimit, "gas", fixture.DefaultGasLimit, 1, maxGasFlag, "gas limit per job")
+	fs.BoolVar(&f.NoBuild, "no-build", false, "do not run make in DIR first")
+	fs.BoolVar(&f.NoInterpreter, "no-interpreter", false, "skip the interpreter cross-check")
+	fs.BoolVar(&f.json, "json", false, "print a JSON array, one object per fixture")
+	fs.StringVar(&f.Fixtures, "fixtures", "testdata", "fixture directory inside DIR")
+	pos, err := cliflag.Positionals(fs, args)
+	if err != nil {
+		return cliflag.ExitCode(err)
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: assay validator test DIR [--wasm FILE] [--gas N] [--no-build] [--no-interpreter] [--json]")
+		return 2
+	}
+	rows, err := authoring.RunFixtures(pos[0], f.FixtureOptions, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "assay validator test: %v\n", err)
+		return 1
+	}
+	printTestRows(stdout, rows, f.json, !f.NoInterpreter)
+	for _, r := range rows {
+		if !r.OK {
+			return 1
+		}
+	}
+	return 0
+}
+
+// printTestRows prints the fixture table, or the JSON array.
+func printTestRows(w io.Writer, rows []authoring.FixtureRow, asJSON, interp bool) {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.Encode(rows)
+		return
+	}
+	fmt.Fprintf(w, "%-28s %-9s %12s %10s  %s\n", "FIXTURE", "STATUS", "GAS", "WALL(ms)", "RESULT")
+	failed := 0
+	for _, r := range rows {
+		result := "ok"
+		if !r.OK {
+			result, failed = "FAIL: "+r.Error, failed+1
+		}
+		fmt.Fprintf(w, "%-28s %-9s %12d %10.2f  %s\n", r.Name, r.Status, r.GasUsed, r.WallMS, result)
+	}
+	runs := "twice on the compiler and once on the interpreter"
+	if !interp {
+		runs = "twice on the compiler"
+	}
+	fmt.Fprintf(w, "%d fixtures, %d failed (each run %s, verdicts and gas identical)\n", len(rows), failed, runs)
+}

@@ -1,0 +1,143 @@
+// Package submit sends the txs a client sends — `assay code store`,
+// `assay source register`, `assay unjail` and the devnet's registrations —
+// through a consensus/chain client: sign at the account's next sequence,
+// broadcast, wait until in a block.
+//
+// # Example
+//
+//	codeCID, stored, err := submit.StoreCode(ctx, c, key, wasm) // no tx when the chain has it
+//	err = submit.Many(ctx, c, key, bodies)                      // pipelined, then waits for all
+package submit
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+
+	"github.com/assaynet/assay/consensus/chain"
+	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/internal/filelimit"
+	"github.com/assaynet/assay/plugins/sourcefile"
+	"github.com/assaynet/assay/runtime/pin"
+	"github.com/assaynet/assay/runtime/sandbox"
+)
+
+// One signs body with key at the account's next sequence, broadcasts it
+// and waits until it is in a block; it returns the block height and the
+// tx hash. A refused tx is a *chain.TxError.
+func One(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, body *pb.TxBody) (uint64, []byte, error) {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	return chain.NewSender(c, st.ChainID, key).SendAndWait(ctx, c, body)
+}
+
+// Many broadcasts bodies signed with consecutive sequences without
+// waiting between them, then waits until every one is in a block.
+func Many(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, bodies []*pb.TxBody) error {
+	st, err := c.Status(ctx)
+	if err != nil {
+		return err
+	}
+	s := chain.NewSender(c, st.ChainID, key)
+	hashes := make([][]byte, 0, len(bodies))
+	for i, body := range bodies {
+		h, err := s.Send(ctx, body)
+		if err != nil {
+			return fmt.Errorf("tx %d: %w", i, err)
+		}
+		hashes = append(hashes, h)
+	}
+	for i, h := range hashes {
+		if _, err := c.Wait(ctx, h); err != nil {
+			return fmt.Errorf("tx %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// StoreCode stores wasm (plain or gzipped) unless the chain has it and
+// returns its CID and whether a StoreCode tx was sent.
+func StoreCode(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, wasm []byte) (string, bool, error) {
+	raw, err := sandbox.Decompress(wasm, 64<<20)
+	if err != nil {
+		return "", false, err
+	}
+	id, err := pin.SumBytes(raw)
+	if err != nil {
+		return "", false, err
+	}
+	switch _, err := c.Code(ctx, id.String()); {
+	case err == nil:
+		return id.String(), false, nil
+	case !errors.Is(err, state.ErrNotFound):
+		return "", false, err
+	}
+	if _, _, err := One(ctx, c, key, tx.StoreCodeBody(gzipped(wasm))); err != nil {
+		return "", false, err
+	}
+	return id.String(), true, nil
+}
+
+// RegisterSource stores the source file's code if needed and registers
+// the source; it returns the code's CID.
+func RegisterSource(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, sf *sourcefile.SourceFile) (string, error) {
+	codeCID := sf.Code
+	if sf.CodeFile != "" {
+		wasm, err := filelimit.Read(sf.CodeFile, filelimit.Code)
+		if err != nil {
+			return "", err
+		}
+		if codeCID, _, err = StoreCode(ctx, c, key, wasm); err != nil {
+			return "", fmt.Errorf("store code: %w", err)
+		}
+	}
+	spec, err := sourceSpec(sf, codeCID)
+	if err != nil {
+		return "", err
+	}
+	_, _, err = One(ctx, c, key, tx.RegisterSourceBody(sf.ID, spec))
+	return codeCID, err
+}
+
+// sourceSpec converts a source file to the chain's spec.
+func sourceSpec(sf *sourcefile.SourceFile, codeCID string) (*pb.SourceSpec, error) {
+	params, err := sf.ReadParams()
+	if err != nil {
+		return nil, err
+	}
+	fetch, err := sf.Fetch.PB()
+	if err != nil {
+		return nil, err
+	}
+	pages := sf.MemoryPages
+	if pages == 0 {
+		pages = sandbox.DefaultMaxMemoryPages
+	}
+	return &pb.SourceSpec{
+		Fetch: fetch, CodeCid: codeCID, Params: params,
+		Every: uint64(sf.Every), WindowSeconds: uint64(sf.Window), Replicas: uint32(sf.Replicas),
+		GasLimit: sf.GasLimit, MaxOutputBytes: uint64(sf.MaxOutput), MemoryPages: pages,
+	}, nil
+}
+
+// gzipped compresses wasm for a smaller StoreCode tx (the chain accepts
+// gzip and names the code by the uncompressed bytes).
+func gzipped(wasm []byte) []byte {
+	if bytes.HasPrefix(wasm, []byte{0x1f, 0x8b}) {
+		return wasm
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	_, _ = zw.Write(wasm)
+	if zw.Close() != nil || buf.Len() >= len(wasm) {
+		return wasm
+	}
+	return buf.Bytes()
+}

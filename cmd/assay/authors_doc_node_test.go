@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/internal/authoring"
 )
 
 // The node of docs/authors.md section 9: `assay init` on CometBFT's usual
@@ -107,10 +108,7 @@ func (n *docNode) check() {
 	if err := json.Unmarshal(n.assay("dataset", "list", docSource), &ds); err != nil {
 		t.Fatalf("dataset list: %v", err)
 	}
-	var local struct {
-		Status    string `json:"status"`
-		OutputCID string `json:"output_cid"`
-	}
+	var local authoring.RunReport // the `validator run --json` record
 	wasm := filepath.Join("temps", "temps.wasm")
 	if err := json.Unmarshal(n.assay("validator", "run", wasm, "--input", docInput, "--json"), &local); err != nil {
 		t.Fatalf("validator run: %v", err)

@@ -391,43 +391,14 @@ func (c *cluster) abciQuery(i int, path string, v any) error {
 	return json.Unmarshal(r.Result.Response.Value, v)
 }
 
-// roundView is the app's JSON view of a round, the parts the tests read.
-type roundView struct {
-	Source      string `json:"source"`
-	Height      uint64 `json:"height"`
-	Phase       string `json:"phase"`
-	CommitEnd   uint64 `json:"commit_end"`
-	RevealStart uint64 `json:"reveal_start"`
-	RevealEnd   uint64 `json:"reveal_end"`
-	ClosedAt    uint64 `json:"closed_at"`
-	Assignees   []struct {
-		Operator     string          `json:"operator"`
-		Commit       string          `json:"commit"`
-		CommitHeight uint64          `json:"commit_height"`
-		Verdict      json.RawMessage `json:"verdict"`
-		RevealHeight uint64          `json:"reveal_height"`
-		Penalised    bool            `json:"penalised"`
-	} `json:"assignees"`
-}
-
 // assignee returns the index of op in r's assignees, -1 if absent.
-func (r roundView) assignee(op string) int {
+func assignee(r state.RoundView, op string) int {
 	for i, a := range r.Assignees {
 		if a.Operator == op {
 			return i
 		}
 	}
 	return -1
-}
-
-// validatorView is the app's JSON view of a validator, the parts the
-// tests read.
-type validatorView struct {
-	Operator     string `json:"operator"`
-	Stake        uint64 `json:"stake"`
-	InitialStake uint64 `json:"initial_stake"`
-	Jailed       bool   `json:"jailed"`
-	Misses       int    `json:"misses"`
 }
 
 // catchingUp reports node i's sync_info.catching_up (true when it does

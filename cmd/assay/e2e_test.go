@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/internal/authoring"
 )
 
 func needE2E(t *testing.T) {
@@ -66,10 +67,7 @@ func (c *cluster) checkDataset(d state.DatasetView) {
 	}
 	in := filepath.Join(c.dir, fmt.Sprintf("input-%d", d.Round))
 	c.cli("dataset", "get", d.InputCIDs[0], "-o", in, "--gateway", c.gateway(c.nodeOf(d.Attesters[1])))
-	var run struct {
-		Status    string `json:"status"`
-		OutputCID string `json:"output_cid"`
-	}
+	var run authoring.RunReport // the `validator run --json` record
 	out := c.cli("validator", "run", echoWasm, "--input", in, "--json", "--height", fmt.Sprint(d.Round))
 	if err := jsonUnmarshal(out, &run); err != nil {
 		t.Fatalf("validator run: %v: %s", err, out)
@@ -156,30 +154,30 @@ func TestKillAfterCommit(t *testing.T) {
 	}
 	const victim = 3
 	op := c.ops[victim]
-	committed := func(r roundView) bool { i := r.assignee(op); return i >= 0 && r.Assignees[i].Commit != "" }
-	unrevealed := func(r roundView) bool {
-		i := r.assignee(op)
-		return committed(r) && (len(r.Assignees[i].Verdict) == 0 || string(r.Assignees[i].Verdict) == "null")
+	committed := func(r state.RoundView) bool { i := assignee(r, op); return i >= 0 && r.Assignees[i].Commit != "" }
+	unrevealed := func(r state.RoundView) bool {
+		i := assignee(r, op)
+		return committed(r) && r.Assignees[i].Verdict == nil
 	}
 	points := []struct {
 		name string
-		at   func(r roundView) bool // the round state to kill at, seen on node 0
-		wait int64                  // blocks to wait after that before the kill
+		at   func(r state.RoundView) bool // the round state to kill at, seen on node 0
+		wait int64                        // blocks to wait after that before the kill
 	}{
 		// the reveal phase opens while the node is down: it comes back
 		// in the middle of the reveal window
-		{"at commit, before the reveal phase", func(r roundView) bool { return r.Phase == "COMMIT" && committed(r) }, 0},
+		{"at commit, before the reveal phase", func(r state.RoundView) bool { return r.Phase == "COMMIT" && committed(r) }, 0},
 		// the reveal is due (or in flight) when the node dies
-		{"at reveal-phase start", func(r roundView) bool { return r.Phase == "REVEAL" && unrevealed(r) }, 0},
+		{"at reveal-phase start", func(r state.RoundView) bool { return r.Phase == "REVEAL" && unrevealed(r) }, 0},
 		// the round's reveal is usually in, the next round's job or
 		// commit in flight
 		{"one block after commit", committed, 1},
 	}
 	after := uint64(0) // each point uses a round above the last one
 	for _, p := range points {
-		var r roundView
+		var r state.RoundView
 		found := waitForFast(60*time.Second, func() bool {
-			var open []roundView
+			var open []state.RoundView
 			if c.abciQuery(0, "/assigned/"+op, &open) != nil {
 				return false
 			}
@@ -210,12 +208,12 @@ func TestKillAfterCommit(t *testing.T) {
 			if syncedAt == 0 && !c.catchingUp(victim) && c.height(victim) > 0 {
 				syncedAt, syncedAfter = c.height(0), time.Since(began)
 			}
-			var got roundView
+			var got state.RoundView
 			if c.abciQuery(0, fmt.Sprintf("/round/echo/%d", r.Height), &got) != nil {
 				return false
 			}
 			r = got
-			if i := r.assignee(op); revealedAfter == 0 && i >= 0 && r.Assignees[i].RevealHeight > 0 {
+			if i := assignee(r, op); revealedAfter == 0 && i >= 0 && r.Assignees[i].RevealHeight > 0 {
 				revealedAfter = time.Since(began)
 			}
 			return r.Phase == "RESOLVED" || r.Phase == "UNRESOLVED"
@@ -223,7 +221,7 @@ func TestKillAfterCommit(t *testing.T) {
 		if !closed {
 			t.Fatalf("%s: round %d did not close within 120 s: %+v", p.name, r.Height, r)
 		}
-		a := r.Assignees[r.assignee(op)]
+		a := r.Assignees[assignee(r, op)]
 		t.Logf("%s: round %d: node's commit at %d, reveal phase %d..%d; killed at %d, restarted at %d, caught up at %d (%.1f s after the restart); node's reveal at %d (seen %.1f s after the restart), closed at %d",
 			p.name, r.Height, a.CommitHeight, r.RevealStart, r.RevealEnd, killedAt, restartAt, syncedAt, syncedAfter.Seconds(), a.RevealHeight, revealedAfter.Seconds(), r.ClosedAt)
 		if a.RevealHeight == 0 || a.Penalised {
@@ -234,13 +232,13 @@ func TestKillAfterCommit(t *testing.T) {
 		}
 		after = uint64(c.height(0)) // the next point takes a round opened from here
 	}
-	var rounds []roundView
+	var rounds []state.RoundView
 	if err := c.abciQuery(0, "/rounds/echo", &rounds); err != nil {
 		t.Fatal(err)
 	}
 	var missed []uint64
 	for _, r := range rounds {
-		if i := r.assignee(op); i >= 0 && r.Assignees[i].Commit == "" && (r.Phase == "RESOLVED" || r.Phase == "UNRESOLVED") {
+		if i := assignee(r, op); i >= 0 && r.Assignees[i].Commit == "" && (r.Phase == "RESOLVED" || r.Phase == "UNRESOLVED") {
 			missed = append(missed, r.Height)
 		}
 	}
@@ -250,7 +248,7 @@ func TestKillAfterCommit(t *testing.T) {
 			t.Errorf("restarted node penalised: %+v", e)
 		}
 	}
-	var vals []validatorView
+	var vals []state.ValidatorView
 	if err := c.abciQuery(0, "/validators", &vals); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/oasisprotocol/curve25519-voi/curve"
 	voied25519 "github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
 	"github.com/oasisprotocol/curve25519-voi/primitives/ed25519/extra/ecvrf"
 )
@@ -36,6 +37,8 @@ const (
 var (
 	// ErrProof is returned for a VRF proof that does not verify.
 	ErrProof = errors.New("seed: VRF proof does not verify")
+	// ErrKey is returned by CheckPublicKey for an unusable VRF key.
+	ErrKey = errors.New("seed: bad VRF public key")
 	// ErrTx is returned for bytes that are not a VRF tx.
 	ErrTx = errors.New("seed: not a VRF tx")
 )
@@ -97,4 +100,22 @@ func DecodeTx(raw []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: %d bytes", ErrTx, len(raw))
 	}
 	return bytes.Clone(raw[len(TxPrefix):]), nil
+}
+
+// CheckPublicKey reports whether pub can verify proofs: 32 bytes, the
+// canonical encoding of a curve point that is not of small order (the
+// checks Verify makes of the key).
+func CheckPublicKey(pub []byte) error {
+	var y curve.CompressedEdwardsY
+	if _, err := y.SetBytes(pub); err != nil || !y.IsCanonicalVartime() {
+		return fmt.Errorf("%w: not a canonical 32-byte point", ErrKey)
+	}
+	var p curve.EdwardsPoint
+	if _, err := p.SetCompressedY(&y); err != nil {
+		return fmt.Errorf("%w: not on the curve", ErrKey)
+	}
+	if p.IsSmallOrder() {
+		return fmt.Errorf("%w: small order", ErrKey)
+	}
+	return nil
 }

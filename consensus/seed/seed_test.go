@@ -173,3 +173,16 @@ func TestTx(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckPublicKey(t *testing.T) {
+	if err := seed.CheckPublicKey(key("a").Public().(ed25519.PublicKey)); err != nil {
+		t.Fatal(err)
+	}
+	one := make([]byte, 32)
+	one[0] = 1 // the identity point: small order
+	for _, bad := range [][]byte{nil, make([]byte, 31), one, bytes.Repeat([]byte{0xff}, 32)} {
+		if err := seed.CheckPublicKey(bad); !errors.Is(err, seed.ErrKey) {
+			t.Errorf("CheckPublicKey(%x) = %v", bad, err)
+		}
+	}
+}

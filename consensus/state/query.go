@@ -184,11 +184,13 @@ type ValidatorView struct {
 	JailedUntil     uint64 `json:"jailed_until"`
 	Tombstoned      bool   `json:"tombstoned"`
 	Misses          int    `json:"misses"`
+	VRFPubKey       string `json:"vrf_pubkey"` // base64: verifies the validator's VRF proofs
 }
 
 func validatorView(v *pb.Validator) ValidatorView {
 	return ValidatorView{hex.EncodeToString(v.Operator), base64.StdEncoding.EncodeToString(v.ConsensusPubkey),
-		v.Stake, v.InitialStake, v.Power, v.Jailed, v.JailedUntil, v.Tombstoned, missCount(v)}
+		v.Stake, v.InitialStake, v.Power, v.Jailed, v.JailedUntil, v.Tombstoned, missCount(v),
+		base64.StdEncoding.EncodeToString(v.VrfPubkey)}
 }
 
 // SourceView is the JSON form of a source.

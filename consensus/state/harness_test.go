@@ -55,8 +55,14 @@ func config() state.Config {
 
 func newChain(t testing.TB, stakes ...uint64) *chain {
 	t.Helper()
+	return newChainWith(t, `{"commit_window":"3","reveal_window":"3","jail_blocks":"10"}`, stakes...)
+}
+
+// newChainWith is newChain with the genesis params params (protojson).
+func newChainWith(t testing.TB, params string, stakes ...uint64) *chain {
+	t.Helper()
 	c := &chain{t: t, kv: state.NewMemKV(), owner: newAccount("owner")}
-	g := &state.Genesis{Params: []byte(`{"commit_window":"3","reveal_window":"3","jail_blocks":"10"}`)}
+	g := &state.Genesis{Params: []byte(params)}
 	for i, s := range stakes {
 		a := newAccount(fmt.Sprintf("val-%d", i))
 		c.vals = append(c.vals, a)

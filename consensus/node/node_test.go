@@ -336,7 +336,8 @@ func TestProposerWithoutVRFKey(t *testing.T) {
 		return err == nil
 	})
 	const height = 12 // node 3 is the round-0 proposer of 3 of them
-	tn.waitFor("height 13 on node 1", 60*time.Second, func() bool { return tn.nodes[1].App.Height() > height }) // the block store is written before the app commits
+	// Node 1 writes a block to its store before its app commits it.
+	tn.waitFor("height 13 on node 1", 60*time.Second, func() bool { return tn.nodes[1].App.Height() > height })
 	for h := int64(1); h <= height; h++ {
 		b, err := tn.clients[1].Block(ctx, &h)
 		if err != nil {

@@ -35,7 +35,8 @@ func TestValidatorSetWarning(t *testing.T) {
 	}
 	member := tx.Address(pub)
 	g := &state.Genesis{Validators: []state.GenesisValidator{{
-		Operator: hex.EncodeToString(member), ConsensusPubKey: base64.StdEncoding.EncodeToString(pub), Stake: 100,
+		Operator: hex.EncodeToString(member), ConsensusPubKey: base64.StdEncoding.EncodeToString(pub),
+		VRFPubKey: base64.StdEncoding.EncodeToString(pub), Stake: 100,
 	}}}
 	if _, _, err := m.InitGenesis("c1", g); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"sync"
@@ -25,17 +27,21 @@ type App struct {
 	kv        state.KV
 	m         *state.Machine
 	committed uint64 // height whose state kv holds
+	vrfKeys   []ed25519.PrivateKey
 }
 
 var _ abci.Application = (*App)(nil)
 
-// New opens the state machine over kv.
-func New(kv state.KV, cfg state.Config) (*App, error) {
+// New opens the state machine over kv. vrfKeys are the VRF keys the node
+// holds (a validator node: its own); PrepareProposal proves with the one
+// registered by the block's proposer. A node without it proposes blocks
+// that every node rejects (docs/protocol.md section 1).
+func New(kv state.KV, cfg state.Config, vrfKeys ...ed25519.PrivateKey) (*App, error) {
 	m, err := state.Open(kv, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	return &App{kv: kv, m: m, committed: m.Height()}, nil
+	return &App{kv: kv, m: m, committed: m.Height(), vrfKeys: vrfKeys}, nil
 }
 
 // Height returns the last committed height.
@@ -83,20 +89,53 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.Respon
 	return &abci.ResponseCheckTx{Code: uint32(r.Code), Log: r.Log, Codespace: codespace(r.Code)}, nil
 }
 
-// PrepareProposal puts each signer's mempool txs in sequence order and
-// leaves out those that cannot be delivered (state.Machine.OrderProposal),
-// within the block's byte limit.
+// PrepareProposal puts the proposer's VRF tx first (state.Machine.VRFTx),
+// then each signer's mempool txs in sequence order, leaving out those that
+// cannot be delivered (state.Machine.OrderProposal), within the block's
+// byte limit.
 func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	return &abci.ResponsePrepareProposal{Txs: a.m.OrderProposal(req.Txs, req.MaxTxBytes)}, nil
+	var out [][]byte
+	limit := req.MaxTxBytes
+	if key := a.vrfKey(req.ProposerAddress); key != nil {
+		vrf := a.m.VRFTx(key)
+		out = append(out, vrf)
+		if limit > 0 {
+			limit = max(limit-int64(len(vrf)), 1) // CometBFT's limit is far above one VRF tx
+		}
+	}
+	return &abci.ResponsePrepareProposal{Txs: append(out, a.m.OrderProposal(req.Txs, limit)...)}, nil
+}
+
+// vrfKey returns the held VRF key registered by the validator whose
+// consensus address is proposer, or nil.
+func (a *App) vrfKey(proposer []byte) ed25519.PrivateKey {
+	pub := a.m.VRFPublicKey(proposer)
+	for _, k := range a.vrfKeys {
+		if pub != nil && bytes.Equal(k.Public().(ed25519.PublicKey), pub) {
+			return k
+		}
+	}
+	return nil
+}
+
+// ProcessProposal accepts a block only if its first tx is the proposer's
+// valid VRF tx over the current seed (state.Machine.ProcessProposal).
+func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if uint64(req.Height) != a.m.Height()+1 || a.m.ProcessProposal(req.ProposerAddress, req.Txs) != nil {
+		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
+	}
+	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
 }
 
 // FinalizeBlock executes a decided block and stages its state.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	b := &state.Block{Height: uint64(req.Height), Hash: req.Hash, Txs: req.Txs}
+	b := &state.Block{Height: uint64(req.Height), Proposer: req.ProposerAddress, Txs: req.Txs}
 	for _, mb := range req.Misbehavior {
 		b.Misbehavior = append(b.Misbehavior, state.Misbehavior{
 			ConsensusAddress: mb.Validator.Address,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/app"
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/seed"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 )
@@ -19,17 +20,27 @@ import (
 // rounds (100 with k = 4, 200 with k = 3: 1,000 assignees) have all
 // committed; the next block carries 1,000 reveals and closes 300 rounds.
 type benchChain struct {
-	kv      *state.MemKV
-	reveals [][]byte
-	height  uint64
+	kv       *state.MemKV
+	reveals  [][]byte
+	height   uint64
+	proposer []byte
+	vrf      []byte // the proposer's VRF tx
+}
+
+// vrfTx returns block s.height's proposer and its VRF tx.
+func (s *sim) vrfTx() (*simVal, []byte) {
+	p := s.vals[s.height%uint64(len(s.vals))]
+	return p, seed.EncodeTx(seed.Prove(p.vrf, s.lastSeed))
 }
 
 func (s *sim) finalize(a *app.App, txs [][]byte) *abci.ResponseFinalizeBlock {
 	s.height++
-	res, err := a.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: int64(s.height), Txs: txs, Hash: blockHash(s.seed, s.height)})
+	p, vrf := s.vrfTx()
+	res, err := a.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: int64(s.height), Txs: append([][]byte{vrf}, txs...), ProposerAddress: p.ca})
 	if err != nil {
 		s.t.Fatal(err)
 	}
+	s.process(res) // follows the seed
 	for i, r := range res.TxResults {
 		if r.Code != 0 {
 			s.t.Fatalf("h %d tx %d: %s", s.height, i, r.Log)
@@ -72,9 +83,12 @@ func newBenchChain(b *testing.B) *benchChain {
 		regs = append(regs, s.sign(s.owner, tx.RegisterSourceBody(fmt.Sprintf("src-%03d", i), sp)))
 	}
 	s.finalize(a, regs)
-	s.process(s.finalize(a, nil)) // assigns the 300 rounds
-	s.process(s.finalize(a, s.workTxs(s.height+1)))
-	bc := &benchChain{kv: kv, height: s.height}
+	s.finalize(a, nil) // assigns the 300 rounds
+	s.finalize(a, s.workTxs(s.height+1))
+	s.height++
+	p, vrf := s.vrfTx()
+	s.height--
+	bc := &benchChain{kv: kv, height: s.height, proposer: p.ca, vrf: vrf}
 	for _, raw := range s.workTxs(s.height + 1) { // only reveals are due now
 		bc.reveals = append(bc.reveals, raw)
 	}
@@ -86,7 +100,7 @@ func newBenchChain(b *testing.B) *benchChain {
 // The yardstick is the 100 ed25519 verifications alone.
 func BenchmarkFinalizeBlockReveals(b *testing.B) {
 	bc := newBenchChain(b)
-	req := &abci.RequestFinalizeBlock{Height: int64(bc.height + 1), Txs: bc.reveals, Hash: blockHash(9, bc.height+1)}
+	req := &abci.RequestFinalizeBlock{Height: int64(bc.height + 1), Txs: append([][]byte{bc.vrf}, bc.reveals...), ProposerAddress: bc.proposer}
 	entries := 0
 	for _, raw := range bc.reveals {
 		d, _ := tx.Decode(raw, 1<<22)

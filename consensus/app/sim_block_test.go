@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -14,7 +15,9 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	cid "github.com/ipfs/go-cid"
 
+	"github.com/assaynet/assay/consensus/app"
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/seed"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 )
@@ -118,11 +121,13 @@ func (s *sim) step() {
 	// CometBFT's mempool can hold a signer's txs out of sequence order;
 	// the proposer's PrepareProposal puts them back in order.
 	s.rng.Shuffle(len(good), func(i, j int) { good[i], good[j] = good[j], good[i] })
-	prep, err := s.replicas[0].PrepareProposal(ctx, &abci.RequestPrepareProposal{Txs: good, MaxTxBytes: 1 << 30})
-	if err != nil || len(prep.Txs) != len(good) {
-		s.t.Fatalf("seed %d h %d: PrepareProposal kept %d of %d valid txs (%v)", s.seed, h, len(prep.GetTxs()), len(good), err)
+	proposer := s.byzantineRounds(h, good)
+	prep, err := s.replicas[0].PrepareProposal(ctx, &abci.RequestPrepareProposal{Txs: good, MaxTxBytes: 1 << 30, ProposerAddress: proposer.ca, Height: int64(h)})
+	if err != nil || len(prep.Txs) != len(good)+1 || !seed.IsTx(prep.Txs[0]) {
+		s.t.Fatalf("seed %d h %d: PrepareProposal kept %d of %d valid txs and a VRF tx (%v)", s.seed, h, len(prep.GetTxs()), len(good)+1, err)
 	}
 	txs := prep.Txs
+	s.lastVRF = txs[0]
 	for _, raw := range s.hostileTxs() {
 		if r, _ := s.replicas[0].CheckTx(ctx, &abci.RequestCheckTx{Tx: raw}); r.Code == 0 {
 			s.t.Fatalf("seed %d h %d: CheckTx accepted a replayed or badly signed tx", s.seed, h)
@@ -132,7 +137,12 @@ func (s *sim) step() {
 	if h == 3 {
 		txs = append(txs, s.setupTxs()...)
 	}
-	req := &abci.RequestFinalizeBlock{Height: int64(h), Txs: txs, Hash: blockHash(s.seed, h), Misbehavior: s.misbehavior(h)}
+	for i, a := range s.replicas {
+		if st := s.processProposal(a, proposer, txs); st != abci.ResponseProcessProposal_ACCEPT {
+			s.t.Fatalf("seed %d h %d: replica %d rejected the honest proposal", s.seed, h, i)
+		}
+	}
+	req := &abci.RequestFinalizeBlock{Height: int64(h), Txs: txs, Hash: blockHash(s.seed, h), ProposerAddress: proposer.ca, Misbehavior: s.misbehavior(h)}
 	var first *abci.ResponseFinalizeBlock
 	for i, a := range s.replicas {
 		res, err := a.FinalizeBlock(ctx, req)
@@ -148,10 +158,63 @@ func (s *sim) step() {
 			s.t.Fatalf("seed %d h %d: replica %d app hash %x, want %x", s.seed, h, i, res.AppHash, first.AppHash)
 		}
 	}
-	s.checkTxResults(txs, first)
+	if first.TxResults[0].Code != 0 || first.Events[0].Type != state.EventSeed {
+		s.t.Fatalf("seed %d h %d: VRF tx result %+v, first event %+v", s.seed, h, first.TxResults[0], first.Events[0])
+	}
+	first.TxResults = first.TxResults[1:]
+	s.checkTxResults(txs[1:], first)
 	s.process(first)
 	s.checkStakes()
 }
+
+func (s *sim) processProposal(a *app.App, proposer *simVal, txs [][]byte) abci.ResponseProcessProposal_ProposalStatus {
+	res, err := a.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Height: int64(s.height), Txs: txs, ProposerAddress: proposer.ca})
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return res.Status
+}
+
+// byzantineRounds plays the failed rounds of height h and returns the
+// proposer of the round that decides the block. Every fifth height a
+// byzantine proposer proposes first with a bad VRF tx (missing, over the
+// wrong seed, someone else's key, replayed, a second one), in turn; every
+// replica must reject it, and the next round's proposer proposes
+// honestly. The seed then comes from that proposer's VRF output.
+func (s *sim) byzantineRounds(h uint64, good [][]byte) *simVal {
+	round := uint64(0)
+	proposer := func() *simVal { return s.vals[(h+round)%uint64(len(s.vals))] }
+	if h%5 == 0 && h > 1 {
+		p, other := proposer(), s.vals[(h+1)%uint64(len(s.vals))]
+		cur := seed.Genesis(simChain) // a wrong seed after block 1
+		var vrf [][]byte
+		switch (h / 5) % 5 {
+		case 0:
+			vrf = nil
+		case 1:
+			vrf = [][]byte{seed.EncodeTx(seed.Prove(p.vrf, cur))}
+		case 2:
+			vrf = [][]byte{seed.EncodeTx(seed.Prove(other.vrf, s.prevSeed()))}
+		case 3:
+			vrf = [][]byte{s.lastVRF}
+		case 4:
+			honest := seed.EncodeTx(seed.Prove(p.vrf, s.prevSeed()))
+			vrf = [][]byte{honest, honest}
+		}
+		txs := append(vrf, good...)
+		for i, a := range s.replicas {
+			if st := s.processProposal(a, p, txs); st != abci.ResponseProcessProposal_REJECT {
+				s.t.Fatalf("seed %d h %d: replica %d accepted a byzantine proposal (case %d)", s.seed, h, i, (h/5)%5)
+			}
+		}
+		s.stats["byzantine proposals"]++
+		round++
+	}
+	return proposer()
+}
+
+// prevSeed is the seed of the last block.
+func (s *sim) prevSeed() [32]byte { return s.lastSeed }
 
 func blockHash(seed, h uint64) []byte {
 	b := sha256.Sum256(binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(nil, seed), h))
@@ -227,6 +290,13 @@ func (s *sim) process(res *abci.ResponseFinalizeBlock) {
 		a := attrs(e)
 		round, _ := strconv.ParseUint(a["round"], 10, 64)
 		switch e.Type {
+		case state.EventSeed: // seed = Next(previous seed, vrf_output)
+			out, _ := hex.DecodeString(a[state.AttrVRFOutput])
+			next := seed.Next(s.lastSeed, out)
+			if hex.EncodeToString(next[:]) != a[state.AttrSeed] {
+				s.t.Fatalf("seed %d h %d: seed event %v does not follow %x", s.seed, s.height, a, s.lastSeed)
+			}
+			s.lastSeed = next
 		case "assign":
 			ce, _ := strconv.ParseUint(a["commit_end"], 10, 64)
 			k := roundKey(a["source"], round)

@@ -18,6 +18,7 @@ import (
 	"github.com/assaynet/assay/consensus/app"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/rules"
+	"github.com/assaynet/assay/consensus/seed"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/runtime/abi"
@@ -45,7 +46,8 @@ var behaviourNames = []string{"honest", "wrong", "no-reveal", "no-commit", "bad-
 // simVal is one validator of the simulation.
 type simVal struct {
 	key, cons ed25519.PrivateKey
-	addr, ca  []byte // operator address, consensus address
+	vrf       ed25519.PrivateKey // VRF key registered at genesis
+	addr, ca  []byte             // operator address, consensus address
 	hexAddr   string
 	b         behaviour
 	seq       uint64
@@ -82,6 +84,8 @@ type sim struct {
 	order    []string // round keys in creation order
 	height   uint64
 	oldTxs   [][]byte // accepted txs, replayed by the attacker
+	lastVRF  []byte   // the previous block's VRF tx, replayed by a byzantine proposer
+	lastSeed [32]byte // the last block's seed, from its seed event
 	params   *pb.Params
 	stats    map[string]int
 }
@@ -91,7 +95,8 @@ func newSimVal(seed uint64, i int, b behaviour, stake uint64) *simVal {
 	c := sha256.Sum256([]byte(fmt.Sprintf("cons/%d/%d", seed, i)))
 	k := ed25519.NewKeyFromSeed(s[:])
 	ck := ed25519.NewKeyFromSeed(c[:])
-	v := &simVal{key: k, cons: ck, b: b, stake: stake}
+	vk := sha256.Sum256([]byte(fmt.Sprintf("vrf/%d/%d", seed, i)))
+	v := &simVal{key: k, cons: ck, vrf: ed25519.NewKeyFromSeed(vk[:]), b: b, stake: stake}
 	v.addr = tx.Address(k.Public().(ed25519.PublicKey))
 	v.ca = tx.Address(ck.Public().(ed25519.PublicKey))
 	v.hexAddr = hex.EncodeToString(v.addr)
@@ -116,8 +121,12 @@ func newSim(t testing.TB, seed uint64, n int) *sim {
 	}
 	s.owner = newSimVal(seed, 1000, honest, 0)
 	s.attacker = newSimVal(seed, 1001, honest, 0)
+	var keys []ed25519.PrivateKey // replica 0 proposes for every validator
+	for _, v := range s.vals {
+		keys = append(keys, v.vrf)
+	}
 	for i := 0; i < 2; i++ {
-		a, err := app.New(state.NewMemKV(), simConfig())
+		a, err := app.New(state.NewMemKV(), simConfig(), keys[:len(keys)*(1-i)]...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +174,8 @@ func (s *sim) initChain() {
 	g := state.Genesis{Params: []byte(`{"commit_window":"3","reveal_window":"3","jail_blocks":"12","miss_window":10,"miss_max":4}`)}
 	for _, v := range s.vals {
 		g.Validators = append(g.Validators, state.GenesisValidator{Operator: v.hexAddr,
-			ConsensusPubKey: base64.StdEncoding.EncodeToString(v.cons.Public().(ed25519.PublicKey)), Stake: v.stake})
+			ConsensusPubKey: base64.StdEncoding.EncodeToString(v.cons.Public().(ed25519.PublicKey)),
+			VRFPubKey:       base64.StdEncoding.EncodeToString(v.vrf.Public().(ed25519.PublicKey)), Stake: v.stake})
 	}
 	gb, _ := json.Marshal(g)
 	var hash []byte
@@ -182,6 +192,7 @@ func (s *sim) initChain() {
 		}
 		hash = res.AppHash
 	}
+	s.lastSeed = seed.Genesis(simChain)
 	s.params = state.DefaultParams()
 	s.params.CommitWindow, s.params.RevealWindow, s.params.JailBlocks, s.params.MissWindow, s.params.MissMax = 3, 3, 12, 10, 4
 }

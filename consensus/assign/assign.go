@@ -10,7 +10,9 @@ import (
 	"sort"
 )
 
-// SeedTag is the domain tag hashed before the block hash to make the seed.
+// SeedTag is the domain tag of the v1 seed, hashed before the block hash.
+// The chain now takes its seeds from the VRF seed chain (consensus/seed);
+// the v1 seed stays for the golden vectors and the grinding simulation.
 const SeedTag = "assay/seed/v1"
 
 // AddressLen is the length of an operator address in bytes.
@@ -40,7 +42,9 @@ type Pool struct {
 	prefix  []uint64 // prefix[i] = stake of members[0..i] inclusive
 }
 
-// Seed returns SHA-256(SeedTag ‖ blockHash), the per-block seed.
+// Seed returns SHA-256(SeedTag ‖ blockHash), the v1 per-block seed, which
+// a proposer could grind by varying its block; the chain uses
+// consensus/seed instead.
 func Seed(blockHash []byte) [32]byte {
 	h := sha256.New()
 	h.Write([]byte(SeedTag))

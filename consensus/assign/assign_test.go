@@ -24,7 +24,13 @@ const vectorsPath = "../testdata/assignment_vectors.json"
 
 // vector is one golden case, in the shape documented in docs/protocol.md.
 type vector struct {
-	BlockHash   string              `json:"block_hash"`
+	// BlockHash made the seed under the v1 derivation; the cases keep it.
+	BlockHash string `json:"block_hash"`
+	// Seed is the seed the assignment starts from (hex, 32 bytes): here
+	// SHA-256("assay/seed/v1" ‖ block_hash). On chain the seed comes from
+	// the VRF seed chain (consensus/seed); the assignment from a seed is
+	// the same whatever made it.
+	Seed        string              `json:"seed"`
 	Validators  []vectorValidator   `json:"validators"`
 	Sources     []vectorSource      `json:"sources"`
 	Assignments map[string][]string `json:"assignments"`
@@ -43,9 +49,7 @@ type vectorSource struct {
 // naiveAssign is a deliberately literal reading of docs/protocol.md section 1,
 // independent of the package: copy the pool per source, walk it linearly,
 // remove the winner. It writes the golden vectors.
-func naiveAssign(blockHash []byte, vals []vectorValidator, id string, k int) []string {
-	seedIn := append([]byte("assay/seed/v1"), blockHash...)
-	seed := sha256.Sum256(seedIn)
+func naiveAssign(seed [32]byte, vals []vectorValidator, id string, k int) []string {
 	var pool []vectorValidator
 	for _, v := range vals {
 		if v.Stake > 0 {
@@ -86,7 +90,7 @@ func naiveAssign(blockHash []byte, vals []vectorValidator, id string, k int) []s
 }
 
 // realAssign runs the package under test on a vector's inputs.
-func realAssign(t testing.TB, blockHash []byte, vals []vectorValidator, id string, k int) []string {
+func realAssign(t testing.TB, seed [32]byte, vals []vectorValidator, id string, k int) []string {
 	ms := make([]assign.Member, len(vals))
 	for i, v := range vals {
 		op, err := hex.DecodeString(v.Operator)
@@ -100,10 +104,15 @@ func realAssign(t testing.TB, blockHash []byte, vals []vectorValidator, id strin
 		t.Fatalf("NewPool: %v", err)
 	}
 	var out []string
-	for _, i := range pool.Pick(assign.Seed(blockHash), id, k, nil) {
+	for _, i := range pool.Pick(seed, id, k, nil) {
 		out = append(out, hex.EncodeToString(pool.Members()[i].Operator))
 	}
 	return out
+}
+
+// v1Seed is SHA-256("assay/seed/v1" ‖ blockHash), read literally.
+func v1Seed(blockHash []byte) [32]byte {
+	return sha256.Sum256(append([]byte("assay/seed/v1"), blockHash...))
 }
 
 func addr(name string) string {
@@ -146,9 +155,11 @@ func cases() []vector {
 
 func fill(v vector) vector {
 	bh, _ := hex.DecodeString(v.BlockHash)
+	seed := v1Seed(bh)
+	v.Seed = hex.EncodeToString(seed[:])
 	v.Assignments = map[string][]string{}
 	for _, s := range v.Sources {
-		v.Assignments[s.ID] = naiveAssign(bh, v.Validators, s.ID, s.Replicas)
+		v.Assignments[s.ID] = naiveAssign(seed, v.Validators, s.ID, s.Replicas)
 	}
 	return v
 }
@@ -190,12 +201,20 @@ func TestGoldenVectors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			sb, err := hex.DecodeString(v.Seed)
+			if err != nil || len(sb) != 32 {
+				t.Fatalf("seed %q: want 32 hex bytes", v.Seed)
+			}
+			seed := [32]byte(sb)
+			if seed != v1Seed(bh) || seed != assign.Seed(bh) {
+				t.Fatalf("seed %s is not the v1 seed of block_hash", v.Seed)
+			}
 			for _, s := range v.Sources {
 				want := v.Assignments[s.ID]
-				if got := realAssign(t, bh, v.Validators, s.ID, s.Replicas); !equal(got, want) {
+				if got := realAssign(t, seed, v.Validators, s.ID, s.Replicas); !equal(got, want) {
 					t.Errorf("source %s: real %v, golden %v", s.ID, got, want)
 				}
-				if got := naiveAssign(bh, v.Validators, s.ID, s.Replicas); !equal(got, want) {
+				if got := naiveAssign(seed, v.Validators, s.ID, s.Replicas); !equal(got, want) {
 					t.Errorf("source %s: naive %v, golden %v", s.ID, got, want)
 				}
 			}
@@ -219,11 +238,11 @@ func equal(a, b []string) bool {
 func TestQuickAgainstNaive(t *testing.T) {
 	realFn := func(seed uint64, n uint8, k uint8, skew bool) []string {
 		bh, vals, id := randomInput(seed, n, skew)
-		return realAssign(t, bh, vals, id, int(k%12))
+		return realAssign(t, v1Seed(bh), vals, id, int(k%12))
 	}
 	naiveFn := func(seed uint64, n uint8, k uint8, skew bool) []string {
 		bh, vals, id := randomInput(seed, n, skew)
-		return naiveAssign(bh, vals, id, int(k%12))
+		return naiveAssign(v1Seed(bh), vals, id, int(k%12))
 	}
 	if err := quick.CheckEqual(realFn, naiveFn, &quick.Config{MaxCount: 2000}); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,12 @@ import (
 // OperatorKeyFile is the operator key's path inside a home.
 const OperatorKeyFile = "config/operator_key.json"
 
+// VRFKeyFile is the path, inside a home, of the validator's VRF key: the
+// ed25519 key of its ECVRF proofs (docs/protocol.md section 1), whose
+// public key genesis registers as the validator's vrf_pubkey. It is kept
+// apart from the consensus key (config/priv_validator_key.json).
+const VRFKeyFile = "config/vrf_key.json"
+
 // ErrKey is returned for an unreadable or inconsistent key file.
 var ErrKey = errors.New("node: bad key file")
 
@@ -134,6 +140,25 @@ func LoadOrGenOperatorKey(home string) (ed25519.PrivateKey, error) {
 		return key, err
 	}
 	k, key, err := NewKeyFile("operator")
+	if err != nil {
+		return nil, err
+	}
+	if err := k.Save(path); err != nil {
+		return nil, err
+	}
+	return key, nil
+}
+
+// LoadOrGenVRFKey reads the VRF key of home, creating it (mode 0600) if
+// absent. A new key is not in the chain's genesis: a validator proposes
+// with the key genesis registered for it.
+func LoadOrGenVRFKey(home string) (ed25519.PrivateKey, error) {
+	path := filepath.Join(home, VRFKeyFile)
+	_, key, err := LoadKeyFile(path)
+	if !errors.Is(err, os.ErrNotExist) {
+		return key, err
+	}
+	k, key, err := NewKeyFile("vrf")
 	if err != nil {
 		return nil, err
 	}

@@ -219,7 +219,12 @@ func New(cfg *cmtcfg.Config, opts Options) (*Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := app.New(kv, rules.V1())
+	vrf, err := LoadOrGenVRFKey(cfg.RootDir)
+	if err != nil {
+		kv.Close()
+		return nil, err
+	}
+	a, err := app.New(kv, rules.V1(), vrf)
 	if err != nil {
 		kv.Close()
 		return nil, err

@@ -1,6 +1,7 @@
 package node_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/assaynet/assay/consensus/codecheck"
 	"github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/seed"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/runtime/abi"
@@ -274,5 +277,87 @@ func TestFourNodesSlash(t *testing.T) {
 	var ev []state.EvidenceView
 	if !tn.query("evidence", &ev) || len(ev) != 1 || ev[0].Kind != "WRONG_VERDICT" {
 		t.Fatalf("evidence %+v", ev)
+	}
+}
+
+// TestProposerWithoutVRFKey: a validator whose node lost the VRF key it
+// registered (here: a new key replaces it) proposes blocks without a VRF
+// tx; every honest node rejects them in ProcessProposal, its rounds time
+// out, and the chain goes on with the other proposers' blocks, each of
+// which starts with its proposer's VRF tx.
+func TestProposerWithoutVRFKey(t *testing.T) {
+	if testing.Short() {
+		t.Skip("4-node testnet")
+	}
+	homes, err := node.WriteTestnet(t.TempDir(), node.TestnetConfig{ChainID: chainID, Validators: 4,
+		Fast: true, TimeoutCommit: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, _, err := node.NewKeyFile("vrf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Save(filepath.Join(homes[3].Dir, node.VRFKeyFile)); err != nil {
+		t.Fatal(err)
+	}
+	tn := &testnet{t: t}
+	for _, h := range homes {
+		nd, err := node.Open(h.Dir, node.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tn.nodes = append(tn.nodes, nd)
+	}
+	t.Cleanup(func() {
+		for _, nd := range tn.nodes {
+			if err := nd.Stop(); err != nil {
+				t.Log(err)
+			}
+		}
+	})
+	for _, nd := range tn.nodes {
+		if err := nd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		c, err := rpchttp.New(nd.RPCAddress(), "/websocket")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tn.clients = append(tn.clients, c)
+	}
+	ctx := context.Background()
+	var bad []byte
+	tn.waitFor("node 3's status", 10*time.Second, func() bool {
+		st, err := tn.clients[3].Status(ctx)
+		if err == nil {
+			bad = st.ValidatorInfo.Address
+		}
+		return err == nil
+	})
+	const height = 12 // node 3 is the round-0 proposer of 3 of them
+	// Node 1 writes a block to its store before its app commits it.
+	tn.waitFor("height 13 on node 1", 60*time.Second, func() bool { return tn.nodes[1].App.Height() > height })
+	for h := int64(1); h <= height; h++ {
+		b, err := tn.clients[1].Block(ctx, &h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Equal(b.Block.ProposerAddress, bad) {
+			t.Fatalf("block %d was proposed by the node without its VRF key", h)
+		}
+		if len(b.Block.Txs) == 0 || !seed.IsTx(b.Block.Txs[0]) {
+			t.Fatalf("block %d does not start with a VRF tx", h)
+		}
+	}
+	var rounds int32
+	for h := int64(2); h <= height+1; h++ { // the last commit's round: > 0 when a round failed
+		b, err := tn.clients[1].Block(ctx, &h)
+		if err == nil && b.Block.LastCommit != nil {
+			rounds += b.Block.LastCommit.Round
+		}
+	}
+	if rounds == 0 {
+		t.Fatal("no height needed a second round: node 3 never proposed")
 	}
 }

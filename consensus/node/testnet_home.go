@@ -1,6 +1,7 @@
 package node
 
 import (
+	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -31,14 +32,15 @@ func writeHomes(dirs []string, tc TestnetConfig) ([]Home, error) {
 	homes := make([]Home, len(dirs))
 	cfgs := make([]*cmtcfg.Config, len(dirs))
 	pubs := make([]crypto.PubKey, len(dirs))
+	vrfs := make([]ed25519.PublicKey, len(dirs))
 	for i, d := range dirs {
 		_, dial := tc.p2pHosts(i)
 		homes[i] = Home{Dir: d, Host: dial, ListenHost: tc.listenHost(), Ports: ports[i]}
-		if cfgs[i], pubs[i], err = writeKeys(&homes[i]); err != nil {
+		if cfgs[i], pubs[i], vrfs[i], err = writeKeys(&homes[i]); err != nil {
 			return nil, err
 		}
 	}
-	gen, err := testnetGenesis(tc, homes, pubs)
+	gen, err := testnetGenesis(tc, homes, pubs, vrfs)
 	if err != nil {
 		return nil, err
 	}
@@ -52,31 +54,35 @@ func writeHomes(dirs []string, tc TestnetConfig) ([]Home, error) {
 	return homes, nil
 }
 
-// writeKeys creates the directories and the validator, node and operator
-// keys of h, filling in h.NodeID and h.Operator.
-func writeKeys(h *Home) (*cmtcfg.Config, crypto.PubKey, error) {
+// writeKeys creates the directories and the validator, node, operator and
+// VRF keys of h, filling in h.NodeID and h.Operator.
+func writeKeys(h *Home) (*cmtcfg.Config, crypto.PubKey, ed25519.PublicKey, error) {
 	cfg := cmtcfg.DefaultConfig()
 	cfg.SetRoot(h.Dir)
 	for _, d := range []string{"config", "data"} {
 		if err := os.MkdirAll(filepath.Join(h.Dir, d), 0o700); err != nil {
-			return nil, nil, fmt.Errorf("node: create home: %w", err)
+			return nil, nil, nil, fmt.Errorf("node: create home: %w", err)
 		}
 	}
 	pv := privval.GenFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
 	pv.Save()
 	nk, err := p2p.LoadOrGenNodeKey(cfg.NodeKeyFile())
 	if err != nil {
-		return nil, nil, fmt.Errorf("node: node key: %w", err)
+		return nil, nil, nil, fmt.Errorf("node: node key: %w", err)
 	}
 	k, _, err := NewKeyFile("operator")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if err := k.Save(filepath.Join(h.Dir, OperatorKeyFile)); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	vrf, err := LoadOrGenVRFKey(h.Dir)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	h.NodeID, h.Operator = string(nk.ID()), k.Address
-	return cfg, pv.Key.PubKey, nil
+	return cfg, pv.Key.PubKey, vrf.Public().(ed25519.PublicKey), nil
 }
 
 // configure sets node i's config.toml: ports, peers, timeouts and limits.
@@ -119,7 +125,7 @@ func (tc TestnetConfig) configure(cfg *cmtcfg.Config, i int, all []Home) {
 }
 
 // testnetGenesis builds the shared genesis document.
-func testnetGenesis(tc TestnetConfig, homes []Home, pubs []crypto.PubKey) (*types.GenesisDoc, error) {
+func testnetGenesis(tc TestnetConfig, homes []Home, pubs []crypto.PubKey, vrfs []ed25519.PublicKey) (*types.GenesisDoc, error) {
 	g := state.Genesis{Params: tc.Params, AllowList: tc.AllowList}
 	if len(g.Params) == 0 {
 		g.Params = nil
@@ -128,7 +134,8 @@ func testnetGenesis(tc TestnetConfig, homes []Home, pubs []crypto.PubKey) (*type
 		ConsensusParams: types.DefaultConsensusParams()}
 	for i, h := range homes {
 		g.Validators = append(g.Validators, state.GenesisValidator{Operator: h.Operator,
-			ConsensusPubKey: base64.StdEncoding.EncodeToString(pubs[i].Bytes()), Stake: tc.stake(i)})
+			ConsensusPubKey: base64.StdEncoding.EncodeToString(pubs[i].Bytes()),
+			VRFPubKey:       base64.StdEncoding.EncodeToString(vrfs[i]), Stake: tc.stake(i)})
 		gen.Validators = append(gen.Validators, types.GenesisValidator{Address: pubs[i].Address(),
 			PubKey: pubs[i], Power: int64(tc.stake(i)), Name: filepath.Base(h.Dir)})
 	}

@@ -329,6 +329,7 @@ type Validator struct {
 	MissesLo        uint64                 `protobuf:"fixed64,8,opt,name=misses_lo,json=missesLo,proto3" json:"misses_lo,omitempty"`             // bit i = assignment i back was missed (i < 64)
 	MissesHi        uint64                 `protobuf:"fixed64,9,opt,name=misses_hi,json=missesHi,proto3" json:"misses_hi,omitempty"`             // bits 64..127
 	InitialStake    uint64                 `protobuf:"varint,10,opt,name=initial_stake,json=initialStake,proto3" json:"initial_stake,omitempty"` // stake at genesis, for audits
+	VrfPubkey       []byte                 `protobuf:"bytes,11,opt,name=vrf_pubkey,json=vrfPubkey,proto3" json:"vrf_pubkey,omitempty"`           // ECVRF-EDWARDS25519-SHA512-ELL2 key, 32 bytes
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
 }
@@ -431,6 +432,13 @@ func (x *Validator) GetInitialStake() uint64 {
 		return x.InitialStake
 	}
 	return 0
+}
+
+func (x *Validator) GetVrfPubkey() []byte {
+	if x != nil {
+		return x.VrfPubkey
+	}
+	return nil
 }
 
 // Account is the replay-protection record of a signer.
@@ -762,7 +770,9 @@ type Round struct {
 	ClosedAt        uint64                 `protobuf:"varint,8,opt,name=closed_at,json=closedAt,proto3" json:"closed_at,omitempty"`
 	WinnerStatus    uint32                 `protobuf:"varint,9,opt,name=winner_status,json=winnerStatus,proto3" json:"winner_status,omitempty"`
 	WinnerOutputCid []byte                 `protobuf:"bytes,10,opt,name=winner_output_cid,json=winnerOutputCid,proto3" json:"winner_output_cid,omitempty"`
-	Spec            *SourceSpec            `protobuf:"bytes,11,opt,name=spec,proto3" json:"spec,omitempty"` // the source's spec when assigned
+	Spec            *SourceSpec            `protobuf:"bytes,11,opt,name=spec,proto3" json:"spec,omitempty"`                            // the source's spec when assigned
+	Seed            []byte                 `protobuf:"bytes,12,opt,name=seed,proto3" json:"seed,omitempty"`                            // the assignment seed of block height
+	VrfOutput       []byte                 `protobuf:"bytes,13,opt,name=vrf_output,json=vrfOutput,proto3" json:"vrf_output,omitempty"` // the VRF output that made it (64 bytes)
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
 }
@@ -870,6 +880,20 @@ func (x *Round) GetWinnerOutputCid() []byte {
 func (x *Round) GetSpec() *SourceSpec {
 	if x != nil {
 		return x.Spec
+	}
+	return nil
+}
+
+func (x *Round) GetSeed() []byte {
+	if x != nil {
+		return x.Seed
+	}
+	return nil
+}
+
+func (x *Round) GetVrfOutput() []byte {
+	if x != nil {
+		return x.VrfOutput
 	}
 	return nil
 }
@@ -1124,6 +1148,76 @@ func (x *Evidence) GetAgreedOutputCid() []byte {
 	return nil
 }
 
+// Beacon is the seed chain's head: the seed of the last finalized block
+// and the VRF output that made it (docs/protocol.md section 1).
+type Beacon struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Height        uint64                 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+	Seed          []byte                 `protobuf:"bytes,2,opt,name=seed,proto3" json:"seed,omitempty"`                            // 32 bytes; at height 0 SHA-256(tag ‖ chain id)
+	VrfOutput     []byte                 `protobuf:"bytes,3,opt,name=vrf_output,json=vrfOutput,proto3" json:"vrf_output,omitempty"` // 64 bytes; empty at height 0
+	Proposer      []byte                 `protobuf:"bytes,4,opt,name=proposer,proto3" json:"proposer,omitempty"`                    // operator address of the block's proposer
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Beacon) Reset() {
+	*x = Beacon{}
+	mi := &file_assay_v1_state_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Beacon) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Beacon) ProtoMessage() {}
+
+func (x *Beacon) ProtoReflect() protoreflect.Message {
+	mi := &file_assay_v1_state_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Beacon.ProtoReflect.Descriptor instead.
+func (*Beacon) Descriptor() ([]byte, []int) {
+	return file_assay_v1_state_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *Beacon) GetHeight() uint64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+func (x *Beacon) GetSeed() []byte {
+	if x != nil {
+		return x.Seed
+	}
+	return nil
+}
+
+func (x *Beacon) GetVrfOutput() []byte {
+	if x != nil {
+		return x.VrfOutput
+	}
+	return nil
+}
+
+func (x *Beacon) GetProposer() []byte {
+	if x != nil {
+		return x.Proposer
+	}
+	return nil
+}
+
 // Meta is the chain's bookkeeping record.
 type Meta struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1138,7 +1232,7 @@ type Meta struct {
 
 func (x *Meta) Reset() {
 	*x = Meta{}
-	mi := &file_assay_v1_state_proto_msgTypes[9]
+	mi := &file_assay_v1_state_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1150,7 +1244,7 @@ func (x *Meta) String() string {
 func (*Meta) ProtoMessage() {}
 
 func (x *Meta) ProtoReflect() protoreflect.Message {
-	mi := &file_assay_v1_state_proto_msgTypes[9]
+	mi := &file_assay_v1_state_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1163,7 +1257,7 @@ func (x *Meta) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Meta.ProtoReflect.Descriptor instead.
 func (*Meta) Descriptor() ([]byte, []int) {
-	return file_assay_v1_state_proto_rawDescGZIP(), []int{9}
+	return file_assay_v1_state_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Meta) GetHeight() uint64 {
@@ -1228,7 +1322,7 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\rmax_gas_limit\x18\x0f \x01(\x04R\vmaxGasLimit\x12(\n" +
 	"\x10max_output_bytes\x18\x10 \x01(\x04R\x0emaxOutputBytes\x12(\n" +
 	"\x10max_memory_pages\x18\x11 \x01(\rR\x0emaxMemoryPages\x12*\n" +
-	"\x11max_batch_entries\x18\x12 \x01(\rR\x0fmaxBatchEntries\"\xb8\x02\n" +
+	"\x11max_batch_entries\x18\x12 \x01(\rR\x0fmaxBatchEntries\"\xd7\x02\n" +
 	"\tValidator\x12\x1a\n" +
 	"\boperator\x18\x01 \x01(\fR\boperator\x12)\n" +
 	"\x10consensus_pubkey\x18\x02 \x01(\fR\x0fconsensusPubkey\x12\x14\n" +
@@ -1242,7 +1336,9 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\tmisses_lo\x18\b \x01(\x06R\bmissesLo\x12\x1b\n" +
 	"\tmisses_hi\x18\t \x01(\x06R\bmissesHi\x12#\n" +
 	"\rinitial_stake\x18\n" +
-	" \x01(\x04R\finitialStake\"?\n" +
+	" \x01(\x04R\finitialStake\x12\x1d\n" +
+	"\n" +
+	"vrf_pubkey\x18\v \x01(\fR\tvrfPubkey\"?\n" +
 	"\aAccount\x12\x18\n" +
 	"\aaddress\x18\x01 \x01(\fR\aaddress\x12\x1a\n" +
 	"\bsequence\x18\x02 \x01(\x04R\bsequence\"^\n" +
@@ -1268,7 +1364,7 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\rreveal_height\x18\a \x01(\x04R\frevealHeight\x12\x1f\n" +
 	"\vbad_reveals\x18\b \x01(\rR\n" +
 	"badReveals\x12\x1c\n" +
-	"\tpenalised\x18\t \x01(\bR\tpenalised\"\x89\x03\n" +
+	"\tpenalised\x18\t \x01(\bR\tpenalised\"\xbc\x03\n" +
 	"\x05Round\x12\x16\n" +
 	"\x06source\x18\x01 \x01(\tR\x06source\x12\x16\n" +
 	"\x06height\x18\x02 \x01(\x04R\x06height\x12%\n" +
@@ -1283,7 +1379,10 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\rwinner_status\x18\t \x01(\rR\fwinnerStatus\x12*\n" +
 	"\x11winner_output_cid\x18\n" +
 	" \x01(\fR\x0fwinnerOutputCid\x12(\n" +
-	"\x04spec\x18\v \x01(\v2\x14.assay.v1.SourceSpecR\x04spec\"\xde\x01\n" +
+	"\x04spec\x18\v \x01(\v2\x14.assay.v1.SourceSpecR\x04spec\x12\x12\n" +
+	"\x04seed\x18\f \x01(\fR\x04seed\x12\x1d\n" +
+	"\n" +
+	"vrf_output\x18\r \x01(\fR\tvrfOutput\"\xde\x01\n" +
 	"\aDataset\x12\x16\n" +
 	"\x06source\x18\x01 \x01(\tR\x06source\x12\x14\n" +
 	"\x05round\x18\x02 \x01(\x04R\x05round\x12\x16\n" +
@@ -1312,7 +1411,13 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\x06commit\x18\v \x01(\fR\x06commit\x12\x12\n" +
 	"\x04salt\x18\f \x01(\fR\x04salt\x12#\n" +
 	"\ragreed_status\x18\r \x01(\rR\fagreedStatus\x12*\n" +
-	"\x11agreed_output_cid\x18\x0e \x01(\fR\x0fagreedOutputCid\"\x99\x01\n" +
+	"\x11agreed_output_cid\x18\x0e \x01(\fR\x0fagreedOutputCid\"o\n" +
+	"\x06Beacon\x12\x16\n" +
+	"\x06height\x18\x01 \x01(\x04R\x06height\x12\x12\n" +
+	"\x04seed\x18\x02 \x01(\fR\x04seed\x12\x1d\n" +
+	"\n" +
+	"vrf_output\x18\x03 \x01(\fR\tvrfOutput\x12\x1a\n" +
+	"\bproposer\x18\x04 \x01(\fR\bproposer\"\x99\x01\n" +
 	"\x04Meta\x12\x16\n" +
 	"\x06height\x18\x01 \x01(\x04R\x06height\x12\x19\n" +
 	"\bapp_hash\x18\x02 \x01(\fR\aappHash\x12#\n" +
@@ -1347,7 +1452,7 @@ func file_assay_v1_state_proto_rawDescGZIP() []byte {
 }
 
 var file_assay_v1_state_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_assay_v1_state_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_assay_v1_state_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_assay_v1_state_proto_goTypes = []any{
 	(Phase)(0),         // 0: assay.v1.Phase
 	(EvidenceKind)(0),  // 1: assay.v1.EvidenceKind
@@ -1360,18 +1465,19 @@ var file_assay_v1_state_proto_goTypes = []any{
 	(*Round)(nil),      // 8: assay.v1.Round
 	(*Dataset)(nil),    // 9: assay.v1.Dataset
 	(*Evidence)(nil),   // 10: assay.v1.Evidence
-	(*Meta)(nil),       // 11: assay.v1.Meta
-	(*SourceSpec)(nil), // 12: assay.v1.SourceSpec
-	(*Verdict)(nil),    // 13: assay.v1.Verdict
+	(*Beacon)(nil),     // 11: assay.v1.Beacon
+	(*Meta)(nil),       // 12: assay.v1.Meta
+	(*SourceSpec)(nil), // 13: assay.v1.SourceSpec
+	(*Verdict)(nil),    // 14: assay.v1.Verdict
 }
 var file_assay_v1_state_proto_depIdxs = []int32{
-	12, // 0: assay.v1.Source.spec:type_name -> assay.v1.SourceSpec
-	13, // 1: assay.v1.Assignee.verdict:type_name -> assay.v1.Verdict
+	13, // 0: assay.v1.Source.spec:type_name -> assay.v1.SourceSpec
+	14, // 1: assay.v1.Assignee.verdict:type_name -> assay.v1.Verdict
 	0,  // 2: assay.v1.Round.phase:type_name -> assay.v1.Phase
 	7,  // 3: assay.v1.Round.assignees:type_name -> assay.v1.Assignee
-	12, // 4: assay.v1.Round.spec:type_name -> assay.v1.SourceSpec
+	13, // 4: assay.v1.Round.spec:type_name -> assay.v1.SourceSpec
 	1,  // 5: assay.v1.Evidence.kind:type_name -> assay.v1.EvidenceKind
-	13, // 6: assay.v1.Evidence.revealed:type_name -> assay.v1.Verdict
+	14, // 6: assay.v1.Evidence.revealed:type_name -> assay.v1.Verdict
 	7,  // [7:7] is the sub-list for method output_type
 	7,  // [7:7] is the sub-list for method input_type
 	7,  // [7:7] is the sub-list for extension type_name
@@ -1391,7 +1497,7 @@ func file_assay_v1_state_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_assay_v1_state_proto_rawDesc), len(file_assay_v1_state_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   10,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -15,23 +15,28 @@ const HashTag = "assay/apphash/v1"
 var ErrHeight = errors.New("state: unexpected block height")
 
 // FinalizeBlock executes block b and stages its changes. The order within
-// a block is fixed (docs/protocol.md section 3): assignment, misbehavior,
+// a block is fixed (docs/protocol.md section 3): the seed (from the VRF
+// tx, which must verify: see ProcessProposal), assignment, misbehavior,
 // txs in order, round phases and tallies, validator updates, app hash.
 func (m *Machine) FinalizeBlock(b *Block) (*BlockResult, error) {
 	if b.Height != m.meta.Height+1 {
 		return nil, fmt.Errorf("%w: got %d after %d", ErrHeight, b.Height, m.meta.Height)
 	}
-	m.height = b.Height
 	m.events = nil
-	if err := m.assign(b.Hash); err != nil {
+	if err := m.advanceSeed(b); err != nil { // first: a bad block changes nothing
+		m.events = nil
+		return nil, err
+	}
+	m.height = b.Height
+	if err := m.assign([32]byte(m.beacon.Seed), m.beacon.VrfOutput); err != nil {
 		return nil, err
 	}
 	m.misbehavior(b.Misbehavior)
 	blockEvents := m.events
 	res := &BlockResult{TxResults: make([]TxResult, len(b.Txs))}
-	for i, raw := range b.Txs {
+	for i, raw := range b.Txs[1:] { // b.Txs[0], the VRF tx, has an empty result
 		m.events = nil
-		res.TxResults[i] = m.deliverTx(raw)
+		res.TxResults[i+1] = m.deliverTx(raw)
 	}
 	m.events = blockEvents
 	m.advanceRounds()

@@ -70,11 +70,15 @@ const (
 	EventCommit         = "commit" // one per batch entry: source, round, result
 	EventReveal         = "reveal" // one per batch entry: source, round, result
 	EventUnjail         = "unjail" // operator
+	EventSeed           = "seed"   // first block event: seed, vrf_output, proposer
 )
 
 // Event attribute keys.
 const (
 	AttrSource      = "source"
+	AttrSeed        = "seed"       // hex, 32 bytes: the block's assignment seed
+	AttrVRFOutput   = "vrf_output" // hex, 64 bytes: the proposer's VRF output
+	AttrProposer    = "proposer"   // hex operator address
 	AttrRound       = "round"
 	AttrCommitEnd   = "commit_end"
 	AttrAssignees   = "assignees" // hex operators, comma-separated, in pick order

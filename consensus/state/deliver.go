@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/seed"
 	"github.com/assaynet/assay/consensus/tx"
 )
 
@@ -14,6 +15,9 @@ import (
 // sender already accepted since the last Commit. It changes no state
 // except the pending sequences.
 func (m *Machine) CheckTx(raw []byte) TxResult {
+	if seed.IsTx(raw) {
+		return errResult(fail(CodeDecode, "a VRF tx is only valid as a block's first tx, put there by its proposer"))
+	}
 	d, err := m.decodeVerify(raw)
 	if err != nil {
 		return errResult(err)

@@ -13,6 +13,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/seed"
 	"github.com/assaynet/assay/consensus/tx"
 )
 
@@ -39,7 +40,10 @@ type Genesis struct {
 type GenesisValidator struct {
 	Operator        string `json:"operator"`         // hex, 20 bytes
 	ConsensusPubKey string `json:"consensus_pubkey"` // base64 ed25519, 32 bytes
-	Stake           uint64 `json:"stake"`
+	// VRFPubKey is the key of the validator's VRF proofs (base64, 32
+	// bytes; ECVRF-EDWARDS25519-SHA512-ELL2).
+	VRFPubKey string `json:"vrf_pubkey"`
+	Stake     uint64 `json:"stake"`
 }
 
 // ParseGenesis decodes the app_state JSON.
@@ -83,11 +87,18 @@ func (g *Genesis) validators() ([]*pb.Validator, error) {
 		if err != nil || len(pk) != 32 {
 			return nil, fmt.Errorf("%w: validator %d: consensus_pubkey must be base64 of 32 bytes", ErrGenesis, i)
 		}
+		vrf, err := base64.StdEncoding.DecodeString(gv.VRFPubKey)
+		if err == nil {
+			err = seed.CheckPublicKey(vrf)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w: validator %d: vrf_pubkey must be base64 of a 32-byte ed25519 point: %w", ErrGenesis, i, err)
+		}
 		if gv.Stake == 0 || gv.Stake > MaxTotalStake-total {
 			return nil, fmt.Errorf("%w: validator %d: stake must be > 0 and the total ≤ 2^60", ErrGenesis, i)
 		}
 		total += gv.Stake
-		out = append(out, &pb.Validator{Operator: op, ConsensusPubkey: pk, Stake: gv.Stake, Power: gv.Stake, InitialStake: gv.Stake})
+		out = append(out, &pb.Validator{Operator: op, ConsensusPubkey: pk, VrfPubkey: vrf, Stake: gv.Stake, Power: gv.Stake, InitialStake: gv.Stake})
 	}
 	sort.Slice(out, func(i, j int) bool { return bytes.Compare(out[i].Operator, out[j].Operator) < 0 })
 	for i := 1; i < len(out); i++ {
@@ -136,6 +147,9 @@ func (m *Machine) InitGenesis(chainID string, g *Genesis) ([]ValidatorUpdate, []
 		}
 		m.st.set(keyAllow(addr), []byte{1})
 	}
+	s0 := seed.Genesis(chainID)
+	m.beacon = &pb.Beacon{Seed: s0[:]}
+	m.put(keyBeacon(), m.beacon)
 	m.meta = &pb.Meta{ChainId: chainID, Restricted: len(g.AllowList) > 0}
 	m.meta.AppHash = chainHash(nil, 0, m.st.changes())
 	m.put(keyMeta(), m.meta)

@@ -23,6 +23,7 @@ const chainID = "assay-state-test"
 type account struct {
 	key  ed25519.PrivateKey
 	cons ed25519.PrivateKey
+	vrf  ed25519.PrivateKey
 	addr []byte
 	seq  uint64
 }
@@ -30,8 +31,9 @@ type account struct {
 func newAccount(name string) *account {
 	s := sha256.Sum256([]byte("op/" + name))
 	c := sha256.Sum256([]byte("cons/" + name))
+	v := sha256.Sum256([]byte("vrf/" + name))
 	k := ed25519.NewKeyFromSeed(s[:])
-	return &account{key: k, cons: ed25519.NewKeyFromSeed(c[:]), addr: tx.Address(k.Public().(ed25519.PublicKey))}
+	return &account{key: k, cons: ed25519.NewKeyFromSeed(c[:]), vrf: ed25519.NewKeyFromSeed(v[:]), addr: tx.Address(k.Public().(ed25519.PublicKey))}
 }
 
 // chain drives a Machine block by block over a MemKV.
@@ -53,14 +55,21 @@ func config() state.Config {
 
 func newChain(t testing.TB, stakes ...uint64) *chain {
 	t.Helper()
+	return newChainWith(t, `{"commit_window":"3","reveal_window":"3","jail_blocks":"10"}`, stakes...)
+}
+
+// newChainWith is newChain with the genesis params params (protojson).
+func newChainWith(t testing.TB, params string, stakes ...uint64) *chain {
+	t.Helper()
 	c := &chain{t: t, kv: state.NewMemKV(), owner: newAccount("owner")}
-	g := &state.Genesis{Params: []byte(`{"commit_window":"3","reveal_window":"3","jail_blocks":"10"}`)}
+	g := &state.Genesis{Params: []byte(params)}
 	for i, s := range stakes {
 		a := newAccount(fmt.Sprintf("val-%d", i))
 		c.vals = append(c.vals, a)
 		g.Validators = append(g.Validators, state.GenesisValidator{
 			Operator:        hex.EncodeToString(a.addr),
 			ConsensusPubKey: base64.StdEncoding.EncodeToString(a.cons.Public().(ed25519.PublicKey)),
+			VRFPubKey:       base64.StdEncoding.EncodeToString(a.vrf.Public().(ed25519.PublicKey)),
 			Stake:           s,
 		})
 	}
@@ -87,13 +96,29 @@ func (c *chain) sign(a *account, body *pb.TxBody) []byte {
 	return raw
 }
 
-// block finalizes and commits one block; the block hash is derived from
-// the height.
+// block finalizes and commits one block of txs, proposed by the
+// validators in turn (each with its VRF tx first); the result lists the
+// user txs' results only.
 func (c *chain) block(txs ...[]byte) *state.BlockResult {
 	c.t.Helper()
+	res := c.blockWith(nil, txs...)
+	res.TxResults = res.TxResults[1:]
+	return res
+}
+
+// proposer is the validator that proposes the next block.
+func (c *chain) proposer() *account { return c.vals[int((c.height+1)%uint64(len(c.vals)))] }
+
+// consAddr is a's consensus address.
+func consAddr(a *account) []byte { return tx.Address(a.cons.Public().(ed25519.PublicKey)) }
+
+// blockWith finalizes and commits one block with misbehavior mb.
+func (c *chain) blockWith(mb []state.Misbehavior, txs ...[]byte) *state.BlockResult {
+	c.t.Helper()
+	p := c.proposer()
+	all := append([][]byte{c.m.VRFTx(p.vrf)}, txs...)
 	c.height++
-	h := sha256.Sum256([]byte(fmt.Sprintf("block-%d", c.height)))
-	res, err := c.m.FinalizeBlock(&state.Block{Height: c.height, Hash: h[:], Txs: txs})
+	res, err := c.m.FinalizeBlock(&state.Block{Height: c.height, Proposer: consAddr(p), Txs: all, Misbehavior: mb})
 	if err != nil {
 		c.t.Fatalf("finalize %d: %v", c.height, err)
 	}

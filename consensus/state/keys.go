@@ -15,10 +15,12 @@ const (
 	prefixDataset   = "d/" // + source id + "/" + uint64be(round)
 	prefixEvidence  = "e/" // + uint64be(id)
 	prefixOpen      = "o/" // + operator + uint64be(height) + source id: open rounds per assignee
+	prefixBeacon    = "b"  // the seed chain's head (pb.Beacon)
 )
 
 func keyMeta() []byte               { return []byte(prefixMeta) }
 func keyParams() []byte             { return []byte(prefixParams) }
+func keyBeacon() []byte             { return []byte(prefixBeacon) }
 func keyValidator(op []byte) []byte { return append([]byte(prefixValidator), op...) }
 func keyAccount(a []byte) []byte    { return append([]byte(prefixAccount), a...) }
 func keyAllow(a []byte) []byte      { return append([]byte(prefixAllow), a...) }

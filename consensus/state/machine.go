@@ -44,6 +44,7 @@ type Machine struct {
 	st      *overlay
 	params  *pb.Params
 	meta    *pb.Meta
+	beacon  *pb.Beacon      // seed chain head
 	vals    []*pb.Validator // ascending operator
 	sources []*pb.Source    // ascending id
 	open    []*pb.Round     // open rounds, ascending (height, source)
@@ -60,7 +61,7 @@ func Open(kv KV, cfg Config) (*Machine, error) {
 	if cfg.Code == nil || cfg.Template == nil {
 		return nil, fmt.Errorf("%w: Code and Template are required (consensus/rules)", ErrConfig)
 	}
-	m := &Machine{cfg: cfg, kv: kv, st: newOverlay(kv), meta: &pb.Meta{}, params: DefaultParams(), pending: map[string]uint64{}}
+	m := &Machine{cfg: cfg, kv: kv, st: newOverlay(kv), meta: &pb.Meta{}, beacon: &pb.Beacon{}, params: DefaultParams(), pending: map[string]uint64{}}
 	if err := m.load(); err != nil {
 		return nil, fmt.Errorf("state: open: %w", err)
 	}
@@ -72,6 +73,9 @@ func (m *Machine) load() error {
 		return err
 	}
 	if err := m.getMsg(keyParams(), m.params); err != nil {
+		return err
+	}
+	if err := m.getMsg(keyBeacon(), m.beacon); err != nil {
 		return err
 	}
 	if err := loadAll(m.kv, prefixValidator, func() *pb.Validator { return &pb.Validator{} }, &m.vals); err != nil {

@@ -184,11 +184,13 @@ type ValidatorView struct {
 	JailedUntil     uint64 `json:"jailed_until"`
 	Tombstoned      bool   `json:"tombstoned"`
 	Misses          int    `json:"misses"`
+	VRFPubKey       string `json:"vrf_pubkey"` // base64: verifies the validator's VRF proofs
 }
 
 func validatorView(v *pb.Validator) ValidatorView {
 	return ValidatorView{hex.EncodeToString(v.Operator), base64.StdEncoding.EncodeToString(v.ConsensusPubkey),
-		v.Stake, v.InitialStake, v.Power, v.Jailed, v.JailedUntil, v.Tombstoned, missCount(v)}
+		v.Stake, v.InitialStake, v.Power, v.Jailed, v.JailedUntil, v.Tombstoned, missCount(v),
+		base64.StdEncoding.EncodeToString(v.VrfPubkey)}
 }
 
 // SourceView is the JSON form of a source.
@@ -282,12 +284,15 @@ type RoundView struct {
 	Status      string         `json:"status,omitempty"`
 	OutputCID   string         `json:"output_cid,omitempty"`
 	Spec        SpecView       `json:"spec"`
+	Seed        string         `json:"seed"`       // hex: the assignment seed of block Height
+	VRFOutput   string         `json:"vrf_output"` // hex: the VRF output that made it
 }
 
 func roundView(r *pb.Round) RoundView {
 	v := RoundView{Source: r.Source, Height: r.Height, Phase: strings.TrimPrefix(r.Phase.String(), "PHASE_"),
 		CommitEnd: r.CommitEnd, RevealStart: r.RevealStart, RevealEnd: r.RevealEnd, ClosedAt: r.ClosedAt,
-		OutputCID: cidString(r.WinnerOutputCid), Spec: specView(r.Spec)}
+		OutputCID: cidString(r.WinnerOutputCid), Spec: specView(r.Spec),
+		Seed: hex.EncodeToString(r.Seed), VRFOutput: hex.EncodeToString(r.VrfOutput)}
 	if r.Phase == pb.Phase_PHASE_RESOLVED {
 		v.Status = abi.Status(r.WinnerStatus).String()
 	}

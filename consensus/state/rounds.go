@@ -34,9 +34,8 @@ func (m *Machine) pool() (*assign.Pool, error) {
 
 // assign opens a round for every due source (docs/protocol.md section 1), using
 // the validators as committed at the previous height.
-func (m *Machine) assign(blockHash []byte) error {
+func (m *Machine) assign(seed [32]byte, vrfOutput []byte) error {
 	var pool *assign.Pool
-	var seed [32]byte
 	var picks []int
 	for _, s := range m.sources {
 		if !due(s, m.height) {
@@ -47,24 +46,25 @@ func (m *Machine) assign(blockHash []byte) error {
 			if pool, err = m.pool(); err != nil {
 				return fmt.Errorf("state: assignment pool: %w", err)
 			}
-			seed = assign.Seed(blockHash)
 		}
 		picks = pool.Pick(seed, s.Id, int(s.Spec.Replicas), picks[:0])
 		if len(picks) == 0 {
 			continue
 		}
-		m.openNewRound(s, pool, picks)
+		m.openNewRound(s, pool, picks, seed, vrfOutput)
 	}
 	return nil
 }
 
-func (m *Machine) openNewRound(s *pb.Source, pool *assign.Pool, picks []int) {
+func (m *Machine) openNewRound(s *pb.Source, pool *assign.Pool, picks []int, seed [32]byte, vrfOutput []byte) {
 	r := &pb.Round{
 		Source:    s.Id,
 		Height:    m.height,
 		Phase:     pb.Phase_PHASE_COMMIT,
 		CommitEnd: m.height + m.params.CommitWindow,
 		Spec:      proto.Clone(s.Spec).(*pb.SourceSpec),
+		Seed:      bytes.Clone(seed[:]),
+		VrfOutput: bytes.Clone(vrfOutput),
 	}
 	ops := make([]string, len(picks))
 	for i, p := range picks {

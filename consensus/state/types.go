@@ -2,8 +2,12 @@ package state
 
 // Block is one decided block, as FinalizeBlock receives it.
 type Block struct {
-	Height      uint64
-	Hash        []byte // the block hash: the assignment seed's input
+	Height uint64
+	// Proposer is the consensus address of the block's proposer (first 20
+	// bytes of SHA-256 of its consensus key).
+	Proposer []byte
+	// Txs are the block's txs: the first is the proposer's VRF tx
+	// (consensus/seed), the rest are user txs.
 	Txs         [][]byte
 	Misbehavior []Misbehavior
 }

@@ -42,6 +42,10 @@ type memChain struct {
 	// noLog strips the log text from CheckTx refusals: the worker must
 	// act on result codes alone.
 	noLog bool
+	// vrf and cons are the validators' VRF keys and consensus addresses:
+	// they propose in turn.
+	vrf  []ed25519.PrivateKey
+	cons [][]byte
 }
 
 func newMemChain(t testing.TB, ops []ed25519.PrivateKey, params string) *memChain {
@@ -51,9 +55,14 @@ func newMemChain(t testing.TB, ops []ed25519.PrivateKey, params string) *memChai
 	for i, k := range ops {
 		seed := sha256.Sum256(fmt.Appendf(nil, "cons-%d", i))
 		cons := ed25519.NewKeyFromSeed(seed[:])
+		vseed := sha256.Sum256(fmt.Appendf(nil, "vrf-%d", i))
+		vrf := ed25519.NewKeyFromSeed(vseed[:])
+		c.vrf = append(c.vrf, vrf)
+		c.cons = append(c.cons, tx.Address(cons.Public().(ed25519.PublicKey)))
 		g.Validators = append(g.Validators, state.GenesisValidator{
 			Operator:        hex.EncodeToString(tx.Address(k.Public().(ed25519.PublicKey))),
 			ConsensusPubKey: base64.StdEncoding.EncodeToString(cons.Public().(ed25519.PublicKey)),
+			VRFPubKey:       base64.StdEncoding.EncodeToString(vrf.Public().(ed25519.PublicKey)),
 			Stake:           100,
 		})
 	}
@@ -70,17 +79,20 @@ func newMemChain(t testing.TB, ops []ed25519.PrivateKey, params string) *memChai
 	return c
 }
 
-// block finalizes the mempool as the next block and returns its results.
+// block finalizes the mempool as the next block and returns its results
+// (the user txs' only: the proposer's VRF tx comes first in the block).
 func (c *memChain) block() *state.BlockResult {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	h := c.m.Height() + 1
-	hash := sha256.Sum256(fmt.Appendf(nil, "block-%d", h))
-	res, err := c.m.FinalizeBlock(&state.Block{Height: h, Hash: hash[:], Txs: c.mem})
+	p := int(h % uint64(len(c.vrf)))
+	txs := append([][]byte{c.m.VRFTx(c.vrf[p])}, c.mem...)
+	res, err := c.m.FinalizeBlock(&state.Block{Height: h, Proposer: c.cons[p], Txs: txs})
 	if err != nil {
 		c.t.Errorf("finalize %d: %v", h, err)
 		return nil
 	}
+	res.TxResults = res.TxResults[1:]
 	if err := c.m.Commit(); err != nil {
 		c.t.Errorf("commit %d: %v", h, err)
 	}

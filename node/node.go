@@ -231,6 +231,26 @@ func (n *Node) Plugins() *plugins.Manager { return n.mgr }
 // Config is the node's assay.toml as loaded.
 func (n *Node) Config() *Config { return n.cfg }
 
+// StopWithin runs Stop and reports whether it returned within d; if not,
+// Stop is left running (the caller is about to exit). Every part's stop
+// is bounded on its own (plugins: kill grace and reap wait; gateway: 2 s;
+// CometBFT); this is the backstop for a process that must exit.
+func (n *Node) StopWithin(d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		n.Stop()
+	}()
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
 // Stop stops every part that started and closes every part that opened,
 // in reverse order. Each part's stop is bounded (plugins: kill grace and
 // reap wait; gateway: 2 s; CometBFT).

@@ -2,7 +2,11 @@ package node
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -62,4 +66,31 @@ func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
 // HostPort joins a host and a port (brackets for IPv6).
 func HostPort(host string, port int) string {
 	return net.JoinHostPort(host, strconv.Itoa(port))
+}
+
+// ErrHomeExists is returned by Init for a home that already exists.
+var ErrHomeExists = errors.New("node: home already exists; refusing to overwrite")
+
+// Init writes a single-validator home at home (`assay init`): a
+// one-node testnet written in a scratch directory beside it and renamed
+// into place, so that a failure leaves no half-written home.
+func Init(home string, o TestnetOptions) (cometnode.Home, error) {
+	if _, err := os.Stat(home); err == nil {
+		return cometnode.Home{}, fmt.Errorf("%s: %w", home, ErrHomeExists)
+	}
+	scratch, err := os.MkdirTemp(filepath.Dir(filepath.Clean(home)), ".assay-init-")
+	if err != nil {
+		return cometnode.Home{}, err
+	}
+	defer os.RemoveAll(scratch)
+	o.Nodes = 1
+	homes, err := WriteTestnet(scratch, o)
+	if err != nil {
+		return cometnode.Home{}, err
+	}
+	if err := os.Rename(homes[0].Dir, home); err != nil {
+		return cometnode.Home{}, err
+	}
+	homes[0].Dir = home
+	return homes[0], nil
 }

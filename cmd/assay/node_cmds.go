@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -48,29 +48,17 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "assay init: --home is required")
 		return 2
 	}
-	if _, err := os.Stat(*home); err == nil {
+	h, err := node.Init(*home, node.TestnetOptions{ChainID: *chainID, BasePort: port, Stake: stake, TimeoutCommit: time.Second})
+	if errors.Is(err, node.ErrHomeExists) {
 		fmt.Fprintf(stderr, "assay init: %s already exists; refusing to overwrite\n", *home)
 		return 1
 	}
-	// WriteTestnet writes DIR/node0 in a scratch dir beside the home; move it.
-	scratch, err := os.MkdirTemp(filepath.Dir(filepath.Clean(*home)), ".assay-init-")
 	if err != nil {
-		fmt.Fprintf(stderr, "assay init: %v\n", err)
-		return 1
-	}
-	defer os.RemoveAll(scratch)
-	o := node.TestnetOptions{ChainID: *chainID, Nodes: 1, BasePort: port, Stake: stake, TimeoutCommit: time.Second}
-	homes, err := node.WriteTestnet(scratch, o)
-	if err != nil {
-		fmt.Fprintf(stderr, "assay init: %v\n", err)
-		return 1
-	}
-	if err := os.Rename(homes[0].Dir, *home); err != nil {
 		fmt.Fprintf(stderr, "assay init: %v\n", err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "initialised %s: chain %s, operator %s, rpc 127.0.0.1:%d, gateway 127.0.0.1:%d\n",
-		*home, *chainID, homes[0].Operator, homes[0].Ports.RPC, homes[0].Ports.Gateway)
+		*home, *chainID, h.Operator, h.Ports.RPC, h.Ports.Gateway)
 	return 0
 }
 
@@ -162,33 +150,13 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 	<-ctx.Done()
 	stop() // a second signal now ends the process at once
 	logger.Info("stopping")
-	if !stopWithin(n.Stop, stopTimeout) {
+	if !n.StopWithin(stopTimeout) {
 		logger.Error("node did not stop in time; exiting anyway", "waited", stopTimeout)
 		return 1
 	}
 	return 0
 }
 
-// stopTimeout bounds `assay start`'s shutdown after SIGTERM or SIGINT.
-// Every part's stop is bounded on its own (plugins: kill grace and reap
-// wait; gateway: 2 s; CometBFT), this is the backstop below the 10 s
-// that service managers commonly wait before SIGKILL.
+// stopTimeout bounds `assay start`'s shutdown after SIGTERM or SIGINT,
+// below the 10 s that service managers commonly wait before SIGKILL.
 const stopTimeout = 9 * time.Second
-
-// stopWithin runs stop and reports whether it returned within d; if not,
-// it is left running.
-func stopWithin(stop func(), d time.Duration) bool {
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		stop()
-	}()
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-done:
-		return true
-	case <-t.C:
-		return false
-	}
-}

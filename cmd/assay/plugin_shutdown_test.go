@@ -172,7 +172,7 @@ func TestNodeStopWithHungPlugin(t *testing.T) {
 	}
 	cancel()
 	start := time.Now()
-	if !stopWithin(n.Stop, 10*time.Second) {
+	if !n.StopWithin(10 * time.Second) {
 		t.Fatal("node did not stop within 10 s")
 	}
 	stopped = true

@@ -2,12 +2,10 @@ package main
 
 import (
 	"crypto/ed25519"
-	"fmt"
-	"math/rand/v2"
-	"net"
 	"testing"
 
 	cometnode "github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/internal/testports"
 	"github.com/assaynet/assay/node"
 )
 
@@ -16,29 +14,7 @@ import (
 const echoWasm = "../../consensus/worker/testdata/echo.wasm"
 
 // freeBase finds a base port whose next 10n ports are free on loopback.
-func freeBase(t *testing.T, n int) int {
-	t.Helper()
-	// Below Linux's ephemeral range (32768+), where client sockets of
-	// other tests (and TIME-WAIT leftovers of load runs) take ports.
-	const lo, hi = 20000, 32000
-	for try := 0; try < 100; try++ {
-		base := lo + rand.IntN(hi-lo-10*n)
-		ok := true
-		for p := base; p < base+10*n && ok; p++ {
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-			if err != nil {
-				ok = false
-				continue
-			}
-			_ = l.Close()
-		}
-		if ok {
-			return base
-		}
-	}
-	t.Fatal("no free port range")
-	return 0
-}
+func freeBase(t *testing.T, n int) int { return testports.FreeBase(t, n) }
 
 // operatorKeyFile is a node home's operator key.
 const operatorKeyFile = node.OperatorKeyFile

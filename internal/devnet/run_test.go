@@ -4,15 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"math/rand/v2"
-	"net"
 	"os"
 	"testing"
 	"time"
 
-	"github.com/assaynet/assay/internal/dataset"
 	cid "github.com/ipfs/go-cid"
+
+	"github.com/assaynet/assay/internal/dataset"
+	"github.com/assaynet/assay/internal/testports"
 )
 
 // echoWasm is a tiny validator (its output is its input), so tests do not
@@ -20,29 +19,7 @@ import (
 const echoWasm = "../../consensus/worker/testdata/echo.wasm"
 
 // freeBase finds a base port whose next 10n ports are free on loopback.
-func freeBase(t *testing.T, n int) int {
-	t.Helper()
-	// Below Linux's ephemeral range (32768+), where client sockets of
-	// other tests (and TIME-WAIT leftovers of load runs) take ports.
-	const lo, hi = 20000, 32000
-	for try := 0; try < 100; try++ {
-		base := lo + rand.IntN(hi-lo-10*n)
-		ok := true
-		for p := base; p < base+10*n && ok; p++ {
-			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
-			if err != nil {
-				ok = false
-				continue
-			}
-			_ = l.Close()
-		}
-		if ok {
-			return base
-		}
-	}
-	t.Fatal("no free port range")
-	return 0
-}
+func freeBase(t *testing.T, n int) int { return testports.FreeBase(t, n) }
 
 // TestDevnetHeadless runs the devnet in process until datasets resolve
 // and the wrong-output validator is slashed (bounded to 3 minutes), then

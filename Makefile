@@ -9,7 +9,7 @@ FUZZTIME  ?= 30s
 # Debian packages the tests and demo use when present (C validator, WAT corpus, protoc).
 DEB_TOOLS := clang lld wabt protobuf-compiler
 
-.PHONY: all build test test-long test-e2e demo demo-validator bench fuzz lint vet fmt-check tools proto validators clean
+.PHONY: all build test test-long test-e2e demo demo-validator bench bench-devnet fuzz lint vet fmt-check tools proto validators clean
 
 all: build
 
@@ -58,6 +58,19 @@ demo: build
 ## demo-validator: run the example validator alone through the CLI on sample inputs.
 demo-validator: build
 	./scripts/demo.sh
+
+## bench-devnet: one row of the README's devnet table, one command: the devnet under
+## load for BENCH_DURATION, printing the row (rounds/min, resolved/due, mean and max
+## blocks, RSS, CPU). E.g. make bench-devnet SOURCES=5000 CONCURRENCY=32, or with the
+## Go validator: make bench-devnet SOURCES=2000 BENCH_CODE=builtin:jsonfields BENCH_PARAMS=builtin:jsonfields
+SOURCES           ?= 1000
+CONCURRENCY       ?= 16
+BENCH_DURATION    ?= 180s
+BENCH_CODE        ?= consensus/worker/testdata/echo.wasm
+BENCH_PARAMS      ?=
+bench-devnet: build
+	./$(ASSAY) devnet --headless --row --duration $(BENCH_DURATION) --sources $(SOURCES) --every 10 --k 3 \
+	  --block-time 700ms --concurrency $(CONCURRENCY) --code $(BENCH_CODE) --params "$(BENCH_PARAMS)" --summary-json bench-devnet.json
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m $(PKGS)

@@ -29,6 +29,7 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	cliflag.Uint(fs, &o.Blocks, "blocks", 0, 0, maxHeightFlag, "stop at this height (0: run until Ctrl-C)")
 	cliflag.Duration(fs, &o.Duration, "duration", 0, 0, maxDurationFlag, "stop after this long (0: run until Ctrl-C)")
 	summaryPath := fs.String("summary-json", "", "write a JSON summary to FILE on exit")
+	row := fs.Bool("row", false, "print the README devnet table row of the run on exit")
 	fs.BoolVar(&o.Headless, "headless", false, "print progress lines instead of the live view")
 	fs.StringVar(&o.Dir, "dir", "", "keep the node homes in DIR (default: a temp dir, removed on exit)")
 	cliflag.Int(fs, &o.BasePort, "base-port", 26700, 1, maxBasePort, "node i uses base-port+10i .. +3")
@@ -83,6 +84,10 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "assay devnet: %v\n", err)
 		return 1
+	}
+	if *row {
+		fmt.Fprintln(stdout, sum.Row(fmt.Sprintf("%d sources every %d blocks, k = %d, C = %d, %s, %s blocks",
+			len(o.Symbols), o.Every, o.Replicas, o.Jobs, filepath.Base(o.Code), o.BlockTime)))
 	}
 	return 0
 }

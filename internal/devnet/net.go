@@ -63,7 +63,9 @@ type Net struct {
 	// Started is when Start began.
 	Started time.Time
 
-	logFile *os.File
+	logFile    *os.File
+	fault      string        // Config.Fault
+	cpuAtStart time.Duration // the process's CPU time when Start began
 }
 
 // Start writes c.Validators homes under dir and starts their nodes, the
@@ -81,7 +83,8 @@ func Start(ctx context.Context, dir string, c Config) (*Net, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Net{Started: time.Now()}
+	d := &Net{Started: time.Now(), fault: c.Fault}
+	d.cpuAtStart, _ = usage()
 	if d.Exchange, err = StartExchange(); err != nil {
 		return nil, err
 	}

@@ -71,6 +71,9 @@ func TestDevnetHeadless(t *testing.T) {
 			t.Errorf("unexpected slash %+v (faulty %s)", sl, faulty)
 		}
 	}
+	if s.HonestSlashed != 0 || s.CPUPercent <= 0 || s.MaxRSSBytes <= 0 {
+		t.Errorf("summary: %d honest slashed, CPU %.1f %%, RSS %d bytes", s.HonestSlashed, s.CPUPercent, s.MaxRSSBytes)
+	}
 }
 
 // checkGateways fetches the first dataset from every node's gateway: the

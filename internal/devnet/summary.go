@@ -2,7 +2,9 @@ package devnet
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"time"
 
@@ -30,6 +32,29 @@ type Summary struct {
 	RoundsPerMinute    float64 `json:"source_rounds_per_minute"`
 	BlocksToResolve    float64 `json:"mean_blocks_to_resolve"`
 	MaxBlocksToResolve uint64  `json:"max_blocks_to_resolve"`
+	// CPUPercent is the process's CPU time (user + system) over the run's
+	// wall time, in percent of one core; MaxRSSBytes its peak resident
+	// set (both from getrusage, 0 where it is not available).
+	CPUPercent  float64 `json:"cpu_percent"`
+	MaxRSSBytes int64   `json:"max_rss_bytes"`
+	// HonestSlashed counts evidence against validators other than the
+	// faulty one (the last); it must stay 0.
+	HonestSlashed int `json:"honest_slashed"`
+}
+
+// Row formats s as a row of the README's devnet table: what ran, source
+// rounds resolved per minute, resolved of due (with the unresolved and
+// the honest validators' evidence), mean (max) blocks from a round's
+// opening to its resolution, peak RSS and CPU.
+func (s *Summary) Row(what string) string {
+	due := s.RoundsResolved + s.RoundsUnresolved
+	pct := 100.0
+	if due > 0 {
+		pct = 100 * float64(s.RoundsResolved) / float64(due)
+	}
+	return fmt.Sprintf("| %s | %.0f | %.1f %% (%d unresolved, %d honest slashed) | %.2f (%d) | %d MB | %.0f %% of one core |",
+		what, s.RoundsPerMinute, pct, s.RoundsUnresolved, s.HonestSlashed, s.BlocksToResolve, s.MaxBlocksToResolve,
+		s.MaxRSSBytes>>20, s.CPUPercent)
 }
 
 // Dataset is a resolved round of the Summary.
@@ -105,11 +130,29 @@ func (m *Monitor) Collect(ctx context.Context) (*Summary, error) {
 		return nil, err
 	}
 	m.Evidence = ev
+	faulty := m.faultyOperator()
 	for _, e := range ev {
 		s.Slashes = append(s.Slashes, Slash{e.Operator, e.Kind, e.Slashed})
+		if e.Operator != faulty {
+			s.HonestSlashed++
+		}
+	}
+	if wall := time.Since(m.net.Started); wall > 0 {
+		cpu, rss := usage()
+		s.CPUPercent = 100 * (cpu - m.net.cpuAtStart).Seconds() / wall.Seconds()
+		s.MaxRSSBytes = rss
 	}
 	for _, nd := range m.net.Nodes {
 		s.Gateways = append(s.Gateways, nd.Gateway)
 	}
 	return s, nil
+}
+
+// faultyOperator is the hex operator address of the validator that runs
+// the fault ("" when the network has none).
+func (m *Monitor) faultyOperator() string {
+	if m.net.fault == "" || len(m.net.Nodes) == 0 {
+		return ""
+	}
+	return hex.EncodeToString(m.net.Nodes[len(m.net.Nodes)-1].Operator)
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/assaynet/assay/consensus/app"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/seed"
-	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consensus/store"
 	"github.com/assaynet/assay/consensus/tx"
 )
 
@@ -20,7 +20,7 @@ import (
 // rounds (100 with k = 4, 200 with k = 3: 1,000 assignees) have all
 // committed; the next block carries 1,000 reveals and closes 300 rounds.
 type benchChain struct {
-	kv       *state.MemKV
+	kv       *store.Tree
 	reveals  [][]byte
 	height   uint64
 	proposer []byte
@@ -60,7 +60,7 @@ func newBenchChain(b *testing.B) *benchChain {
 		s.byHex[v.hexAddr] = v
 	}
 	s.owner = newSimVal(9, 1000, honest, 0)
-	kv := state.NewMemKV()
+	kv := store.NewMemory()
 	a, err := app.New(kv, simConfig())
 	if err != nil {
 		b.Fatal(err)
@@ -112,7 +112,11 @@ func BenchmarkFinalizeBlockReveals(b *testing.B) {
 	b.Run("finalize", func(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
-			a, err := app.New(bc.kv.Clone(), simConfig())
+			kv, err := bc.kv.CloneMemory()
+			if err != nil {
+				b.Fatal(err)
+			}
+			a, err := app.New(kv, simConfig())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -132,6 +136,26 @@ func BenchmarkFinalizeBlockReveals(b *testing.B) {
 				b.Fatalf("%d rounds closed, want 300", closed)
 			}
 			b.StartTimer()
+		}
+	})
+	b.Run("finalize+commit", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			kv, err := bc.kv.CloneMemory()
+			if err != nil {
+				b.Fatal(err)
+			}
+			a, err := app.New(kv, simConfig())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := a.FinalizeBlock(context.Background(), req); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := a.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 	b.Run("yardstick-verify-only", func(b *testing.B) {

@@ -32,7 +32,9 @@ const DBName = "state"
 // queries and proofs at past heights (docs/protocol.md section 4).
 const DefaultKeep = 1000
 
-// cacheNodes is the number of tree nodes kept in memory.
+// cacheNodes is the number of tree nodes kept in memory. The tree keeps
+// no "fast" key index beside the nodes (skipFastStorageUpgrade): the
+// machine reads little, and the index doubles the writes.
 const cacheNodes = 100_000
 
 // ErrVersion is returned for a version the tree does not hold.
@@ -91,7 +93,7 @@ func newTree(db idb.DB, keep int64, sync bool) (*Tree, error) {
 	if keep < 0 {
 		return nil, fmt.Errorf("store: keep %d: must be >= 0", keep)
 	}
-	tree := iavl.NewMutableTree(atomicDB{db}, cacheNodes, false, iavl.NewNopLogger(),
+	tree := iavl.NewMutableTree(atomicDB{db}, cacheNodes, true, iavl.NewNopLogger(),
 		iavl.SyncOption(sync), iavl.FlushThresholdOption(math.MaxInt32))
 	v, err := tree.Load()
 	if err != nil {

@@ -190,7 +190,7 @@ func LoadConfig(home string) (*cmtcfg.Config, error) {
 }
 
 // Open builds (but does not start) the node of home: the app's database
-// is home/data/state.db (an IAVL tree, consensus/store), CometBFT's are beside it.
+// is home/data/appstate.db (an IAVL tree, consensus/store), CometBFT's are beside it.
 func Open(home string, opts Options) (*Node, error) {
 	cfg, err := LoadConfig(home)
 	if err != nil {

@@ -25,8 +25,8 @@ import (
 )
 
 // DBName is the name of the state database in the data directory
-// (data/state.db).
-const DBName = "state"
+// (data/appstate.db; CometBFT's own state.db is beside it).
+const DBName = "appstate"
 
 // DefaultKeep is the number of most recent versions a node keeps for
 // queries and proofs at past heights (docs/protocol.md section 4).
@@ -64,7 +64,7 @@ type atomicDB struct{ idb.DB }
 
 func (d atomicDB) NewBatchWithSize(int) corestore.Batch { return d.DB.NewBatch() }
 
-// Open opens (or creates) the state database data/state.db in dir,
+// Open opens (or creates) the state database appstate.db in dir,
 // keeping the last keep versions (0 keeps all). Writes are synced.
 func Open(dir string, keep int64) (*Tree, error) {
 	db, err := idb.NewGoLevelDB(DBName, dir)

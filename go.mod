@@ -28,6 +28,13 @@ require (
 )
 
 require (
+	cosmossdk.io/core v0.12.1-0.20240725072823-6a2d039e1212 // indirect
+	github.com/cosmos/iavl v1.3.4 // indirect
+	github.com/cosmos/ics23/go v0.11.0 // indirect
+	github.com/emicklei/dot v1.6.2 // indirect
+)
+
+require (
 	github.com/DataDog/zstd v1.5.7 // indirect
 	github.com/Jorropo/jsync v1.0.1 // indirect
 	github.com/alexbrainman/goissue34681 v0.0.0-20191006012335-3fc7a47baff5 // indirect

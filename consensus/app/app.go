@@ -9,8 +9,10 @@ import (
 	"sync"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
 
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consensus/store"
 )
 
 // Version is the app version reported in Info.
@@ -24,7 +26,7 @@ type App struct {
 	abci.BaseApplication
 
 	mu        sync.Mutex
-	kv        state.KV
+	kv        *store.Tree
 	m         *state.Machine
 	committed uint64 // height whose state kv holds
 	vrfKeys   []ed25519.PrivateKey
@@ -32,11 +34,11 @@ type App struct {
 
 var _ abci.Application = (*App)(nil)
 
-// New opens the state machine over kv. vrfKeys are the VRF keys the node
+// New opens the state machine over the state tree kv. vrfKeys are the VRF keys the node
 // holds (a validator node: its own); PrepareProposal proves with the one
 // registered by the block's proposer. A node without it proposes blocks
 // that every node rejects (docs/protocol.md section 1).
-func New(kv state.KV, cfg state.Config, vrfKeys ...ed25519.PrivateKey) (*App, error) {
+func New(kv *store.Tree, cfg state.Config, vrfKeys ...ed25519.PrivateKey) (*App, error) {
 	m, err := state.Open(kv, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
@@ -170,20 +172,65 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	return &abci.ResponseCommit{}, nil
 }
 
+// ProofOpType is the type of the ProofOp that proves a record against
+// the app hash: an ICS-23 CommitmentProof for the IAVL tree.
+const ProofOpType = "ics23:iavl"
+
 // Query answers the JSON query paths of docs/protocol.md section 6 from
-// committed state.
+// the state saved at req.Height (0: the last committed height). With
+// req.Prove it answers a record path of state.RecordKey instead: the
+// record's key, its stored bytes (empty if absent) and an ICS-23 proof
+// of them (or of the absence) against the app hash of that state
+// (docs/protocol.md section 4).
 func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
-	h := int64(a.Height())
-	b, err := state.Query(a.kv, req.Path)
+	if req.Height < 0 {
+		return queryErr(state.CodeInvalid, fmt.Errorf("%w: height %d", state.ErrBadQuery, req.Height), 0), nil
+	}
+	view, err := a.kv.At(req.Height)
+	if err != nil {
+		if req.Height == 0 { // nothing committed yet: answer from the empty state
+			if req.Prove {
+				return queryErr(state.CodeNotFound, fmt.Errorf("nothing committed to prove against"), 0), nil
+			}
+			return a.answer(state.NewMemKV(), 0, req.Path)
+		}
+		return queryErr(state.CodeInvalid, err, 0), nil
+	}
+	h := view.Version()
+	if !req.Prove {
+		return a.answer(view, h, req.Path)
+	}
+	key, err := state.RecordKey(req.Path)
+	if err != nil {
+		return queryErr(state.CodeInvalid, err, h), nil
+	}
+	val, proof, err := view.Prove(key)
+	if err != nil {
+		return queryErr(state.CodeInternal, err, h), nil
+	}
+	data, err := proof.Marshal()
+	if err != nil {
+		return queryErr(state.CodeInternal, fmt.Errorf("app: marshal proof: %w", err), h), nil
+	}
+	return &abci.ResponseQuery{Key: key, Value: val, Height: h,
+		ProofOps: &cmtcrypto.ProofOps{Ops: []cmtcrypto.ProofOp{{Type: ProofOpType, Key: key, Data: data}}}}, nil
+}
+
+func (a *App) answer(kv state.KV, h int64, path string) (*abci.ResponseQuery, error) {
+	b, err := state.Query(kv, path)
 	switch {
 	case errors.Is(err, state.ErrNotFound):
-		return &abci.ResponseQuery{Code: uint32(state.CodeNotFound), Log: err.Error(), Height: h, Codespace: "assay"}, nil
+		return queryErr(state.CodeNotFound, err, h), nil
 	case errors.Is(err, state.ErrBadQuery):
-		return &abci.ResponseQuery{Code: uint32(state.CodeInvalid), Log: err.Error(), Height: h, Codespace: "assay"}, nil
+		return queryErr(state.CodeInvalid, err, h), nil
 	case err != nil:
-		return &abci.ResponseQuery{Code: uint32(state.CodeInternal), Log: err.Error(), Height: h, Codespace: "assay"}, nil
+		return queryErr(state.CodeInternal, err, h), nil
 	}
-	return &abci.ResponseQuery{Value: b, Height: h, Key: []byte(req.Path)}, nil
+	return &abci.ResponseQuery{Value: b, Height: h, Key: []byte(path)}, nil
+}
+
+func queryErr(c state.Code, err error, h int64) *abci.ResponseQuery {
+	return &abci.ResponseQuery{Code: uint32(c), Log: err.Error(), Height: h, Codespace: "assay"}
 }
 
 func codespace(c state.Code) string {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/app"
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consensus/store"
 	"github.com/assaynet/assay/consensus/tx"
 )
 
@@ -48,7 +49,7 @@ func TestQueryCodes(t *testing.T) {
 }
 
 func TestInfoOnNewChain(t *testing.T) {
-	a, err := app.New(state.NewMemKV(), simConfig())
+	a, err := app.New(store.NewMemory(), simConfig())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,14 +5,16 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"os"
+	"syscall"
 	"testing"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
 	"github.com/assaynet/assay/consensus/app"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/seed"
-	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consensus/store"
 	"github.com/assaynet/assay/consensus/tx"
 )
 
@@ -20,7 +22,7 @@ import (
 // rounds (100 with k = 4, 200 with k = 3: 1,000 assignees) have all
 // committed; the next block carries 1,000 reveals and closes 300 rounds.
 type benchChain struct {
-	kv       *state.MemKV
+	kv       *store.Tree
 	reveals  [][]byte
 	height   uint64
 	proposer []byte
@@ -52,7 +54,7 @@ func (s *sim) finalize(a *app.App, txs [][]byte) *abci.ResponseFinalizeBlock {
 	return res
 }
 
-func newBenchChain(b *testing.B) *benchChain {
+func newBenchChain(b *testing.B, kv *store.Tree) *benchChain {
 	s := &sim{t: b, seed: 9, byHex: map[string]*simVal{}, rounds: map[string]*simRound{}, stats: map[string]int{}}
 	for i := 0; i < 100; i++ {
 		v := newSimVal(9, i, honest, 1000)
@@ -60,7 +62,6 @@ func newBenchChain(b *testing.B) *benchChain {
 		s.byHex[v.hexAddr] = v
 	}
 	s.owner = newSimVal(9, 1000, honest, 0)
-	kv := state.NewMemKV()
 	a, err := app.New(kv, simConfig())
 	if err != nil {
 		b.Fatal(err)
@@ -99,7 +100,7 @@ func newBenchChain(b *testing.B) *benchChain {
 // reveal entries (in 100 batched txs) that closes 300 rounds (goal ≤ 50 ms).
 // The yardstick is the 100 ed25519 verifications alone.
 func BenchmarkFinalizeBlockReveals(b *testing.B) {
-	bc := newBenchChain(b)
+	bc := newBenchChain(b, store.NewMemory())
 	req := &abci.RequestFinalizeBlock{Height: int64(bc.height + 1), Txs: append([][]byte{bc.vrf}, bc.reveals...), ProposerAddress: bc.proposer}
 	entries := 0
 	for _, raw := range bc.reveals {
@@ -112,7 +113,11 @@ func BenchmarkFinalizeBlockReveals(b *testing.B) {
 	b.Run("finalize", func(b *testing.B) {
 		for b.Loop() {
 			b.StopTimer()
-			a, err := app.New(bc.kv.Clone(), simConfig())
+			kv, err := bc.kv.CloneMemory()
+			if err != nil {
+				b.Fatal(err)
+			}
+			a, err := app.New(kv, simConfig())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -134,6 +139,73 @@ func BenchmarkFinalizeBlockReveals(b *testing.B) {
 			b.StartTimer()
 		}
 	})
+	b.Run("finalize+commit", func(b *testing.B) {
+		var cpu time.Duration
+		defer func() { b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
+		for b.Loop() {
+			b.StopTimer()
+			kv, err := bc.kv.CloneMemory()
+			if err != nil {
+				b.Fatal(err)
+			}
+			a, err := app.New(kv, simConfig())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			c0 := processCPU()
+			if _, err := a.FinalizeBlock(context.Background(), req); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := a.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
+				b.Fatal(err)
+			}
+			cpu += processCPU() - c0
+		}
+	})
+	// The same block on disk: a synced goleveldb, as on a node, each run
+	// from a copy of the chain's database (node cache cold).
+	diskDir := b.TempDir()
+	disk, err := store.Open(diskDir, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	dc := newBenchChain(b, disk)
+	if err := disk.Close(); err != nil {
+		b.Fatal(err)
+	}
+	dreq := &abci.RequestFinalizeBlock{Height: int64(dc.height + 1), Txs: append([][]byte{dc.vrf}, dc.reveals...), ProposerAddress: dc.proposer}
+	b.Run("finalize+commit-disk", func(b *testing.B) {
+		var cpu time.Duration
+		defer func() { b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
+		for b.Loop() {
+			b.StopTimer()
+			dir := b.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(diskDir)); err != nil {
+				b.Fatal(err)
+			}
+			kv, err := store.Open(dir, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			a, err := app.New(kv, simConfig())
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			c0 := processCPU()
+			if _, err := a.FinalizeBlock(context.Background(), dreq); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := a.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
+				b.Fatal(err)
+			}
+			cpu += processCPU() - c0
+			b.StopTimer()
+			kv.Close()
+			b.StartTimer()
+		}
+	})
 	b.Run("yardstick-verify-only", func(b *testing.B) {
 		ds := make([]*tx.Decoded, len(bc.reveals))
 		for i, raw := range bc.reveals {
@@ -147,4 +219,14 @@ func BenchmarkFinalizeBlockReveals(b *testing.B) {
 			}
 		}
 	})
+}
+
+// processCPU is the process's user + system CPU time so far (all threads,
+// the garbage collector's included).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		panic(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/assaynet/assay/consensus/rules"
 	"github.com/assaynet/assay/consensus/seed"
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consensus/store"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/pin"
@@ -79,7 +80,7 @@ type sim struct {
 	attacker *simVal
 	replicas []*app.App
 	diskDir  string
-	disk     *app.DBKV
+	disk     *store.Tree
 	rounds   map[string]*simRound
 	order    []string // round keys in creation order
 	height   uint64
@@ -126,7 +127,7 @@ func newSim(t testing.TB, seed uint64, n int) *sim {
 		keys = append(keys, v.vrf)
 	}
 	for i := 0; i < 2; i++ {
-		a, err := app.New(state.NewMemKV(), simConfig(), keys[:len(keys)*(1-i)]...)
+		a, err := app.New(store.NewMemory(), simConfig(), keys[:len(keys)*(1-i)]...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +140,7 @@ func newSim(t testing.TB, seed uint64, n int) *sim {
 }
 
 func (s *sim) openDisk() {
-	kv, err := app.OpenKV(s.diskDir)
+	kv, err := store.Open(s.diskDir, 0)
 	if err != nil {
 		s.t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/app"
 	"github.com/assaynet/assay/consensus/rules"
+	"github.com/assaynet/assay/consensus/store"
 )
 
 // ErrConfig is returned for an unreadable or invalid config.toml.
@@ -40,7 +41,7 @@ type Node struct {
 	Config   *cmtcfg.Config
 
 	cmt      *cmtnode.Node
-	kv       *app.DBKV
+	kv       *store.Tree
 	dbs      *dbTracker
 	stopping *atomic.Bool // set by Stop; see stopLogger
 }
@@ -189,7 +190,7 @@ func LoadConfig(home string) (*cmtcfg.Config, error) {
 }
 
 // Open builds (but does not start) the node of home: the app's database
-// is home/data/assay.db, CometBFT's are beside it.
+// is home/data/appstate.db (an IAVL tree, consensus/store), CometBFT's are beside it.
 func Open(home string, opts Options) (*Node, error) {
 	cfg, err := LoadConfig(home)
 	if err != nil {
@@ -215,7 +216,7 @@ func New(cfg *cmtcfg.Config, opts Options) (*Node, error) {
 	}
 	stopping := &atomic.Bool{}
 	logger := stopLogger{next: opts.Logger, stopping: stopping}
-	kv, err := app.OpenKV(cfg.DBDir())
+	kv, err := store.Open(cfg.DBDir(), store.DefaultKeep)
 	if err != nil {
 		return nil, err
 	}

@@ -2,14 +2,9 @@ package state
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
 	"errors"
 	"fmt"
 )
-
-// HashTag is the domain tag of the app hash chain.
-const HashTag = "assay/apphash/v1"
 
 // ErrHeight is returned when a block does not follow the last one.
 var ErrHeight = errors.New("state: unexpected block height")
@@ -44,50 +39,28 @@ func (m *Machine) FinalizeBlock(b *Block) (*BlockResult, error) {
 	res.Events = m.events
 	m.events = nil
 	m.meta.Height = b.Height
-	m.meta.AppHash = chainHash(m.meta.AppHash, b.Height, m.st.changes())
 	m.put(keyMeta(), m.meta)
-	res.AppHash = bytes.Clone(m.meta.AppHash)
+	hash, err := m.kv.Stage(m.st.changes())
+	if err != nil {
+		return nil, fmt.Errorf("state: stage block %d: %w", b.Height, err)
+	}
+	m.appHash = hash
+	res.AppHash = bytes.Clone(hash)
 	return res, nil
 }
 
-// Commit writes the staged changes to the KV in one Apply and forgets the
-// mempool's pending sequences (CheckTx rechecks rebuild them).
+// Commit persists the changes staged by FinalizeBlock (or InitGenesis
+// and the first block) and forgets the mempool's pending sequences
+// (CheckTx rechecks rebuild them). It refuses to persist a state whose
+// hash is not the app hash FinalizeBlock returned.
 func (m *Machine) Commit() error {
-	if err := m.kv.Apply(m.st.changes()); err != nil {
+	if err := m.kv.Commit(); err != nil {
 		return fmt.Errorf("state: commit: %w", err)
+	}
+	if h := m.kv.Hash(); !bytes.Equal(h, m.appHash) {
+		return fmt.Errorf("%w: committed hash %x, finalized %x", ErrState, h, m.appHash)
 	}
 	m.st.reset()
 	m.pending = map[string]uint64{}
 	return nil
-}
-
-// chainHash is SHA-256(HashTag ‖ prev ‖ uint64be(height) ‖ changes), each
-// change as uint32be(len key) ‖ key ‖ op (0 set, 1 delete) ‖ uint32be(len
-// value) ‖ value, in ascending key order. The meta record, which holds the
-// hash, is not part of it. By induction it commits to the whole state.
-func chainHash(prev []byte, height uint64, changes []Change) []byte {
-	h := sha256.New()
-	h.Write([]byte(HashTag))
-	h.Write(prev)
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], height)
-	h.Write(n[:])
-	meta := keyMeta()
-	for _, c := range changes {
-		if bytes.Equal(c.Key, meta) {
-			continue
-		}
-		binary.BigEndian.PutUint32(n[:4], uint32(len(c.Key)))
-		h.Write(n[:4])
-		h.Write(c.Key)
-		if c.Delete {
-			h.Write([]byte{1})
-		} else {
-			h.Write([]byte{0})
-		}
-		binary.BigEndian.PutUint32(n[:4], uint32(len(c.Value)))
-		h.Write(n[:4])
-		h.Write(c.Value)
-	}
-	return h.Sum(nil)
 }

@@ -12,12 +12,14 @@
 //   - No goroutines and no floating point in its code.
 //   - Maps are iterated only where the order cannot reach the output: the
 //     keys or changes are sorted first (MemKV, the overlay's staged
-//     changes), or each entry is handled on its own (PrepareProposal's
+//     changes, which reach the Store in key order), or each entry is handled on its own (PrepareProposal's
 //     per-signer ordering).
 //   - The same blocks give the same app hash on every replica: the app's
 //     seeded simulations run several replicas and compare them.
 //
-// Storage comes in through the small KV interface; the protocol rules
+// Storage comes in through the small Store interface, which also computes
+// the app hash (the node's: the IAVL tree of consensus/store; MemKV's is
+// a stand-in for the machine's own tests); the protocol rules
 // (the Wasm check and the template check, consensus/rules) through
 // Config, which Open refuses without them; the fetch spec rule is
 // plugins/spec.ValidatePB, shared with the CLI. The ABCI adapter
@@ -27,8 +29,8 @@
 //
 //  1. Open(kv, cfg) loads the committed state (empty on a new chain).
 //  2. InitGenesis once on a new chain, then Commit.
-//  3. For each block: FinalizeBlock(block) stages every change in memory and
-//     returns the results and the app hash; Commit writes the staged
-//     changes to kv in one Apply.
+//  3. For each block: FinalizeBlock(block) stages every change in memory,
+//     hands them to the Store (Stage) and returns the results and the
+//     Store's app hash; Commit has the Store persist them (Commit).
 //  4. CheckTx between blocks; Query reads only committed state.
 package state

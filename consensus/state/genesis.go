@@ -151,7 +151,11 @@ func (m *Machine) InitGenesis(chainID string, g *Genesis) ([]ValidatorUpdate, []
 	m.beacon = &pb.Beacon{Seed: s0[:]}
 	m.put(keyBeacon(), m.beacon)
 	m.meta = &pb.Meta{ChainId: chainID, Restricted: len(g.AllowList) > 0}
-	m.meta.AppHash = chainHash(nil, 0, m.st.changes())
 	m.put(keyMeta(), m.meta)
-	return updates, bytes.Clone(m.meta.AppHash), nil
+	hash, err := m.kv.Stage(m.st.changes())
+	if err != nil {
+		return nil, nil, fmt.Errorf("state: genesis: %w", err)
+	}
+	m.appHash = hash
+	return updates, bytes.Clone(hash), nil
 }

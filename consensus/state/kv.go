@@ -2,21 +2,36 @@ package state
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"slices"
 	"sort"
 	"sync"
 )
 
-// KV is the committed storage the machine reads and writes. Keys and
-// values are opaque bytes; Iterate visits keys in ascending bytewise order.
+// KV is a read view of the committed state. Keys and values are opaque
+// bytes; Iterate visits keys in ascending bytewise order.
 type KV interface {
 	// Get returns the value of key, or nil if absent.
 	Get(key []byte) ([]byte, error)
 	// Iterate calls fn for each key in [start, end) in ascending order
 	// until fn returns false. A nil end means no upper bound.
 	Iterate(start, end []byte, fn func(key, value []byte) bool) error
-	// Apply writes all changes atomically, in order.
-	Apply(changes []Change) error
+}
+
+// Store is the storage the machine runs on: the committed state, which
+// also computes the app hash. The node's is the IAVL tree of
+// consensus/store (docs/protocol.md section 4).
+type Store interface {
+	KV
+	// Stage replaces any staged changes with changes (ascending by key)
+	// and returns the root hash the state has with them applied: the app
+	// hash. Get and Iterate read the committed state until Commit.
+	Stage(changes []Change) ([]byte, error)
+	// Commit persists the staged changes atomically.
+	Commit() error
+	// Hash returns the hash of the committed state, nil if empty.
+	Hash() []byte
 }
 
 // Change is one staged write: a set, or a delete when Delete is true.
@@ -26,11 +41,16 @@ type Change struct {
 	Delete bool
 }
 
-// MemKV is an in-memory KV, safe for concurrent use. Tests and
-// simulations use it; nodes use a disk-backed KV.
+// MemKV is an in-memory Store for the machine's own tests, safe for
+// concurrent use. Its hash is a stand-in, not the protocol's app hash:
+// SHA-256 over every record in key order, each as uint32be(len key) ‖
+// key ‖ uint32be(len value) ‖ value. Nodes and simulations use the IAVL
+// tree of consensus/store.
 type MemKV struct {
-	mu sync.RWMutex
-	m  map[string][]byte
+	mu     sync.RWMutex
+	m      map[string][]byte
+	staged []Change
+	hash   []byte
 }
 
 // NewMemKV returns an empty MemKV.
@@ -50,13 +70,7 @@ func (kv *MemKV) Get(key []byte) ([]byte, error) {
 // Iterate implements KV.
 func (kv *MemKV) Iterate(start, end []byte, fn func(key, value []byte) bool) error {
 	kv.mu.RLock()
-	keys := make([]string, 0, 64)
-	for k := range kv.m {
-		if k >= string(start) && (end == nil || k < string(end)) {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
+	keys := kv.keys(start, end)
 	vals := make([][]byte, len(keys))
 	for i, k := range keys {
 		vals[i] = kv.m[k]
@@ -70,18 +84,84 @@ func (kv *MemKV) Iterate(start, end []byte, fn func(key, value []byte) bool) err
 	return nil
 }
 
-// Apply implements KV.
+func (kv *MemKV) keys(start, end []byte) []string {
+	keys := make([]string, 0, 64)
+	for k := range kv.m {
+		if k >= string(start) && (end == nil || k < string(end)) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Stage implements Store.
+func (kv *MemKV) Stage(changes []Change) ([]byte, error) {
+	kv.mu.Lock()
+	defer kv.mu.Unlock()
+	kv.staged = slices.Clone(changes)
+	next := make(map[string][]byte, len(kv.m)+len(changes))
+	for k, v := range kv.m {
+		next[k] = v
+	}
+	applyTo(next, changes)
+	return flatHash(next), nil
+}
+
+// Commit implements Store.
+func (kv *MemKV) Commit() error {
+	kv.mu.Lock()
+	defer kv.mu.Unlock()
+	applyTo(kv.m, kv.staged)
+	kv.staged = nil
+	kv.hash = flatHash(kv.m)
+	return nil
+}
+
+// Hash implements Store.
+func (kv *MemKV) Hash() []byte {
+	kv.mu.RLock()
+	defer kv.mu.RUnlock()
+	return bytes.Clone(kv.hash)
+}
+
+// Apply writes changes at once, bypassing Stage, for tests that prepare
+// a state.
 func (kv *MemKV) Apply(changes []Change) error {
 	kv.mu.Lock()
 	defer kv.mu.Unlock()
+	applyTo(kv.m, changes)
+	kv.hash = flatHash(kv.m)
+	return nil
+}
+
+func applyTo(m map[string][]byte, changes []Change) {
 	for _, c := range changes {
 		if c.Delete {
-			delete(kv.m, string(c.Key))
+			delete(m, string(c.Key))
 		} else {
-			kv.m[string(c.Key)] = bytes.Clone(c.Value)
+			m[string(c.Key)] = bytes.Clone(c.Value)
 		}
 	}
-	return nil
+}
+
+func flatHash(m map[string][]byte) []byte {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	var n [4]byte
+	for _, k := range keys {
+		binary.BigEndian.PutUint32(n[:], uint32(len(k)))
+		h.Write(n[:])
+		h.Write([]byte(k))
+		binary.BigEndian.PutUint32(n[:], uint32(len(m[k])))
+		h.Write(n[:])
+		h.Write(m[k])
+	}
+	return h.Sum(nil)
 }
 
 // Clone returns a deep copy, for tests that fork a replica.
@@ -92,6 +172,7 @@ func (kv *MemKV) Clone() *MemKV {
 	for k, v := range kv.m {
 		c.m[k] = bytes.Clone(v)
 	}
+	c.hash = bytes.Clone(kv.hash)
 	return c
 }
 

@@ -40,8 +40,9 @@ var ErrConfig = errors.New("state: config lacks a protocol rule")
 // the ABCI adapter serialises calls.
 type Machine struct {
 	cfg     Config
-	kv      KV
+	kv      Store
 	st      *overlay
+	appHash []byte // of the last finalized (or committed) block
 	params  *pb.Params
 	meta    *pb.Meta
 	beacon  *pb.Beacon      // seed chain head
@@ -56,14 +57,17 @@ type Machine struct {
 var marshal = proto.MarshalOptions{Deterministic: true}
 
 // Open loads the committed state from kv. A new chain has an empty kv and
-// Height 0 until InitGenesis and Commit.
-func Open(kv KV, cfg Config) (*Machine, error) {
+// Height 0 until InitGenesis and Commit. The app hash is kv's Hash.
+func Open(kv Store, cfg Config) (*Machine, error) {
 	if cfg.Code == nil || cfg.Template == nil {
 		return nil, fmt.Errorf("%w: Code and Template are required (consensus/rules)", ErrConfig)
 	}
 	m := &Machine{cfg: cfg, kv: kv, st: newOverlay(kv), meta: &pb.Meta{}, beacon: &pb.Beacon{}, params: DefaultParams(), pending: map[string]uint64{}}
 	if err := m.load(); err != nil {
 		return nil, fmt.Errorf("state: open: %w", err)
+	}
+	if m.meta.Height > 0 {
+		m.appHash = kv.Hash()
 	}
 	return m, nil
 }
@@ -139,7 +143,7 @@ func (m *Machine) put(key []byte, msg proto.Message) {
 func (m *Machine) Height() uint64 { return m.meta.Height }
 
 // AppHash returns the app hash of the last finalized block.
-func (m *Machine) AppHash() []byte { return bytes.Clone(m.meta.AppHash) }
+func (m *Machine) AppHash() []byte { return bytes.Clone(m.appHash) }
 
 // ChainID returns the chain id set at genesis.
 func (m *Machine) ChainID() string { return m.meta.ChainId }

@@ -135,7 +135,7 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	b := &state.Block{Height: uint64(req.Height), Proposer: req.ProposerAddress, Txs: req.Txs}
+	b := &state.Block{Height: uint64(req.Height), Proposer: req.ProposerAddress, Txs: req.Txs, Time: req.Time.UnixNano()}
 	for _, mb := range req.Misbehavior {
 		b.Misbehavior = append(b.Misbehavior, state.Misbehavior{
 			ConsensusAddress: mb.Validator.Address,
@@ -174,6 +174,11 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 // committed state.
 func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
 	h := int64(a.Height())
+	if req.Height != 0 && req.Height != h {
+		// the app keeps only the latest state: never answer another height's query with it
+		return &abci.ResponseQuery{Code: uint32(state.CodeInvalid), Height: h, Codespace: "assay",
+			Log: fmt.Sprintf("app: query at height %d: only the latest state (height %d) is kept; query with height 0 or %d", req.Height, h, h)}, nil
+	}
 	b, err := state.Query(a.kv, req.Path)
 	switch {
 	case errors.Is(err, state.ErrNotFound):

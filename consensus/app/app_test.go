@@ -25,7 +25,9 @@ func TestQueryCodes(t *testing.T) {
 		{"source/nope", uint32(state.CodeNotFound)},
 		{"code/bafkreinope", uint32(state.CodeNotFound)},
 		{"round/x/notanumber", uint32(state.CodeInvalid)},
-		{"datasets/src-0?from=1&to=10", 0},
+		{"datasets/src-0?from=1&to=10", uint32(state.CodeNotFound)}, // not registered yet
+		{"datasets/nope/latest", uint32(state.CodeNotFound)},
+		{"rounds/nope", uint32(state.CodeNotFound)},
 		{"evidence", 0},
 		{"no/such/path", uint32(state.CodeInvalid)},
 	}
@@ -39,6 +41,19 @@ func TestQueryCodes(t *testing.T) {
 		}
 		if res.Code == 0 && !json.Valid(res.Value) {
 			t.Errorf("%s: invalid JSON %q", tt.path, res.Value)
+		}
+	}
+	// a past height is refused, never answered from the latest state
+	s.step()
+	s.step()
+	h := int64(s.replicas[0].Height())
+	for _, q := range []struct {
+		height int64
+		code   uint32
+	}{{0, 0}, {h, 0}, {h - 1, uint32(state.CodeInvalid)}, {h + 5, uint32(state.CodeInvalid)}} {
+		res, err := s.replicas[0].Query(context.Background(), &abci.RequestQuery{Path: "params", Height: q.height})
+		if err != nil || res.Code != q.code || res.Height != h {
+			t.Errorf("query at height %d: code %d (%s) at %d, want code %d at %d (%v)", q.height, res.Code, res.Log, res.Height, q.code, h, err)
 		}
 	}
 	var p map[string]any

@@ -16,7 +16,7 @@ type DBKV struct {
 	db dbm.DB
 }
 
-var _ state.KV = (*DBKV)(nil)
+var _ state.ReverseKV = (*DBKV)(nil) // newest-first queries need the reverse walk
 
 // OpenKV opens (or creates) the app database "assay.db" in dir.
 func OpenKV(dir string) (*DBKV, error) {
@@ -42,6 +42,21 @@ func (kv *DBKV) Get(key []byte) ([]byte, error) {
 // Iterate implements state.KV.
 func (kv *DBKV) Iterate(start, end []byte, fn func(key, value []byte) bool) error {
 	it, err := kv.db.Iterator(start, end)
+	if err != nil {
+		return fmt.Errorf("app: db iterate: %w", err)
+	}
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		if !fn(it.Key(), it.Value()) {
+			break
+		}
+	}
+	return it.Error()
+}
+
+// ReverseIterate implements state.ReverseKV.
+func (kv *DBKV) ReverseIterate(start, end []byte, fn func(key, value []byte) bool) error {
+	it, err := kv.db.ReverseIterator(start, end)
 	if err != nil {
 		return fmt.Errorf("app: db iterate: %w", err)
 	}

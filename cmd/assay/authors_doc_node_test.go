@@ -104,9 +104,17 @@ func (n *docNode) check() {
 	if len(n.procs) == 0 {
 		t.Fatal("docs/authors.md started no node")
 	}
-	var ds []state.DatasetView
-	if err := json.Unmarshal(n.assay("dataset", "list", docSource), &ds); err != nil {
+	var page state.Page[state.DatasetView]
+	if err := json.Unmarshal(n.assay("dataset", "list", docSource, "--json"), &page); err != nil {
 		t.Fatalf("dataset list: %v", err)
+	}
+	ds := page.Items
+	var latest state.DatasetView
+	if err := json.Unmarshal(n.assay("dataset", "latest", docSource, "--json"), &latest); err != nil {
+		t.Fatalf("dataset latest: %v", err)
+	}
+	if len(ds) == 0 || latest.Round != ds[0].Round || latest.Time == "" || page.Truncated {
+		t.Fatalf("latest %+v, first of page %+v (truncated %v)", latest, ds, page.Truncated)
 	}
 	var local authoring.RunReport // the `validator run --json` record
 	wasm := filepath.Join("temps", "temps.wasm")

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -36,7 +38,7 @@ type clientFlags struct {
 
 func addClientFlags(fs *flag.FlagSet, withKey bool) clientFlags {
 	node := envOr("ASSAY_NODE", defaultNode)
-	c := clientFlags{node: fs.String("node", node, "CometBFT RPC address of a node ($ASSAY_NODE)")}
+	c := clientFlags{node: fs.String("node", node, "CometBFT RPC address of a node, or several comma-separated tried in order ($ASSAY_NODE)")}
 	if withKey {
 		c.keyring = fs.String("keyring", defaultKeyring(), "directory of named keys ($ASSAY_KEYRING)")
 		c.key = fs.String("key", "", "signing key: a name in the keyring or a key file path (required)")
@@ -76,13 +78,47 @@ func loadKey(keyring, name string, warn func(string)) (ed25519.PrivateKey, error
 	return k, err
 }
 
-// dial returns a chain client of the node at addr.
-func dial(addr string) (*chain.Client, error) {
-	c, err := rpchttp.New(addr, "/websocket")
-	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", errNodeDown, addr, err)
+// probeTimeout bounds the status call that picks one of several nodes.
+const probeTimeout = 5 * time.Second
+
+// dial returns a chain client of the first node of addrs (one RPC
+// address, or several comma-separated) that answers, and its address.
+// With one address it does not probe: the first call reports a failure.
+// With several it asks each for its status in turn and takes the first
+// that answers and is not catching up (failover).
+func dial(ctx context.Context, addrs string) (*chain.Client, string, error) {
+	list := strings.Split(addrs, ",")
+	var errs []error
+	for _, addr := range list {
+		addr = strings.TrimSpace(addr)
+		if addr == "" {
+			continue
+		}
+		hc, err := rpchttp.New(addr, "/websocket")
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", addr, err))
+			continue
+		}
+		c := chain.New(hc)
+		if len(list) == 1 {
+			return c, addr, nil
+		}
+		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		st, err := c.Status(pctx)
+		cancel()
+		switch {
+		case err != nil:
+			errs = append(errs, rpcErr(addr, err))
+		case st.CatchingUp:
+			errs = append(errs, fmt.Errorf("%s: catching up at height %d", addr, st.Height))
+		default:
+			return c, addr, nil
+		}
 	}
-	return chain.New(c), nil
+	if len(errs) == 0 {
+		return nil, "", fmt.Errorf("%w: no node address in %q", errNodeDown, addrs)
+	}
+	return nil, "", fmt.Errorf("%w: every node failed: %w", errNodeDown, errors.Join(errs...))
 }
 
 // rpcErr turns a connection failure into errNodeDown.

@@ -283,19 +283,19 @@ func (c *cluster) registerEchoHandler(id string, replicas int, h http.HandlerFun
 }
 
 func (c *cluster) datasets(i int, id string) []state.DatasetView {
-	var ds []state.DatasetView
-	if err := c.query(i, &ds, "dataset", "list", id); err != nil {
+	var ds state.Page[state.DatasetView]
+	if err := c.query(i, &ds, "dataset", "list", id, "--limit", "1000", "--json"); err != nil {
 		return nil
 	}
-	return ds
+	return ds.Items
 }
 
 func (c *cluster) evidence(i int) []state.EvidenceView {
-	var ev []state.EvidenceView
-	if err := c.query(i, &ev, "evidence"); err != nil {
+	var ev state.Page[state.EvidenceView]
+	if err := c.query(i, &ev, "evidence", "--limit", "1000", "--json"); err != nil {
 		return nil
 	}
-	return ev
+	return ev.Items
 }
 
 // nodeOf returns the index of the node with operator op.

@@ -232,10 +232,11 @@ func TestKillAfterCommit(t *testing.T) {
 		}
 		after = uint64(c.height(0)) // the next point takes a round opened from here
 	}
-	var rounds []state.RoundView
-	if err := c.abciQuery(0, "/rounds/echo", &rounds); err != nil {
+	var page state.Page[state.RoundView]
+	if err := c.abciQuery(0, state.PathRounds("echo", state.ListOptions{Limit: state.MaxLimit}), &page); err != nil {
 		t.Fatal(err)
 	}
+	rounds := page.Items
 	var missed []uint64
 	for _, r := range rounds {
 		if i := assignee(r, op); i >= 0 && r.Assignees[i].Commit == "" && (r.Phase == "RESOLVED" || r.Phase == "UNRESOLVED") {

@@ -38,12 +38,14 @@ func txCommand(name string, args []string, stderr io.Writer, nargs int, usage st
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return nil, "", nil, nil, false
 	}
-	c, err := dial(*cf.node)
+	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	defer cancel()
+	c, addr, err := dial(ctx, *cf.node)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return nil, "", nil, nil, false
 	}
-	return c, *cf.node, key, fs.Args(), true
+	return c, addr, key, fs.Args(), true
 }
 
 func runCodeStore(args []string, stdout, stderr io.Writer) int {
@@ -72,7 +74,8 @@ func runCodeStore(args []string, stdout, stderr io.Writer) int {
 }
 
 func runCodeShow(args []string, stdout, stderr io.Writer) int {
-	return runQuery("assay code show", args, stdout, stderr, 1, "CID", func(a []string) (string, error) { return state.PathCode(a[0]), nil }, dropWasm)
+	return runQuery(queryCmd{name: "assay code show", nargs: 1, usage: "CID", filter: dropWasm}, args, stdout, stderr,
+		func(a []string, _ state.ListOptions) (string, error) { return state.PathCode(a[0]), nil })
 }
 
 func runSourceRegister(args []string, stdout, stderr io.Writer) int {

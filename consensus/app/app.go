@@ -137,7 +137,7 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	b := &state.Block{Height: uint64(req.Height), Proposer: req.ProposerAddress, Txs: req.Txs}
+	b := &state.Block{Height: uint64(req.Height), Proposer: req.ProposerAddress, Txs: req.Txs, Time: req.Time.UnixNano()}
 	for _, mb := range req.Misbehavior {
 		b.Misbehavior = append(b.Misbehavior, state.Misbehavior{
 			ConsensusAddress: mb.Validator.Address,

@@ -26,7 +26,9 @@ func TestQueryCodes(t *testing.T) {
 		{"source/nope", uint32(state.CodeNotFound)},
 		{"code/bafkreinope", uint32(state.CodeNotFound)},
 		{"round/x/notanumber", uint32(state.CodeInvalid)},
-		{"datasets/src-0?from=1&to=10", 0},
+		{"datasets/src-0?from=1&to=10", uint32(state.CodeNotFound)}, // not registered yet
+		{"datasets/nope/latest", uint32(state.CodeNotFound)},
+		{"rounds/nope", uint32(state.CodeNotFound)},
 		{"evidence", 0},
 		{"no/such/path", uint32(state.CodeInvalid)},
 	}
@@ -40,6 +42,20 @@ func TestQueryCodes(t *testing.T) {
 		}
 		if res.Code == 0 && !json.Valid(res.Value) {
 			t.Errorf("%s: invalid JSON %q", tt.path, res.Value)
+		}
+	}
+	// a past height is answered from that height's state (the tree keeps
+	// versions), never from the latest; a height not held is refused
+	s.step()
+	s.step()
+	h := int64(s.replicas[0].Height())
+	for _, q := range []struct {
+		height, at int64
+		code       uint32
+	}{{0, h, 0}, {h, h, 0}, {h - 1, h - 1, 0}, {h + 5, 0, uint32(state.CodeInvalid)}} {
+		res, err := s.replicas[0].Query(context.Background(), &abci.RequestQuery{Path: "params", Height: q.height})
+		if err != nil || res.Code != q.code || res.Height != q.at {
+			t.Errorf("query at height %d: code %d (%s) at %d, want code %d at %d (%v)", q.height, res.Code, res.Log, res.Height, q.code, q.at, err)
 		}
 	}
 	var p map[string]any

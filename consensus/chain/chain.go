@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -202,10 +203,48 @@ func (c *Client) Assigned(ctx context.Context, operator []byte) (uint64, []state
 	return h, v, err
 }
 
-// Evidence returns the penalty evidence, oldest first.
+// maxPages bounds the pages All reads.
+const maxPages = 1000
+
+// All reads every page of the list at path (built with empty Cursor in
+// its ListOptions) and returns the items in the list's order. It reads at
+// most maxPages pages: more is an error, not a silently short list.
+func All[T any](ctx context.Context, c *Client, path func(cursor string) string) ([]T, error) {
+	var out []T
+	cursor := ""
+	for range maxPages {
+		p, _, err := Get[state.Page[T]](ctx, c, path(cursor))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Items...)
+		if !p.Truncated {
+			return out, nil
+		}
+		cursor = p.Next
+	}
+	return nil, fmt.Errorf("chain: list %s: more than %d pages", path(""), maxPages)
+}
+
+// Evidence returns all penalty evidence, oldest first.
 func (c *Client) Evidence(ctx context.Context) ([]state.EvidenceView, error) {
-	v, _, err := Get[[]state.EvidenceView](ctx, c, state.PathEvidence)
-	return v, err
+	ev, err := All[state.EvidenceView](ctx, c, func(cursor string) string {
+		return state.PathEvidencePage(state.ListOptions{Limit: state.MaxLimit, Cursor: cursor})
+	})
+	slices.Reverse(ev) // the list is newest first
+	return ev, err
+}
+
+// Datasets returns one page of source's datasets in resolution order,
+// newest first, read at the returned committed height.
+func (c *Client) Datasets(ctx context.Context, source string, o state.ListOptions) (state.Page[state.DatasetView], uint64, error) {
+	return Get[state.Page[state.DatasetView]](ctx, c, state.PathDatasets(source, o))
+}
+
+// LatestDataset returns source's dataset of the highest round (of status
+// status, when not ""); none is state.ErrNotFound.
+func (c *Client) LatestDataset(ctx context.Context, source, status string) (state.DatasetView, uint64, error) {
+	return Get[state.DatasetView](ctx, c, state.PathLatestDataset(source, status))
 }
 
 // Sequence returns the next sequence of account addr (0 for a new one)

@@ -187,8 +187,12 @@ func verdictOf(t *testing.T, out string) *pb.Verdict {
 func (tn *testnet) playRound(source string, verdict func(i int) *pb.Verdict) state.RoundView {
 	var round state.RoundView
 	tn.waitFor("the round to be assigned", 30*time.Second, func() bool {
-		var rs []state.RoundView
-		return tn.query("rounds/"+source, &rs) && len(rs) > 0 && func() bool { round = rs[0]; return true }()
+		var p state.Page[state.RoundView] // newest first: the first round is the page's last
+		ok := tn.query(state.PathRounds(source, state.ListOptions{Limit: state.MaxLimit}), &p) && len(p.Items) > 0
+		if ok {
+			round = p.Items[len(p.Items)-1]
+		}
+		return ok
 	})
 	salts := make([][]byte, len(tn.nodes))
 	var commits []sent
@@ -224,8 +228,10 @@ func TestSingleNode(t *testing.T) {
 	if r.Phase != "RESOLVED" {
 		t.Fatalf("round %+v", r)
 	}
-	var ds []state.DatasetView
-	if !tn.query("datasets/feed", &ds) || len(ds) != 1 || ds[0].Status != "ACCEPTED" {
+	var page state.Page[state.DatasetView]
+	ok := tn.query("datasets/feed", &page)
+	ds := page.Items
+	if !ok || len(ds) != 1 || ds[0].Status != "ACCEPTED" || ds[0].Time == "" {
 		t.Fatalf("datasets %+v", ds)
 	}
 	// CometBFT v0.38 answers a tx failing CheckTx with a result code, not an RPC error.
@@ -274,8 +280,10 @@ func TestFourNodesSlash(t *testing.T) {
 		}
 		return len(res.Validators) == 3 // removed from the set
 	})
-	var ev []state.EvidenceView
-	if !tn.query("evidence", &ev) || len(ev) != 1 || ev[0].Kind != "WRONG_VERDICT" {
+	var page state.Page[state.EvidenceView]
+	ok := tn.query("evidence", &page)
+	ev := page.Items
+	if !ok || len(ev) != 1 || ev[0].Kind != "WRONG_VERDICT" {
 		t.Fatalf("evidence %+v", ev)
 	}
 }

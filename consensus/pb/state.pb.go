@@ -909,6 +909,7 @@ type Dataset struct {
 	GasUsed       uint64                 `protobuf:"varint,6,opt,name=gas_used,json=gasUsed,proto3" json:"gas_used,omitempty"`      // of the first attester
 	Attesters     [][]byte               `protobuf:"bytes,7,rep,name=attesters,proto3" json:"attesters,omitempty"`                  // operator addresses, sorted
 	Height        uint64                 `protobuf:"varint,8,opt,name=height,proto3" json:"height,omitempty"`                       // block that resolved it
+	Time          int64                  `protobuf:"varint,9,opt,name=time,proto3" json:"time,omitempty"`                           // that block's time, unix nanoseconds
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -995,6 +996,13 @@ func (x *Dataset) GetAttesters() [][]byte {
 func (x *Dataset) GetHeight() uint64 {
 	if x != nil {
 		return x.Height
+	}
+	return 0
+}
+
+func (x *Dataset) GetTime() int64 {
+	if x != nil {
+		return x.Time
 	}
 	return 0
 }
@@ -1382,7 +1390,7 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\x04spec\x18\v \x01(\v2\x14.assay.v1.SourceSpecR\x04spec\x12\x12\n" +
 	"\x04seed\x18\f \x01(\fR\x04seed\x12\x1d\n" +
 	"\n" +
-	"vrf_output\x18\r \x01(\fR\tvrfOutput\"\xde\x01\n" +
+	"vrf_output\x18\r \x01(\fR\tvrfOutput\"\xf2\x01\n" +
 	"\aDataset\x12\x16\n" +
 	"\x06source\x18\x01 \x01(\tR\x06source\x12\x14\n" +
 	"\x05round\x18\x02 \x01(\x04R\x05round\x12\x16\n" +
@@ -1393,7 +1401,8 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"input_cids\x18\x05 \x03(\fR\tinputCids\x12\x19\n" +
 	"\bgas_used\x18\x06 \x01(\x04R\agasUsed\x12\x1c\n" +
 	"\tattesters\x18\a \x03(\fR\tattesters\x12\x16\n" +
-	"\x06height\x18\b \x01(\x04R\x06height\"\xb1\x03\n" +
+	"\x06height\x18\b \x01(\x04R\x06height\x12\x12\n" +
+	"\x04time\x18\t \x01(\x03R\x04time\"\xb1\x03\n" +
 	"\bEvidence\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x16\n" +
 	"\x06height\x18\x02 \x01(\x04R\x06height\x12*\n" +

@@ -22,7 +22,7 @@ func (m *Machine) FinalizeBlock(b *Block) (*BlockResult, error) {
 		m.events = nil
 		return nil, err
 	}
-	m.height = b.Height
+	m.height, m.time = b.Height, b.Time
 	if err := m.assign([32]byte(m.beacon.Seed), m.beacon.VrfOutput); err != nil {
 		return nil, err
 	}

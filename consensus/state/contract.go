@@ -2,7 +2,6 @@ package state
 
 import (
 	"encoding/hex"
-	"fmt"
 	"net/url"
 	"strconv"
 )
@@ -32,23 +31,29 @@ func PathRound(source string, height uint64) string {
 	return "/round/" + url.PathEscape(source) + "/" + strconv.FormatUint(height, 10)
 }
 
-// PathRounds is the query path of a source's rounds.
-func PathRounds(source string) string { return "/rounds/" + url.PathEscape(source) }
-
-// PathDatasets is the query path of a source's datasets of rounds in
-// [from, to]; to = 0 leaves the range open above.
-func PathDatasets(source string, from, to uint64) string {
-	p := "/datasets/" + url.PathEscape(source)
-	switch {
-	case from > 0 && to > 0:
-		p += fmt.Sprintf("?from=%d&to=%d", from, to)
-	case from > 0:
-		p += fmt.Sprintf("?from=%d", from)
-	case to > 0:
-		p += fmt.Sprintf("?to=%d", to)
-	}
-	return p
+// PathRounds is the query path of a page of a source's rounds, newest
+// first (From, To, Limit and Cursor of o apply).
+func PathRounds(source string, o ListOptions) string {
+	return "/rounds/" + url.PathEscape(source) + o.Encode()
 }
+
+// PathDatasets is the query path of a page of a source's datasets in
+// resolution order, newest first (every field of o applies).
+func PathDatasets(source string, o ListOptions) string {
+	return "/datasets/" + url.PathEscape(source) + o.Encode()
+}
+
+// PathLatestDataset is the query path of a source's dataset of the
+// highest round, of status status when it is not "".
+func PathLatestDataset(source, status string) string {
+	return "/datasets/" + url.PathEscape(source) + "/" + LatestSuffix + ListOptions{Status: status}.Encode()
+}
+
+// PathSourcesPage and PathEvidencePage are PathSources and PathEvidence
+// with list options (Limit and Cursor; evidence also FromHeight and
+// ToHeight).
+func PathSourcesPage(o ListOptions) string  { return PathSources + o.Encode() }
+func PathEvidencePage(o ListOptions) string { return PathEvidence + o.Encode() }
 
 // PathAssigned is the query path of the open rounds that list operator.
 func PathAssigned(operator []byte) string { return "/assigned/" + hex.EncodeToString(operator) }

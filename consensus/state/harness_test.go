@@ -118,7 +118,7 @@ func (c *chain) blockWith(mb []state.Misbehavior, txs ...[]byte) *state.BlockRes
 	p := c.proposer()
 	all := append([][]byte{c.m.VRFTx(p.vrf)}, txs...)
 	c.height++
-	res, err := c.m.FinalizeBlock(&state.Block{Height: c.height, Proposer: consAddr(p), Txs: all, Misbehavior: mb})
+	res, err := c.m.FinalizeBlock(&state.Block{Height: c.height, Proposer: consAddr(p), Txs: all, Misbehavior: mb, Time: blockTime(c.height)})
 	if err != nil {
 		c.t.Fatalf("finalize %d: %v", c.height, err)
 	}
@@ -246,3 +246,7 @@ func splitComma(s string) []string {
 	}
 	return out
 }
+
+// blockTime is the time of test block h: one second a block from
+// 2024-01-01T00:00:00Z, in unix nanoseconds.
+func blockTime(h uint64) int64 { return (1_704_067_200 + int64(h)) * 1e9 }

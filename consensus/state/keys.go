@@ -13,6 +13,7 @@ const (
 	prefixSource    = "s/" // + source id
 	prefixRound     = "r/" // + source id + "/" + uint64be(height)
 	prefixDataset   = "d/" // + source id + "/" + uint64be(round)
+	prefixResolved  = "h/" // + source id + "/" + uint64be(height) + uint64be(round): datasets in resolution order (empty value)
 	prefixEvidence  = "e/" // + uint64be(id)
 	prefixOpen      = "o/" // + operator + uint64be(height) + source id: open rounds per assignee
 	prefixBeacon    = "b"  // the seed chain's head (pb.Beacon)
@@ -33,6 +34,11 @@ func keyRound(id string, h uint64) []byte {
 
 func keyDataset(id string, round uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefixDataset+id+"/"), round)
+}
+
+func keyResolved(id string, height, round uint64) []byte {
+	k := binary.BigEndian.AppendUint64([]byte(prefixResolved+id+"/"), height)
+	return binary.BigEndian.AppendUint64(k, round)
 }
 
 func keyEvidence(id uint64) []byte {

@@ -34,6 +34,16 @@ type Store interface {
 	Hash() []byte
 }
 
+// ReverseKV is a KV that can also visit keys in descending order.
+// Newest-first list queries use it; over a KV without it they fall back
+// to an ascending walk of the whole range (correct, but linear in it).
+type ReverseKV interface {
+	KV
+	// ReverseIterate calls fn for each key in [start, end) in descending
+	// order until fn returns false. A nil end means no upper bound.
+	ReverseIterate(start, end []byte, fn func(key, value []byte) bool) error
+}
+
 // Change is one staged write: a set, or a delete when Delete is true.
 type Change struct {
 	Key    []byte
@@ -123,6 +133,44 @@ func (kv *MemKV) Hash() []byte {
 	kv.mu.RLock()
 	defer kv.mu.RUnlock()
 	return bytes.Clone(kv.hash)
+}
+
+// ReverseIterate implements ReverseKV.
+func (kv *MemKV) ReverseIterate(start, end []byte, fn func(key, value []byte) bool) error {
+	var keys []string
+	var vals [][]byte
+	if err := kv.Iterate(start, end, func(k, v []byte) bool {
+		keys, vals = append(keys, string(k)), append(vals, v)
+		return true
+	}); err != nil {
+		return err
+	}
+	for i := len(keys) - 1; i >= 0; i-- {
+		if !fn([]byte(keys[i]), vals[i]) {
+			break
+		}
+	}
+	return nil
+}
+
+// iterateDesc visits [start, end) of kv in descending key order.
+func iterateDesc(kv KV, start, end []byte, fn func(key, value []byte) bool) error {
+	if r, ok := kv.(ReverseKV); ok {
+		return r.ReverseIterate(start, end, fn)
+	}
+	var keys, vals [][]byte
+	if err := kv.Iterate(start, end, func(k, v []byte) bool {
+		keys, vals = append(keys, bytes.Clone(k)), append(vals, bytes.Clone(v))
+		return true
+	}); err != nil {
+		return err
+	}
+	for i := len(keys) - 1; i >= 0; i-- {
+		if !fn(keys[i], vals[i]) {
+			break
+		}
+	}
+	return nil
 }
 
 // Apply writes changes at once, bypassing Stage, for tests that prepare

@@ -51,6 +51,7 @@ type Machine struct {
 	open    []*pb.Round     // open rounds, ascending (height, source)
 	pending map[string]uint64
 	height  uint64 // block being finalized
+	time    int64  // its time, unix nanoseconds (Block.Time)
 	events  []Event
 }
 

@@ -87,7 +87,7 @@ func TestHonestRoundResolves(t *testing.T) {
 	if r.RevealStart != round+2 {
 		t.Fatalf("reveal start %d, want %d (early transition)", r.RevealStart, round+2)
 	}
-	ds := query[[]state.DatasetView](t, c.kv, "datasets/feed?from=1&to=1000")
+	ds := query[state.Page[state.DatasetView]](t, c.kv, "datasets/feed?from=1&to=1000").Items
 	if len(ds) != 1 || ds[0].Status != "ACCEPTED" || len(ds[0].Attesters) != 3 || ds[0].GasUsed != 77 {
 		t.Fatalf("datasets %+v", ds)
 	}
@@ -96,7 +96,7 @@ func TestHonestRoundResolves(t *testing.T) {
 			t.Fatalf("honest validator penalised: %+v", v)
 		}
 	}
-	if ev := query[[]state.EvidenceView](t, c.kv, "evidence"); len(ev) != 0 {
+	if ev := query[state.Page[state.EvidenceView]](t, c.kv, "evidence").Items; len(ev) != 0 {
 		t.Fatalf("evidence %+v", ev)
 	}
 }
@@ -152,7 +152,7 @@ func TestWrongVerdictSlashedAndJailed(t *testing.T) {
 	if v.Stake != 95 || !v.Jailed || v.Power != 0 {
 		t.Fatalf("liar %+v, want stake 95 jailed power 0", v)
 	}
-	ev := query[[]state.EvidenceView](t, c.kv, "evidence")
+	ev := query[state.Page[state.EvidenceView]](t, c.kv, "evidence").Items
 	if len(ev) != 1 || ev[0].Kind != "WRONG_VERDICT" || ev[0].Round != round || ev[0].Revealed == nil || ev[0].Agreed == nil {
 		t.Fatalf("evidence %+v", ev)
 	}

@@ -26,8 +26,8 @@ var (
 	ErrBadQuery = errors.New("state: bad query")
 )
 
-// Row caps of list queries: validators and sources are listed whole (up
-// to a bound), rounds, datasets and evidence in pages of maxQueryRows.
+// Row caps of the lists that are not paged: validators are listed whole
+// (up to a bound), the open rounds of an assignee up to maxQueryRows.
 const (
 	maxQueryRows = 1000
 	maxListRows  = 100_000
@@ -49,7 +49,7 @@ func Query(kv KV, path string) ([]byte, error) {
 	case "validators":
 		v, err = listN(kv, prefixValidator, maxListRows, func(x *pb.Validator) any { return validatorView(x) }, &pb.Validator{})
 	case "sources":
-		v, err = listN(kv, prefixSource, maxListRows, func(x *pb.Source) any { return sourceView(x) }, &pb.Source{})
+		v, err = querySources(kv, q)
 	case "source":
 		v, err = one(kv, keySource(rest), &pb.Source{}, func(x *pb.Source) any { return sourceView(x) })
 	case "code":
@@ -57,7 +57,7 @@ func Query(kv KV, path string) ([]byte, error) {
 	case "round":
 		v, err = queryRound(kv, rest)
 	case "rounds":
-		v, err = list(kv, prefixRound+rest+"/", func(x *pb.Round) any { return roundView(x) }, &pb.Round{})
+		v, err = queryRounds(kv, rest, q)
 	case "datasets":
 		v, err = queryDatasets(kv, rest, q)
 	case "assigned":
@@ -65,7 +65,7 @@ func Query(kv KV, path string) ([]byte, error) {
 	case "account":
 		v, err = queryAccount(kv, rest)
 	case "evidence":
-		v, err = list(kv, prefixEvidence, func(x *pb.Evidence) any { return evidenceView(x) }, &pb.Evidence{})
+		v, err = queryEvidence(kv, q)
 	default:
 		return nil, fmt.Errorf("%w: unknown path %q", ErrBadQuery, p)
 	}
@@ -102,10 +102,6 @@ func one[T proto.Message](kv KV, key []byte, msg T, view func(T) any) (any, erro
 	return view(msg), nil
 }
 
-func list[T proto.Message](kv KV, prefix string, view func(T) any, proto0 T) (any, error) {
-	return listRange(kv, []byte(prefix), prefixEnd([]byte(prefix)), maxQueryRows, view, proto0)
-}
-
 func listN[T proto.Message](kv KV, prefix string, n int, view func(T) any, proto0 T) (any, error) {
 	return listRange(kv, []byte(prefix), prefixEnd([]byte(prefix)), n, view, proto0)
 }
@@ -134,32 +130,6 @@ func queryRound(kv KV, rest string) (any, error) {
 		return nil, fmt.Errorf("%w: round/{source}/{height}", ErrBadQuery)
 	}
 	return one(kv, keyRound(id, h), &pb.Round{}, func(x *pb.Round) any { return roundView(x) })
-}
-
-func queryDatasets(kv KV, id string, q url.Values) (any, error) {
-	if !ValidID(id) {
-		return nil, fmt.Errorf("%w: datasets/{source}?from=&to=", ErrBadQuery)
-	}
-	from, to := uint64(0), ^uint64(0)
-	for _, f := range []struct {
-		name string
-		dst  *uint64
-	}{{"from", &from}, {"to", &to}} {
-		name, dst := f.name, f.dst
-		if s := q.Get(name); s != "" {
-			v, err := strconv.ParseUint(s, 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("%w: %s: %w", ErrBadQuery, name, err)
-			}
-			*dst = v
-		}
-	}
-	start := keyDataset(id, from)
-	end := prefixEnd([]byte(prefixDataset + id + "/"))
-	if to != ^uint64(0) {
-		end = binary.BigEndian.AppendUint64([]byte(prefixDataset+id+"/"), to+1)
-	}
-	return listRange(kv, start, end, maxQueryRows, func(x *pb.Dataset) any { return datasetView(x) }, &pb.Dataset{})
 }
 
 func cidString(b []byte) string {
@@ -312,11 +282,12 @@ type DatasetView struct {
 	InputCIDs []string `json:"input_cids"`
 	GasUsed   uint64   `json:"gas_used"`
 	Attesters []string `json:"attesters"`
-	Height    uint64   `json:"height"`
+	Height    uint64   `json:"height"` // the block that resolved the round
+	Time      string   `json:"time"`   // that block's time, RFC 3339 in UTC
 }
 
 func datasetView(d *pb.Dataset) DatasetView {
-	v := DatasetView{Source: d.Source, Round: d.Round, Status: abi.Status(d.Status).String(), OutputCID: cidString(d.OutputCid), GasUsed: d.GasUsed, Height: d.Height}
+	v := DatasetView{Source: d.Source, Round: d.Round, Status: abi.Status(d.Status).String(), OutputCID: cidString(d.OutputCid), GasUsed: d.GasUsed, Height: d.Height, Time: formatTime(d.Time)}
 	for _, c := range d.InputCids {
 		v.InputCIDs = append(v.InputCIDs, cidString(c))
 	}

@@ -222,7 +222,7 @@ func (m *Machine) tally(r *pb.Round) {
 }
 
 func (m *Machine) storeDataset(r *pb.Round, g *group) {
-	d := &pb.Dataset{Source: r.Source, Round: r.Height, Status: g.status, OutputCid: g.cid, Height: m.height}
+	d := &pb.Dataset{Source: r.Source, Round: r.Height, Status: g.status, OutputCid: g.cid, Height: m.height, Time: m.time}
 	var att []*pb.Assignee
 	for _, a := range r.Assignees {
 		if agrees(a.Verdict, g) {
@@ -241,4 +241,5 @@ func (m *Machine) storeDataset(r *pb.Round, g *group) {
 	}
 	d.GasUsed = att[0].Verdict.GasUsed
 	m.put(keyDataset(d.Source, d.Round), d)
+	m.st.set(keyResolved(d.Source, d.Height, d.Round), []byte{})
 }

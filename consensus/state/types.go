@@ -10,6 +10,9 @@ type Block struct {
 	// (consensus/seed), the rest are user txs.
 	Txs         [][]byte
 	Misbehavior []Misbehavior
+	// Time is the block's time (CometBFT's header time, the same on every
+	// node) in unix nanoseconds; datasets the block resolves record it.
+	Time int64
 }
 
 // Misbehavior is a CometBFT evidence item.

@@ -277,7 +277,7 @@ type View struct {
 	t *iavl.ImmutableTree
 }
 
-var _ state.KV = (*View)(nil)
+var _ state.ReverseKV = (*View)(nil)
 
 // Version returns the view's version (block height).
 func (v *View) Version() int64 { return v.t.Version() }
@@ -301,6 +301,25 @@ func (v *View) Iterate(start, end []byte, fn func(key, value []byte) bool) error
 		return fmt.Errorf("store: iterate at %d: %w", v.Version(), err)
 	}
 	return iterate(it, fn)
+}
+
+// ReverseIterate implements state.ReverseKV: keys of [start, end) in
+// descending order, for newest-first list queries.
+func (v *View) ReverseIterate(start, end []byte, fn func(key, value []byte) bool) error {
+	it, err := v.t.Iterator(start, end, false)
+	if err != nil {
+		return fmt.Errorf("store: iterate at %d: %w", v.Version(), err)
+	}
+	return iterate(it, fn)
+}
+
+// ReverseIterate implements state.ReverseKV on the last saved version.
+func (t *Tree) ReverseIterate(start, end []byte, fn func(key, value []byte) bool) error {
+	v := t.view()
+	if v == nil {
+		return nil
+	}
+	return v.ReverseIterate(start, end, fn)
 }
 
 // Prove returns key's value (nil if absent) and an ICS-23 commitment

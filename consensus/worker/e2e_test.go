@@ -215,9 +215,9 @@ func TestBatchCapFromChain(t *testing.T) {
 	stop := start(w)
 	defer stop()
 	resolved := func(r *pb.Round) bool {
-		var ds []state.DatasetView
-		f.query(state.PathDatasets(r.Source, 0, 0), &ds)
-		for _, d := range ds {
+		var ds state.Page[state.DatasetView]
+		f.query(state.PathDatasets(r.Source, state.ListOptions{From: r.Height, To: r.Height}), &ds)
+		for _, d := range ds.Items {
 			if d.Round == r.Height {
 				return true
 			}

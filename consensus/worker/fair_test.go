@@ -72,9 +72,10 @@ func TestSlowSourceStarvesNoOne(t *testing.T) {
 	pace(blocks)
 	end, _ := f.chain.Height(context.Background())
 
-	var fast, slow []state.RoundView
-	f.query("rounds/fast", &fast)
-	f.query("rounds/slow", &slow)
+	var fastPage, slowPage state.Page[state.RoundView]
+	f.query(state.PathRounds("fast", state.ListOptions{Limit: state.MaxLimit}), &fastPage)
+	f.query(state.PathRounds("slow", state.ListOptions{Limit: state.MaxLimit}), &slowPage)
+	fast, slow := fastPage.Items, slowPage.Items
 	if len(fast) < blocks/2-1 || len(slow) < blocks-1 {
 		t.Fatalf("only %d fast and %d slow rounds opened", len(fast), len(slow))
 	}

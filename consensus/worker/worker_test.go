@@ -162,15 +162,15 @@ func (f *fixture) query(path string, v any) {
 }
 
 func (f *fixture) datasets() []state.DatasetView {
-	var ds []state.DatasetView
-	f.query(state.PathDatasets(f.source, 0, 0), &ds)
-	return ds
+	var ds state.Page[state.DatasetView]
+	f.query(state.PathDatasets(f.source, state.ListOptions{Limit: state.MaxLimit}), &ds)
+	return ds.Items
 }
 
 func (f *fixture) evidence() []state.EvidenceView {
-	var ev []state.EvidenceView
-	f.query(state.PathEvidence, &ev)
-	return ev
+	var ev state.Page[state.EvidenceView]
+	f.query(state.PathEvidencePage(state.ListOptions{Limit: state.MaxLimit}), &ev)
+	return ev.Items
 }
 
 func opHex(k ed25519.PrivateKey) string {

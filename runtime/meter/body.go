@@ -47,8 +47,8 @@ type walker struct {
 	// also writes the gas global.
 	spill bool
 	free  bool // inside a simple if: costs are already charged
-	ctrl    []frame
-	st      bodyStats
+	ctrl  []frame
+	st    bodyStats
 }
 
 // rewriteBody checks and rewrites function fidx (index space) with the

@@ -116,14 +116,15 @@ func reloadGas(b []byte, s *slots) []byte {
 func checkGas(b []byte, s *slots, depth bool) []byte {
 	b = append(b, opLocalGet)
 	b = appendU32(b, s.g)
-	b = append(b, opI64Const, 0, opI64GeS)
 	if depth {
-		b = append(b, opLocalGet)
-		b = appendU32(b, s.d)
+		// g | (MaxCallDepth - d) >= 0: both are non-negative
 		b = append(b, opI32Const)
 		b = appendS64(b, abi.MaxCallDepth)
-		b = append(b, opI32LeU, opI32And)
+		b = append(b, opLocalGet)
+		b = appendU32(b, s.d)
+		b = append(b, 0x6b, 0xac, 0x84) // i32.sub, i64.extend_i32_s, i64.or
 	}
+	b = append(b, opI64Const, 0, opI64GeS)
 	b = append(b, opIf, blockEmpty, opElse)
 	b = spillGas(b, s)
 	return append(b, opUnreachable, opEnd)

@@ -42,9 +42,13 @@ type walker struct {
 	entry bool
 	// trivial: the entry block holds only block/loop openers so far.
 	trivial bool
-	free    bool // inside a simple if: costs are already charged
-	ctrl    []frame
-	st      bodyStats
+	// spill: the current metered block holds a call, an instruction that
+	// can trap, a return or a branch out of the function, so its charge
+	// also writes the gas global.
+	spill bool
+	free  bool // inside a simple if: costs are already charged
+	ctrl  []frame
+	st    bodyStats
 }
 
 // rewriteBody checks and rewrites function fidx (index space) with the
@@ -60,7 +64,10 @@ func rewriteBody(m *module, lim *Limits, bud *moduleBudget, s slots, fidx uint32
 		return nil, w.st, err
 	}
 	base := uint32(len(ft.params)) + declared
-	w.s.t64a, w.s.t64b, w.s.t32, w.s.tf32, w.s.tf64 = base, base+1, base+2, base+3, base+4
+	w.s.t64a, w.s.t64b, w.s.g = base, base+1, base+2
+	w.s.t32, w.s.d = base+3, base+4
+	w.s.tf32, w.s.tf64 = base+5, base+6
+	w.out = prologue(w.out, &w.s)
 	w.cost = uint64(declared) >> costLocalsShift
 	w.check, w.trivial, w.entry = true, true, true
 	w.ctrl = append(w.ctrl, frame{})
@@ -100,17 +107,17 @@ func (w *walker) locals(params int) (uint32, error) {
 	w.st.locals = int(total)
 	w.out = appendU32(w.out, groups+4)
 	w.out = append(w.out, r.b[start:r.pos]...)
-	w.out = append(w.out, 2, valI64, 1, valI32, 1, valF32, 1, valF64)
+	w.out = append(w.out, 3, valI64, 2, valI32, 1, valF32, 1, valF64)
 	return uint32(total) - uint32(params), nil
 }
 
 // flush ends the current metered block: its charge, then its code.
 func (w *walker) flush() {
-	if (w.cost > 0 || w.entry) && !w.dead {
-		w.out = chargeStatic(w.out, &w.s, w.cost, w.check, w.entry)
+	if (w.cost > 0 || w.entry || w.spill) && !w.dead {
+		w.out = chargeStatic(w.out, &w.s, w.cost, w.check, w.entry, w.spill)
 	}
 	w.out = append(w.out, w.cur...)
-	w.cur, w.cost, w.check, w.trivial, w.entry = w.cur[:0], 0, false, false, false
+	w.cur, w.cost, w.check, w.trivial, w.entry, w.spill = w.cur[:0], 0, false, false, false, false
 }
 
 func (w *walker) forbidden(format string, args ...any) error {
@@ -120,6 +127,9 @@ func (w *walker) forbidden(format string, args ...any) error {
 func (w *walker) target(depth uint32) {
 	if int(depth) < len(w.ctrl) {
 		w.ctrl[len(w.ctrl)-1-int(depth)].targeted = true
+	}
+	if int(depth) == len(w.ctrl)-1 {
+		w.spill = true // a branch to the function's label returns
 	}
 }
 
@@ -188,6 +198,7 @@ func (w *walker) instr(op byte, start int) error {
 	case op == 0x0b: // end
 		return w.end(start)
 	case op == 0x00 || op == 0x0f: // unreachable, return
+		w.spill = true
 		w.rawOp(start)
 		w.flush()
 		w.dead = true
@@ -235,6 +246,9 @@ func (w *walker) instr(op byte, start int) error {
 	case op >= 0x41 && op <= 0x44:
 		return w.constant(op, start)
 	case op >= 0x45 && op <= 0xc4:
+		if mayTrap(op) {
+			w.spill = true
+		}
 		w.raw(start, opCost(op, 0))
 		if t := nanOp(op); t != 0 {
 			w.cur = canonNaN(w.cur, &w.s, t)
@@ -331,6 +345,7 @@ func (w *walker) end(start int) error {
 	w.ctrl = w.ctrl[:len(w.ctrl)-1]
 	switch {
 	case len(w.ctrl) == 0: // the function's end
+		w.spill = true
 		w.rawOp(start)
 		w.flush()
 	case f.simple:
@@ -387,13 +402,16 @@ func (w *walker) call(op byte, start int) error {
 			return w.forbidden("call_indirect on table %d (one table only)", table)
 		}
 	}
+	w.spill = true
 	if op == 0x10 && callee < w.m.importFuncs {
 		w.raw(start, opCost(op, 0)) // host functions never re-enter Wasm
+		w.cur = reloadGas(w.cur, &w.s)
 		return nil
 	}
 	w.cur = depthEnter(w.cur, &w.s)
 	w.raw(start, opCost(op, 0))
 	w.cur = depthLeave(w.cur, &w.s)
+	w.cur = reloadGas(w.cur, &w.s)
 	return nil
 }
 
@@ -415,6 +433,7 @@ func (w *walker) memArg(start int) error {
 	if _, err := r.u32(); err != nil {
 		return err
 	}
+	w.spill = true // out of bounds traps
 	w.rawOp(start)
 	return nil
 }
@@ -507,4 +526,15 @@ func (w *walker) prefixFC(start int) error {
 	w.cur = bulkCharge(w.cur, &w.s)
 	w.raw(start, opCost(0xfc, sub))
 	return nil
+}
+
+// mayTrap reports whether a numeric instruction (0x45..0xc4) can trap:
+// integer div/rem and the non-saturating float-to-int conversions.
+func mayTrap(op byte) bool {
+	switch op {
+	case 0x6d, 0x6e, 0x6f, 0x70, 0x7f, 0x80, 0x81, 0x82, // div, rem
+		0xa8, 0xa9, 0xaa, 0xab, 0xae, 0xaf, 0xb0, 0xb1: // trunc
+		return true
+	}
+	return false
 }

@@ -10,6 +10,7 @@ import (
 const (
 	opUnreachable = 0x00
 	opIf          = 0x04
+	opElse        = 0x05
 	opEnd         = 0x0b
 	opCall        = 0x10
 	opSelect      = 0x1b
@@ -24,16 +25,14 @@ const (
 	opI64Const    = 0x42
 	opF32Const    = 0x43
 	opF64Const    = 0x44
-	opI32GtU      = 0x4b
-	opI64LtS      = 0x53
+	opI32LeU      = 0x4d
+	opI64GeS      = 0x59
 	opI64GtU      = 0x56
 	opI64LeU      = 0x58
 	opF32Eq       = 0x5b
 	opF64Eq       = 0x61
 	opI32Add      = 0x6a
-	opI32Sub      = 0x6b
 	opI32And      = 0x71
-	opI32Or       = 0x72
 	opI64Add      = 0x7c
 	opI64Sub      = 0x7d
 	opI64Mul      = 0x7e
@@ -66,72 +65,132 @@ type slots struct {
 	gas, depth, memLimit uint32 // globals
 	t64a, t64b, t32      uint32 // scratch locals
 	tf32, tf64           uint32
+	g                    uint32 // i64 local: the function's gas balance
+	d                    uint32 // i32 local: the call depth at entry
 	memMax               uint64 // the memory's declared max in pages (or 65536)
 }
 
-// setGasChecked: [i64 new balance] -> [], g = t = new; traps if t < 0,
-// or, with depth, if the call depth is past abi.MaxCallDepth.
-func setGasChecked(b []byte, s *slots, depth bool) []byte {
-	b = append(b, opLocalTee)
-	b = appendU32(b, s.t64a)
-	b = append(b, opGlobalSet)
-	b = appendU32(b, s.gas)
-	b = append(b, opLocalGet)
-	b = appendU32(b, s.t64a)
-	b = append(b, opI64Const, 0, opI64LtS)
-	if depth {
-		b = append(b, opGlobalGet)
-		b = appendU32(b, s.depth)
-		b = append(b, opI32Const)
-		b = appendS64(b, abi.MaxCallDepth)
-		b = append(b, opI32GtU, opI32Or)
-	}
-	return append(b, opIf, blockEmpty, opUnreachable, opEnd)
-}
+// The gas balance lives in the local g while a function runs; the global
+// is written from it (a spill) wherever anything could observe the
+// global: at the start of every metered block that holds a call, an
+// instruction that can trap, a return or a branch out of the function; at
+// every dynamic charge; and on the way to a gas trap. After every call
+// (defined or host) g is reloaded from the global. So the global always
+// holds the exact balance when the host or a callee reads it, and the
+// charges, their order and the trap points are those of a global-only
+// rewrite.
 
-// chargeStatic emits g = t = g - cost; if t < 0 trap. Without check it
-// emits only g = g - cost: the next check (a loop header, a function
-// entry, a dynamic charge, a host call or the host after the run) catches
-// a negative balance. With depth (function entries) the same branch also
-// traps when the call depth is past abi.MaxCallDepth.
-func chargeStatic(b []byte, s *slots, cost uint64, check, depth bool) []byte {
+// prologue loads the gas balance and the call depth into their locals.
+func prologue(b []byte, s *slots) []byte {
 	b = append(b, opGlobalGet)
 	b = appendU32(b, s.gas)
-	b = append(b, opI64Const)
-	b = appendS64(b, int64(cost))
-	b = append(b, opI64Sub)
-	if !check {
-		b = append(b, opGlobalSet)
-		return appendU32(b, s.gas)
-	}
-	return setGasChecked(b, s, depth)
+	b = append(b, opLocalSet)
+	b = appendU32(b, s.g)
+	b = append(b, opGlobalGet)
+	b = appendU32(b, s.depth)
+	b = append(b, opLocalSet)
+	return appendU32(b, s.d)
 }
 
-// chargeDynamic: [i64 cost] -> [], g = t = g - cost; if t < 0 trap.
+// spillGas emits global gas = g.
+func spillGas(b []byte, s *slots) []byte {
+	b = append(b, opLocalGet)
+	b = appendU32(b, s.g)
+	b = append(b, opGlobalSet)
+	return appendU32(b, s.gas)
+}
+
+// reloadGas emits g = global gas (after a call, which may charge).
+func reloadGas(b []byte, s *slots) []byte {
+	b = append(b, opGlobalGet)
+	b = appendU32(b, s.gas)
+	b = append(b, opLocalSet)
+	return appendU32(b, s.g)
+}
+
+// checkGas traps if g < 0, or, with depth, if the call depth is past
+// abi.MaxCallDepth; the trap path spills g first. The condition is
+// written as "if g >= 0 (and depth ok) else trap" so that the compiled
+// hot path falls through and only the trap is a taken branch (measured:
+// 3-10 % faster than "if g < 0 trap" on the compiler).
+func checkGas(b []byte, s *slots, depth bool) []byte {
+	b = append(b, opLocalGet)
+	b = appendU32(b, s.g)
+	if depth {
+		// g | (MaxCallDepth - d) >= 0: both are non-negative
+		b = append(b, opI32Const)
+		b = appendS64(b, abi.MaxCallDepth)
+		b = append(b, opLocalGet)
+		b = appendU32(b, s.d)
+		b = append(b, 0x6b, 0xac, 0x84) // i32.sub, i64.extend_i32_s, i64.or
+	}
+	b = append(b, opI64Const, 0, opI64GeS)
+	b = append(b, opIf, blockEmpty, opElse)
+	b = spillGas(b, s)
+	return append(b, opUnreachable, opEnd)
+}
+
+// chargeStatic emits g -= cost (omitted when cost is 0), then with spill
+// global gas = g, then with check "if g < 0 trap". Without check a
+// negative balance is caught by the next check (a loop header, a function
+// entry, a dynamic charge, a host call or the host after the run). With
+// depth (function entries) the same branch also traps when the call depth
+// is past abi.MaxCallDepth.
+func chargeStatic(b []byte, s *slots, cost uint64, check, depth, spill bool) []byte {
+	if cost > 0 {
+		b = append(b, opLocalGet)
+		b = appendU32(b, s.g)
+		b = append(b, opI64Const)
+		b = appendS64(b, int64(cost))
+		b = append(b, opI64Sub)
+		if spill {
+			b = append(b, opLocalTee)
+			b = appendU32(b, s.g)
+			b = append(b, opGlobalSet)
+			b = appendU32(b, s.gas)
+		} else {
+			b = append(b, opLocalSet)
+			b = appendU32(b, s.g)
+		}
+	} else if spill {
+		b = spillGas(b, s)
+	}
+	if check {
+		b = checkGas(b, s, depth)
+	}
+	return b
+}
+
+// chargeDynamic: [i64 cost] -> [], g = global gas = g - cost; if g < 0
+// trap.
 func chargeDynamic(b []byte, s *slots) []byte {
 	b = append(b, opLocalSet)
 	b = appendU32(b, s.t64a)
-	b = append(b, opGlobalGet)
-	b = appendU32(b, s.gas)
+	b = append(b, opLocalGet)
+	b = appendU32(b, s.g)
 	b = append(b, opLocalGet)
 	b = appendU32(b, s.t64a)
-	b = append(b, opI64Sub)
-	return setGasChecked(b, s, false)
+	b = append(b, opI64Sub, opLocalTee)
+	b = appendU32(b, s.g)
+	b = append(b, opGlobalSet)
+	b = appendU32(b, s.gas)
+	return checkGas(b, s, false)
 }
 
-// depthEnter increments the call depth; the callee's entry checks it.
+// depthEnter sets the call depth to the entry depth + 1 for a call; the
+// callee's entry checks it.
 func depthEnter(b []byte, s *slots) []byte {
-	b = append(b, opGlobalGet)
-	b = appendU32(b, s.depth)
+	b = append(b, opLocalGet)
+	b = appendU32(b, s.d)
 	b = append(b, opI32Const, 1, opI32Add, opGlobalSet)
 	return appendU32(b, s.depth)
 }
 
-// depthLeave decrements the call depth.
+// depthLeave restores the call depth to the entry depth after a call.
 func depthLeave(b []byte, s *slots) []byte {
-	b = append(b, opGlobalGet)
-	b = appendU32(b, s.depth)
-	b = append(b, opI32Const, 1, opI32Sub, opGlobalSet)
+	b = append(b, opLocalGet)
+	b = appendU32(b, s.d)
+	b = append(b, opGlobalSet)
 	return appendU32(b, s.depth)
 }
 

@@ -2,7 +2,7 @@ package meter
 
 // Version identifies the rewriter and its cost table. It is part of the
 // consensus: any change to the emitted code or the costs bumps it.
-const Version = 1
+const Version = 2
 
 // Limits are the static caps a module must respect to be stored.
 type Limits struct {

@@ -166,3 +166,42 @@ func TestCheckErrors(t *testing.T) {
 		}
 	}
 }
+
+// spill.wasm is built with: wat2wasm testdata/spill.wat -o testdata/spill.wasm
+//
+//go:embed testdata/spill.wasm
+var spillWasm []byte
+
+// TestGasExactAtTraps: the gas balance lives in a local while a function
+// runs, and the global must still hold every charge when an instruction
+// traps. Each function's trapping call uses exactly 3 gas less than its
+// non-trapping call (the cost of the loop block after the trap site; see
+// testdata/spill.wat), on both engines.
+func TestGasExactAtTraps(t *testing.T) {
+	wasm := instrument(t, spillWasm)
+	const big, tail = 1 << 40, 3
+	tests := []struct {
+		fn       string
+		ok, trap uint64
+	}{
+		{"div", 1, 0},
+		{"rem", 2, 0},
+		{"trunc", uint64(math.Float32bits(1)), uint64(math.Float32bits(float32(math.NaN())))},
+		{"load", 0, 65536},
+		{"store", 0, 65535},
+		{"aftercall", 1, 0},
+	}
+	for _, tt := range tests {
+		for _, e := range engines {
+			ok := call(t, e, wasm, big, 0, tt.fn, tt.ok)
+			bad := call(t, e, wasm, big, 0, tt.fn, tt.trap)
+			if ok.kind != "" || bad.kind != "trap" {
+				t.Fatalf("%s %s: kinds %q and %q, want \"\" and trap", e.name, tt.fn, ok.kind, bad.kind)
+			}
+			if bad.gasUsed != ok.gasUsed-tail {
+				t.Errorf("%s %s: gas at the trap %d, want %d (the run without the trap %d minus %d)",
+					e.name, tt.fn, bad.gasUsed, ok.gasUsed-tail, ok.gasUsed, tail)
+			}
+		}
+	}
+}

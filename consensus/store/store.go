@@ -34,8 +34,12 @@ const DefaultKeep = 1000
 
 // cacheNodes is the number of tree nodes kept in memory. The tree keeps
 // no "fast" key index beside the nodes (skipFastStorageUpgrade): the
-// machine reads little, and the index doubles the writes.
-const cacheNodes = 100_000
+// machine reads little, and the index doubles the writes. Measured on the
+// 1,000-source devnet (4 nodes in one process): 100,000 nodes took the
+// process from 548 to 962 MB RSS, 10,000 to 690 MB, 2,000 to 605 MB, with
+// the same rounds resolved and FinalizeBlock + Commit for 1,000 reveals
+// at 26–30 ms CPU.
+const cacheNodes = 2_000
 
 // ErrVersion is returned for a version the tree does not hold.
 var ErrVersion = errors.New("store: version not available")

@@ -90,12 +90,18 @@ func TestPinningRecoversAfterDiskFull(t *testing.T) {
 			fillDisk(t, mnt)
 
 			pinned := map[string]cid.Cid{} // name -> root of every pin that succeeded
+			// a pin whose call failed may or may not have reached the
+			// database (the write can land before the error): either is
+			// allowed, as after a crash
+			failed := map[string]cid.Cid{}
 			next := 0
 			var pinErr error
 			for ; next < n && pinErr == nil; next++ {
 				name := fmt.Sprintf("p%d", next)
 				if pinErr = s.Pin(ctx, roots[next], name); pinErr == nil {
 					pinned[name] = roots[next]
+				} else {
+					failed[name] = roots[next]
 				}
 			}
 			if pinErr == nil {
@@ -110,6 +116,7 @@ func TestPinningRecoversAfterDiskFull(t *testing.T) {
 			if err := s.Pin(ctx, roots[next], "still-full"); err == nil {
 				t.Fatal("pin succeeded while the disk is still full")
 			}
+			failed["still-full"] = roots[next]
 
 			if err := unix.Mount("tmpfs", mnt, "tmpfs", unix.MS_REMOUNT, "size=20m"); err != nil {
 				t.Fatalf("grow tmpfs: %v", err)
@@ -130,21 +137,23 @@ func TestPinningRecoversAfterDiskFull(t *testing.T) {
 			if h := s.Health(); h.DiskFull || h.PinReopens == 0 {
 				t.Fatalf("space returned: Health %+v, want !DiskFull, PinReopens > 0", h)
 			}
-			assertPins(t, s, pinned)
+			assertPins(t, s, pinned, failed)
 			if err := s.Close(); err != nil {
 				t.Fatalf("Close: %v", err)
 			}
 			if s, err = openDir(dir, syncFiles); err != nil {
 				t.Fatal(err)
 			}
-			assertPins(t, s, pinned)
+			assertPins(t, s, pinned, failed)
 			mustGet(t, s, c, big)
 		})
 	}
 }
 
 // assertPins checks that s holds exactly the pins want (name -> root).
-func assertPins(t *testing.T, s *Store, want map[string]cid.Cid) {
+// assertPins checks that s holds every pin of want, and no other pin
+// except, with the same root, those of maybe.
+func assertPins(t *testing.T, s *Store, want, maybe map[string]cid.Cid) {
 	t.Helper()
 	ctx := context.Background()
 	list, err := s.ListPins(ctx)
@@ -155,8 +164,13 @@ func assertPins(t *testing.T, s *Store, want map[string]cid.Cid) {
 	for _, p := range list {
 		got[p.Name] = p.Cid
 	}
-	if len(got) != len(want) {
-		t.Errorf("%d pins, want %d", len(got), len(want))
+	for name, c := range got {
+		if _, ok := want[name]; ok {
+			continue
+		}
+		if m, ok := maybe[name]; !ok || !m.Equals(c) {
+			t.Errorf("unexpected pin %s: %s", name, c)
+		}
 	}
 	for name, c := range want {
 		if !got[name].Equals(c) {
@@ -311,7 +325,7 @@ func TestPinningRecoversAfterInjectedWriteFault(t *testing.T) {
 	if h := s.Health(); h.DiskFull || h.PinReopens == 0 {
 		t.Fatalf("space returned: Health %+v, want !DiskFull, PinReopens > 0", h)
 	}
-	assertPins(t, s, pinned)
+	assertPins(t, s, pinned, nil) // the injected fault fails a write whole
 	if _, err := s.GC(ctx); err != nil {
 		t.Fatalf("GC: %v", err)
 	}
@@ -319,7 +333,7 @@ func TestPinningRecoversAfterInjectedWriteFault(t *testing.T) {
 		t.Fatalf("Close: %v", err)
 	}
 	s = openT(t, dir)
-	assertPins(t, s, pinned)
+	assertPins(t, s, pinned, nil) // the injected fault fails a write whole
 }
 
 // recordingHandler keeps the slog records it is given.

@@ -200,17 +200,17 @@ func (tn *testnet) playRound(source string, verdict func(i int) *pb.Verdict) sta
 		op := tx.Address(nd.Operator.Public().(ed25519.PublicKey))
 		s := sha256.Sum256([]byte(fmt.Sprint("salt", i)))
 		salts[i] = s[:]
-		h := tx.CommitHash(chainID, source, round.Height, op, verdict(i), salts[i])
-		commits = append(commits, tn.broadcast(nd.Operator, tx.CommitBody(&pb.CommitEntry{Source: source, Round: round.Height, Hash: h[:]})))
+		h := tx.CommitHash(chainID, source, round.ID, op, verdict(i), salts[i])
+		commits = append(commits, tn.broadcast(nd.Operator, tx.CommitBody(&pb.CommitEntry{Source: source, Round: round.ID, Hash: h[:]})))
 	}
 	tn.wait(commits...)
-	path := fmt.Sprintf("round/%s/%d", source, round.Height)
+	path := fmt.Sprintf("round/%s/%d", source, round.ID)
 	tn.waitFor("the reveal phase", 30*time.Second, func() bool {
 		return tn.query(path, &round) && round.Phase == "REVEAL"
 	})
 	var reveals []sent
 	for i, nd := range tn.nodes {
-		reveals = append(reveals, tn.broadcast(nd.Operator, tx.RevealBody(&pb.RevealEntry{Source: source, Round: round.Height, Verdict: verdict(i), Salt: salts[i]})))
+		reveals = append(reveals, tn.broadcast(nd.Operator, tx.RevealBody(&pb.RevealEntry{Source: source, Round: round.ID, Verdict: verdict(i), Salt: salts[i]})))
 	}
 	tn.wait(reveals...)
 	tn.waitFor("the round to close", 30*time.Second, func() bool {

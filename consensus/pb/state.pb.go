@@ -761,7 +761,7 @@ func (x *Assignee) GetPenalised() bool {
 type Round struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
 	Source          string                 `protobuf:"bytes,1,opt,name=source,proto3" json:"source,omitempty"`
-	Height          uint64                 `protobuf:"varint,2,opt,name=height,proto3" json:"height,omitempty"`
+	Round           uint64                 `protobuf:"varint,2,opt,name=round,proto3" json:"round,omitempty"` // the round id: the height of the block that opened it
 	Phase           Phase                  `protobuf:"varint,3,opt,name=phase,proto3,enum=assay.v1.Phase" json:"phase,omitempty"`
 	CommitEnd       uint64                 `protobuf:"varint,4,opt,name=commit_end,json=commitEnd,proto3" json:"commit_end,omitempty"`
 	RevealStart     uint64                 `protobuf:"varint,5,opt,name=reveal_start,json=revealStart,proto3" json:"reveal_start,omitempty"`
@@ -771,7 +771,7 @@ type Round struct {
 	WinnerStatus    uint32                 `protobuf:"varint,9,opt,name=winner_status,json=winnerStatus,proto3" json:"winner_status,omitempty"`
 	WinnerOutputCid []byte                 `protobuf:"bytes,10,opt,name=winner_output_cid,json=winnerOutputCid,proto3" json:"winner_output_cid,omitempty"`
 	Spec            *SourceSpec            `protobuf:"bytes,11,opt,name=spec,proto3" json:"spec,omitempty"`                            // the source's spec when assigned
-	Seed            []byte                 `protobuf:"bytes,12,opt,name=seed,proto3" json:"seed,omitempty"`                            // the assignment seed of block height
+	Seed            []byte                 `protobuf:"bytes,12,opt,name=seed,proto3" json:"seed,omitempty"`                            // the assignment seed of block `round`
 	VrfOutput       []byte                 `protobuf:"bytes,13,opt,name=vrf_output,json=vrfOutput,proto3" json:"vrf_output,omitempty"` // the VRF output that made it (64 bytes)
 	unknownFields   protoimpl.UnknownFields
 	sizeCache       protoimpl.SizeCache
@@ -814,9 +814,9 @@ func (x *Round) GetSource() string {
 	return ""
 }
 
-func (x *Round) GetHeight() uint64 {
+func (x *Round) GetRound() uint64 {
 	if x != nil {
-		return x.Height
+		return x.Round
 	}
 	return 0
 }
@@ -1372,10 +1372,10 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\rreveal_height\x18\a \x01(\x04R\frevealHeight\x12\x1f\n" +
 	"\vbad_reveals\x18\b \x01(\rR\n" +
 	"badReveals\x12\x1c\n" +
-	"\tpenalised\x18\t \x01(\bR\tpenalised\"\xbc\x03\n" +
+	"\tpenalised\x18\t \x01(\bR\tpenalised\"\xba\x03\n" +
 	"\x05Round\x12\x16\n" +
-	"\x06source\x18\x01 \x01(\tR\x06source\x12\x16\n" +
-	"\x06height\x18\x02 \x01(\x04R\x06height\x12%\n" +
+	"\x06source\x18\x01 \x01(\tR\x06source\x12\x14\n" +
+	"\x05round\x18\x02 \x01(\x04R\x05round\x12%\n" +
 	"\x05phase\x18\x03 \x01(\x0e2\x0f.assay.v1.PhaseR\x05phase\x12\x1d\n" +
 	"\n" +
 	"commit_end\x18\x04 \x01(\x04R\tcommitEnd\x12!\n" +

@@ -122,7 +122,7 @@ func (v *VerdictView) Verdict() (*pb.Verdict, error) {
 
 // Round converts the view back to the round record it was made from.
 func (v RoundView) Round() (*pb.Round, error) {
-	where := func(err error) error { return fmt.Errorf("round %s/%d: %w", v.Source, v.Height, err) }
+	where := func(err error) error { return fmt.Errorf("round %s/%d: %w", v.Source, v.ID, err) }
 	phase, err := ParsePhase(v.Phase)
 	if err != nil {
 		return nil, where(err)
@@ -131,7 +131,7 @@ func (v RoundView) Round() (*pb.Round, error) {
 	if err != nil {
 		return nil, where(err)
 	}
-	r := &pb.Round{Source: v.Source, Height: v.Height, Phase: phase, CommitEnd: v.CommitEnd, RevealStart: v.RevealStart,
+	r := &pb.Round{Source: v.Source, Round: v.ID, Phase: phase, CommitEnd: v.CommitEnd, RevealStart: v.RevealStart,
 		RevealEnd: v.RevealEnd, ClosedAt: v.ClosedAt, Spec: spec}
 	if v.Status != "" {
 		if r.WinnerStatus, err = parseStatus(v.Status); err != nil {

@@ -33,15 +33,15 @@ func TestRoundViewRoundTrip(t *testing.T) {
 		name string
 		r    *pb.Round
 	}{
-		{"commit, nobody committed", &pb.Round{Source: "feed", Height: 7, Phase: pb.Phase_PHASE_COMMIT, CommitEnd: 12, Spec: spec,
+		{"commit, nobody committed", &pb.Round{Source: "feed", Round: 7, Phase: pb.Phase_PHASE_COMMIT, CommitEnd: 12, Spec: spec,
 			Assignees: []*pb.Assignee{{Operator: op1, Stake: 100}, {Operator: op2, Stake: 50}}}},
-		{"reveal, one revealed", &pb.Round{Source: "feed", Height: 7, Phase: pb.Phase_PHASE_REVEAL, CommitEnd: 12, RevealStart: 10, RevealEnd: 15, Spec: spec,
+		{"reveal, one revealed", &pb.Round{Source: "feed", Round: 7, Phase: pb.Phase_PHASE_REVEAL, CommitEnd: 12, RevealStart: 10, RevealEnd: 15, Spec: spec,
 			Assignees: []*pb.Assignee{{Operator: op1, Stake: 100, Commit: make([]byte, 32), CommitHeight: 8, Verdict: verdict, Salt: []byte{7}, RevealHeight: 11},
 				{Operator: op2, Stake: 50, Commit: []byte{9, 9}, CommitHeight: 9, BadReveals: 2}}}},
-		{"resolved", &pb.Round{Source: "a.b-c", Height: 1, Phase: pb.Phase_PHASE_RESOLVED, CommitEnd: 2, RevealStart: 3, RevealEnd: 4, ClosedAt: 4,
+		{"resolved", &pb.Round{Source: "a.b-c", Round: 1, Phase: pb.Phase_PHASE_RESOLVED, CommitEnd: 2, RevealStart: 3, RevealEnd: 4, ClosedAt: 4,
 			WinnerStatus: uint32(abi.StatusRejected), WinnerOutputCid: testCID(t, "w"), Spec: spec,
 			Assignees: []*pb.Assignee{{Operator: op1, Stake: 1, Penalised: true, Verdict: &pb.Verdict{Status: uint32(abi.StatusUnavailable)}}}}},
-		{"unresolved, empty spec params", &pb.Round{Source: "s", Height: 3, Phase: pb.Phase_PHASE_UNRESOLVED, ClosedAt: 8,
+		{"unresolved, empty spec params", &pb.Round{Source: "s", Round: 3, Phase: pb.Phase_PHASE_UNRESOLVED, ClosedAt: 8,
 			Spec: &pb.SourceSpec{Fetch: &pb.FetchSpec{Kind: "none"}}}},
 	}
 	for _, tt := range tests {

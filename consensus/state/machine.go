@@ -176,16 +176,16 @@ func (m *Machine) addSource(s *pb.Source) {
 }
 
 func roundLess(a, b *pb.Round) bool {
-	if a.Height != b.Height {
-		return a.Height < b.Height
+	if a.Round != b.Round {
+		return a.Round < b.Round
 	}
 	return strings.Compare(a.Source, b.Source) < 0
 }
 
 func (m *Machine) openRound(id string, h uint64) *pb.Round {
-	key := &pb.Round{Source: id, Height: h}
+	key := &pb.Round{Source: id, Round: h}
 	i := sort.Search(len(m.open), func(i int) bool { return !roundLess(m.open[i], key) })
-	if i < len(m.open) && m.open[i].Height == h && m.open[i].Source == id {
+	if i < len(m.open) && m.open[i].Round == h && m.open[i].Source == id {
 		return m.open[i]
 	}
 	return nil
@@ -193,7 +193,7 @@ func (m *Machine) openRound(id string, h uint64) *pb.Round {
 
 func (m *Machine) saveValidator(v *pb.Validator) { m.put(keyValidator(v.Operator), v) }
 func (m *Machine) saveSource(s *pb.Source)       { m.put(keySource(s.Id), s) }
-func (m *Machine) saveRound(r *pb.Round)         { m.put(keyRound(r.Source, r.Height), r) }
+func (m *Machine) saveRound(r *pb.Round)         { m.put(keyRound(r.Source, r.Round), r) }
 
 func (m *Machine) emit(typ string, kv ...string) {
 	e := Event{Type: typ}

@@ -49,7 +49,7 @@ func (m *Machine) penalise(v *pb.Validator, kind pb.EvidenceKind, ppm uint64, r 
 		ev.JailedUntil = v.JailedUntil
 	}
 	if r != nil {
-		ev.Source, ev.Round = r.Source, r.Height
+		ev.Source, ev.Round = r.Source, r.Round
 		ev.AgreedStatus, ev.AgreedOutputCid = r.WinnerStatus, r.WinnerOutputCid
 	}
 	if a != nil {

@@ -244,7 +244,7 @@ type AssigneeView struct {
 // RoundView is the JSON form of a round.
 type RoundView struct {
 	Source      string         `json:"source"`
-	Height      uint64         `json:"height"`
+	ID          uint64         `json:"height"` // the round id ("height" in JSON: outside tools read that name)
 	Phase       string         `json:"phase"`
 	CommitEnd   uint64         `json:"commit_end"`
 	RevealStart uint64         `json:"reveal_start"`
@@ -259,7 +259,7 @@ type RoundView struct {
 }
 
 func roundView(r *pb.Round) RoundView {
-	v := RoundView{Source: r.Source, Height: r.Height, Phase: strings.TrimPrefix(r.Phase.String(), "PHASE_"),
+	v := RoundView{Source: r.Source, ID: r.Round, Phase: strings.TrimPrefix(r.Phase.String(), "PHASE_"),
 		CommitEnd: r.CommitEnd, RevealStart: r.RevealStart, RevealEnd: r.RevealEnd, ClosedAt: r.ClosedAt,
 		OutputCID: cidString(r.WinnerOutputCid), Spec: specView(r.Spec),
 		Seed: hex.EncodeToString(r.Seed), VRFOutput: hex.EncodeToString(r.VrfOutput)}

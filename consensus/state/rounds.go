@@ -59,7 +59,7 @@ func (m *Machine) assign(seed [32]byte, vrfOutput []byte) error {
 func (m *Machine) openNewRound(s *pb.Source, pool *assign.Pool, picks []int, seed [32]byte, vrfOutput []byte) {
 	r := &pb.Round{
 		Source:    s.Id,
-		Height:    m.height,
+		Round:    m.height,
 		Phase:     pb.Phase_PHASE_COMMIT,
 		CommitEnd: m.height + m.params.CommitWindow,
 		Spec:      proto.Clone(s.Spec).(*pb.SourceSpec),
@@ -75,7 +75,7 @@ func (m *Machine) openNewRound(s *pb.Source, pool *assign.Pool, picks []int, see
 	m.open = append(m.open, r)
 	m.saveRound(r)
 	for _, a := range r.Assignees {
-		m.st.set(keyOpen(a.Operator, r.Source, r.Height), []byte{})
+		m.st.set(keyOpen(a.Operator, r.Source, r.Round), []byte{})
 	}
 	m.emit(EventAssign, AttrSource, s.Id, AttrRound, u64(m.height), AttrCommitEnd, u64(r.CommitEnd), AttrAssignees, strings.Join(ops, ","))
 }
@@ -115,7 +115,7 @@ func (m *Machine) step(r *pb.Round) bool {
 		r.Phase = pb.Phase_PHASE_REVEAL
 		r.RevealStart, r.RevealEnd = m.height+1, m.height+m.params.RevealWindow
 		m.saveRound(r)
-		m.emit(EventRevealPhase, AttrSource, r.Source, AttrRound, u64(r.Height), AttrRevealStart, u64(r.RevealStart), AttrRevealEnd, u64(r.RevealEnd))
+		m.emit(EventRevealPhase, AttrSource, r.Source, AttrRound, u64(r.Round), AttrRevealStart, u64(r.RevealStart), AttrRevealEnd, u64(r.RevealEnd))
 		return true
 	case pb.Phase_PHASE_REVEAL:
 		// wait only for assignees that committed: one that did not can
@@ -192,7 +192,7 @@ func agrees(v *pb.Verdict, g *group) bool {
 func (m *Machine) tally(r *pb.Round) {
 	g := winner(r)
 	for _, a := range r.Assignees {
-		m.st.del(keyOpen(a.Operator, r.Source, r.Height))
+		m.st.del(keyOpen(a.Operator, r.Source, r.Round))
 	}
 	r.ClosedAt = m.height
 	r.Phase = pb.Phase_PHASE_UNRESOLVED
@@ -201,7 +201,7 @@ func (m *Machine) tally(r *pb.Round) {
 		r.WinnerStatus, r.WinnerOutputCid = g.status, g.cid
 		m.storeDataset(r, g)
 	}
-	m.emit(EventRoundClosed, AttrSource, r.Source, AttrRound, u64(r.Height), AttrPhase, r.Phase.String(),
+	m.emit(EventRoundClosed, AttrSource, r.Source, AttrRound, u64(r.Round), AttrPhase, r.Phase.String(),
 		AttrStatus, winnerStatus(r), AttrOutputCID, cidString(r.WinnerOutputCid))
 	for _, a := range r.Assignees {
 		v := m.validator(a.Operator)
@@ -222,7 +222,7 @@ func (m *Machine) tally(r *pb.Round) {
 }
 
 func (m *Machine) storeDataset(r *pb.Round, g *group) {
-	d := &pb.Dataset{Source: r.Source, Round: r.Height, Status: g.status, OutputCid: g.cid, Height: m.height, Time: m.time}
+	d := &pb.Dataset{Source: r.Source, Round: r.Round, Status: g.status, OutputCid: g.cid, Height: m.height, Time: m.time}
 	var att []*pb.Assignee
 	for _, a := range r.Assignees {
 		if agrees(a.Verdict, g) {

@@ -24,7 +24,7 @@ func BenchmarkJob(b *testing.B) {
 	b.Run("job", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			r := rounds[0]
-			r.Height = uint64(1_000_000 + i) // a fresh journal entry each time
+			r.Round = uint64(1_000_000 + i) // a fresh journal entry each time
 			if _, err := w.execute(context.Background(), r); err != nil {
 				b.Fatal(err)
 			}

@@ -141,7 +141,7 @@ func TestRevealWhileCatchingUp(t *testing.T) {
 				Verdict  json.RawMessage `json:"verdict"`
 			} `json:"assignees"`
 		}
-		f.query(fmt.Sprintf("round/%s/%d", r.Source, r.Height), &rv)
+		f.query(fmt.Sprintf("round/%s/%d", r.Source, r.Round), &rv)
 		for _, a := range rv.Assignees {
 			if a.Operator == opHex(f.keys[1]) {
 				return len(a.Verdict) > 0 && string(a.Verdict) != "null"
@@ -152,7 +152,7 @@ func TestRevealWhileCatchingUp(t *testing.T) {
 	// The reveal phase opens by the commit window's end (4 blocks); the
 	// reveal must land before the reveal window (5 blocks) closes.
 	if !f.until(8, revealed) {
-		t.Fatalf("round %s/%d: no reveal while the node catches up; stats %+v, evidence %+v", r.Source, r.Height, w1b.Stats(), f.evidence())
+		t.Fatalf("round %s/%d: no reveal while the node catches up; stats %+v, evidence %+v", r.Source, r.Round, w1b.Stats(), f.evidence())
 	}
 	if c := w1b.Stats().Commits; c != 0 {
 		t.Errorf("%d commits sent while the node was catching up", c)
@@ -216,9 +216,9 @@ func TestBatchCapFromChain(t *testing.T) {
 	defer stop()
 	resolved := func(r *pb.Round) bool {
 		var ds state.Page[state.DatasetView]
-		f.query(state.PathDatasets(r.Source, state.ListOptions{From: r.Height, To: r.Height}), &ds)
+		f.query(state.PathDatasets(r.Source, state.ListOptions{From: r.Round, To: r.Round}), &ds)
 		for _, d := range ds.Items {
-			if d.Round == r.Height {
+			if d.Round == r.Round {
 				return true
 			}
 		}
@@ -226,7 +226,7 @@ func TestBatchCapFromChain(t *testing.T) {
 	}
 	if !f.until(20, func() bool { return resolved(open[0]) && resolved(open[1]) }) {
 		t.Fatalf("rounds %s/%d and %s/%d did not resolve; stats %+v",
-			open[0].Source, open[0].Height, open[1].Source, open[1].Height, w.Stats())
+			open[0].Source, open[0].Round, open[1].Source, open[1].Round, w.Stats())
 	}
 	if got := w.plan.maxEntries(); got != 1 {
 		t.Errorf("entries per tx = %d, want the chain's 1", got)

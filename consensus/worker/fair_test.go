@@ -80,8 +80,8 @@ func TestSlowSourceStarvesNoOne(t *testing.T) {
 		t.Fatalf("only %d fast and %d slow rounds opened", len(fast), len(slow))
 	}
 	for _, r := range fast {
-		if r.Height+wc+wr < end && (r.Phase != "RESOLVED" || r.OutputCID == "") {
-			t.Errorf("fast round %d: %s %q, want RESOLVED with an output", r.Height, r.Phase, r.OutputCID)
+		if r.ID+wc+wr < end && (r.Phase != "RESOLVED" || r.OutputCID == "") {
+			t.Errorf("fast round %d: %s %q, want RESOLVED with an output", r.ID, r.Phase, r.OutputCID)
 		}
 	}
 	for _, r := range append(fast, slow...) {
@@ -90,7 +90,7 @@ func TestSlowSourceStarvesNoOne(t *testing.T) {
 		}
 		for _, a := range r.Assignees {
 			if a.CommitHeight == 0 {
-				t.Errorf("%s round %d: operator %s did not commit", r.Source, r.Height, a.Operator[:8])
+				t.Errorf("%s round %d: operator %s did not commit", r.Source, r.ID, a.Operator[:8])
 			}
 		}
 	}

@@ -31,7 +31,7 @@ func (w *Worker) execute(ctx context.Context, r *pb.Round) (Entry, error) {
 // zero), the time the verdict is due for its commit to land in the
 // round's commit window; past it the verdict is UNAVAILABLE.
 func (w *Worker) executeBy(ctx context.Context, r *pb.Round, deadline time.Time) (Entry, error) {
-	e := Entry{Source: r.Source, Round: r.Height, Status: uint32(abi.StatusUnavailable)}
+	e := Entry{Source: r.Source, Round: r.Round, Status: uint32(abi.StatusUnavailable)}
 	res, in, err := w.validateBy(ctx, r, deadline)
 	if ctx.Err() != nil {
 		// Stopping, or cancelled because the commit window passed: journal
@@ -40,7 +40,7 @@ func (w *Worker) executeBy(ctx context.Context, r *pb.Round, deadline time.Time)
 		return Entry{}, ctx.Err()
 	}
 	if err != nil {
-		w.log.Warn("job unavailable", "source", r.Source, "round", r.Height, "err", err)
+		w.log.Warn("job unavailable", "source", r.Source, "round", r.Round, "err", err)
 		w.stats.unavailable.Add(1)
 	} else {
 		if e, err = w.pinVerdict(ctx, r, in, res); err != nil {
@@ -76,7 +76,7 @@ var errWindowEnds = errors.New("the round's commit window ends")
 // verdict is UNAVAILABLE.
 func (w *Worker) validate(ctx context.Context, r *pb.Round) (sandbox.Result, []byte, error) {
 	sp := r.GetSpec()
-	when, err := w.cfg.Chain.BlockTime(ctx, r.Height)
+	when, err := w.cfg.Chain.BlockTime(ctx, r.Round)
 	if err != nil {
 		return sandbox.Result{}, nil, fmt.Errorf("block time: %w", err)
 	}
@@ -84,7 +84,7 @@ func (w *Worker) validate(ctx context.Context, r *pb.Round) (sandbox.Result, []b
 	if err != nil {
 		return sandbox.Result{}, nil, err
 	}
-	round := plugins.Round{Source: r.Source, Height: int64(r.Height), Time: when, Window: int64(sp.GetWindowSeconds())}
+	round := plugins.Round{Source: r.Source, Height: int64(r.Round), Time: when, Window: int64(sp.GetWindowSeconds())}
 	input, err := w.cfg.Fetcher.Fetch(ctx, fs, round)
 	if err != nil {
 		w.stats.fetchFailed.Add(1)
@@ -96,7 +96,7 @@ func (w *Worker) validate(ctx context.Context, r *pb.Round) (sandbox.Result, []b
 	}
 	res := w.cfg.Runtime.Run(ctx, code, sandbox.Job{
 		Source: r.Source, Input: input, Params: sp.GetParams(),
-		Height: int64(r.Height), Time: when,
+		Height: int64(r.Round), Time: when,
 		GasLimit: sp.GetGasLimit(), MaxOutput: int(sp.GetMaxOutputBytes()),
 		MemoryPages: sp.GetMemoryPages(), Timeout: w.cfg.JobTimeout,
 	})
@@ -109,7 +109,7 @@ func (w *Worker) validate(ctx context.Context, r *pb.Round) (sandbox.Result, []b
 
 // pinVerdict pins input and output and returns the entry without salt.
 func (w *Worker) pinVerdict(ctx context.Context, r *pb.Round, input []byte, res sandbox.Result) (Entry, error) {
-	name := fmt.Sprintf("assay/%s/%d", r.Source, r.Height)
+	name := fmt.Sprintf("assay/%s/%d", r.Source, r.Round)
 	inCID, err := w.cfg.Store.AddPinned(ctx, bytes.NewReader(input), name+"/input")
 	if err != nil {
 		return Entry{}, fmt.Errorf("worker: pin input: %w", err)
@@ -123,7 +123,7 @@ func (w *Worker) pinVerdict(ctx context.Context, r *pb.Round, input []byte, res 
 		return Entry{}, fmt.Errorf("worker: pin output: %w", err)
 	}
 	return Entry{
-		Source: r.Source, Round: r.Height, Status: uint32(res.Status),
+		Source: r.Source, Round: r.Round, Status: uint32(res.Status),
 		OutputCID: outCID.Bytes(), InputCID: inCID.Bytes(), GasUsed: res.GasUsed,
 	}, nil
 }

@@ -153,7 +153,7 @@ func (p *planner) step(v chainView, j journalView, now time.Time) plan {
 	p.height, p.rounds = v.Height, v.Rounds
 	p.open = make(map[key]bool, len(v.Rounds))
 	for _, r := range v.Rounds {
-		p.open[key{r.Source, r.Height}] = true
+		p.open[key{r.Source, r.Round}] = true
 	}
 	pl := plan{Height: v.Height, CatchingUp: v.CatchingUp}
 	if v.CatchingUp {
@@ -163,7 +163,7 @@ func (p *planner) step(v chainView, j journalView, now time.Time) plan {
 	p.clock.observe(v.Height, now)
 	var fresh []*pb.Round
 	for _, r := range p.rounds {
-		k := key{r.Source, r.Height}
+		k := key{r.Source, r.Round}
 		me := p.mine(r)
 		if me == nil || r.Phase != pb.Phase_PHASE_COMMIT || len(me.Commit) > 0 || p.pending[k] || p.dropped[k] {
 			continue
@@ -263,7 +263,7 @@ func (p *planner) commits(j journalView) *batch {
 	var entries []*pb.CommitEntry
 	var keys []key
 	for _, r := range p.rounds {
-		k := key{r.Source, r.Height}
+		k := key{r.Source, r.Round}
 		me := p.mine(r)
 		if me == nil || r.Phase != pb.Phase_PHASE_COMMIT || len(me.Commit) > 0 || !p.due(p.commitSent[k]) {
 			continue
@@ -301,7 +301,7 @@ func (p *planner) reveals(j journalView) (b *batch, lost []key) {
 	var entries []*pb.RevealEntry
 	var keys []key
 	for _, r := range p.rounds {
-		k := key{r.Source, r.Height}
+		k := key{r.Source, r.Round}
 		me := p.mine(r)
 		if me == nil || r.Phase != pb.Phase_PHASE_REVEAL || len(me.Commit) == 0 || me.Verdict != nil || !p.due(p.revealSent[k]) {
 			continue

@@ -68,7 +68,7 @@ func (s *planSim) view(h uint64, catchingUp bool) chainView {
 		if h > sr.revealEnd || sr.revealed && h > sr.commitEnd {
 			continue // resolved or expired
 		}
-		r := &pb.Round{Source: k.source, Height: k.round, CommitEnd: sr.commitEnd, Phase: pb.Phase_PHASE_COMMIT}
+		r := &pb.Round{Source: k.source, Round: k.round, CommitEnd: sr.commitEnd, Phase: pb.Phase_PHASE_COMMIT}
 		if h > sr.commitEnd {
 			r.Phase = pb.Phase_PHASE_REVEAL
 		}
@@ -136,7 +136,7 @@ func (s *planSim) act(h uint64, v chainView, pl plan) {
 		}
 	}
 	for _, j := range pl.Start {
-		k := key{j.Round.Source, j.Round.Height}
+		k := key{j.Round.Source, j.Round.Round}
 		sr := s.rounds[k]
 		if _, ok := s.r.j.Get(k.source, k.round); ok || s.started[k] || sr.committed || h > sr.commitEnd || j.Deadline.IsZero() {
 			t.Fatalf("height %d: started %v (journaled %v, started before %v, committed %v, commit end %d, deadline %v)",

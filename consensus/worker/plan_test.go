@@ -201,7 +201,7 @@ func (r *planRun) round(s string) *pb.Round {
 		r.t.Fatalf("bad round line %q", s)
 	}
 	k := r.entryKey(f[0])
-	rd := &pb.Round{Source: k.source, Height: k.round}
+	rd := &pb.Round{Source: k.source, Round: k.round}
 	switch f[1] {
 	case "commit":
 		rd.Phase = pb.Phase_PHASE_COMMIT
@@ -295,7 +295,7 @@ func (r *planRun) render(out *bytes.Buffer, pl plan) {
 		if !j.Deadline.IsZero() {
 			by = "by " + j.Deadline.Sub(planT0).String()
 		}
-		fmt.Fprintf(out, "start %s/%d %s\n", j.Round.Source, j.Round.Height, by)
+		fmt.Fprintf(out, "start %s/%d %s\n", j.Round.Source, j.Round.Round, by)
 	}
 	for _, b := range []*batch{pl.Commit, pl.Reveal} {
 		if b == nil {

@@ -46,7 +46,7 @@ func fairShare(slots, n int) int {
 
 // deadlineOrder orders jobs by commit_end, then height, then source.
 func deadlineOrder(a, b *pb.Round) int {
-	return cmp.Or(cmp.Compare(a.CommitEnd, b.CommitEnd), cmp.Compare(a.Height, b.Height), cmp.Compare(a.Source, b.Source))
+	return cmp.Or(cmp.Compare(a.CommitEnd, b.CommitEnd), cmp.Compare(a.Round, b.Round), cmp.Compare(a.Source, b.Source))
 }
 
 // add queues rs.
@@ -95,7 +95,7 @@ func (s *scheduler) next() *pb.Round {
 			continue
 		}
 		s.queue = slices.Delete(s.queue, i, i+1)
-		s.running[key{r.Source, r.Height}] = &slot{commitEnd: r.CommitEnd}
+		s.running[key{r.Source, r.Round}] = &slot{commitEnd: r.CommitEnd}
 		return r
 	}
 	return nil
@@ -110,7 +110,7 @@ func (s *scheduler) expire(height uint64) (dropped, cancelled []key) {
 	late := func(commitEnd uint64) bool { return height+1 > commitEnd }
 	s.queue = slices.DeleteFunc(s.queue, func(r *pb.Round) bool {
 		if late(r.CommitEnd) {
-			dropped = append(dropped, key{r.Source, r.Height})
+			dropped = append(dropped, key{r.Source, r.Round})
 			return true
 		}
 		return false

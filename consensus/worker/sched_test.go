@@ -11,7 +11,7 @@ import (
 )
 
 func rnd(source string, height, commitEnd uint64) *pb.Round {
-	return &pb.Round{Source: source, Height: height, CommitEnd: commitEnd}
+	return &pb.Round{Source: source, Round: height, CommitEnd: commitEnd}
 }
 
 // drain takes jobs from s until it refuses one and returns their keys.
@@ -22,7 +22,7 @@ func drain(s *scheduler) []key {
 		if r == nil {
 			break
 		}
-		got = append(got, key{r.Source, r.Height})
+		got = append(got, key{r.Source, r.Round})
 	}
 	return got
 }
@@ -119,7 +119,7 @@ func TestScheduleExpire(t *testing.T) {
 		t.Fatalf("at height 5: dropped %v, cancelled %v, want a/1 cancelled", dropped, cancelled)
 	}
 	if r := s.next(); r != nil {
-		t.Fatalf("started %s/%d while a cancelled job holds its slot", r.Source, r.Height)
+		t.Fatalf("started %s/%d while a cancelled job holds its slot", r.Source, r.Round)
 	}
 	if _, again := s.expire(5); len(again) != 0 {
 		t.Fatalf("cancelled again: %v", again)
@@ -208,25 +208,25 @@ func TestJobCancelledFreesSlot(t *testing.T) {
 	// the cancellation can end it
 	later := time.Now().Add(time.Hour)
 	w.do(ctx, w.plan.step(chainView{Height: h, Rounds: rounds}, w.cfg.Journal, later))
-	if r := <-hang.started; r.Source != first.Source || uint64(r.Height) != first.Height {
-		t.Fatalf("first job %s/%d, want %s/%d", r.Source, r.Height, first.Source, first.Height)
+	if r := <-hang.started; r.Source != first.Source || uint64(r.Height) != first.Round {
+		t.Fatalf("first job %s/%d, want %s/%d", r.Source, r.Height, first.Source, first.Round)
 	}
 	// the block where its commit can no longer land
 	w.do(ctx, w.plan.step(chainView{Height: first.CommitEnd, Rounds: rounds}, w.cfg.Journal, later))
 	k := <-w.done
-	if k != (key{first.Source, first.Height}) {
-		t.Fatalf("job %v returned, want %s/%d", k, first.Source, first.Height)
+	if k != (key{first.Source, first.Round}) {
+		t.Fatalf("job %v returned, want %s/%d", k, first.Source, first.Round)
 	}
 	w.finish(ctx, k)
-	if _, ok := w.cfg.Journal.Get(first.Source, first.Height); ok {
+	if _, ok := w.cfg.Journal.Get(first.Source, first.Round); ok {
 		t.Fatal("a cancelled job journaled an entry")
 	}
 	if w.Stats().Dropped == 0 {
 		t.Fatal("the cancelled job was not counted as dropped")
 	}
 	second := rounds[1] // its window ends a block later
-	if r := <-hang.started; r.Source != second.Source || uint64(r.Height) != second.Height {
-		t.Fatalf("next job %s/%d, want %s/%d", r.Source, r.Height, second.Source, second.Height)
+	if r := <-hang.started; r.Source != second.Source || uint64(r.Height) != second.Round {
+		t.Fatalf("next job %s/%d, want %s/%d", r.Source, r.Height, second.Source, second.Round)
 	}
 }
 

@@ -258,7 +258,7 @@ func (w *Worker) readBatchCap(ctx context.Context) error {
 // later plan may cancel.
 func (w *Worker) launch(ctx context.Context, j job) {
 	jctx, cancel := context.WithCancel(ctx)
-	w.cancels[key{j.Round.Source, j.Round.Height}] = cancel
+	w.cancels[key{j.Round.Source, j.Round.Round}] = cancel
 	w.wg.Add(1)
 	go w.runJob(ctx, jctx, j.Round, j.Deadline)
 }
@@ -267,7 +267,7 @@ func (w *Worker) launch(ctx context.Context, j job) {
 // loop unless ctx, the worker's, has ended.
 func (w *Worker) runJob(ctx, jctx context.Context, r *pb.Round, deadline time.Time) {
 	defer w.wg.Done()
-	k := key{r.Source, r.Height}
+	k := key{r.Source, r.Round}
 	defer func() {
 		select {
 		case w.done <- k:
@@ -275,7 +275,7 @@ func (w *Worker) runJob(ctx, jctx context.Context, r *pb.Round, deadline time.Ti
 		}
 	}()
 	if _, err := w.executeBy(jctx, r, deadline); err != nil && jctx.Err() == nil {
-		w.log.Error("job failed", "source", r.Source, "round", r.Height, "err", err)
+		w.log.Error("job failed", "source", r.Source, "round", r.Round, "err", err)
 	}
 }
 

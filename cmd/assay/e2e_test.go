@@ -182,7 +182,7 @@ func TestKillAfterCommit(t *testing.T) {
 				return false
 			}
 			for _, o := range open {
-				if o.Source == "echo" && o.Height > after && p.at(o) {
+				if o.Source == "echo" && o.ID > after && p.at(o) {
 					r = o
 					return true
 				}
@@ -209,7 +209,7 @@ func TestKillAfterCommit(t *testing.T) {
 				syncedAt, syncedAfter = c.height(0), time.Since(began)
 			}
 			var got state.RoundView
-			if c.abciQuery(0, fmt.Sprintf("/round/echo/%d", r.Height), &got) != nil {
+			if c.abciQuery(0, fmt.Sprintf("/round/echo/%d", r.ID), &got) != nil {
 				return false
 			}
 			r = got
@@ -219,13 +219,13 @@ func TestKillAfterCommit(t *testing.T) {
 			return r.Phase == "RESOLVED" || r.Phase == "UNRESOLVED"
 		})
 		if !closed {
-			t.Fatalf("%s: round %d did not close within 120 s: %+v", p.name, r.Height, r)
+			t.Fatalf("%s: round %d did not close within 120 s: %+v", p.name, r.ID, r)
 		}
 		a := r.Assignees[assignee(r, op)]
 		t.Logf("%s: round %d: node's commit at %d, reveal phase %d..%d; killed at %d, restarted at %d, caught up at %d (%.1f s after the restart); node's reveal at %d (seen %.1f s after the restart), closed at %d",
-			p.name, r.Height, a.CommitHeight, r.RevealStart, r.RevealEnd, killedAt, restartAt, syncedAt, syncedAfter.Seconds(), a.RevealHeight, revealedAfter.Seconds(), r.ClosedAt)
+			p.name, r.ID, a.CommitHeight, r.RevealStart, r.RevealEnd, killedAt, restartAt, syncedAt, syncedAfter.Seconds(), a.RevealHeight, revealedAfter.Seconds(), r.ClosedAt)
 		if a.RevealHeight == 0 || a.Penalised {
-			t.Errorf("%s: round %d: the restarted node did not reveal in time: %+v", p.name, r.Height, a)
+			t.Errorf("%s: round %d: the restarted node did not reveal in time: %+v", p.name, r.ID, a)
 		}
 		if !waitFor(60*time.Second, func() bool { return !c.catchingUp(victim) && c.height(victim) >= c.height(0)-1 }) {
 			t.Fatalf("%s: restarted node stuck at %d, chain at %d", p.name, c.height(victim), c.height(0))
@@ -240,7 +240,7 @@ func TestKillAfterCommit(t *testing.T) {
 	var missed []uint64
 	for _, r := range rounds {
 		if i := assignee(r, op); i >= 0 && r.Assignees[i].Commit == "" && (r.Phase == "RESOLVED" || r.Phase == "UNRESOLVED") {
-			missed = append(missed, r.Height)
+			missed = append(missed, r.ID)
 		}
 	}
 	t.Logf("closed rounds without the restarted node's commit: %v of %d", missed, len(rounds))

@@ -59,7 +59,7 @@ func (m *Machine) assign(seed [32]byte, vrfOutput []byte) error {
 func (m *Machine) openNewRound(s *pb.Source, pool *assign.Pool, picks []int, seed [32]byte, vrfOutput []byte) {
 	r := &pb.Round{
 		Source:    s.Id,
-		Round:    m.height,
+		Round:     m.height,
 		Phase:     pb.Phase_PHASE_COMMIT,
 		CommitEnd: m.height + m.params.CommitWindow,
 		Spec:      proto.Clone(s.Spec).(*pb.SourceSpec),

@@ -192,8 +192,9 @@ func specView(s *pb.SourceSpec) SpecView {
 	for _, kv := range s.GetFetch().GetConfig() {
 		cfg = append(cfg, [2]string{kv.Key, kv.Value})
 	}
-	return SpecView{s.GetFetch().GetKind(), cfg, s.CodeCid, base64.StdEncoding.EncodeToString(s.Params),
-		s.Every, s.WindowSeconds, s.Replicas, s.GasLimit, s.MaxOutputBytes, s.MemoryPages}
+	// getters: a record without a spec answers an empty one, never a panic
+	return SpecView{s.GetFetch().GetKind(), cfg, s.GetCodeCid(), base64.StdEncoding.EncodeToString(s.GetParams()),
+		s.GetEvery(), s.GetWindowSeconds(), s.GetReplicas(), s.GetGasLimit(), s.GetMaxOutputBytes(), s.GetMemoryPages()}
 }
 
 func sourceView(s *pb.Source) SourceView {

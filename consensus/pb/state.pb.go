@@ -494,7 +494,7 @@ func (x *Account) GetSequence() uint64 {
 	return 0
 }
 
-// Code is a stored validator module.
+// Code is a stored validator program (Wasm module).
 type Code struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Cid           string                 `protobuf:"bytes,1,opt,name=cid,proto3" json:"cid,omitempty"`

@@ -256,7 +256,7 @@ func (*TxBody_Reveal) isTxBody_Kind() {}
 
 func (*TxBody_Unjail) isTxBody_Kind() {}
 
-// StoreCode stores a validator module. wasm may be gzip-compressed; the
+// StoreCode stores a validator program (Wasm module). wasm may be gzip-compressed; the
 // code is identified by the CID of the uncompressed bytes.
 type StoreCode struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`

@@ -6,7 +6,7 @@
 //
 //  1. fetches the round's input (a plugins fetcher),
 //  2. pins the input (runtime/pin),
-//  3. runs the source's validator (runtime/sandbox; the code is read from
+//  3. runs the source's validator program (runtime/sandbox; the code is read from
 //     the chain by CID and stored once),
 //  4. pins the output,
 //  5. writes the verdict and a fresh salt to its journal on disk (fsync),

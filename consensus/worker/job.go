@@ -72,7 +72,7 @@ func (w *Worker) validateBy(ctx context.Context, r *pb.Round, deadline time.Time
 // still be committed.
 var errWindowEnds = errors.New("the round's commit window ends")
 
-// validate fetches the input and runs the validator; an error means the
+// validate fetches the input and runs the validator program; an error means the
 // verdict is UNAVAILABLE.
 func (w *Worker) validate(ctx context.Context, r *pb.Round) (sandbox.Result, []byte, error) {
 	sp := r.GetSpec()

@@ -52,7 +52,7 @@ type Config struct {
 	Concurrency int
 	// Poll is how often the worker looks for a new block (default 50 ms).
 	Poll time.Duration
-	// JobTimeout is the wall-clock backstop of one validator run; the
+	// JobTimeout is the wall-clock backstop of one validator program run; the
 	// run also ends with the job's deadline, the end of its round's
 	// commit window.
 	JobTimeout time.Duration

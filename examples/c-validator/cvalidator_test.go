@@ -1,4 +1,4 @@
-// Package cvalidator tests the C example validator (src/validator.c, built to
+// Package cvalidator tests the C example validator program (src/validator.c, built to
 // the committed validator.wasm by its Makefile).
 package cvalidator
 

@@ -17,7 +17,7 @@ type params struct {
 
 var knownTypes = []string{"string", "number", "integer", "boolean", "object", "array", "null"}
 
-// check is the validator: see the package comment.
+// check is the validator program: see the package comment.
 func check(input, rawParams []byte, _ assay.Round) ([]byte, error) {
 	var p params
 	if err := decodeParams(rawParams, &p); err != nil {

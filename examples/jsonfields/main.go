@@ -1,4 +1,4 @@
-// Command jsonfields is the example Assay validator: it checks that the
+// Command jsonfields is the example Assay validator program: it checks that the
 // input is a JSON object with the fields named in the params, each of the
 // declared type, and outputs the object in RFC 8785 canonical form.
 //

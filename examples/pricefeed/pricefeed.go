@@ -1,8 +1,8 @@
 // Package pricefeed is the example data source behind the ohlcv reference
-// validator: a mock exchange that serves closed one-minute candles for any
+// validator program: a mock exchange that serves closed one-minute candles for any
 // window, deterministically (the same request gives the same bytes on
 // every node and every day), plus the source definition that points the
-// validator at it (source.toml, params.json).
+// validator program at it (source.toml, params.json).
 //
 //	GET /candles/{SYMBOL}?start=S&end=E&interval=I
 //	→ [[t,"open","high","low","close","volume"], ...]   for t in [S, E) step I

@@ -60,7 +60,7 @@ func TestHandlerErrors(t *testing.T) {
 }
 
 // TestSourceEndToEnd loads source.toml, expands its URL for a round,
-// fetches from the mock exchange on loopback and runs the ohlcv validator
+// fetches from the mock exchange on loopback and runs the ohlcv validator program
 // in the sandbox: the window's candles are ACCEPTED, twice identically.
 func TestSourceEndToEnd(t *testing.T) {
 	sf, err := sourcefile.Load("source.toml")

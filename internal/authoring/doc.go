@@ -1,4 +1,4 @@
-// Package authoring holds the tools a validator author runs on a
+// Package authoring holds the tools a validator program author runs on a
 // validator program (the Wasm module; see docs/glossary.md), the logic
 // behind `assay validator`, which adds only flags and printing:
 //
@@ -6,9 +6,9 @@
 //     module's CID.
 //   - Run: one job in a fresh sandbox, reported as RunReport (the
 //     `validator run --json` object).
-//   - RunFixtures: a validator directory's fixtures (built first with
+//   - RunFixtures: a validator program directory's fixtures (built first with
 //     make), each twice on the compiler and once on the interpreter.
-//   - Scaffold and WriteScaffold: a new Go or C validator from templates.
+//   - Scaffold and WriteScaffold: a new Go or C validator program from templates.
 //
 // # Example
 //

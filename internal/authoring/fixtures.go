@@ -40,7 +40,7 @@ type FixtureRow struct {
 	Error     string  `json:"error,omitempty"`
 }
 
-// RunFixtures builds the validator in dir (make, when it has a Makefile;
+// RunFixtures builds the validator program in dir (make, when it has a Makefile;
 // make's output goes to buildOut) and runs its fixtures (sdk/fixture):
 // each twice on the compiler and, unless o.NoInterpreter, once on the
 // interpreter, which must agree on verdict and gas.

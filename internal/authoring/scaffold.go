@@ -25,11 +25,11 @@ type scaffold struct {
 	InTree bool   // the directory is inside the Assay module: no go.mod
 }
 
-// ValidName reports whether name can name a new validator: lowercase
+// ValidName reports whether name can name a new validator program: lowercase
 // letters, digits and _, starting with a letter, at most 40 bytes.
 func ValidName(name string) bool { return validatorName.MatchString(name) }
 
-// Scaffold renders the files of a new validator called name in language
+// Scaffold renders the files of a new validator program called name in language
 // lang ("go" or "c") that will live in dir: a program that canonicalises
 // JSON (Go) or echoes its input (C), fixtures and a Makefile. The Go
 // module's replace directive points at the Assay checkout sdk, or the one

@@ -20,7 +20,7 @@ const (
 	FnLog         = "log"
 )
 
-// Exports a validator module provides.
+// Exports a validator program module provides.
 const (
 	ExportMemory     = "memory"
 	ExportValidate   = "validate"

@@ -39,7 +39,7 @@ var meterSentinels = []error{meter.ErrMalformed, meter.ErrInvalid, meter.ErrLimi
 // FuzzInstrument: any bytes give either a clean rejection from the meter
 // (a *meter.Error of a known kind), or a module that wazero refuses both
 // before and after the rewrite (the meter does not repeat every rule of
-// wazero's validator: e.g. alignment, memory presence, operand types), or
+// wazero's module validation: e.g. alignment, memory presence, operand types), or
 // a module that wazero compiles and whose exported nullary functions, run
 // with a small gas budget, end in bounded time with the same transcript on
 // the compiler and the interpreter, and behave as the original module does

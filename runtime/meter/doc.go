@@ -1,4 +1,4 @@
-// Package meter is Assay's store-time gate for validator code: it decodes
+// Package meter is Assay's store-time gate for validator program code: it decodes
 // an untrusted WebAssembly module with its own bounded decoder, checks it
 // against the validator ABI v1 rules and the static limits, and rewrites
 // it once so that running it is metered and deterministic.

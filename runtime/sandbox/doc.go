@@ -1,8 +1,8 @@
-// Package sandbox runs Assay validators: WebAssembly modules checked and
+// Package sandbox runs Assay validator programs: WebAssembly modules checked and
 // gas-metered at store time by runtime/meter, executed under wazero with the
 // Assay host ABI v1 (docs/abi.md) and a deterministic WASI subset.
 //
-// A node makes one Runtime, stores each validator code once and runs it for
+// A node makes one Runtime, stores each validator program's code once and runs it for
 // every job:
 //
 //	rt, err := sandbox.New(ctx, sandbox.Config{CacheDir: dir})

@@ -12,7 +12,7 @@ import (
 	"github.com/assaynet/assay/runtime/abi"
 )
 
-// Job is one run of a validator over one input.
+// Job is one run of a validator program over one input.
 type Job struct {
 	Source      string // source id; seeds random_get with Height
 	Input       []byte // the fetched input

@@ -10,7 +10,7 @@ import (
 	"github.com/tetratelabs/wazero/api"
 )
 
-// Runtime stores and runs validator code. It is safe for concurrent use:
+// Runtime stores and runs validator program code. It is safe for concurrent use:
 // many jobs may run at once, each in its own instance.
 type Runtime struct {
 	cfg   Config

@@ -20,7 +20,7 @@ import (
 // ErrNoValidate: the module does not export a validate function.
 var ErrNoValidate = errors.New("sandbox: module does not export " + abi.ExportValidate)
 
-// Code is stored, checked, rewritten and compiled validator code, ready to
+// Code is stored, checked, rewritten and compiled validator program code, ready to
 // run. It belongs to the Runtime that stored it.
 type Code struct {
 	// CID identifies the code: the CIDv1 of the original (uncompressed)

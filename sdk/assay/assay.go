@@ -57,7 +57,7 @@ func IsRejection(err error) bool {
 	return errors.As(err, &r)
 }
 
-// Input is one job as the validator sees it: the fetched input, the
+// Input is one job as the validator program sees it: the fetched input, the
 // source's params, the round, and the output being written.
 type Input struct {
 	h      host
@@ -118,7 +118,7 @@ func (in *Input) Logf(format string, args ...any) {
 	in.h.log([]byte(fmt.Sprintf(format, args...)))
 }
 
-// DecodeParams is Input.ParamsJSON for raw params bytes, for validators
+// DecodeParams is Input.ParamsJSON for raw params bytes, for validator programs
 // written with Handle.
 func DecodeParams(p []byte, v any) error {
 	if len(p) == 0 {

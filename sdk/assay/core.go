@@ -18,10 +18,10 @@ type host interface {
 	log(msg []byte)
 }
 
-// Handler is a validator: nil accepts, an error rejects with its text.
+// Handler is a validator program: nil accepts, an error rejects with its text.
 type Handler func(in *Input) error
 
-// HandlerFunc is the byte-oriented form of a validator used by Handle.
+// HandlerFunc is the byte-oriented form of a validator program used by Handle.
 type HandlerFunc func(input, params []byte, round Round) ([]byte, error)
 
 var registered Handler
@@ -37,7 +37,7 @@ func Validate(h Handler) {
 	registered = h
 }
 
-// Handle registers f as the module's validator: f gets the whole input,
+// Handle registers f as the module's validator program: f gets the whole input,
 // the params and the round, and returns the output to accept or an error
 // to reject.
 func Handle(f HandlerFunc) {

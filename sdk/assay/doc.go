@@ -1,9 +1,9 @@
-// Package assay is the Go SDK for Assay validators: Wasm modules that read a
+// Package assay is the Go SDK for Assay validator programs: Wasm modules that read a
 // data source's fetched input and its static params, and either accept the
 // input (writing a canonical output that is pinned and agreed on) or reject
 // it with a reason.
 //
-// Writing a validator takes one function, registered from init:
+// Writing a validator program takes one function, registered from init:
 //
 //	package main
 //
@@ -29,8 +29,8 @@
 //
 // The package owns the module's `validate` export and its imports from the
 // "assay" host module (see runtime/abi and docs/abi.md). Under GOOS=wasip1
-// it talks to the host; on any other GOOS it runs the registered validator
-// in process through [Exec], so a validator's logic is unit-tested with a
+// it talks to the host; on any other GOOS it runs the registered validator program
+// in process through [Exec], so a validator program's logic is unit-tested with a
 // plain `go test`.
 //
 // # Verdicts
@@ -43,7 +43,7 @@
 //
 // # Determinism
 //
-// Everything a validator computes must be a pure function of the input, the
+// Everything a validator program computes must be a pure function of the input, the
 // params and the round. Do not read clocks (use [Input.Round]), iterate over
 // maps to produce output, start goroutines or depend on NaN bits.
 package assay

@@ -8,7 +8,7 @@ import (
 	"github.com/assaynet/assay/runtime/abi"
 )
 
-// Job is one run of the registered validator in process (tests only; the
+// Job is one run of the registered validator program in process (tests only; the
 // sandbox runs the real module).
 type Job struct {
 	Input  []byte
@@ -28,7 +28,7 @@ type Result struct {
 	Log []byte
 }
 
-// Exec runs the validator registered with Validate or Handle on job, in
+// Exec runs the validator program registered with Validate or Handle on job, in
 // process, and returns its verdict. It is the native stand-in for the
 // sandbox so that validator logic runs under `go test`; it does not meter
 // gas or enforce limits.

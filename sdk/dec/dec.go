@@ -1,5 +1,5 @@
 // Package dec parses, compares and prints decimal numbers exactly, for
-// validators that handle prices and quantities without float rounding.
+// validator programs that handle prices and quantities without float rounding.
 //
 //	p, err := dec.Parse("37123.50") // p.String() == "37123.5"
 //

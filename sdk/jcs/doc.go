@@ -1,11 +1,11 @@
 // Package jcs parses JSON strictly and writes it in the JSON
-// Canonicalization Scheme of RFC 8785, for validators whose output must be
+// Canonicalization Scheme of RFC 8785, for validator programs whose output must be
 // byte-identical on every node.
 //
 // Parse accepts I-JSON (RFC 7493): UTF-8 only, no duplicate member names,
 // no lone surrogates, numbers that fit an IEEE-754 double. It bounds nesting
 // depth (Wasm call depth is capped by the sandbox) and input size, and it
-// keeps object members in input order so a validator can report the first
+// keeps object members in input order so a validator program can report the first
 // problem deterministically.
 //
 //	v, err := jcs.Parse(data, jcs.DefaultLimits())

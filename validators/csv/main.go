@@ -1,4 +1,4 @@
-// Command csv is the reference validator for CSV data: it parses RFC 4180
+// Command csv is the reference validator program for CSV data: it parses RFC 4180
 // CSV, checks every row against typed columns given in the params, and
 // outputs a normalised CSV.
 //

@@ -9,7 +9,7 @@ import (
 	"github.com/assaynet/assay/sdk/assay"
 )
 
-// validate is the validator; see the package comment.
+// validate is the validator program; see the package comment.
 func validate(input, rawParams []byte, _ assay.Round) ([]byte, error) {
 	p, delim, err := parseParams(rawParams)
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 // The header layouts of later forks have no mainnet vector in this
 // repository (it was written offline), so these tests build headers with
 // an independent RLP encoder (recursive, math/big quantities, written
-// apart from rlp.go) and check that the validator agrees on the hash.
+// apart from rlp.go) and check that the validator program agrees on the hash.
 
 // rlpItem is a byte string or a list.
 type rlpItem struct {

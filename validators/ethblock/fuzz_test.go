@@ -28,7 +28,7 @@ func FuzzDecodeHeader(f *testing.F) {
 	})
 }
 
-// FuzzValidate: the whole validator never panics on any input.
+// FuzzValidate: the whole validator program never panics on any input.
 func FuzzValidate(f *testing.F) {
 	for _, name := range []string{"mainnet-1", "cancun", "rlp-genesis", "hostile-rlp-truncated"} {
 		b, err := os.ReadFile("testdata/" + name + ".input")

@@ -1,4 +1,4 @@
-// Command ethblock is the reference validator for Ethereum blocks as
+// Command ethblock is the reference validator program for Ethereum blocks as
 // returned by eth_getBlockByNumber: it re-encodes the header in RLP,
 // recomputes keccak256 of it and checks it equals the block's hash, and
 // outputs the canonical header.

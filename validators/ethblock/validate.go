@@ -28,7 +28,7 @@ const defaultMaxBytes = 48 << 10
 // 48 KiB of transaction hashes has ~700), which bounds the parse's gas.
 var inputLimits = jcs.Limits{MaxDepth: 16, MaxValues: 4096}
 
-// validate is the validator; see the package comment.
+// validate is the validator program; see the package comment.
 func validate(input, rawParams []byte, _ assay.Round) ([]byte, error) {
 	var p params
 	if len(bytes.TrimSpace(rawParams)) > 0 {

@@ -1,4 +1,4 @@
-// Command jsoncanon is the reference validator for JSON data: it parses
+// Command jsoncanon is the reference validator program for JSON data: it parses
 // the input as I-JSON, checks it against a schema given as the source's
 // params (a documented subset of JSON Schema), and outputs the input in
 // RFC 8785 canonical form.

@@ -24,7 +24,7 @@ var (
 	schemaLimits = jcs.Limits{MaxDepth: 32, MaxBytes: 64 << 10}
 )
 
-// validate is the validator: params = schema, input = JSON document.
+// validate is the validator program: params = schema, input = JSON document.
 func validate(input, params []byte, _ assay.Round) ([]byte, error) {
 	sv, err := jcs.Parse(params, schemaLimits)
 	if err != nil {

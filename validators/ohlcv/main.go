@@ -1,4 +1,4 @@
-// Command ohlcv is the reference validator for exchange candles (open,
+// Command ohlcv is the reference validator program for exchange candles (open,
 // high, low, close, volume) of one round's time window. It checks that the
 // candles lie inside the window, strictly increase in time (aligned to the
 // interval if one is given), that low ≤ open, close ≤ high and volume ≥ 0,

@@ -15,7 +15,7 @@ type candle struct {
 
 var inputLimits = jcs.Limits{MaxDepth: 4}
 
-// validate is the validator; see the package comment.
+// validate is the validator program; see the package comment.
 func validate(input, rawParams []byte, r assay.Round) ([]byte, error) {
 	p, err := parseParams(rawParams)
 	if err != nil {

@@ -1,6 +1,6 @@
 // Command gen writes the corpus modules that are too large to write as
 // WAT by hand (run from runtime/testdata: go run ./gen [-o dir]). Each is a minimal
-// validator (memory + validate) whose validate body is one huge construct:
+// validator program (memory + validate) whose validate body is one huge construct:
 //
 //	locals_huge.wasm   (func (local i32 × 50,000,000))
 //	nesting_deep.wasm  (block (block ... 100,000 deep ... ))

@@ -1,6 +1,6 @@
 //go:build !wasip1
 
-// Package assaytest helps validator authors test a Go validator on the
+// Package assaytest helps validator program authors test a Go validator program on the
 // host: build its .wasm reproducibly, check a committed .wasm is what the
 // source builds to, and run the fixtures of a testdata directory natively
 // (assay.Exec) with the same expectations the sandbox is held to.
@@ -36,7 +36,7 @@ var BuildFlags = []string{
 // BuildTimeout bounds one go build.
 const BuildTimeout = 5 * time.Minute
 
-// Build compiles the Go validator package in dir to the wasm file out.
+// Build compiles the Go validator program package in dir to the wasm file out.
 func Build(ctx context.Context, dir, out string) error {
 	ctx, cancel := context.WithTimeout(ctx, BuildTimeout)
 	defer cancel()
@@ -75,7 +75,7 @@ func GoVersion(wasm []byte) string {
 	return string(m[1])
 }
 
-// CheckReproducible rebuilds the validator in dir and fails t unless the
+// CheckReproducible rebuilds the validator program in dir and fails t unless the
 // result is byte-identical to the committed file. It skips when the
 // committed module was built by another Go toolchain (its bytes then
 // legitimately differ) or when testing.Short.
@@ -104,7 +104,7 @@ func CheckReproducible(t testing.TB, dir, committed string) {
 	}
 }
 
-// RunNative runs every fixture in dir through the validator registered in
+// RunNative runs every fixture in dir through the validator program registered in
 // this test binary (assay.Exec), as subtests. FAILED expectations with a
 // kind are skipped: only the sandbox meters gas and limits.
 func RunNative(t *testing.T, dir string) {
@@ -179,7 +179,7 @@ func RunSandbox(t *testing.T, wasmPath, dir string) []fixture.Report {
 }
 
 // HugeInput is the size of the input RunHuge sends: the largest a node's
-// default fetch cap lets through, well past every validator's own limit.
+// default fetch cap lets through, well past every validator program's own limit.
 const HugeInput = 16 << 20
 
 // RunHuge runs the module once on a HugeInput-byte input of filler bytes in

@@ -1,4 +1,4 @@
-// Command goguest is a Go (wasip1) validator for the sandbox's tests and
+// Command goguest is a Go (wasip1) validator program for the sandbox's tests and
 // benchmarks. It uses the host ABI directly, without the SDK: validate
 // parses the input as JSON (rejecting it when it is not) and outputs the
 // hex SHA-256 of the input and the number of top-level values.

@@ -1,12 +1,10 @@
 package state
 
 import (
-	"bytes"
 	"encoding/hex"
 	"math/bits"
 
 	"github.com/assaynet/assay/consensus/pb"
-	"github.com/assaynet/assay/consensus/tx"
 )
 
 // slashAmount returns floor(stake · ppm / 10⁶) without overflow.
@@ -97,11 +95,8 @@ func (m *Machine) misbehavior(list []Misbehavior) {
 		if !mb.DuplicateVote {
 			continue
 		}
-		for _, v := range m.vals {
-			if !v.Tombstoned && bytes.Equal(tx.Address(v.ConsensusPubkey), mb.ConsensusAddress) {
-				m.penalise(v, pb.EvidenceKind_EVIDENCE_DUPLICATE_VOTE, m.params.SlashDoubleSignPpm, nil, nil)
-				break
-			}
+		if v := m.byConsensusAddress(mb.ConsensusAddress); v != nil && !v.Tombstoned {
+			m.penalise(v, pb.EvidenceKind_EVIDENCE_DUPLICATE_VOTE, m.params.SlashDoubleSignPpm, nil, nil)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -112,7 +113,7 @@ type listQuery struct {
 // kind; parameters outside allowed are refused.
 func parseList(q url.Values, kind byte, allowed ...string) (listQuery, error) {
 	lq := listQuery{limit: DefaultLimit, to: ^uint64(0), toH: ^uint64(0)}
-	for name := range q {
+	for _, name := range slices.Sorted(maps.Keys(q)) { // sorted: the same error on every node
 		if !slices.Contains(allowed, name) {
 			return lq, fmt.Errorf("%w: parameter %q is not one of %v", ErrBadQuery, name, allowed)
 		}

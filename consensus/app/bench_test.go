@@ -140,28 +140,7 @@ func BenchmarkFinalizeBlockReveals(b *testing.B) {
 		}
 	})
 	b.Run("finalize+commit", func(b *testing.B) {
-		var cpu time.Duration
-		defer func() { b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
-		for b.Loop() {
-			b.StopTimer()
-			kv, err := bc.kv.CloneMemory()
-			if err != nil {
-				b.Fatal(err)
-			}
-			a, err := app.New(kv, simConfig())
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-			c0 := processCPU()
-			if _, err := a.FinalizeBlock(context.Background(), req); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := a.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
-				b.Fatal(err)
-			}
-			cpu += processCPU() - c0
-		}
+		benchFinalizeCommit(b, req, func() (*store.Tree, error) { return bc.kv.CloneMemory() })
 	})
 	// The same block on disk: a synced goleveldb, as on a node, each run
 	// from a copy of the chain's database (node cache cold).
@@ -176,35 +155,13 @@ func BenchmarkFinalizeBlockReveals(b *testing.B) {
 	}
 	dreq := &abci.RequestFinalizeBlock{Height: int64(dc.height + 1), Txs: append([][]byte{dc.vrf}, dc.reveals...), ProposerAddress: dc.proposer}
 	b.Run("finalize+commit-disk", func(b *testing.B) {
-		var cpu time.Duration
-		defer func() { b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
-		for b.Loop() {
-			b.StopTimer()
+		benchFinalizeCommit(b, dreq, func() (*store.Tree, error) {
 			dir := b.TempDir()
 			if err := os.CopyFS(dir, os.DirFS(diskDir)); err != nil {
-				b.Fatal(err)
+				return nil, err
 			}
-			kv, err := store.Open(dir, 0)
-			if err != nil {
-				b.Fatal(err)
-			}
-			a, err := app.New(kv, simConfig())
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
-			c0 := processCPU()
-			if _, err := a.FinalizeBlock(context.Background(), dreq); err != nil {
-				b.Fatal(err)
-			}
-			if _, err := a.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
-				b.Fatal(err)
-			}
-			cpu += processCPU() - c0
-			b.StopTimer()
-			kv.Close()
-			b.StartTimer()
-		}
+			return store.Open(dir, 0)
+		})
 	})
 	b.Run("yardstick-verify-only", func(b *testing.B) {
 		ds := make([]*tx.Decoded, len(bc.reveals))
@@ -229,4 +186,35 @@ func processCPU() time.Duration {
 		panic(err)
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// benchFinalizeCommit times FinalizeBlock and Commit of req on a fresh
+// app over the tree open returns (opened and closed off the clock), and
+// reports their process CPU time per op.
+func benchFinalizeCommit(b *testing.B, req *abci.RequestFinalizeBlock, open func() (*store.Tree, error)) {
+	var cpu time.Duration
+	defer func() { b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op") }()
+	for b.Loop() {
+		b.StopTimer()
+		kv, err := open()
+		if err != nil {
+			b.Fatal(err)
+		}
+		a, err := app.New(kv, simConfig())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		c0 := processCPU()
+		if _, err := a.FinalizeBlock(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := a.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
+			b.Fatal(err)
+		}
+		cpu += processCPU() - c0
+		b.StopTimer()
+		kv.Close()
+		b.StartTimer()
+	}
 }

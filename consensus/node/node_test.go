@@ -43,6 +43,13 @@ func startTestnet(t *testing.T, n int, stakes []uint64) *testnet {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startHomes(t, homes)
+}
+
+// startHomes opens and starts a node in each of homes, with an RPC
+// client to each; the test's cleanup stops them.
+func startHomes(t *testing.T, homes []node.Home) *testnet {
+	t.Helper()
 	tn := &testnet{t: t}
 	for _, h := range homes {
 		nd, err := node.Open(h.Dir, node.Options{})
@@ -51,6 +58,13 @@ func startTestnet(t *testing.T, n int, stakes []uint64) *testnet {
 		}
 		tn.nodes = append(tn.nodes, nd)
 	}
+	t.Cleanup(func() {
+		for _, nd := range tn.nodes {
+			if err := nd.Stop(); err != nil {
+				t.Log(err)
+			}
+		}
+	})
 	for _, nd := range tn.nodes {
 		if err := nd.Start(); err != nil {
 			t.Fatal(err)
@@ -61,13 +75,6 @@ func startTestnet(t *testing.T, n int, stakes []uint64) *testnet {
 		}
 		tn.clients = append(tn.clients, c)
 	}
-	t.Cleanup(func() {
-		for _, nd := range tn.nodes {
-			if err := nd.Stop(); err != nil {
-				t.Log(err)
-			}
-		}
-	})
 	return tn
 }
 
@@ -309,31 +316,7 @@ func TestProposerWithoutVRFKey(t *testing.T) {
 	if err := k.Save(filepath.Join(homes[3].Dir, node.VRFKeyFile)); err != nil {
 		t.Fatal(err)
 	}
-	tn := &testnet{t: t}
-	for _, h := range homes {
-		nd, err := node.Open(h.Dir, node.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tn.nodes = append(tn.nodes, nd)
-	}
-	t.Cleanup(func() {
-		for _, nd := range tn.nodes {
-			if err := nd.Stop(); err != nil {
-				t.Log(err)
-			}
-		}
-	})
-	for _, nd := range tn.nodes {
-		if err := nd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		c, err := rpchttp.New(nd.RPCAddress(), "/websocket")
-		if err != nil {
-			t.Fatal(err)
-		}
-		tn.clients = append(tn.clients, c)
-	}
+	tn := startHomes(t, homes)
 	ctx := context.Background()
 	var bad []byte
 	tn.waitFor("node 3's status", 10*time.Second, func() bool {

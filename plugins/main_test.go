@@ -121,38 +121,52 @@ func fetchCtx(t testing.TB) context.Context {
 
 // procState returns the state letter of a process (R, S, T, Z…), or 0.
 func procState(pid int) byte {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
+	f := statFields(pid)
+	if len(f) == 0 {
 		return 0
 	}
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 || i+2 >= len(b) {
-		return 0
-	}
-	return b[i+2]
+	return f[0][0]
 }
 
-// children returns the pids of this process's children running testBin.
-func children() []int {
+// statFields returns the fields of /proc/PID/stat after the command
+// name (state ppid pgrp …), or nil if the process is gone.
+func statFields(pid int) []string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return nil
+	}
+	return strings.Fields(string(b[i+1:]))
+}
+
+// eachProc calls fn with the pid and the stat fields (see statFields) of
+// every process in /proc.
+func eachProc(fn func(pid int, stat []string)) {
 	entries, _ := os.ReadDir("/proc")
-	var pids []int
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
 		if err != nil {
 			continue
 		}
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
+		if f := statFields(pid); f != nil {
+			fn(pid, f)
 		}
-		i := bytes.LastIndexByte(b, ')')
-		fields := strings.Fields(string(b[i+1:]))
-		if len(fields) < 2 || fields[1] != strconv.Itoa(os.Getpid()) {
-			continue
+	}
+}
+
+// children returns the pids of this process's children running testBin.
+func children() []int {
+	var pids []int
+	eachProc(func(pid int, f []string) {
+		if len(f) < 2 || f[1] != strconv.Itoa(os.Getpid()) {
+			return
 		}
 		if exe, _ := os.Readlink(fmt.Sprintf("/proc/%d/exe", pid)); exe == testBin {
 			pids = append(pids, pid)
 		}
-	}
+	})
 	return pids
 }

@@ -3,7 +3,6 @@ package plugins_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,23 +62,12 @@ func readPids(t *testing.T, file string) (shell, child int) {
 
 // groupLive returns the live (not zombie) processes of process group pgid.
 func groupLive(pgid int) []int {
-	entries, _ := os.ReadDir("/proc")
 	var out []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		i := strings.LastIndexByte(string(b), ')')
-		f := strings.Fields(string(b[i+1:])) // state ppid pgrp …
+	eachProc(func(pid int, f []string) { // state ppid pgrp …
 		if len(f) >= 3 && f[2] == strconv.Itoa(pgid) && f[0] != "Z" && f[0] != "X" {
 			out = append(out, pid)
 		}
-	}
+	})
 	return out
 }
 

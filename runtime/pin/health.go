@@ -74,16 +74,17 @@ func (h *health) snapshot() Health {
 }
 
 // wrote records the outcome of a write to part ("blocks" or "pins"),
-// whose disk-full state is full.
-func (h *health) wrote(part string, full *atomic.Bool, err error) {
+// whose disk-full state is full. It reports whether the write failed (a
+// cancelled or timed-out write does not count).
+func (h *health) wrote(part string, full *atomic.Bool, err error) (failed bool) {
 	if err == nil {
 		if full.Load() && full.CompareAndSwap(true, false) {
 			h.log.Load().Warn("pin store: writes succeed again", "part", part)
 		}
-		return
+		return false
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return
+		return false
 	}
 	h.writeErrors.Add(1)
 	noSpace := isDiskFull(err)
@@ -92,13 +93,14 @@ func (h *health) wrote(part string, full *atomic.Bool, err error) {
 	}
 	held, ok := h.due("write " + part)
 	if !ok {
-		return
+		return true
 	}
 	msg := "pin store: write failed; jobs cannot pin until it succeeds again"
 	if noSpace {
 		msg = "pin store: disk full; jobs cannot pin until space is freed (pinning resumes by itself)"
 	}
 	h.log.Load().Error(msg, "part", part, "err", err, "failures_not_logged", held)
+	return true
 }
 
 // corrupt records a block read whose bytes do not hash to c.

@@ -228,8 +228,7 @@ func (s *Store) openPins() error {
 // pinWrote records the outcome of a write to the pin database; a failed
 // one makes the next pin operation reopen it.
 func (s *Store) pinWrote(err error) {
-	s.health.wrote("pins", &s.health.pinsFull, err)
-	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+	if s.health.wrote("pins", &s.health.pinsFull, err) {
 		s.pinsBroken.Store(true)
 	}
 }

@@ -70,12 +70,17 @@ func loadKey(keyring, name string, warn func(string)) (ed25519.PrivateKey, error
 	if name == "" {
 		return nil, errors.New("--key is required")
 	}
-	path := name
-	if _, err := os.Stat(path); err != nil {
-		path = filepath.Join(keyring, name+".json")
-	}
-	_, k, err := node.LoadKey(path, warn)
+	_, k, err := node.LoadKey(keyPath(keyring, name), warn)
 	return k, err
+}
+
+// keyPath is name when it is an existing file, else the keyring's key
+// of that name.
+func keyPath(keyring, name string) string {
+	if _, err := os.Stat(name); err == nil {
+		return name
+	}
+	return filepath.Join(keyring, name+".json")
 }
 
 // probeTimeout bounds the status call that picks one of several nodes.

@@ -190,12 +190,23 @@ func (c *cluster) query(i int, v any, args ...string) error {
 
 // waitFor polls cond every 500 ms until it holds or timeout passes.
 func waitFor(timeout time.Duration, cond func() bool) bool {
+	return pollEvery(500*time.Millisecond, timeout, cond)
+}
+
+// waitForFast is waitFor polling every 20 ms, for states that last about
+// one block.
+func waitForFast(timeout time.Duration, cond func() bool) bool {
+	return pollEvery(20*time.Millisecond, timeout, cond)
+}
+
+// pollEvery polls cond every interval until it holds or timeout passes.
+func pollEvery(interval, timeout time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		if cond() {
 			return true
 		}
-		time.Sleep(500 * time.Millisecond)
+		time.Sleep(interval)
 	}
 	return cond()
 }

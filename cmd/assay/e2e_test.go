@@ -263,19 +263,6 @@ func TestKillAfterCommit(t *testing.T) {
 	}
 }
 
-// waitForFast is waitFor polling every 20 ms, for states that last about
-// one block.
-func waitForFast(timeout time.Duration, cond func() bool) bool {
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if cond() {
-			return true
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	return cond()
-}
-
 // TestFaultsSlashed (issue 6, test 3): wrong-output and no-reveal nodes
 // are slashed and jailed, their CometBFT power drops to 0, the evidence
 // names the round and honest nodes are untouched.

@@ -73,10 +73,7 @@ func runKeysShow(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: assay keys show NAME|FILE [--keyring DIR]")
 		return 2
 	}
-	path := fs.Arg(0)
-	if _, err := os.Stat(path); err != nil {
-		path = filepath.Join(*keyring, fs.Arg(0)+".json")
-	}
+	path := keyPath(*keyring, fs.Arg(0))
 	kf, _, err := node.LoadKey(path, func(w string) { fmt.Fprintf(stderr, "assay keys show: %s\n", w) })
 	if err != nil {
 		fmt.Fprintf(stderr, "assay keys show: %v\n", err)

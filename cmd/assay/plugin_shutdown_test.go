@@ -70,40 +70,46 @@ func checkPluginGone(t *testing.T, pgid int) {
 	for i := 0; i < 100 && syscall.Kill(-pgid, 0) == nil && !groupDead(pgid); i++ {
 		time.Sleep(10 * time.Millisecond)
 	}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		i := bytes.LastIndexByte(b, ')')
-		f := strings.Fields(string(b[i+1:])) // state ppid pgrp …
-		if len(f) < 3 || f[2] != strconv.Itoa(pgid) {
-			continue
-		}
-		if e.Name() == strconv.Itoa(pgid) {
-			t.Errorf("plugin %d not reaped (state %s)", pgid, f[0])
-		} else if f[0] != "Z" && f[0] != "X" {
-			t.Errorf("process %s of the plugin's group %d alive (state %s)", e.Name(), pgid, f[0])
+	for pid, st := range groupStates(pgid) {
+		if pid == pgid {
+			t.Errorf("plugin %d not reaped (state %s)", pgid, st)
+		} else if st != "Z" && st != "X" {
+			t.Errorf("process %d of the plugin's group %d alive (state %s)", pid, pgid, st)
 		}
 	}
 }
 
 // groupDead reports whether every process of group pgid is a zombie.
 func groupDead(pgid int) bool {
+	for _, st := range groupStates(pgid) {
+		if st != "Z" && st != "X" {
+			return false
+		}
+	}
+	return true
+}
+
+// groupStates maps each process of group pgid to its state in
+// /proc/PID/stat.
+func groupStates(pgid int) map[int]string {
+	out := map[int]string{}
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
 		if err != nil {
 			continue
 		}
 		i := bytes.LastIndexByte(b, ')')
-		f := strings.Fields(string(b[i+1:]))
-		if len(f) >= 3 && f[2] == strconv.Itoa(pgid) && f[0] != "Z" && f[0] != "X" {
-			return false
+		f := strings.Fields(string(b[i+1:])) // state ppid pgrp …
+		if len(f) >= 3 && f[2] == strconv.Itoa(pgid) {
+			out[pid] = f[0]
 		}
 	}
-	return true
+	return out
 }
 
 // TestPluginListExitsWithScriptPlugin: `assay plugin list` with a plugin

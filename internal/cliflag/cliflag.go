@@ -119,16 +119,9 @@ func (v *durationValue) Set(s string) error {
 // Parse parses args allowing flags after positional arguments
 // (`assay keys add NAME --keyring DIR`); fs.Args() are the positionals.
 func Parse(fs *flag.FlagSet, args []string) error {
-	var pos []string
-	for i := 0; i <= len(args); i++ { // each round consumes at least one arg
-		if err := fs.Parse(args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		pos = append(pos, fs.Arg(0))
-		args = fs.Args()[1:]
+	pos, err := Positionals(fs, args)
+	if err != nil {
+		return err
 	}
 	return fs.Parse(pos)
 }

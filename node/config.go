@@ -96,7 +96,8 @@ func Path(home, p string) string {
 
 // configTOML is the assay.toml that Write writes.
 const configTOML = `# Assay node config (the CometBFT parts are in config.toml).
-# Relative paths are relative to the node home.
+# Relative paths are relative to the node home, except [fetch] file_root and
+# [[plugins]] path, which are relative to this file's directory (config/).
 
 # The operator key signs this node's Commit and Reveal txs.
 operator_key_file = %q

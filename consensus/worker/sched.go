@@ -26,6 +26,7 @@ type scheduler struct {
 	share   int         // most slots one source may hold
 	queue   []*pb.Round // waiting, in deadline order
 	running map[key]*slot
+	pending map[key]bool // the keys of queue and running
 }
 
 // slot is a running job.
@@ -35,7 +36,7 @@ type slot struct {
 }
 
 func newScheduler(slots int) *scheduler {
-	return &scheduler{slots: slots, share: slots, running: map[key]*slot{}}
+	return &scheduler{slots: slots, share: slots, running: map[key]*slot{}, pending: map[key]bool{}}
 }
 
 // fairShare is the most slots one of n competing sources may hold:
@@ -51,6 +52,9 @@ func deadlineOrder(a, b *pb.Round) int {
 
 // add queues rs.
 func (s *scheduler) add(rs ...*pb.Round) {
+	for _, r := range rs {
+		s.pending[key{r.Source, r.Round}] = true
+	}
 	s.queue = append(s.queue, rs...)
 	slices.SortFunc(s.queue, deadlineOrder)
 }
@@ -110,7 +114,9 @@ func (s *scheduler) expire(height uint64) (dropped, cancelled []key) {
 	late := func(commitEnd uint64) bool { return height+1 > commitEnd }
 	s.queue = slices.DeleteFunc(s.queue, func(r *pb.Round) bool {
 		if late(r.CommitEnd) {
-			dropped = append(dropped, key{r.Source, r.Round})
+			k := key{r.Source, r.Round}
+			delete(s.pending, k)
+			dropped = append(dropped, k)
 			return true
 		}
 		return false
@@ -133,8 +139,15 @@ func (s *scheduler) finish(k key) uint64 {
 		return 0
 	}
 	delete(s.running, k)
+	delete(s.pending, k)
 	return sl.commitEnd
 }
+
+// has reports whether k is queued or running.
+func (s *scheduler) has(k key) bool { return s.pending[k] }
+
+// size is the number of jobs queued or running.
+func (s *scheduler) size() int { return len(s.pending) }
 
 // entryCompare orders keys by (source, round).
 func entryCompare(a, b key) int {

@@ -201,3 +201,8 @@ func (f *fixture) newWorkerB(b *testing.B, i int, dir string) *Worker {
 	w.log = slog.New(slog.DiscardHandler)
 	return w
 }
+
+// execute is executeBy with no deadline.
+func (w *Worker) execute(ctx context.Context, r *pb.Round) (Entry, error) {
+	return w.executeBy(ctx, r, time.Time{})
+}

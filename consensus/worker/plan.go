@@ -162,8 +162,7 @@ func (p *planner) step(v chainView, j journalView, now time.Time) plan {
 	var fresh []*pb.Round
 	for _, r := range p.rounds {
 		k := key{r.Source, r.Round}
-		me := p.mine(r)
-		if me == nil || r.Phase != pb.Phase_PHASE_COMMIT || len(me.Commit) > 0 || p.sched.has(k) || p.dropped[k] {
+		if !p.owesCommit(r) || p.sched.has(k) || p.dropped[k] {
 			continue
 		}
 		if _, ok := j.Get(k.source, k.round); ok {
@@ -193,7 +192,7 @@ func (p *planner) step(v chainView, j journalView, now time.Time) plan {
 func (p *planner) finished(k key, j journalView) plan {
 	end := p.sched.finish(k)
 	pl := plan{Height: p.height, Start: p.launch()}
-	urgent := p.height+2 > end
+	urgent := late(p.height+1, end)
 	if urgent || p.sched.size() == 0 && p.flushed < p.height {
 		pl.Commit = p.commits(j)
 	}
@@ -256,12 +255,11 @@ func (p *planner) commits(j journalView) *batch {
 	var keys []key
 	for _, r := range p.rounds {
 		k := key{r.Source, r.Round}
-		me := p.mine(r)
-		if me == nil || r.Phase != pb.Phase_PHASE_COMMIT || len(me.Commit) > 0 || !p.due(p.commitSent[k]) {
+		if !p.owesCommit(r) || !p.due(p.commitSent[k]) {
 			continue
 		}
 		e, ok := j.Get(k.source, k.round)
-		if !ok || p.height+1 > r.CommitEnd {
+		if !ok || late(p.height, r.CommitEnd) {
 			continue
 		}
 		h := tx.CommitHash(p.chainID, e.Source, e.Round, p.operator, verdictOf(e), e.Salt)
@@ -334,6 +332,13 @@ func (p *planner) prune() {
 			delete(p.dropped, k)
 		}
 	}
+}
+
+// owesCommit reports whether r is in its commit phase, lists this node
+// and holds no commit from it.
+func (p *planner) owesCommit(r *pb.Round) bool {
+	me := p.mine(r)
+	return me != nil && r.Phase == pb.Phase_PHASE_COMMIT && len(me.Commit) == 0
 }
 
 // mine returns this node's assignee record in r, or nil.

@@ -111,9 +111,8 @@ func (s *scheduler) next() *pb.Round {
 // cancelled in (source, round) order), each once; the caller cancels the
 // running ones. A cancelled job keeps its slot until finish.
 func (s *scheduler) expire(height uint64) (dropped, cancelled []key) {
-	late := func(commitEnd uint64) bool { return height+1 > commitEnd }
 	s.queue = slices.DeleteFunc(s.queue, func(r *pb.Round) bool {
-		if late(r.CommitEnd) {
+		if late(height, r.CommitEnd) {
 			k := key{r.Source, r.Round}
 			delete(s.pending, k)
 			dropped = append(dropped, k)
@@ -122,7 +121,7 @@ func (s *scheduler) expire(height uint64) (dropped, cancelled []key) {
 		return false
 	})
 	for k, sl := range s.running {
-		if !sl.cancelled && late(sl.commitEnd) {
+		if !sl.cancelled && late(height, sl.commitEnd) {
 			sl.cancelled = true
 			cancelled = append(cancelled, k)
 		}
@@ -130,6 +129,10 @@ func (s *scheduler) expire(height uint64) (dropped, cancelled []key) {
 	slices.SortFunc(cancelled, entryCompare)
 	return dropped, cancelled
 }
+
+// late reports whether a commit sent once height is committed can no
+// longer land: the next block, height + 1, is past commitEnd.
+func late(height, commitEnd uint64) bool { return height+1 > commitEnd }
 
 // finish frees k's slot and returns k's commit_end (0 if k was not
 // running).

@@ -58,18 +58,8 @@ func TestResolveAndSlash(t *testing.T) {
 func TestRevealAfterRestart(t *testing.T) {
 	f := newFixture(t, 2, 2)
 	dir := t.TempDir()
-	stop0 := start(f.newWorker(0, dir+"/0", FaultNone))
-	defer stop0()
-	w1 := f.newWorker(1, dir+"/1", FaultNone)
-	stop1 := start(w1)
 	// Wait until validator 1 has committed somewhere; then kill it.
-	ok := f.until(20, func() bool { return w1.Stats().Commits > 0 })
-	stop1()
-	_ = w1.cfg.Store.Close() // as a killed process would release them
-	_ = w1.cfg.Journal.Close()
-	if !ok {
-		t.Fatal("validator 1 never committed")
-	}
+	f.killOnceCommitted(dir, func(w1 *Worker) bool { return w1.Stats().Commits > 0 })
 	// Let blocks pass while it is down, so the reveal phase opens, but
 	// fewer than the reveal window.
 	for i := 0; i < 2; i++ {
@@ -78,7 +68,7 @@ func TestRevealAfterRestart(t *testing.T) {
 	stop1b := start(f.newWorker(1, dir+"/1", FaultNone))
 	defer stop1b()
 	op := opHex(f.keys[1])
-	ok = f.until(30, func() bool {
+	ok := f.until(30, func() bool {
 		for _, d := range f.datasets() {
 			for _, a := range d.Attesters {
 				if a == op {
@@ -98,6 +88,25 @@ func TestRevealAfterRestart(t *testing.T) {
 	}
 }
 
+// killOnceCommitted starts validators 0 and 1 (their stores and journals
+// under dir/0 and dir/1; validator 0 runs until the test ends), produces
+// up to 20 blocks until committed(validator 1's worker) holds, then stops
+// validator 1 and releases its store and journal as a killed process
+// would. It fails the test if committed never held.
+func (f *fixture) killOnceCommitted(dir string, committed func(w1 *Worker) bool) {
+	f.t.Helper()
+	f.t.Cleanup(start(f.newWorker(0, dir+"/0", FaultNone)))
+	w1 := f.newWorker(1, dir+"/1", FaultNone)
+	stop1 := start(w1)
+	ok := f.until(20, func() bool { return committed(w1) })
+	stop1()
+	_ = w1.cfg.Store.Close() // as a killed process would release them
+	_ = w1.cfg.Journal.Close()
+	if !ok {
+		f.t.Fatal("validator 1 never committed")
+	}
+}
+
 // TestRevealWhileCatchingUp restarts a worker, after it committed, on a
 // node that reports it is still catching up: the worker reveals its
 // journaled verdict at once, in the same reveal window, instead of
@@ -106,11 +115,7 @@ func TestRevealAfterRestart(t *testing.T) {
 func TestRevealWhileCatchingUp(t *testing.T) {
 	f := newFixture(t, 2, 2)
 	dir := t.TempDir()
-	stop0 := start(f.newWorker(0, dir+"/0", FaultNone))
-	defer stop0()
-	w1 := f.newWorker(1, dir+"/1", FaultNone)
-	stop1 := start(w1)
-	committed := func() *pb.Round { // a round holding validator 1's commit
+	committed := func(w1 *Worker) *pb.Round { // a round holding validator 1's commit
 		_, rs, err := f.chain.Assigned(context.Background(), w1.operator)
 		if err != nil {
 			t.Fatal(err)
@@ -123,13 +128,7 @@ func TestRevealWhileCatchingUp(t *testing.T) {
 		return nil
 	}
 	var r *pb.Round
-	ok := f.until(20, func() bool { r = committed(); return r != nil })
-	stop1()
-	_ = w1.cfg.Store.Close() // as a killed process would release them
-	_ = w1.cfg.Journal.Close()
-	if !ok {
-		t.Fatal("validator 1 never committed")
-	}
+	f.killOnceCommitted(dir, func(w1 *Worker) bool { r = committed(w1); return r != nil })
 	f.chain.setCatchingUp(true)
 	w1b := f.newWorker(1, dir+"/1", FaultNone)
 	stop1b := start(w1b)

@@ -8,12 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/assaynet/assay/consensus/codecheck"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
-	"github.com/assaynet/assay/runtime/meter"
-	"github.com/assaynet/assay/runtime/sandbox"
 )
 
 // TestSlowSourceStarvesNoOne: a source whose URL never answers opens a
@@ -32,11 +29,7 @@ func TestSlowSourceStarvesNoOne(t *testing.T) {
 	params := `{"commit_window":"4","reveal_window":"5","jail_blocks":"20","miss_window":8,"miss_max":1}`
 	f := &fixture{t: t, source: "fast", keys: []ed25519.PrivateKey{operatorKey(0), operatorKey(1)}}
 	f.chain = newMemChain(t, f.keys, params)
-	var err error
-	if f.rt, err = sandbox.New(context.Background(), sandbox.Config{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = f.rt.Close(context.Background()) })
+	f.rt = newRuntime(t)
 	srv := slowFastServer(t, []byte(`{"price":"1"}`))
 
 	dir := t.TempDir()
@@ -52,11 +45,7 @@ func TestSlowSourceStarvesNoOne(t *testing.T) {
 	}
 	pace(3) // the workers learn the block interval
 	owner := operatorKey(100)
-	wasm := readFile(t, "echo.wasm")
-	codeCID, err := codecheck.New(meter.DefaultLimits()).Check(wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
+	wasm, codeCID := echoCode(t)
 	f.chain.submit(owner, tx.StoreCodeBody(wasm))
 	pace(1) // one tx per block: submit reads the committed sequence
 	for _, s := range []struct {

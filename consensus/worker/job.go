@@ -21,15 +21,10 @@ type Fetcher interface {
 	Fetch(ctx context.Context, spec plugins.FetchSpec, r plugins.Round) ([]byte, error)
 }
 
-// execute runs one assignment to a journaled entry: fetch, pin input, run,
-// pin output, salt, journal.
-func (w *Worker) execute(ctx context.Context, r *pb.Round) (Entry, error) {
-	return w.executeBy(ctx, r, time.Time{})
-}
-
-// executeBy is execute where fetch and run must end by deadline (none when
-// zero), the time the verdict is due for its commit to land in the
-// round's commit window; past it the verdict is UNAVAILABLE.
+// executeBy runs one assignment to a journaled entry: fetch, pin input,
+// run, pin output, salt, journal. Fetch and run must end by deadline
+// (none when zero), the time the verdict is due for its commit to land in
+// the round's commit window; past it the verdict is UNAVAILABLE.
 func (w *Worker) executeBy(ctx context.Context, r *pb.Round, deadline time.Time) (Entry, error) {
 	e := Entry{Source: r.Source, Round: r.Round, Status: uint32(abi.StatusUnavailable)}
 	res, in, err := w.validateBy(ctx, r, deadline)

@@ -48,7 +48,6 @@ type planner struct {
 	open       map[key]bool   // the keys of rounds
 	sched      *scheduler     // queued and running jobs (sched.go)
 	clock      blockClock     // block interval estimate, for job deadlines
-	pending    map[key]bool   // queued or running
 	dropped    map[key]bool   // dropped or cancelled: never started again
 	commitSent map[key]uint64 // round → height its commit was sent
 	revealSent map[key]uint64 // round → height its reveal was sent
@@ -112,7 +111,6 @@ func newPlanner(cfg Config, operator []byte) *planner {
 		chainID: cfg.ChainID, operator: operator, fault: cfg.Fault,
 		resendAfter: cfg.ResendAfter, maxBatch: cfg.MaxBatch,
 		sched:      newScheduler(cfg.Concurrency),
-		pending:    map[key]bool{},
 		dropped:    map[key]bool{},
 		commitSent: map[key]uint64{},
 		revealSent: map[key]uint64{},
@@ -164,23 +162,17 @@ func (p *planner) step(v chainView, j journalView, now time.Time) plan {
 	var fresh []*pb.Round
 	for _, r := range p.rounds {
 		k := key{r.Source, r.Round}
-		me := p.mine(r)
-		if me == nil || r.Phase != pb.Phase_PHASE_COMMIT || len(me.Commit) > 0 || p.pending[k] || p.dropped[k] {
+		if !p.owesCommit(r) || p.sched.has(k) || p.dropped[k] {
 			continue
 		}
 		if _, ok := j.Get(k.source, k.round); ok {
 			continue
 		}
-		p.pending[k] = true
 		fresh = append(fresh, r)
 	}
 	p.sched.add(fresh...)
 	pl.Dropped, pl.Cancel = p.sched.expire(p.height)
-	for _, k := range pl.Dropped {
-		delete(p.pending, k)
-		p.dropped[k] = true
-	}
-	for _, k := range pl.Cancel {
+	for _, k := range slices.Concat(pl.Dropped, pl.Cancel) {
 		p.dropped[k] = true
 	}
 	p.sched.setShare(p.rounds)
@@ -199,10 +191,9 @@ func (p *planner) step(v chainView, j journalView, now time.Time) plan {
 // have not been committed yet.
 func (p *planner) finished(k key, j journalView) plan {
 	end := p.sched.finish(k)
-	delete(p.pending, k)
 	pl := plan{Height: p.height, Start: p.launch()}
-	urgent := p.height+2 > end
-	if urgent || len(p.pending) == 0 && p.flushed < p.height {
+	urgent := late(p.height+1, end)
+	if urgent || p.sched.size() == 0 && p.flushed < p.height {
 		pl.Commit = p.commits(j)
 	}
 	return pl
@@ -230,7 +221,7 @@ func (p *planner) resend() {
 // its round is open or its job is queued or running.
 func (p *planner) keep(source string, round uint64) bool {
 	k := key{source, round}
-	return p.open[k] || p.pending[k]
+	return p.open[k] || p.sched.has(k)
 }
 
 // launch takes the jobs the scheduler lets start, each with a deadline at
@@ -264,12 +255,11 @@ func (p *planner) commits(j journalView) *batch {
 	var keys []key
 	for _, r := range p.rounds {
 		k := key{r.Source, r.Round}
-		me := p.mine(r)
-		if me == nil || r.Phase != pb.Phase_PHASE_COMMIT || len(me.Commit) > 0 || !p.due(p.commitSent[k]) {
+		if !p.owesCommit(r) || !p.due(p.commitSent[k]) {
 			continue
 		}
 		e, ok := j.Get(k.source, k.round)
-		if !ok || p.height+1 > r.CommitEnd {
+		if !ok || late(p.height, r.CommitEnd) {
 			continue
 		}
 		h := tx.CommitHash(p.chainID, e.Source, e.Round, p.operator, verdictOf(e), e.Salt)
@@ -342,6 +332,13 @@ func (p *planner) prune() {
 			delete(p.dropped, k)
 		}
 	}
+}
+
+// owesCommit reports whether r is in its commit phase, lists this node
+// and holds no commit from it.
+func (p *planner) owesCommit(r *pb.Round) bool {
+	me := p.mine(r)
+	return me != nil && r.Phase == pb.Phase_PHASE_COMMIT && len(me.Commit) == 0
 }
 
 // mine returns this node's assignee record in r, or nil.

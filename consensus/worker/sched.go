@@ -26,6 +26,7 @@ type scheduler struct {
 	share   int         // most slots one source may hold
 	queue   []*pb.Round // waiting, in deadline order
 	running map[key]*slot
+	pending map[key]bool // the keys of queue and running
 }
 
 // slot is a running job.
@@ -35,7 +36,7 @@ type slot struct {
 }
 
 func newScheduler(slots int) *scheduler {
-	return &scheduler{slots: slots, share: slots, running: map[key]*slot{}}
+	return &scheduler{slots: slots, share: slots, running: map[key]*slot{}, pending: map[key]bool{}}
 }
 
 // fairShare is the most slots one of n competing sources may hold:
@@ -51,6 +52,9 @@ func deadlineOrder(a, b *pb.Round) int {
 
 // add queues rs.
 func (s *scheduler) add(rs ...*pb.Round) {
+	for _, r := range rs {
+		s.pending[key{r.Source, r.Round}] = true
+	}
 	s.queue = append(s.queue, rs...)
 	slices.SortFunc(s.queue, deadlineOrder)
 }
@@ -107,16 +111,17 @@ func (s *scheduler) next() *pb.Round {
 // cancelled in (source, round) order), each once; the caller cancels the
 // running ones. A cancelled job keeps its slot until finish.
 func (s *scheduler) expire(height uint64) (dropped, cancelled []key) {
-	late := func(commitEnd uint64) bool { return height+1 > commitEnd }
 	s.queue = slices.DeleteFunc(s.queue, func(r *pb.Round) bool {
-		if late(r.CommitEnd) {
-			dropped = append(dropped, key{r.Source, r.Round})
+		if late(height, r.CommitEnd) {
+			k := key{r.Source, r.Round}
+			delete(s.pending, k)
+			dropped = append(dropped, k)
 			return true
 		}
 		return false
 	})
 	for k, sl := range s.running {
-		if !sl.cancelled && late(sl.commitEnd) {
+		if !sl.cancelled && late(height, sl.commitEnd) {
 			sl.cancelled = true
 			cancelled = append(cancelled, k)
 		}
@@ -124,6 +129,10 @@ func (s *scheduler) expire(height uint64) (dropped, cancelled []key) {
 	slices.SortFunc(cancelled, entryCompare)
 	return dropped, cancelled
 }
+
+// late reports whether a commit sent once height is committed can no
+// longer land: the next block, height + 1, is past commitEnd.
+func late(height, commitEnd uint64) bool { return height+1 > commitEnd }
 
 // finish frees k's slot and returns k's commit_end (0 if k was not
 // running).
@@ -133,8 +142,15 @@ func (s *scheduler) finish(k key) uint64 {
 		return 0
 	}
 	delete(s.running, k)
+	delete(s.pending, k)
 	return sl.commitEnd
 }
+
+// has reports whether k is queued or running.
+func (s *scheduler) has(k key) bool { return s.pending[k] }
+
+// size is the number of jobs queued or running.
+func (s *scheduler) size() int { return len(s.pending) }
 
 // entryCompare orders keys by (source, round).
 func entryCompare(a, b key) int {

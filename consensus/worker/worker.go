@@ -180,7 +180,7 @@ func (w *Worker) poll(ctx context.Context) error {
 		return nil // a lagging read; wait for the next block
 	}
 	delete(w.lastReport, "poll")
-	w.log.Debug("block", "height", at, "rounds", len(rounds), "pending", len(w.plan.pending), "sequence", w.sender.Next())
+	w.log.Debug("block", "height", at, "rounds", len(rounds), "pending", w.plan.sched.size(), "sequence", w.sender.Next())
 	w.height = at
 	w.stats.height.Store(at)
 	if err := w.syncSequence(ctx); err != nil {

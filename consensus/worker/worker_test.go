@@ -75,11 +75,7 @@ func newFixtureParams(t testing.TB, n int, k uint32, params string) *fixture {
 	f.want = want.String()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(f.input) }))
 	t.Cleanup(srv.Close)
-	wasm := readFile(t, "echo.wasm")
-	codeCID, err := codecheck.New(meter.DefaultLimits()).Check(wasm)
-	if err != nil {
-		t.Fatal(err)
-	}
+	wasm, codeCID := echoCode(t)
 	f.chain.submit(owner, tx.StoreCodeBody(wasm))
 	f.chain.block()
 	f.chain.submit(owner, tx.RegisterSourceBody(f.source, &pb.SourceSpec{
@@ -95,12 +91,30 @@ func newFixtureParams(t testing.TB, n int, k uint32, params string) *fixture {
 		CodeCid: codeCID, Every: 2, Replicas: k, GasLimit: 50_000_000, MaxOutputBytes: 65536, MemoryPages: 64,
 	}))
 	f.chain.block()
-	f.rt, err = sandbox.New(context.Background(), sandbox.Config{})
+	f.rt = newRuntime(t)
+	return f
+}
+
+// echoCode returns testdata/echo.wasm and its code CID.
+func echoCode(t testing.TB) ([]byte, string) {
+	t.Helper()
+	wasm := readFile(t, "echo.wasm")
+	cid, err := codecheck.New(meter.DefaultLimits()).Check(wasm)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = f.rt.Close(context.Background()) })
-	return f
+	return wasm, cid
+}
+
+// newRuntime makes a sandbox runtime that is closed when the test ends.
+func newRuntime(t testing.TB) *sandbox.Runtime {
+	t.Helper()
+	rt, err := sandbox.New(context.Background(), sandbox.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rt.Close(context.Background()) })
+	return rt
 }
 
 // newWorker makes a worker for validator i with its own store and
@@ -200,4 +214,9 @@ func (f *fixture) newWorkerB(b *testing.B, i int, dir string) *Worker {
 	w := f.newWorker(i, dir, FaultNone)
 	w.log = slog.New(slog.DiscardHandler)
 	return w
+}
+
+// execute is executeBy with no deadline.
+func (w *Worker) execute(ctx context.Context, r *pb.Round) (Entry, error) {
+	return w.executeBy(ctx, r, time.Time{})
 }

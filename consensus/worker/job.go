@@ -1,7 +1,6 @@
 package worker
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/consensus/verdict"
 	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/plugins/spec"
 	"github.com/assaynet/assay/runtime/abi"
@@ -89,12 +89,7 @@ func (w *Worker) validate(ctx context.Context, r *pb.Round) (sandbox.Result, []b
 	if err != nil {
 		return sandbox.Result{}, nil, err
 	}
-	res := w.cfg.Runtime.Run(ctx, code, sandbox.Job{
-		Source: r.Source, Input: input, Params: sp.GetParams(),
-		Height: int64(r.Round), Time: when,
-		GasLimit: sp.GetGasLimit(), MaxOutput: int(sp.GetMaxOutputBytes()),
-		MemoryPages: sp.GetMemoryPages(), Timeout: w.cfg.JobTimeout,
-	})
+	res := verdict.Run(ctx, w.cfg.Runtime, code, r, input, when, w.cfg.JobTimeout)
 	w.stats.jobs.Add(1)
 	if res.Status == abi.StatusUnavailable {
 		return res, nil, fmt.Errorf("run: %w", res.Err)
@@ -104,22 +99,16 @@ func (w *Worker) validate(ctx context.Context, r *pb.Round) (sandbox.Result, []b
 
 // pinVerdict pins input and output and returns the entry without salt.
 func (w *Worker) pinVerdict(ctx context.Context, r *pb.Round, input []byte, res sandbox.Result) (Entry, error) {
-	name := fmt.Sprintf("assay/%s/%d", r.Source, r.Round)
-	inCID, err := w.cfg.Store.AddPinned(ctx, bytes.NewReader(input), name+"/input")
-	if err != nil {
-		return Entry{}, fmt.Errorf("worker: pin input: %w", err)
-	}
-	out := res.Output
 	if w.cfg.Fault == FaultWrongOutput {
-		out = wrongOutput(out)
+		res.Output = wrongOutput(res.Output)
 	}
-	outCID, err := w.cfg.Store.AddPinned(ctx, bytes.NewReader(out), name+"/output")
+	v, err := verdict.Of(ctx, verdict.Pinned(w.cfg.Store, r.Source, r.Round), input, res)
 	if err != nil {
-		return Entry{}, fmt.Errorf("worker: pin output: %w", err)
+		return Entry{}, fmt.Errorf("worker: pin: %w", err)
 	}
 	return Entry{
-		Source: r.Source, Round: r.Round, Status: uint32(res.Status),
-		OutputCID: outCID.Bytes(), InputCID: inCID.Bytes(), GasUsed: res.GasUsed,
+		Source: r.Source, Round: r.Round, Status: v.Status,
+		OutputCID: v.OutputCid, InputCID: v.InputCid, GasUsed: v.GasUsed,
 	}, nil
 }
 
@@ -135,12 +124,9 @@ func (w *Worker) code(ctx context.Context, cid string) (*sandbox.Code, error) {
 	if err != nil {
 		return nil, fmt.Errorf("code %s: %w", cid, err)
 	}
-	c, err := w.cfg.Runtime.Store(ctx, wasm)
+	c, err := verdict.Code(ctx, w.cfg.Runtime, cid, wasm)
 	if err != nil {
-		return nil, fmt.Errorf("store code %s: %w", cid, err)
-	}
-	if got := c.CID.String(); got != cid {
-		return nil, fmt.Errorf("code %s: chain returned bytes of %s", cid, got)
+		return nil, err
 	}
 	w.codes[cid] = c
 	return c, nil

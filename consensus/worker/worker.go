@@ -14,6 +14,7 @@ import (
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/consensus/verdict"
 	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/runtime/pin"
 	"github.com/assaynet/assay/runtime/sandbox"
@@ -26,7 +27,7 @@ const (
 	// job in flight at once.
 	DefaultConcurrency = plugins.DefaultConcurrency
 	DefaultPoll        = 50 * time.Millisecond
-	DefaultJobTimeout  = 30 * time.Second
+	DefaultJobTimeout  = verdict.DefaultTimeout
 	// DefaultMaxBatch keeps a Reveal tx (~130 bytes an entry) well under
 	// CometBFT's default max_tx_bytes (1 MiB).
 	DefaultMaxBatch = 2000

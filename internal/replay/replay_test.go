@@ -3,10 +3,18 @@ package replay
 import (
 	"bytes"
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	cid "github.com/ipfs/go-cid"
+
+	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/runtime/abi"
+	"github.com/assaynet/assay/runtime/pin"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
@@ -43,5 +51,141 @@ func TestReplayMatches(t *testing.T) {
 	}
 	if ds := tn.dataset(t, srcRejected); ds.Status != "REJECTED" {
 		t.Fatalf("the empty input's dataset is %s, want REJECTED", ds.Status)
+	}
+}
+
+// fakeRecords serves a real node's records through edits, as a lying
+// node (or a buggy record source) would.
+type fakeRecords struct {
+	Records
+	dataset func(*pb.Dataset)
+	round   func(*pb.Round)
+	code    []byte // served for every code CID when set
+}
+
+func (f fakeRecords) Dataset(ctx context.Context, source string, round uint64) (*pb.Dataset, error) {
+	d, err := f.Records.Dataset(ctx, source, round)
+	if err == nil && f.dataset != nil {
+		f.dataset(d)
+	}
+	return d, err
+}
+
+func (f fakeRecords) Round(ctx context.Context, source string, round uint64) (*pb.Round, error) {
+	r, err := f.Records.Round(ctx, source, round)
+	if err == nil && f.round != nil {
+		f.round(r)
+	}
+	return r, err
+}
+
+func (f fakeRecords) Code(ctx context.Context, id string) ([]byte, error) {
+	if f.code != nil {
+		return f.code, nil
+	}
+	return f.Records.Code(ctx, id)
+}
+
+func mustCID(t *testing.T, b []byte) cid.Cid {
+	t.Helper()
+	c, err := pin.SumBytes(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestReplayMismatch: against records altered in a fake record source
+// (the agreed status, output CID or gas; the round's output limit, so
+// the program fails where the node accepted) the replay runs, reports
+// MISMATCH naming the fields that differ with both sides, and Print
+// exits 1.
+func TestReplayMismatch(t *testing.T) {
+	tn := theNet(t)
+	other := mustCID(t, []byte("another output")).Bytes()
+	tests := []struct {
+		name    string
+		f       fakeRecords
+		differ  string
+		printed []string
+	}{
+		{"output", fakeRecords{dataset: func(d *pb.Dataset) { d.OutputCid = other }}, "output_cid", []string{mustCID(t, []byte("another output")).String()}},
+		{"status", fakeRecords{dataset: func(d *pb.Dataset) { d.Status = uint32(abi.StatusRejected) }}, "status", []string{"agreed    REJECTED", "replayed  ACCEPTED"}},
+		{"gas", fakeRecords{dataset: func(d *pb.Dataset) { d.GasUsed += 7 }}, "gas_used", []string{"differ    gas_used"}},
+		{"spec", fakeRecords{round: func(r *pb.Round) { r.Spec.MaxOutputBytes = 3 }}, "status, output_cid", []string{"(output_limit)"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.f.Records = FromChain(tn.chain)
+			ds := tn.dataset(t, srcAccepted)
+			rep, err := Replay(context.Background(), tt.f, Gateway(tn.gateway), srcAccepted, ds.Round, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Match || len(rep.Runs) != 1 || !strings.HasPrefix(strings.Join(rep.Runs[0].Differ, ", "), tt.differ) {
+				t.Fatalf("report %+v: want a mismatch of %s", rep, tt.differ)
+			}
+			var out bytes.Buffer
+			code := Print(&out, srcAccepted, ds.Round, rep, err, false)
+			t.Logf("%s", out.String())
+			if code != ExitMismatch || !strings.Contains(out.String(), "MISMATCH") {
+				t.Fatalf("exit %d, output %q", code, out.String())
+			}
+			for _, want := range append(tt.printed, ds.OutputCID) {
+				if !strings.Contains(out.String(), want) {
+					t.Errorf("output lacks %q:\n%s", want, out.String())
+				}
+			}
+			out.Reset()
+			if code := Print(&out, srcAccepted, ds.Round, rep, err, true); code != ExitMismatch || !strings.Contains(out.String(), `"match":false`) {
+				t.Fatalf("--json: exit %d, %s", code, out.String())
+			}
+		})
+	}
+}
+
+// TestReplayCannotRun: a gateway serving wrong bytes or nothing, code
+// bytes of another module, a round without a dataset: exit 2 with a
+// reason naming what was wrong.
+func TestReplayCannotRun(t *testing.T) {
+	tn := theNet(t)
+	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(`{"height":1}`)) }))
+	defer liar.Close()
+	empty := httptest.NewServer(http.NotFoundHandler())
+	defer empty.Close()
+	ds := tn.dataset(t, srcAccepted)
+	chainRecs := FromChain(tn.chain)
+	tests := []struct {
+		name  string
+		recs  Records
+		in    Inputs
+		round uint64
+		want  []string
+	}{
+		{"wrong input bytes", chainRecs, Gateway(liar.URL), ds.Round, []string{"input " + ds.InputCIDs[0], "does not match the CID"}},
+		{"input not found", chainRecs, Gateway(empty.URL), ds.Round, []string{"input " + ds.InputCIDs[0], "HTTP 404"}},
+		{"wrong code", fakeRecords{Records: chainRecs, code: tn.minimal}, Gateway(tn.gateway), ds.Round, []string{"code bytes do not match the code CID"}},
+		{"no dataset", chainRecs, Gateway(tn.gateway), ds.Round + 1, []string{"has no dataset"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := Replay(context.Background(), tt.recs, tt.in, srcAccepted, tt.round, Options{})
+			if !errors.Is(err, ErrCannotRun) {
+				t.Fatalf("report %+v, err %v: want ErrCannotRun", rep, err)
+			}
+			var out bytes.Buffer
+			if code := Print(&out, srcAccepted, tt.round, rep, err, false); code != ExitCannotRun {
+				t.Fatalf("exit %d, want %d", code, ExitCannotRun)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output %q lacks %q", out.String(), w)
+				}
+			}
+			out.Reset()
+			if code := Print(&out, srcAccepted, tt.round, rep, err, true); code != ExitCannotRun || !strings.Contains(out.String(), `"error":"replay: cannot run`) {
+				t.Fatalf("--json: exit %d, %s", code, out.String())
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -185,6 +186,76 @@ func TestReplayCannotRun(t *testing.T) {
 			out.Reset()
 			if code := Print(&out, srcAccepted, tt.round, rep, err, true); code != ExitCannotRun || !strings.Contains(out.String(), `"error":"replay: cannot run`) {
 				t.Fatalf("--json: exit %d, %s", code, out.String())
+			}
+		})
+	}
+}
+
+// TestReplaySeveralInputs: a dataset whose attesters revealed different
+// inputs (a live source answering each differently) replays every input;
+// each must give the agreed verdict, with the gas its first attester
+// revealed. The second input and attester are added to a real node's
+// records of a program that ignores its input; the second input comes
+// from another gateway.
+func TestReplaySeveralInputs(t *testing.T) {
+	tn := theNet(t)
+	ctx := context.Background()
+	store, err := pin.OpenMemory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	second, err := store.AddBytes(ctx, []byte(`{"height":"another answer"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := store.Gateway()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := httptest.NewServer(h)
+	defer gw.Close()
+	in := func(ctx context.Context, id cid.Cid) ([]byte, error) {
+		if id.Equals(second) {
+			return Gateway(gw.URL)(ctx, id)
+		}
+		return Gateway(tn.gateway)(ctx, id)
+	}
+	other := bytes.Repeat([]byte{0xff}, 20) // sorts after the node's operator
+	for _, tt := range []struct {
+		name   string
+		gas    func(uint64) uint64 // the second attester's revealed gas
+		differ [2]string
+	}{
+		{"agree", func(g uint64) uint64 { return g }, [2]string{"", ""}},
+		{"second gas differs", func(g uint64) uint64 { return g + 1 }, [2]string{"", "gas_used"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var agreed *pb.Verdict
+			recs := fakeRecords{Records: FromChain(tn.chain),
+				dataset: func(d *pb.Dataset) {
+					d.InputCids = append(d.InputCids, second.Bytes())
+					d.Attesters = append(d.Attesters, other)
+					agreed = &pb.Verdict{Status: d.Status, OutputCid: d.OutputCid, InputCid: second.Bytes(), GasUsed: tt.gas(d.GasUsed)}
+				},
+				round: func(r *pb.Round) {
+					r.Assignees = append(r.Assignees, &pb.Assignee{Operator: other, Stake: 1, Verdict: agreed})
+				}}
+			round := tn.rounds[srcMinimal]
+			rep, err := Replay(ctx, recs, in, srcMinimal, round, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Runs) != 2 || rep.Runs[1].InputCID != second.String() || rep.Runs[1].Attester != fmt.Sprintf("%x", other) {
+				t.Fatalf("runs %+v: want the second input replayed for the second attester", rep.Runs)
+			}
+			for i, r := range rep.Runs {
+				if got := strings.Join(r.Differ, ","); got != tt.differ[i] {
+					t.Errorf("run %d differs in %q, want %q: %+v", i, got, tt.differ[i], r)
+				}
+			}
+			if rep.Match != (tt.differ == [2]string{}) {
+				t.Fatalf("match %v, want %v", rep.Match, !rep.Match)
 			}
 		})
 	}

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/assaynet/assay/internal/cliflag"
+	"github.com/assaynet/assay/internal/replay"
+	"github.com/assaynet/assay/runtime/sandbox"
+)
+
+// runDatasetReplay is `assay dataset replay SOURCE ROUND`: flags and
+// output over package replay. Exit 0: the replay matches the dataset;
+// 1: it does not (both sides printed); 2: it cannot run (or bad usage).
+func runDatasetReplay(args []string, stdout, stderr io.Writer) int {
+	const usage = "usage: assay dataset replay SOURCE ROUND [--node ADDR[,ADDR…]] [--gateway URL] [--engine compiler|interpreter] [--json]"
+	fs := newFlags("assay dataset replay", stderr)
+	cf := addClientFlags(fs, false)
+	gw := fs.String("gateway", envOr("ASSAY_GATEWAY", defaultGateway), "any gateway to fetch the input from, untrusted: the bytes are checked against the input CID ($ASSAY_GATEWAY)")
+	engine := fs.String("engine", "compiler", "the engine to replay on: compiler or interpreter")
+	asJSON := fs.Bool("json", false, "print the outcome as one JSON line")
+	if cliflag.Parse(fs, args) != nil || fs.NArg() != 2 {
+		fmt.Fprintln(stderr, usage)
+		return replay.ExitCannotRun
+	}
+	eng, ok := sandbox.ParseEngine(*engine)
+	if !ok {
+		fmt.Fprintf(stderr, "assay dataset replay: --engine %q is not compiler or interpreter\n%s\n", *engine, usage)
+		return replay.ExitCannotRun
+	}
+	round, err := strconv.ParseUint(fs.Arg(1), 10, 64)
+	if err != nil || round == 0 || round > maxHeightFlag {
+		fmt.Fprintf(stderr, "assay dataset replay: round %q is not a block height (1..%d)\n%s\n", fs.Arg(1), uint64(maxHeightFlag), usage)
+		return replay.ExitCannotRun
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	defer cancel()
+	source := fs.Arg(0)
+	c, _, err := dial(ctx, *cf.node)
+	var rep replay.Report
+	if err == nil {
+		rep, err = replay.Replay(ctx, replay.FromChain(c), replay.Gateway(*gw), source, round, replay.Options{Engine: eng})
+	}
+	return replay.Print(stdout, source, round, rep, err, *asJSON)
+}

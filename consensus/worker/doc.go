@@ -51,6 +51,9 @@
 //     slots, a fetch ends when its round's commit window does and a job
 //     that can no longer commit is cancelled (sched.go), so one slow
 //     source costs no other source its rounds.
+//   - Loading a round's code, running its job and naming its verdict are
+//     consensus/verdict's, which `assay dataset replay` calls too, so a
+//     replay runs a program exactly as the worker did.
 //   - It talks to its node through the Chain interface; RPC implements it
 //     over consensus/chain, the chain client the CLI uses too, and txs are
 //     signed and sent by a chain.Sender.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/internal/replay"
@@ -15,10 +16,10 @@ import (
 // output over package replay. Exit 0: the replay matches the dataset;
 // 1: it does not (both sides printed); 2: it cannot run (or bad usage).
 func runDatasetReplay(args []string, stdout, stderr io.Writer) int {
-	const usage = "usage: assay dataset replay SOURCE ROUND [--node ADDR[,ADDR…]] [--gateway URL] [--engine compiler|interpreter] [--json]"
+	const usage = "usage: assay dataset replay SOURCE ROUND [--node ADDR[,ADDR…]] [--gateway URL[,URL…]] [--engine compiler|interpreter] [--json]"
 	fs := newFlags("assay dataset replay", stderr)
 	cf := addClientFlags(fs, false)
-	gw := fs.String("gateway", envOr("ASSAY_GATEWAY", defaultGateway), "any gateway to fetch the input from, untrusted: the bytes are checked against the input CID ($ASSAY_GATEWAY)")
+	gw := fs.String("gateway", envOr("ASSAY_GATEWAY", defaultGateway), "gateways to fetch the inputs from, comma-separated, tried in order; untrusted: the bytes are checked against the input CID ($ASSAY_GATEWAY)")
 	engine := fs.String("engine", "compiler", "the engine to replay on: compiler or interpreter")
 	asJSON := fs.Bool("json", false, "print the outcome as one JSON line")
 	if cliflag.Parse(fs, args) != nil || fs.NArg() != 2 {
@@ -41,7 +42,18 @@ func runDatasetReplay(args []string, stdout, stderr io.Writer) int {
 	c, _, err := dial(ctx, *cf.node)
 	var rep replay.Report
 	if err == nil {
-		rep, err = replay.Replay(ctx, replay.FromChain(c), replay.Gateway(*gw), source, round, replay.Options{Engine: eng})
+		rep, err = replay.Replay(ctx, replay.FromChain(c), replay.Gateway(gateways(*gw)...), source, round, replay.Options{Engine: eng})
 	}
 	return replay.Print(stdout, source, round, rep, err, *asJSON)
+}
+
+// gateways splits a --gateway list, dropping empty items.
+func gateways(list string) []string {
+	var out []string
+	for _, u := range strings.Split(list, ",") {
+		if u = strings.TrimSpace(u); u != "" {
+			out = append(out, u)
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package replay
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -15,12 +16,23 @@ import (
 	"github.com/assaynet/assay/runtime/abi"
 )
 
-// Gateway fetches inputs from the IPFS gateway at url (any, untrusted):
-// dataset.FromGateway, which returns only bytes that re-import to the
-// CID.
-func Gateway(url string) Inputs {
+// Gateway fetches inputs from the IPFS gateways at urls (any,
+// untrusted), tried in order until one serves bytes that re-import to the
+// CID (dataset.FromGateway checks them).
+func Gateway(urls ...string) Inputs {
 	return func(ctx context.Context, id cid.Cid) ([]byte, error) {
-		return dataset.FromGateway(ctx, url, id, false)
+		var errs []error
+		for _, u := range urls {
+			b, err := dataset.FromGateway(ctx, u, id, false)
+			if err == nil {
+				return b, nil
+			}
+			errs = append(errs, err)
+		}
+		if len(errs) == 0 {
+			return nil, errors.New("no gateway")
+		}
+		return nil, errors.Join(errs...)
 	}
 }
 

@@ -40,7 +40,7 @@ type = "timestamp"
 			`{"media_type":"text/csv; header=present","schema":{"type":"array"}}`, false},
 		{"none", ".toml", base + fetch, `null`, false},
 		{"unknown type", ".toml", base + fetch + "[[metadata.fields]]\nname = \"p\"\ntype = \"float\"\n", `metadata: spec: bad source metadata: field "p": unknown type "float"`, true},
-		{"decimals on a string", ".toml", base + fetch + "[[metadata.fields]]\nname = \"p\"\ntype = \"string\"\ndecimals = 2\n", "only for types integer and decimal", true},
+		{"decimals on a string", ".toml", base + fetch + "[[metadata.fields]]\nname = \"p\"\ntype = \"string\"\ndecimals = 2\n", "only for types integer, decimal and number", true},
 		{"schema and fields", ".json", jsonBase + `{"schema":{},"fields":[{"name":"p","type":"number"}]}}`, "not both", true},
 		{"schema not JSON", ".toml", base + fetch + "[metadata]\nschema = '{\"type\":'\n", "metadata: spec: bad source metadata: schema", true},
 		{"schema a number", ".toml", base + fetch + "[metadata]\nschema = 3\n", "want a table or a string of JSON", true},

@@ -24,8 +24,8 @@
 //	name = "number"
 //	type = "integer"
 //
-// A JSON Schema goes in [metadata.schema] as a table, or as a string of
-// JSON: schema = '''{"type": "object"}'''.
+// A JSON Schema goes in a [metadata.schema] table, or in
+// metadata.schema as a TOML string holding the schema's JSON.
 package sourcefile
 
 import (

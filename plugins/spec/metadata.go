@@ -41,7 +41,8 @@ const (
 // FieldTypes are the types a field may have, in documentation order:
 // decimal is a JSON string holding a base-10 number (the exact form for
 // prices), integer a JSON integer (with decimals > 0 a fixed-point value
-// scaled by 10^decimals), number a JSON number, timestamp an RFC 3339
+// scaled by 10^decimals), number a JSON number (with decimals > 0, given
+// to at most that many digits after the point), timestamp an RFC 3339
 // string.
 var FieldTypes = []string{"string", "integer", "decimal", "number", "boolean", "timestamp"}
 
@@ -75,7 +76,8 @@ type Field struct {
 	// Unit is the unit of the value, e.g. "USD" or "ms".
 	Unit string `json:"unit,omitempty"`
 	// Decimals: for an integer, the value is the number / 10^Decimals;
-	// for a decimal, how many digits follow the point. 0 for other types.
+	// for a decimal, how many digits follow the point; for a number, at
+	// most how many do. 0 for other types.
 	Decimals uint32 `json:"decimals,omitempty"`
 	// Description is plain text.
 	Description string `json:"description,omitempty"`
@@ -142,7 +144,7 @@ func MetadataFromPB(p *pb.Metadata) *Metadata {
 //   - fields: at most MaxFields, and not together with json_schema; each
 //     with a unique name (ValidateFieldName), a type of FieldTypes, a unit
 //     of at most MaxUnitBytes of one-line text, decimals at most
-//     MaxDecimals and only for integer and decimal, and a description of
+//     MaxDecimals and only for integer, decimal and number, and a description of
 //     at most MaxFieldDescriptionBytes of text.
 //
 // The error names the first problem found.
@@ -202,8 +204,8 @@ func validateField(f *pb.Field) error {
 	if f.GetDecimals() > MaxDecimals {
 		return fmt.Errorf("decimals %d out of range 0..%d", f.GetDecimals(), MaxDecimals)
 	}
-	if f.GetDecimals() > 0 && f.GetType() != "integer" && f.GetType() != "decimal" {
-		return fmt.Errorf("decimals is only for types integer and decimal, not %s", f.GetType())
+	if t := f.GetType(); f.GetDecimals() > 0 && t != "integer" && t != "decimal" && t != "number" {
+		return fmt.Errorf("decimals is only for types integer, decimal and number, not %s", t)
 	}
 	if err := ValidText(f.GetDescription(), MaxFieldDescriptionBytes, true); err != nil {
 		return fmt.Errorf("description: %w", err)

@@ -68,7 +68,7 @@ func TestValidateMetadataPB(t *testing.T) {
 		{"missing type", &pb.Metadata{Fields: []*pb.Field{field("p", "", "", 0)}}, "unknown type"},
 		{"decimals at cap", &pb.Metadata{Fields: []*pb.Field{field("p", "integer", "", MaxDecimals)}}, ""},
 		{"decimals out of range", &pb.Metadata{Fields: []*pb.Field{field("p", "decimal", "", MaxDecimals+1)}}, "decimals 37 out of range 0..36"},
-		{"decimals on a string", &pb.Metadata{Fields: []*pb.Field{field("p", "string", "", 2)}}, "only for types integer and decimal"},
+		{"decimals on a string", &pb.Metadata{Fields: []*pb.Field{field("p", "string", "", 2)}}, "only for types integer, decimal and number"},
 		{"dotted name", &pb.Metadata{Fields: []*pb.Field{field("data.price_usd", "number", "USD", 0)}}, ""},
 		{"empty name", &pb.Metadata{Fields: []*pb.Field{field("", "string", "", 0)}}, "field 0: name"},
 		{"name with a space", &pb.Metadata{Fields: []*pb.Field{field("a b", "string", "", 0)}}, "field 0: name"},

@@ -420,6 +420,7 @@ type SourceSpec struct {
 	GasLimit       uint64                 `protobuf:"varint,7,opt,name=gas_limit,json=gasLimit,proto3" json:"gas_limit,omitempty"`
 	MaxOutputBytes uint64                 `protobuf:"varint,8,opt,name=max_output_bytes,json=maxOutputBytes,proto3" json:"max_output_bytes,omitempty"`
 	MemoryPages    uint32                 `protobuf:"varint,9,opt,name=memory_pages,json=memoryPages,proto3" json:"memory_pages,omitempty"`
+	Metadata       *Metadata              `protobuf:"bytes,10,opt,name=metadata,proto3" json:"metadata,omitempty"` // optional: what the output means; rounds do not copy it
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
@@ -517,6 +518,161 @@ func (x *SourceSpec) GetMemoryPages() uint32 {
 	return 0
 }
 
+func (x *SourceSpec) GetMetadata() *Metadata {
+	if x != nil {
+		return x.Metadata
+	}
+	return nil
+}
+
+// Metadata says what a source's output means. It is optional, changes no
+// behaviour, and its rules are package plugins/spec's ValidateMetadataPB
+// (docs/protocol.md, "Source metadata").
+type Metadata struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Description   string                 `protobuf:"bytes,1,opt,name=description,proto3" json:"description,omitempty"`                 // plain text
+	MediaType     string                 `protobuf:"bytes,2,opt,name=media_type,json=mediaType,proto3" json:"media_type,omitempty"`    // e.g. "application/json"
+	JsonSchema    string                 `protobuf:"bytes,3,opt,name=json_schema,json=jsonSchema,proto3" json:"json_schema,omitempty"` // a JSON Schema as compact JSON; not with fields
+	Fields        []*Field               `protobuf:"bytes,4,rep,name=fields,proto3" json:"fields,omitempty"`                           // not with json_schema
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Metadata) Reset() {
+	*x = Metadata{}
+	mi := &file_assay_v1_tx_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Metadata) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Metadata) ProtoMessage() {}
+
+func (x *Metadata) ProtoReflect() protoreflect.Message {
+	mi := &file_assay_v1_tx_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Metadata.ProtoReflect.Descriptor instead.
+func (*Metadata) Descriptor() ([]byte, []int) {
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *Metadata) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
+func (x *Metadata) GetMediaType() string {
+	if x != nil {
+		return x.MediaType
+	}
+	return ""
+}
+
+func (x *Metadata) GetJsonSchema() string {
+	if x != nil {
+		return x.JsonSchema
+	}
+	return ""
+}
+
+func (x *Metadata) GetFields() []*Field {
+	if x != nil {
+		return x.Fields
+	}
+	return nil
+}
+
+// Field describes one field of a source's output.
+type Field struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          string                 `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Type          string                 `protobuf:"bytes,2,opt,name=type,proto3" json:"type,omitempty"`          // string, integer, decimal, number, boolean, timestamp
+	Unit          string                 `protobuf:"bytes,3,opt,name=unit,proto3" json:"unit,omitempty"`          // e.g. "USD", "ms"
+	Decimals      uint32                 `protobuf:"varint,4,opt,name=decimals,proto3" json:"decimals,omitempty"` // integer: scale (value / 10^decimals); decimal, number: digits after the point
+	Description   string                 `protobuf:"bytes,5,opt,name=description,proto3" json:"description,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Field) Reset() {
+	*x = Field{}
+	mi := &file_assay_v1_tx_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Field) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Field) ProtoMessage() {}
+
+func (x *Field) ProtoReflect() protoreflect.Message {
+	mi := &file_assay_v1_tx_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Field.ProtoReflect.Descriptor instead.
+func (*Field) Descriptor() ([]byte, []int) {
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *Field) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Field) GetType() string {
+	if x != nil {
+		return x.Type
+	}
+	return ""
+}
+
+func (x *Field) GetUnit() string {
+	if x != nil {
+		return x.Unit
+	}
+	return ""
+}
+
+func (x *Field) GetDecimals() uint32 {
+	if x != nil {
+		return x.Decimals
+	}
+	return 0
+}
+
+func (x *Field) GetDescription() string {
+	if x != nil {
+		return x.Description
+	}
+	return ""
+}
+
 // RegisterSource creates a source owned by the signer.
 type RegisterSource struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -528,7 +684,7 @@ type RegisterSource struct {
 
 func (x *RegisterSource) Reset() {
 	*x = RegisterSource{}
-	mi := &file_assay_v1_tx_proto_msgTypes[6]
+	mi := &file_assay_v1_tx_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -540,7 +696,7 @@ func (x *RegisterSource) String() string {
 func (*RegisterSource) ProtoMessage() {}
 
 func (x *RegisterSource) ProtoReflect() protoreflect.Message {
-	mi := &file_assay_v1_tx_proto_msgTypes[6]
+	mi := &file_assay_v1_tx_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -553,7 +709,7 @@ func (x *RegisterSource) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegisterSource.ProtoReflect.Descriptor instead.
 func (*RegisterSource) Descriptor() ([]byte, []int) {
-	return file_assay_v1_tx_proto_rawDescGZIP(), []int{6}
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *RegisterSource) GetId() string {
@@ -581,7 +737,7 @@ type UpdateSource struct {
 
 func (x *UpdateSource) Reset() {
 	*x = UpdateSource{}
-	mi := &file_assay_v1_tx_proto_msgTypes[7]
+	mi := &file_assay_v1_tx_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -593,7 +749,7 @@ func (x *UpdateSource) String() string {
 func (*UpdateSource) ProtoMessage() {}
 
 func (x *UpdateSource) ProtoReflect() protoreflect.Message {
-	mi := &file_assay_v1_tx_proto_msgTypes[7]
+	mi := &file_assay_v1_tx_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -606,7 +762,7 @@ func (x *UpdateSource) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateSource.ProtoReflect.Descriptor instead.
 func (*UpdateSource) Descriptor() ([]byte, []int) {
-	return file_assay_v1_tx_proto_rawDescGZIP(), []int{7}
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *UpdateSource) GetId() string {
@@ -633,7 +789,7 @@ type RetireSource struct {
 
 func (x *RetireSource) Reset() {
 	*x = RetireSource{}
-	mi := &file_assay_v1_tx_proto_msgTypes[8]
+	mi := &file_assay_v1_tx_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -645,7 +801,7 @@ func (x *RetireSource) String() string {
 func (*RetireSource) ProtoMessage() {}
 
 func (x *RetireSource) ProtoReflect() protoreflect.Message {
-	mi := &file_assay_v1_tx_proto_msgTypes[8]
+	mi := &file_assay_v1_tx_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -658,7 +814,7 @@ func (x *RetireSource) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RetireSource.ProtoReflect.Descriptor instead.
 func (*RetireSource) Descriptor() ([]byte, []int) {
-	return file_assay_v1_tx_proto_rawDescGZIP(), []int{8}
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RetireSource) GetId() string {
@@ -680,7 +836,7 @@ type CommitEntry struct {
 
 func (x *CommitEntry) Reset() {
 	*x = CommitEntry{}
-	mi := &file_assay_v1_tx_proto_msgTypes[9]
+	mi := &file_assay_v1_tx_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -692,7 +848,7 @@ func (x *CommitEntry) String() string {
 func (*CommitEntry) ProtoMessage() {}
 
 func (x *CommitEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_assay_v1_tx_proto_msgTypes[9]
+	mi := &file_assay_v1_tx_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -705,7 +861,7 @@ func (x *CommitEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CommitEntry.ProtoReflect.Descriptor instead.
 func (*CommitEntry) Descriptor() ([]byte, []int) {
-	return file_assay_v1_tx_proto_rawDescGZIP(), []int{9}
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CommitEntry) GetSource() string {
@@ -739,7 +895,7 @@ type CommitBatch struct {
 
 func (x *CommitBatch) Reset() {
 	*x = CommitBatch{}
-	mi := &file_assay_v1_tx_proto_msgTypes[10]
+	mi := &file_assay_v1_tx_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -751,7 +907,7 @@ func (x *CommitBatch) String() string {
 func (*CommitBatch) ProtoMessage() {}
 
 func (x *CommitBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_assay_v1_tx_proto_msgTypes[10]
+	mi := &file_assay_v1_tx_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -764,7 +920,7 @@ func (x *CommitBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CommitBatch.ProtoReflect.Descriptor instead.
 func (*CommitBatch) Descriptor() ([]byte, []int) {
-	return file_assay_v1_tx_proto_rawDescGZIP(), []int{10}
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CommitBatch) GetEntries() []*CommitEntry {
@@ -787,7 +943,7 @@ type Verdict struct {
 
 func (x *Verdict) Reset() {
 	*x = Verdict{}
-	mi := &file_assay_v1_tx_proto_msgTypes[11]
+	mi := &file_assay_v1_tx_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -799,7 +955,7 @@ func (x *Verdict) String() string {
 func (*Verdict) ProtoMessage() {}
 
 func (x *Verdict) ProtoReflect() protoreflect.Message {
-	mi := &file_assay_v1_tx_proto_msgTypes[11]
+	mi := &file_assay_v1_tx_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -812,7 +968,7 @@ func (x *Verdict) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Verdict.ProtoReflect.Descriptor instead.
 func (*Verdict) Descriptor() ([]byte, []int) {
-	return file_assay_v1_tx_proto_rawDescGZIP(), []int{11}
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Verdict) GetStatus() uint32 {
@@ -856,7 +1012,7 @@ type RevealEntry struct {
 
 func (x *RevealEntry) Reset() {
 	*x = RevealEntry{}
-	mi := &file_assay_v1_tx_proto_msgTypes[12]
+	mi := &file_assay_v1_tx_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -868,7 +1024,7 @@ func (x *RevealEntry) String() string {
 func (*RevealEntry) ProtoMessage() {}
 
 func (x *RevealEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_assay_v1_tx_proto_msgTypes[12]
+	mi := &file_assay_v1_tx_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -881,7 +1037,7 @@ func (x *RevealEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevealEntry.ProtoReflect.Descriptor instead.
 func (*RevealEntry) Descriptor() ([]byte, []int) {
-	return file_assay_v1_tx_proto_rawDescGZIP(), []int{12}
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RevealEntry) GetSource() string {
@@ -922,7 +1078,7 @@ type RevealBatch struct {
 
 func (x *RevealBatch) Reset() {
 	*x = RevealBatch{}
-	mi := &file_assay_v1_tx_proto_msgTypes[13]
+	mi := &file_assay_v1_tx_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -934,7 +1090,7 @@ func (x *RevealBatch) String() string {
 func (*RevealBatch) ProtoMessage() {}
 
 func (x *RevealBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_assay_v1_tx_proto_msgTypes[13]
+	mi := &file_assay_v1_tx_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -947,7 +1103,7 @@ func (x *RevealBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RevealBatch.ProtoReflect.Descriptor instead.
 func (*RevealBatch) Descriptor() ([]byte, []int) {
-	return file_assay_v1_tx_proto_rawDescGZIP(), []int{13}
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *RevealBatch) GetEntries() []*RevealEntry {
@@ -966,7 +1122,7 @@ type Unjail struct {
 
 func (x *Unjail) Reset() {
 	*x = Unjail{}
-	mi := &file_assay_v1_tx_proto_msgTypes[14]
+	mi := &file_assay_v1_tx_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -978,7 +1134,7 @@ func (x *Unjail) String() string {
 func (*Unjail) ProtoMessage() {}
 
 func (x *Unjail) ProtoReflect() protoreflect.Message {
-	mi := &file_assay_v1_tx_proto_msgTypes[14]
+	mi := &file_assay_v1_tx_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -991,7 +1147,7 @@ func (x *Unjail) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Unjail.ProtoReflect.Descriptor instead.
 func (*Unjail) Descriptor() ([]byte, []int) {
-	return file_assay_v1_tx_proto_rawDescGZIP(), []int{14}
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{16}
 }
 
 var File_assay_v1_tx_proto protoreflect.FileDescriptor
@@ -1021,7 +1177,7 @@ const file_assay_v1_tx_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value\"K\n" +
 	"\tFetchSpec\x12\x12\n" +
 	"\x04kind\x18\x01 \x01(\tR\x04kind\x12*\n" +
-	"\x06config\x18\x02 \x03(\v2\x12.assay.v1.KeyValueR\x06config\"\xad\x02\n" +
+	"\x06config\x18\x02 \x03(\v2\x12.assay.v1.KeyValueR\x06config\"\xdd\x02\n" +
 	"\n" +
 	"SourceSpec\x12)\n" +
 	"\x05fetch\x18\x01 \x01(\v2\x13.assay.v1.FetchSpecR\x05fetch\x12\x19\n" +
@@ -1032,7 +1188,22 @@ const file_assay_v1_tx_proto_rawDesc = "" +
 	"\breplicas\x18\x06 \x01(\rR\breplicas\x12\x1b\n" +
 	"\tgas_limit\x18\a \x01(\x04R\bgasLimit\x12(\n" +
 	"\x10max_output_bytes\x18\b \x01(\x04R\x0emaxOutputBytes\x12!\n" +
-	"\fmemory_pages\x18\t \x01(\rR\vmemoryPages\"J\n" +
+	"\fmemory_pages\x18\t \x01(\rR\vmemoryPages\x12.\n" +
+	"\bmetadata\x18\n" +
+	" \x01(\v2\x12.assay.v1.MetadataR\bmetadata\"\x95\x01\n" +
+	"\bMetadata\x12 \n" +
+	"\vdescription\x18\x01 \x01(\tR\vdescription\x12\x1d\n" +
+	"\n" +
+	"media_type\x18\x02 \x01(\tR\tmediaType\x12\x1f\n" +
+	"\vjson_schema\x18\x03 \x01(\tR\n" +
+	"jsonSchema\x12'\n" +
+	"\x06fields\x18\x04 \x03(\v2\x0f.assay.v1.FieldR\x06fields\"\x81\x01\n" +
+	"\x05Field\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04type\x18\x02 \x01(\tR\x04type\x12\x12\n" +
+	"\x04unit\x18\x03 \x01(\tR\x04unit\x12\x1a\n" +
+	"\bdecimals\x18\x04 \x01(\rR\bdecimals\x12 \n" +
+	"\vdescription\x18\x05 \x01(\tR\vdescription\"J\n" +
 	"\x0eRegisterSource\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12(\n" +
 	"\x04spec\x18\x02 \x01(\v2\x14.assay.v1.SourceSpecR\x04spec\"H\n" +
@@ -1074,7 +1245,7 @@ func file_assay_v1_tx_proto_rawDescGZIP() []byte {
 	return file_assay_v1_tx_proto_rawDescData
 }
 
-var file_assay_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_assay_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
 var file_assay_v1_tx_proto_goTypes = []any{
 	(*Tx)(nil),             // 0: assay.v1.Tx
 	(*TxBody)(nil),         // 1: assay.v1.TxBody
@@ -1082,36 +1253,40 @@ var file_assay_v1_tx_proto_goTypes = []any{
 	(*KeyValue)(nil),       // 3: assay.v1.KeyValue
 	(*FetchSpec)(nil),      // 4: assay.v1.FetchSpec
 	(*SourceSpec)(nil),     // 5: assay.v1.SourceSpec
-	(*RegisterSource)(nil), // 6: assay.v1.RegisterSource
-	(*UpdateSource)(nil),   // 7: assay.v1.UpdateSource
-	(*RetireSource)(nil),   // 8: assay.v1.RetireSource
-	(*CommitEntry)(nil),    // 9: assay.v1.CommitEntry
-	(*CommitBatch)(nil),    // 10: assay.v1.CommitBatch
-	(*Verdict)(nil),        // 11: assay.v1.Verdict
-	(*RevealEntry)(nil),    // 12: assay.v1.RevealEntry
-	(*RevealBatch)(nil),    // 13: assay.v1.RevealBatch
-	(*Unjail)(nil),         // 14: assay.v1.Unjail
+	(*Metadata)(nil),       // 6: assay.v1.Metadata
+	(*Field)(nil),          // 7: assay.v1.Field
+	(*RegisterSource)(nil), // 8: assay.v1.RegisterSource
+	(*UpdateSource)(nil),   // 9: assay.v1.UpdateSource
+	(*RetireSource)(nil),   // 10: assay.v1.RetireSource
+	(*CommitEntry)(nil),    // 11: assay.v1.CommitEntry
+	(*CommitBatch)(nil),    // 12: assay.v1.CommitBatch
+	(*Verdict)(nil),        // 13: assay.v1.Verdict
+	(*RevealEntry)(nil),    // 14: assay.v1.RevealEntry
+	(*RevealBatch)(nil),    // 15: assay.v1.RevealBatch
+	(*Unjail)(nil),         // 16: assay.v1.Unjail
 }
 var file_assay_v1_tx_proto_depIdxs = []int32{
 	2,  // 0: assay.v1.TxBody.store_code:type_name -> assay.v1.StoreCode
-	6,  // 1: assay.v1.TxBody.register_source:type_name -> assay.v1.RegisterSource
-	7,  // 2: assay.v1.TxBody.update_source:type_name -> assay.v1.UpdateSource
-	8,  // 3: assay.v1.TxBody.retire_source:type_name -> assay.v1.RetireSource
-	10, // 4: assay.v1.TxBody.commit:type_name -> assay.v1.CommitBatch
-	13, // 5: assay.v1.TxBody.reveal:type_name -> assay.v1.RevealBatch
-	14, // 6: assay.v1.TxBody.unjail:type_name -> assay.v1.Unjail
+	8,  // 1: assay.v1.TxBody.register_source:type_name -> assay.v1.RegisterSource
+	9,  // 2: assay.v1.TxBody.update_source:type_name -> assay.v1.UpdateSource
+	10, // 3: assay.v1.TxBody.retire_source:type_name -> assay.v1.RetireSource
+	12, // 4: assay.v1.TxBody.commit:type_name -> assay.v1.CommitBatch
+	15, // 5: assay.v1.TxBody.reveal:type_name -> assay.v1.RevealBatch
+	16, // 6: assay.v1.TxBody.unjail:type_name -> assay.v1.Unjail
 	3,  // 7: assay.v1.FetchSpec.config:type_name -> assay.v1.KeyValue
 	4,  // 8: assay.v1.SourceSpec.fetch:type_name -> assay.v1.FetchSpec
-	5,  // 9: assay.v1.RegisterSource.spec:type_name -> assay.v1.SourceSpec
-	5,  // 10: assay.v1.UpdateSource.spec:type_name -> assay.v1.SourceSpec
-	9,  // 11: assay.v1.CommitBatch.entries:type_name -> assay.v1.CommitEntry
-	11, // 12: assay.v1.RevealEntry.verdict:type_name -> assay.v1.Verdict
-	12, // 13: assay.v1.RevealBatch.entries:type_name -> assay.v1.RevealEntry
-	14, // [14:14] is the sub-list for method output_type
-	14, // [14:14] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	6,  // 9: assay.v1.SourceSpec.metadata:type_name -> assay.v1.Metadata
+	7,  // 10: assay.v1.Metadata.fields:type_name -> assay.v1.Field
+	5,  // 11: assay.v1.RegisterSource.spec:type_name -> assay.v1.SourceSpec
+	5,  // 12: assay.v1.UpdateSource.spec:type_name -> assay.v1.SourceSpec
+	11, // 13: assay.v1.CommitBatch.entries:type_name -> assay.v1.CommitEntry
+	13, // 14: assay.v1.RevealEntry.verdict:type_name -> assay.v1.Verdict
+	14, // 15: assay.v1.RevealBatch.entries:type_name -> assay.v1.RevealEntry
+	16, // [16:16] is the sub-list for method output_type
+	16, // [16:16] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_assay_v1_tx_proto_init() }
@@ -1134,7 +1309,7 @@ func file_assay_v1_tx_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_assay_v1_tx_proto_rawDesc), len(file_assay_v1_tx_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   15,
+			NumMessages:   17,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

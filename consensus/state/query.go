@@ -17,6 +17,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/plugins/spec"
 	"github.com/assaynet/assay/runtime/abi"
 )
 
@@ -171,6 +172,9 @@ type SourceView struct {
 	Start   uint64   `json:"start"`
 	Retired bool     `json:"retired"`
 	Updated uint64   `json:"updated"`
+	// Metadata says what the source's output means; absent when its
+	// owner set none.
+	Metadata *spec.Metadata `json:"metadata,omitempty"`
 }
 
 // SpecView is the JSON form of a source spec.
@@ -198,7 +202,8 @@ func specView(s *pb.SourceSpec) SpecView {
 }
 
 func sourceView(s *pb.Source) SourceView {
-	return SourceView{s.Id, hex.EncodeToString(s.Owner), specView(s.Spec), s.Start, s.Retired, s.Updated}
+	return SourceView{s.Id, hex.EncodeToString(s.Owner), specView(s.Spec), s.Start, s.Retired, s.Updated,
+		spec.MetadataFromPB(s.Spec.GetMetadata())}
 }
 
 // CodeView is the JSON form of a stored code (without the bytes).

@@ -56,13 +56,22 @@ func (m *Machine) assign(seed [32]byte, vrfOutput []byte) error {
 	return nil
 }
 
+// roundSpec is the copy of a source's spec a new round keeps: all of it
+// but the metadata, which no round needs (a source's metadata is read
+// from the source).
+func roundSpec(s *pb.SourceSpec) *pb.SourceSpec {
+	c := proto.Clone(s).(*pb.SourceSpec)
+	c.Metadata = nil
+	return c
+}
+
 func (m *Machine) openNewRound(s *pb.Source, pool *assign.Pool, picks []int, seed [32]byte, vrfOutput []byte) {
 	r := &pb.Round{
 		Source:    s.Id,
 		Round:     m.height,
 		Phase:     pb.Phase_PHASE_COMMIT,
 		CommitEnd: m.height + m.params.CommitWindow,
-		Spec:      proto.Clone(s.Spec).(*pb.SourceSpec),
+		Spec:      roundSpec(s.Spec),
 		Seed:      bytes.Clone(seed[:]),
 		VrfOutput: bytes.Clone(vrfOutput),
 	}

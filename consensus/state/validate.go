@@ -99,7 +99,13 @@ func (m *Machine) validateSource(id string, s *pb.SourceSpec) error {
 	case s.CodeCid == "" || len(s.CodeCid) > MaxCodeCIDText:
 		return fail(CodeInvalid, "source: missing code_cid")
 	}
-	return m.validateFetch(s.Fetch)
+	if err := m.validateFetch(s.Fetch); err != nil {
+		return err
+	}
+	if err := spec.ValidateMetadataPB(s.Metadata); err != nil {
+		return fail(CodeInvalid, "source: %v", err)
+	}
+	return nil
 }
 
 // validateFetch applies the fetch spec rule of package spec with this

@@ -111,7 +111,37 @@ func TestSourceEndToEnd(t *testing.T) {
 	if !strings.Contains(string(first.Output), `"window_end":1699999800,"window_start":1699999500`) {
 		t.Fatalf("output %s", first.Output)
 	}
+	checkMetadata(t, sf, first.Output)
 	t.Logf("input %d bytes, output %d bytes, gas %d, wall %v", len(input), len(first.Output), first.GasUsed, first.Wall)
+}
+
+// checkMetadata: the source's metadata describes its output: the media
+// type is JSON and the output has exactly the members the schema lists
+// as properties, all of them required.
+func checkMetadata(t *testing.T, sf *sourcefile.SourceFile, output []byte) {
+	t.Helper()
+	if sf.Metadata == nil || sf.Metadata.MediaType != "application/json" || sf.Metadata.Description == "" {
+		t.Fatalf("metadata %+v", sf.Metadata)
+	}
+	var schema struct {
+		Required   []string                   `json:"required"`
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if err := json.Unmarshal(sf.Metadata.Schema, &schema); err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]json.RawMessage
+	if err := json.Unmarshal(output, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != len(schema.Properties) || len(schema.Required) != len(schema.Properties) {
+		t.Fatalf("output members %d, schema properties %d, required %d", len(out), len(schema.Properties), len(schema.Required))
+	}
+	for _, name := range schema.Required {
+		if _, ok := out[name]; !ok {
+			t.Errorf("output lacks %q, which the metadata's schema requires", name)
+		}
+	}
 }
 
 func fetch(t *testing.T, url string) []byte {

@@ -80,6 +80,7 @@ func RegisterSources(ctx context.Context, d *Net, wasm, params []byte, s Sources
 			Fetch:   &pb.FetchSpec{Kind: "http", Config: []*pb.KeyValue{{Key: "url", Value: d.Exchange.URL + "/price/" + sym + "?height={{height}}"}}},
 			CodeCid: codeCID, Params: params, Every: s.Every, Replicas: s.Replicas,
 			GasLimit: 100_000_000, MaxOutputBytes: 65536, MemoryPages: sandbox.DefaultMaxMemoryPages,
+			Metadata: priceMetadata(sym),
 		}
 		txs = append(txs, tx.RegisterSourceBody(id, spec))
 	}
@@ -91,6 +92,22 @@ func RegisterSources(ctx context.Context, d *Net, wasm, params []byte, s Sources
 		}
 	}
 	return nil
+}
+
+// priceMetadata describes the output of a devnet source: the mock
+// exchange's ticker (exchange.go) as the jsonfields validator program
+// outputs it, in RFC 8785 form.
+func priceMetadata(sym string) *pb.Metadata {
+	return &pb.Metadata{
+		Description: sym + " price from the devnet's mock exchange, checked and canonicalised by examples/jsonfields.",
+		MediaType:   "application/json",
+		Fields: []*pb.Field{
+			{Name: "price", Type: "number", Unit: "USD", Decimals: 2, Description: "last price"},
+			{Name: "symbol", Type: "string", Description: "the ticker symbol"},
+			{Name: "ts", Type: "integer", Unit: "s", Description: "exchange time, unix seconds"},
+			{Name: "venue", Type: "string", Description: "the exchange"},
+		},
+	}
 }
 
 // registrationAttempts bounds how often submitRegistrations resends.

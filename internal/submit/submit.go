@@ -116,6 +116,10 @@ func sourceSpec(sf *sourcefile.SourceFile, codeCID string) (*pb.SourceSpec, erro
 	if err != nil {
 		return nil, err
 	}
+	meta, err := sf.Metadata.PB()
+	if err != nil {
+		return nil, err
+	}
 	pages := sf.MemoryPages
 	if pages == 0 {
 		pages = sandbox.DefaultMaxMemoryPages
@@ -124,6 +128,7 @@ func sourceSpec(sf *sourcefile.SourceFile, codeCID string) (*pb.SourceSpec, erro
 		Fetch: fetch, CodeCid: codeCID, Params: params,
 		Every: uint64(sf.Every), WindowSeconds: uint64(sf.Window), Replicas: uint32(sf.Replicas),
 		GasLimit: sf.GasLimit, MaxOutputBytes: uint64(sf.MaxOutput), MemoryPages: pages,
+		Metadata: meta,
 	}, nil
 }
 

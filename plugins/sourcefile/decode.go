@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/assaynet/assay/plugins/spec"
 )
 
 // tomlFile is the TOML shape: the fetch config is a table that becomes a
@@ -17,6 +19,50 @@ type tomlFile struct {
 		Kind   string         `toml:"kind"`
 		Config map[string]any `toml:"config"`
 	} `toml:"fetch"`
+	Metadata *tomlMetadata `toml:"metadata"`
+}
+
+// tomlMetadata is the TOML shape of spec.Metadata: the schema is a table
+// or a string of JSON.
+type tomlMetadata struct {
+	Description string      `toml:"description"`
+	MediaType   string      `toml:"media_type"`
+	Schema      any         `toml:"schema"`
+	Fields      []tomlField `toml:"fields"`
+}
+
+// tomlField is the TOML shape of spec.Field.
+type tomlField struct {
+	Name        string `toml:"name"`
+	Type        string `toml:"type"`
+	Unit        string `toml:"unit"`
+	Decimals    uint32 `toml:"decimals"`
+	Description string `toml:"description"`
+}
+
+// metadata converts the TOML shape to the JSON form.
+func (tm *tomlMetadata) metadata() (*spec.Metadata, error) {
+	if tm == nil {
+		return nil, nil
+	}
+	m := &spec.Metadata{Description: tm.Description, MediaType: tm.MediaType}
+	switch s := tm.Schema.(type) {
+	case nil:
+	case string:
+		m.Schema = json.RawMessage(s)
+	case map[string]any:
+		raw, err := json.Marshal(s)
+		if err != nil {
+			return nil, fmt.Errorf("metadata.schema: %w", err)
+		}
+		m.Schema = raw
+	default:
+		return nil, fmt.Errorf("metadata.schema: want a table or a string of JSON, got %T", s)
+	}
+	for _, f := range tm.Fields {
+		m.Fields = append(m.Fields, spec.Field(f))
+	}
+	return m, nil
 }
 
 func decodeTOML(data []byte) (*SourceFile, error) {
@@ -28,8 +74,8 @@ func decodeTOML(data []byte) (*SourceFile, error) {
 	if und := md.Undecoded(); len(und) > 0 {
 		keys := make([]string, 0, len(und))
 		for _, k := range und {
-			if len(k) > 2 && k[0] == "fetch" && k[1] == "config" {
-				continue // config is free-form
+			if len(k) > 2 && (k[0] == "fetch" && k[1] == "config" || k[0] == "metadata" && k[1] == "schema") {
+				continue // config and schema are free-form
 			}
 			keys = append(keys, k.String())
 		}
@@ -45,6 +91,9 @@ func decodeTOML(data []byte) (*SourceFile, error) {
 			return nil, fmt.Errorf("fetch.config: %w", err)
 		}
 		sf.Fetch.Config = raw
+	}
+	if sf.Metadata, err = tf.Metadata.metadata(); err != nil {
+		return nil, err
 	}
 	return &sf, nil
 }

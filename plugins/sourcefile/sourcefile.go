@@ -16,6 +16,16 @@
 //	kind = "http"
 //	[fetch.config]
 //	url = "https://api.example/blocks/{{height}}"
+//
+//	[metadata]
+//	description = "Ethereum blocks with at least one transaction"
+//	media_type = "application/json"
+//	[[metadata.fields]]
+//	name = "number"
+//	type = "integer"
+//
+// A JSON Schema goes in a [metadata.schema] table, or in
+// metadata.schema as a TOML string holding the schema's JSON.
 package sourcefile
 
 import (
@@ -74,6 +84,10 @@ type SourceFile struct {
 	ParamsFile string `toml:"params_file" json:"params_file,omitempty"`
 	// Fetch is how the input is fetched.
 	Fetch spec.FetchSpec `toml:"-" json:"fetch"`
+	// Metadata optionally says what the output means: a description, a
+	// media type, and a JSON Schema or a list of fields with units and
+	// decimals (docs/authors.md, "Describe the output").
+	Metadata *spec.Metadata `toml:"-" json:"metadata,omitempty"`
 }
 
 // Load reads and validates the source file at path; ".toml" and ".json"

@@ -11,6 +11,8 @@ import (
 // naming its field. The fetch spec is checked by spec.FetchSpec.Validate:
 // the chain's rule (with default params) on the form the chain stores, so
 // a file Validate accepts is not refused by the chain for its fetch spec.
+// The metadata, if any, is checked by spec.Metadata.Validate: the chain's
+// own rule on the chain form.
 func (sf *SourceFile) Validate() error {
 	var errs []error
 	bad := func(field, format string, args ...any) {
@@ -42,6 +44,9 @@ func (sf *SourceFile) Validate() error {
 		bad("memory_pages", "must be ≤ %d, got %d", MaxMemoryPages, sf.MemoryPages)
 	}
 	sf.validateFetch(bad)
+	if err := sf.Metadata.Validate(); err != nil {
+		bad("metadata", "%v", err)
+	}
 	return errors.Join(errs...)
 }
 

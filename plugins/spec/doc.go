@@ -30,6 +30,13 @@
 // spelled with JSON escapes (\u007b\u007b) that the node would reject
 // when it expands it.
 //
+// The package also owns a source's optional metadata (metadata.go): what
+// its output means, in the same two forms (pb.Metadata on chain, Metadata
+// in source files and the chain's JSON view of a source), with
+// Metadata.PB, MetadataFromPB and the one rule, ValidateMetadataPB, that
+// the state machine and Metadata.Validate apply; its caps are the Max*
+// constants there (docs/protocol.md section 2, "Source metadata").
+//
 // The package is pure (no I/O, clock, goroutines, map iteration or floats)
 // because the consensus state machine calls it; TestPureDeps keeps it so.
 // Package plugins re-exports FetchSpec and Round.

@@ -128,11 +128,19 @@ func (v *Verifier) Verify(ctx context.Context, source string, round uint64) (*Da
 	if err != nil {
 		return nil, fail(PartRecord, err, "bad source id %q", source)
 	}
-	lb, err := v.header(ctx)
+	lb, err := v.header(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
 	d, err := v.prove(ctx, path, key, lb)
+	if errors.Is(err, ErrAbsent) {
+		// The newest provable state is one block behind the newest block:
+		// a dataset resolved in that block is proven in the next one.
+		if lb, err = v.header(ctx, lb.Height+1); err != nil {
+			return nil, err
+		}
+		d, err = v.prove(ctx, path, key, lb)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -148,9 +156,10 @@ func (v *Verifier) Verify(ctx context.Context, source string, round uint64) (*Da
 }
 
 // header verifies the newest header the primary has (at least the trust
-// height) and returns it: its app hash commits to the state one block
-// earlier, the newest state the node can prove.
-func (v *Verifier) header(ctx context.Context) (*cmttypes.LightBlock, error) {
+// height and min, waiting up to maxWait for min) and returns it: its app
+// hash commits to the state one block earlier, the newest state the node
+// can prove.
+func (v *Verifier) header(ctx context.Context, min int64) (*cmttypes.LightBlock, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if v.lc == nil {
@@ -160,17 +169,44 @@ func (v *Verifier) header(ctx context.Context) (*cmttypes.LightBlock, error) {
 		}
 		v.lc, v.chainID = lc, chainID
 	}
-	st, err := v.rpc.Status(ctx)
+	latest, err := v.latest(ctx, min)
 	if err != nil {
-		return nil, fail(PartUnavailable, err, "status of %s", v.o.Nodes[0])
+		return nil, err
 	}
-	h := max(st.SyncInfo.LatestBlockHeight, v.o.TrustHeight, 2)
+	h := max(latest, v.o.TrustHeight, 2)
 	lb, err := v.lc.VerifyLightBlockAtHeight(ctx, h, time.Now())
 	if err != nil {
 		v.lc = nil // start again from the trust root next time
 		return nil, lightErr(err, h, v.o.Nodes[0])
 	}
 	return lb, nil
+}
+
+// maxWait bounds how long latest waits for a block.
+const maxWait = 10 * time.Second
+
+// latest returns the primary's latest height, waiting (every 100 ms, at
+// most maxWait) until it is at least min.
+func (v *Verifier) latest(ctx context.Context, min int64) (int64, error) {
+	deadline := time.Now().Add(maxWait)
+	for {
+		st, err := v.rpc.Status(ctx)
+		if err != nil {
+			return 0, fail(PartUnavailable, err, "status of %s", v.o.Nodes[0])
+		}
+		h := st.SyncInfo.LatestBlockHeight
+		if h >= min {
+			return h, nil
+		}
+		if time.Now().After(deadline) {
+			return 0, fail(PartUnavailable, nil, "%s is at height %d, waited %s for %d", v.o.Nodes[0], h, maxWait, min)
+		}
+		select {
+		case <-ctx.Done():
+			return 0, fail(PartUnavailable, ctx.Err(), "waiting for height %d from %s", min, v.o.Nodes[0])
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // newLight starts a light client at the trust root.

@@ -66,7 +66,7 @@ func (v *Verifier) prove(ctx context.Context, path string, key []byte, lb *cmtty
 	case !bytes.Equal(ex.Key, key):
 		return nil, fail(PartProof, nil, "%s: the proof is of key %x, not %x", path, ex.Key, key)
 	case !bytes.Equal(ex.Value, r.Value):
-		return nil, fail(PartRecord, nil, "%s: the record returned (%d bytes, sha256 differs) is not the value the proof commits to", path, len(r.Value))
+		return nil, fail(PartRecord, nil, "%s: the record returned (%d bytes) is not the value the proof commits to", path, len(r.Value))
 	case !ics23.VerifyMembership(ics23.IavlSpec, appHash, &p, key, r.Value):
 		return nil, fail(PartProof, nil, "%s: the proof does not lead to app hash %X of header %d (state %d)", path, appHash, lb.Height, h)
 	}

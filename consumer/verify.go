@@ -15,6 +15,7 @@ import (
 	lightdb "github.com/cometbft/cometbft/light/store/db"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 	cmttypes "github.com/cometbft/cometbft/types"
+	cid "github.com/ipfs/go-cid"
 
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
@@ -151,6 +152,24 @@ func (v *Verifier) Verify(ctx context.Context, source string, round uint64) (*Da
 		if err := v.fetch(ctx, d); err != nil {
 			return nil, err
 		}
+	}
+	return d, nil
+}
+
+// VerifyCID is Verify, and checks that the proven output CID is id (in
+// any of its string forms): a download of id is then proven to be that
+// round's dataset.
+func (v *Verifier) VerifyCID(ctx context.Context, source string, round uint64, id string) (*Dataset, error) {
+	want, err := cid.Decode(id)
+	if err != nil {
+		return nil, fail(PartTrust, err, "CID %q", id)
+	}
+	d, err := v.Verify(ctx, source, round)
+	if err != nil {
+		return d, err
+	}
+	if got, err := cid.Decode(d.OutputCID); err != nil || !got.Equals(want) {
+		return nil, fail(PartRecord, nil, "the proven output of %s round %d is %q, not %s", source, round, d.OutputCID, id)
 	}
 	return d, nil
 }

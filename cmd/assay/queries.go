@@ -34,10 +34,11 @@ func init() {
 				func(a []string, lo state.ListOptions) (string, error) { return state.PathRounds(a[0], lo), nil })
 		}},
 	})})
-	register(command{name: "dataset", summary: "datasets: latest SOURCE, list SOURCE, get CID", run: group("assay dataset", []command{
+	register(command{name: "dataset", summary: "datasets: latest SOURCE, list SOURCE, get CID, verify SOURCE ROUND", run: group("assay dataset", []command{
 		{name: "latest", summary: "show a source's dataset of the highest round", run: runDatasetLatest},
 		{name: "list", summary: "list a source's datasets, newest first, a page at a time", run: runDatasetList},
 		{name: "get", summary: "fetch a dataset's bytes (or CAR) from a node's gateway, checking its CID", run: runDatasetGet},
+		{name: "verify", summary: "prove a dataset (and its bytes) from a trust root, trusting no node", run: runDatasetVerify},
 	})})
 	register(command{name: "validators", summary: "list validators: stake, power, jail, misses", run: func(a []string, o, e io.Writer) int {
 		return runQuery(queryCmd{name: "assay validators"}, a, o, e, func([]string, state.ListOptions) (string, error) { return state.PathValidators, nil })

@@ -59,8 +59,9 @@ type Options struct {
 // it has verified in memory, so later calls fetch only newer ones. It is
 // safe for concurrent use.
 type Verifier struct {
-	o   Options
-	rpc *rpchttp.HTTP // the primary, for status and proofs
+	o         Options
+	rpc       *rpchttp.HTTP   // the primary, for status and proofs
+	witnesses []*rpchttp.HTTP // for their heights
 
 	mu      sync.Mutex
 	lc      *light.Client // nil until first use, and after a header failure
@@ -95,7 +96,15 @@ func NewVerifier(o Options) (*Verifier, error) {
 	if err != nil {
 		return nil, fail(PartTrust, err, "node address %q", o.Nodes[0])
 	}
-	return &Verifier{o: o, rpc: c}, nil
+	v := &Verifier{o: o, rpc: c}
+	for _, addr := range o.Nodes[1:] {
+		w, err := rpchttp.NewWithTimeout(addr, "/websocket", 5)
+		if err != nil {
+			return nil, fail(PartTrust, err, "node address %q", addr)
+		}
+		v.witnesses = append(v.witnesses, w)
+	}
+	return v, nil
 }
 
 // Dataset is a verified dataset: the record, where it was proven and,
@@ -204,21 +213,23 @@ func (v *Verifier) header(ctx context.Context, min int64) (*cmttypes.LightBlock,
 // maxWait bounds how long latest waits for a block.
 const maxWait = 10 * time.Second
 
-// latest returns the primary's latest height, waiting (every 100 ms, at
-// most maxWait) until it is at least min.
+// latest returns the lowest latest height of the primary and the
+// witnesses that answer, waiting (every 100 ms, at most maxWait) until it
+// is at least min. Asking for a header every node already has keeps the
+// light client from waiting for a witness one block behind (CometBFT's
+// detector sleeps 2 × clock drift + block lag, 30 s, for it).
 func (v *Verifier) latest(ctx context.Context, min int64) (int64, error) {
 	deadline := time.Now().Add(maxWait)
 	for {
-		st, err := v.rpc.Status(ctx)
+		h, err := v.lowestHeight(ctx)
 		if err != nil {
-			return 0, fail(PartUnavailable, err, "status of %s", v.o.Nodes[0])
+			return 0, err
 		}
-		h := st.SyncInfo.LatestBlockHeight
 		if h >= min {
 			return h, nil
 		}
 		if time.Now().After(deadline) {
-			return 0, fail(PartUnavailable, nil, "%s is at height %d, waited %s for %d", v.o.Nodes[0], h, maxWait, min)
+			return 0, fail(PartUnavailable, nil, "the nodes are at height %d, waited %s for %d", h, maxWait, min)
 		}
 		select {
 		case <-ctx.Done():
@@ -226,6 +237,22 @@ func (v *Verifier) latest(ctx context.Context, min int64) (int64, error) {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// lowestHeight is the lowest latest height of the primary (which must
+// answer) and the witnesses that answer.
+func (v *Verifier) lowestHeight(ctx context.Context) (int64, error) {
+	st, err := v.rpc.Status(ctx)
+	if err != nil {
+		return 0, fail(PartUnavailable, err, "status of %s", v.o.Nodes[0])
+	}
+	h := st.SyncInfo.LatestBlockHeight
+	for _, w := range v.witnesses {
+		if ws, err := w.Status(ctx); err == nil {
+			h = min(h, ws.SyncInfo.LatestBlockHeight)
+		}
+	}
+	return h, nil
 }
 
 // newLight starts a light client at the trust root.
@@ -266,6 +293,11 @@ func (v *Verifier) newLight(ctx context.Context) (*light.Client, string, error) 
 		if trust, err = g.trust(ctx, provs[0], v.o.Nodes[0], chainID, v.o.TrustPeriod); err != nil {
 			return nil, "", err
 		}
+	}
+	// Every node must hold the trusted header before the light client
+	// compares it across them (else CometBFT's detector sleeps 30 s).
+	if _, err := v.latest(ctx, trust.Height); err != nil {
+		return nil, "", err
 	}
 	lc, err := light.NewClient(ctx, chainID, trust, provs[0], provs[1:], lightdb.New(dbm.NewMemDB(), ""),
 		light.MaxRetryAttempts(2))

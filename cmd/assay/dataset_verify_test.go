@@ -109,3 +109,43 @@ func TestDatasetVerifyCommand(t *testing.T) {
 		t.Errorf("get --verify -o: %d bytes, %v", len(b), err)
 	}
 }
+
+// TestDevnetVerifyCommand: the verify command the devnet shows for its
+// latest dataset works when run while the devnet runs.
+func TestDevnetVerifyCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts two CometBFT nodes")
+	}
+	o := devnet.RunOptions{
+		Config: devnet.Config{Validators: 2, BasePort: freeBase(t, 2), CacheDir: t.TempDir(), BlockTime: 100 * time.Millisecond,
+			GenesisParams: `{"commit_window":"3","reveal_window":"3"}`},
+		Sources:  devnet.Sources{Symbols: []string{"BTC-USD"}, Every: 2, Replicas: 1},
+		Duration: 2 * time.Minute, Headless: true, Dir: t.TempDir(), Code: echoWasm,
+	}
+	var view bytes.Buffer
+	ran := false
+	o.Until = func(s *devnet.Summary) bool {
+		if s.VerifyCommand == "" {
+			return false
+		}
+		args := strings.Fields(s.VerifyCommand)
+		if len(args) < 4 || args[0] != "assay" || !strings.Contains(s.VerifyCommand, "--gateway") {
+			t.Fatalf("verify command %q", s.VerifyCommand)
+		}
+		var out, errb bytes.Buffer
+		if code := run(args[1:], &out, &errb); code != 0 {
+			t.Fatalf("%s: exit %d\n%s%s", s.VerifyCommand, code, out.String(), errb.String())
+		}
+		if !strings.Contains(out.String(), "bytes   ") {
+			t.Errorf("no bytes verified:\n%s", out.String())
+		}
+		ran = true
+		return true
+	}
+	if _, err := devnet.Run(context.Background(), o, &view); err != nil {
+		t.Fatal(err)
+	}
+	if !ran || !strings.Contains(view.String(), "verify a dataset, trusting no node: assay dataset verify btc-usd ") {
+		t.Fatalf("ran %v; view:\n%s", ran, view.String())
+	}
+}

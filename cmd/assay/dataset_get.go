@@ -19,8 +19,17 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 	home := fs.String("home", "", "read from this node home's pin store instead of a gateway")
 	out := fs.String("o", "", "write to FILE instead of stdout")
 	car := fs.Bool("car", false, "fetch a CAR (trustless) instead of the plain bytes")
+	vf := fs.Bool("verify", false, "prove on chain that CID is the output of --source's --round, trusting only --trust-height/--trust-hash or --genesis")
+	src := fs.String("source", "", "with --verify: the source whose round's output is CID")
+	var round uint64
+	cliflag.Uint(fs, &round, "round", 0, 0, maxHeightFlag, "with --verify: that round")
+	tf := addTrustFlags(fs)
 	if cliflag.Parse(fs, args) != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: assay dataset get CID [-o FILE] [--car] [--gateway URL | --home DIR]")
+		fmt.Fprintln(stderr, "usage: assay dataset get CID [-o FILE] [--car] [--gateway URL | --home DIR] [--verify --source S --round R (--trust-height H --trust-hash HEX | --genesis FILE) [--node ADDR[,WITNESS…]]]")
+		return 2
+	}
+	if *vf && (*home != "" || *car) {
+		fmt.Fprintln(stderr, "assay dataset get: --verify reads plain bytes from --gateway: not with --home or --car")
 		return 2
 	}
 	if *home != "" && flagSet(fs.Visit, "gateway") {
@@ -31,6 +40,9 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "assay dataset get: bad CID %q: %v\n", fs.Arg(0), err)
 		return 2
+	}
+	if *vf {
+		return getVerified(tf, *gw, *src, round, id.String(), *out, stdout, stderr)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 	defer cancel()

@@ -13,7 +13,7 @@ const (
 	prefixSource    = "s/" // + source id
 	prefixRound     = "r/" // + source id + "/" + uint64be(height)
 	prefixDataset   = "d/" // + source id + "/" + uint64be(round)
-	prefixResolved  = "h/" // + source id + "/" + uint64be(height) + uint64be(round): datasets in resolution order (empty value)
+	prefixResolved  = "h/" // + source id + "/" + uint64be(height) + uint64be(round): datasets in resolution order (value indexValue)
 	prefixEvidence  = "e/" // + uint64be(id)
 	prefixOpen      = "o/" // + operator + uint64be(height) + source id: open rounds per assignee
 	prefixBeacon    = "b"  // the seed chain's head (pb.Beacon)
@@ -61,3 +61,9 @@ func keyOpen(op []byte, id string, h uint64) []byte {
 	k := append([]byte(prefixOpen), op...)
 	return append(binary.BigEndian.AppendUint64(k, h), id...)
 }
+
+// indexValue is the value of an index entry (h/, o/): a key whose
+// presence is the information. It is not empty because ICS-23 refuses a
+// leaf with an empty value, which would leave the entry, and the absence
+// of any key next to it, unprovable.
+var indexValue = []byte{1}

@@ -84,7 +84,7 @@ func (m *Machine) openNewRound(s *pb.Source, pool *assign.Pool, picks []int, see
 	m.open = append(m.open, r)
 	m.saveRound(r)
 	for _, a := range r.Assignees {
-		m.st.set(keyOpen(a.Operator, r.Source, r.Round), []byte{})
+		m.st.set(keyOpen(a.Operator, r.Source, r.Round), indexValue)
 	}
 	m.emit(EventAssign, AttrSource, s.Id, AttrRound, u64(m.height), AttrCommitEnd, u64(r.CommitEnd), AttrAssignees, strings.Join(ops, ","))
 }
@@ -250,5 +250,5 @@ func (m *Machine) storeDataset(r *pb.Round, g *group) {
 	}
 	d.GasUsed = att[0].Verdict.GasUsed
 	m.put(keyDataset(d.Source, d.Round), d)
-	m.st.set(keyResolved(d.Source, d.Height, d.Round), []byte{})
+	m.st.set(keyResolved(d.Source, d.Height, d.Round), indexValue)
 }

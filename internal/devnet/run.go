@@ -65,6 +65,8 @@ type view struct {
 	o   RunOptions
 	out io.Writer
 	mon *Monitor
+	// verifyShown: the headless progress printed the verify command.
+	verifyShown bool
 }
 
 // run refreshes until ctx ends or a limit is reached and returns the

@@ -40,6 +40,10 @@ type Summary struct {
 	// HonestSlashed counts evidence against validators other than the
 	// faulty one (the last); it must stay 0.
 	HonestSlashed int `json:"honest_slashed"`
+	// VerifyCommand is the `assay dataset verify` command that proves the
+	// latest ACCEPTED dataset (of the newest dataset's source) from a
+	// header of this devnet, trusting no node ("" before the first).
+	VerifyCommand string `json:"verify_command,omitempty"`
 }
 
 // Row formats s as a row of the README's devnet table: what ran, source
@@ -88,7 +92,8 @@ type Monitor struct {
 	net        *Net
 	registered time.Time
 	firstData  time.Duration
-	rounds     *roundLog // rounds seen in the blocks read so far
+	rounds     *roundLog  // rounds seen in the blocks read so far
+	trust      *trustRoot // of VerifyCommand, taken once
 	// Evidence is the chain's penalty evidence as of the last Collect.
 	Evidence []state.EvidenceView
 }
@@ -144,6 +149,9 @@ func (m *Monitor) Collect(ctx context.Context) (*Summary, error) {
 	}
 	for _, nd := range m.net.Nodes {
 		s.Gateways = append(s.Gateways, nd.Gateway)
+	}
+	if s.VerifyCommand, err = m.verifyCommand(qctx, s); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

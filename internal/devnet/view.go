@@ -14,6 +14,10 @@ const maxEvidenceShown = 8
 // show draws the live view, or a progress line every 5 s when headless.
 func (v *view) show(s *Summary, lastLine *time.Time) {
 	if v.o.Headless {
+		if s.VerifyCommand != "" && !v.verifyShown {
+			v.verifyShown = true
+			fmt.Fprintf(v.out, "verify a dataset, trusting no node: %s\n", s.VerifyCommand)
+		}
 		if time.Since(*lastLine) < 5*time.Second {
 			return
 		}
@@ -54,6 +58,9 @@ func (v *view) show(s *Summary, lastLine *time.Time) {
 	}
 	if len(latest) > 0 {
 		fmt.Fprintf(&b, "\ntry: assay dataset get %s --gateway %s\n     (the nodes that validated a round serve it)\n", latest[0].CID, s.Gateways[0])
+	}
+	if s.VerifyCommand != "" {
+		fmt.Fprintf(&b, "\nverify the latest accepted dataset, trusting no node (docs/consumers.md):\n  %s\n", s.VerifyCommand)
 	}
 	b.WriteString("\nCtrl-C stops the devnet.\n")
 	_, _ = io.WriteString(v.out, b.String())

@@ -138,6 +138,16 @@ func (s *Server) routes() []route {
 	}
 }
 
+// Patterns lists the served paths as ServeMux patterns ("/api/v1/…",
+// with {name} wildcards: the OpenAPI path syntax).
+func (s *Server) Patterns() []string {
+	var out []string
+	for _, rt := range s.routes() {
+		out = append(out, rt.pattern)
+	}
+	return out
+}
+
 // Handler is the API with CORS per Config.CORSOrigins.
 func (s *Server) Handler() http.Handler { return s.cors(s.mux) }
 

@@ -69,7 +69,8 @@ func TestDatasetWatchAcrossCut(t *testing.T) {
 	}
 	want = p.Items
 	slices.Reverse(want)
-	if len(got) != count || len(want) != count {
+	// the last line's height may hold more datasets, after the count
+	if len(got) != count || len(want) < count {
 		t.Fatalf("printed %d datasets, want %d; the chain has %d up to height %d", len(got), count, len(want), o.ToHeight)
 	}
 	for i := range got {

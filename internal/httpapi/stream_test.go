@@ -50,7 +50,7 @@ var errEnough = errors.New("enough")
 // dataset through a proxy that cuts the connection twice (once while the
 // stream replays the past, once while it follows new blocks): the
 // datasets arrive in resolution order, each once, and are exactly the
-// chain's list.
+// chain's list (up to the last one received).
 func TestStreamExactlyOnceAcrossCut(t *testing.T) {
 	d, direct, past := startNet(t, 3)
 	u, _ := url.Parse(d.Nodes[0].API)
@@ -84,7 +84,8 @@ func TestStreamExactlyOnceAcrossCut(t *testing.T) {
 		t.Errorf("%d reconnections, want ≥ 2 (two cuts)", n)
 	}
 	want := chainOrder(ctx, t, direct, got[len(got)-1].Dataset.Height)
-	if len(got) != len(want) {
+	// the last event's height may hold more datasets, after the stop
+	if len(want) < len(got) {
 		t.Fatalf("got %d datasets, the chain has %d up to height %d", len(got), len(want), got[len(got)-1].Dataset.Height)
 	}
 	for i, ev := range got {

@@ -40,7 +40,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	var stake uint64
 	var port int
 	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "the validator's stake")
-	cliflag.Int(fs, &port, "base-port", 26656, 1, maxBasePort, "first of the node's four loopback ports (p2p, rpc, metrics, gateway)")
+	cliflag.Int(fs, &port, "base-port", 26656, 1, maxBasePort, "first of the node's five loopback ports (p2p, rpc, metrics, gateway, api)")
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
@@ -57,8 +57,8 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay init: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "initialised %s: chain %s, operator %s, rpc 127.0.0.1:%d, gateway 127.0.0.1:%d\n",
-		*home, *chainID, h.Operator, h.Ports.RPC, h.Ports.Gateway)
+	fmt.Fprintf(stdout, "initialised %s: chain %s, operator %s, rpc 127.0.0.1:%d, gateway 127.0.0.1:%d, api 127.0.0.1:%d\n",
+		*home, *chainID, h.Operator, h.Ports.RPC, h.Ports.Gateway, h.Ports.Gateway+1)
 	return 0
 }
 
@@ -71,11 +71,11 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "output directory (required)")
 	chainID := fs.String("chain-id", "assay-testnet", "chain id")
 	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "stake of each validator")
-	cliflag.Int(fs, &port, "base-port", 26600, 1, maxBasePort, "node i uses base-port+10i .. +3 (p2p, rpc, metrics, gateway); with --hosts every node uses base-port .. +3")
+	cliflag.Int(fs, &port, "base-port", 26600, 1, maxBasePort, "node i uses base-port+10i .. +4 (p2p, rpc, metrics, gateway, api); with --hosts every node uses base-port .. +4")
 	cliflag.Duration(fs, &commit, "timeout-commit", 500*time.Millisecond, 0, time.Hour, "CometBFT timeout_commit")
 	params := fs.String("params", "", "genesis params JSON, e.g. '{\"commit_window\":\"4\"}'")
 	hostList := fs.String("hosts", "", "one distinct host (IP or hostname) per node, comma-separated: node i's peers dial it at hosts[i]")
-	listenHost := fs.String("rpc-host", "127.0.0.1", "host the RPC, metrics and gateway listen on (0.0.0.0 to serve other machines)")
+	listenHost := fs.String("rpc-host", "127.0.0.1", "host the RPC, metrics, gateway and API listen on (0.0.0.0 to serve other machines)")
 	allow := fs.String("allow-private-ranges", "", "CIDR ranges, comma-separated, the nodes' http fetcher may dial although refused by default (e.g. 127.0.0.0/8 for a mock upstream on loopback)")
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2

@@ -22,7 +22,7 @@ import (
 
 func init() {
 	register(command{name: "init", summary: "write a single-validator node home (CometBFT config + assay.toml)", run: runInit})
-	register(command{name: "start", summary: "run a node: CometBFT, the app, the worker, the pin store and gateway", run: runStart})
+	register(command{name: "start", summary: "run a node: CometBFT, the app, the worker, the pin store and gateway, the HTTP API", run: runStart})
 	register(command{name: "testnet", summary: "write N node homes (loopback ports, or --hosts) sharing one genesis", run: runTestnet})
 }
 
@@ -114,8 +114,9 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	for _, h := range homes {
-		fmt.Fprintf(stdout, "%s  operator %s  p2p %s  rpc tcp://%s  gateway http://%s\n", h.Dir, h.Operator,
-			node.HostPort(h.Host, h.Ports.P2P), node.HostPort(*listenHost, h.Ports.RPC), node.HostPort(*listenHost, h.Ports.Gateway))
+		fmt.Fprintf(stdout, "%s  operator %s  p2p %s  rpc tcp://%s  gateway http://%s  api http://%s\n", h.Dir, h.Operator,
+			node.HostPort(h.Host, h.Ports.P2P), node.HostPort(*listenHost, h.Ports.RPC), node.HostPort(*listenHost, h.Ports.Gateway),
+			node.HostPort(*listenHost, h.Ports.Gateway+1))
 	}
 	return 0
 }
@@ -146,7 +147,7 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay start: %v\n", err)
 		return 1
 	}
-	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway)
+	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway, "api", n.API)
 	<-ctx.Done()
 	stop() // a second signal now ends the process at once
 	logger.Info("stopping")

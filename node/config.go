@@ -31,6 +31,7 @@ type Config struct {
 	OperatorKey string        `toml:"operator_key_file"`
 	Pin         PinConfig     `toml:"pin"`
 	Gateway     GatewayConfig `toml:"gateway"`
+	API         APIConfig     `toml:"api"`
 	Worker      WorkerConfig  `toml:"worker"`
 	Sandbox     SandboxConfig `toml:"sandbox"`
 	// Fetch and Plugins are read by plugins.LoadConfig from the same file.
@@ -49,6 +50,21 @@ type GatewayConfig struct {
 	// Listen is the host:port of the IPFS gateway; "" disables it.
 	Listen string `toml:"listen"`
 }
+
+// APIConfig is the [api] table: the HTTP read API (docs/node.md, "HTTP
+// API"; docs/openapi.yaml).
+type APIConfig struct {
+	// Listen is the host:port of the API; "" disables it.
+	Listen string `toml:"listen"`
+	// CORSOrigins are the browser origins allowed to read the API
+	// ("scheme://host[:port]", or "*" for any); empty: no CORS headers.
+	CORSOrigins []string `toml:"cors_origins"`
+}
+
+// DefaultAPIListen is the API's address in a home written without a base
+// port of its own: the port after the gateway's (26656 p2p, 26657 RPC,
+// 26658 metrics, 26659 gateway).
+const DefaultAPIListen = "127.0.0.1:26660"
 
 // WorkerConfig is the [worker] table.
 type WorkerConfig struct {
@@ -76,6 +92,7 @@ func Default(gateway string) *Config {
 	c := &Config{OperatorKey: OperatorKeyFile}
 	c.Pin.Dir = "data/pins"
 	c.Gateway.Listen = gateway
+	c.API.Listen = DefaultAPIListen
 	c.Worker.Concurrency = worker.DefaultConcurrency
 	c.Worker.JournalDir = "data/journal"
 	c.Sandbox.CacheDir = "data/wasm-cache"
@@ -110,6 +127,12 @@ dir = %q
 # IPFS HTTP gateway (trustless raw/CAR and plain bytes); "" disables it.
 listen = %q
 
+[api]
+# HTTP read API (JSON under /api/v1/, docs/openapi.yaml); "" disables it.
+listen = %q
+# Browser origins allowed to read it: "https://app.example", or "*" for any.
+cors_origins = %s
+
 [worker]
 concurrency = %d
 journal_dir = %q
@@ -140,7 +163,7 @@ allow_private_ranges = %s
 // Write writes c as home's assay.toml, with comments. The [fetch]
 // concurrency, file_root and [[plugins]] are left to their defaults.
 func (c *Config) Write(home string) error {
-	body := fmt.Sprintf(configTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.Worker.Concurrency,
+	body := fmt.Sprintf(configTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.API.Listen, tomlStrings(c.API.CORSOrigins), c.Worker.Concurrency,
 		c.Worker.JournalDir, c.Worker.Fault, c.Sandbox.CacheDir, c.Sandbox.Engine,
 		time.Duration(c.Fetch.Timeout).String(), c.Fetch.MaxBytes, tomlStrings(c.Fetch.AllowPrivateRanges))
 	if err := os.WriteFile(filepath.Join(home, ConfigFile), []byte(body), 0o600); err != nil {

@@ -35,6 +35,13 @@ func TestAssayConfigRejectsTyposAndRanges(t *testing.T) {
 		{"fault", "[worker]\nfault = \"evil\"\n", `worker.fault: "evil"`},
 		{"gateway", "[gateway]\nlisten = \"8080\"\n", `gateway.listen: "8080"`},
 		{"empty dir", "[pin]\ndir = \"\"\n", "pin.dir: must be set"},
+		{"api listen", "[api]\nlisten = \"26660\"\n", `api.listen: "26660"`},
+		{"api off", "[api]\nlisten = \"\"\n", ""},
+		{"api origins", "[api]\ncors_origins = [\"*\", \"https://app.example\", \"http://localhost:3000\"]\n", ""},
+		{"api origin path", "[api]\ncors_origins = [\"https://app.example/\"]\n", `api.cors_origins: "https://app.example/"`},
+		{"api origin scheme", "[api]\ncors_origins = [\"app.example\"]\n", `api.cors_origins: "app.example"`},
+		{"api origin ftp", "[api]\ncors_origins = [\"ftp://app.example\"]\n", `api.cors_origins: "ftp://app.example"`},
+		{"api unknown key", "[api]\ncors = []\n", `unknown key "api.cors"`},
 		{"wrong type", "[worker]\nconcurrency = \"four\"\n", "concurrency"},
 	}
 	for _, tc := range cases {

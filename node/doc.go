@@ -1,7 +1,8 @@
 // Package node is the whole Assay node: its config (config/assay.toml),
 // and Open, Start and Stop of every part — CometBFT with the app, the
-// pin store and its IPFS gateway, the sandbox, the fetcher plugins and
-// the worker that runs the jobs of the rounds assigned to the operator.
+// pin store and its IPFS gateway, the HTTP read API (internal/httpapi),
+// the sandbox, the fetcher plugins and the worker that runs the jobs of
+// the rounds assigned to the operator.
 // It also writes node homes (WriteTestnet) and owns the defaults and
 // ranges of assay.toml.
 //

@@ -15,6 +15,7 @@ import (
 
 	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/internal/httpapi"
 	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/plugins/builtin"
 	"github.com/assaynet/assay/runtime/pin"
@@ -46,6 +47,7 @@ type Node struct {
 	ChainID  string
 	Operator []byte      // the operator's address
 	Gateway  string      // http://host:port once started; "" when disabled
+	API      string      // the HTTP API's http://host:port once started; "" when disabled
 	RPC      *worker.RPC // the chain as the worker sees it (in process)
 	Worker   *worker.Worker
 
@@ -59,6 +61,7 @@ type Node struct {
 	ownRT  bool
 	mgr    *plugins.Manager
 	gw     *http.Server
+	api    *http.Server
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -175,7 +178,7 @@ func Start(ctx context.Context, home string, o Options) (*Node, error) {
 	return n, nil
 }
 
-// Start starts CometBFT, the gateway and the worker, adds the Assay
+// Start starts CometBFT, the gateway, the HTTP API and the worker, adds the Assay
 // metrics when Prometheus is on, and checks in the background that the
 // operator is an active validator (a warning in the log if not). The
 // worker and the check stop when ctx ends or on Stop. Call Stop also
@@ -194,6 +197,11 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	wctx, cancel := context.WithCancel(ctx)
 	n.cancel = cancel
+	if l := n.cfg.API.Listen; l != "" {
+		if err := n.startAPI(wctx, l); err != nil {
+			return err
+		}
+	}
 	n.wg.Add(2)
 	go func() { defer n.wg.Done(); _ = n.Worker.Run(wctx) }()
 	go func() { defer n.wg.Done(); n.warnIfNotValidator(wctx) }()
@@ -216,6 +224,29 @@ func (n *Node) startGateway(addr string) error {
 		defer n.wg.Done()
 		if err := n.gw.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			n.log.Error("gateway", "err", err)
+		}
+	}()
+	return nil
+}
+
+// startAPI serves the HTTP read API (internal/httpapi) on addr; its
+// streams follow the node's new blocks and end with ctx.
+func (n *Node) startAPI(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("api: %w", err)
+	}
+	s := httpapi.New(httpapi.Config{Chain: n.RPC.Chain(), Bus: n.comet.CometBFT().EventBus(),
+		CORSOrigins: n.cfg.API.CORSOrigins, Logger: n.log.With("part", "api")})
+	n.api = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
+	n.API = "http://" + ln.Addr().String()
+	n.wg.Add(2)
+	go func() { defer n.wg.Done(); s.Follow(ctx) }()
+	go func() {
+		defer n.wg.Done()
+		if err := n.api.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.log.Error("api", "err", err)
 		}
 	}()
 	return nil
@@ -253,15 +284,17 @@ func (n *Node) StopWithin(d time.Duration) bool {
 
 // Stop stops every part that started and closes every part that opened,
 // in reverse order. Each part's stop is bounded (plugins: kill grace and
-// reap wait; gateway: 2 s; CometBFT).
+// reap wait; gateway and API: 2 s each; CometBFT).
 func (n *Node) Stop() {
 	if n.cancel != nil {
 		n.cancel()
 	}
-	if n.gw != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		_ = n.gw.Shutdown(ctx)
-		cancel()
+	for _, srv := range []*http.Server{n.api, n.gw} {
+		if srv != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			_ = srv.Shutdown(ctx) // the API's streams ended with n.cancel
+			cancel()
+		}
 	}
 	n.wg.Wait()
 	// Only the worker fetches, and it has stopped: kill the plugins while

@@ -32,6 +32,8 @@ type TestnetOptions struct {
 	// ListenHost is where RPC, Prometheus and the gateway listen
 	// ("" = 127.0.0.1).
 	ListenHost string
+	// CORSOrigins is [api] cors_origins in assay.toml (devnet: "*").
+	CORSOrigins []string
 	// AllowPrivateRanges is [fetch] allow_private_ranges in assay.toml:
 	// CIDR ranges the http fetcher may dial although they are refused by
 	// default (devnet: its mock exchange on loopback).
@@ -51,6 +53,8 @@ func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
 	}
 	for i, h := range homes {
 		c := Default(HostPort(h.ListenHost, h.Ports.Gateway))
+		c.API.Listen = HostPort(h.ListenHost, apiPort(o.BasePort, h.Ports))
+		c.API.CORSOrigins = o.CORSOrigins
 		if o.Concurrency > 0 {
 			c.Worker.Concurrency = o.Concurrency
 		}
@@ -61,6 +65,17 @@ func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
 		}
 	}
 	return homes, nil
+}
+
+// apiPort is a home's API port: the one after its gateway's
+// (BasePort+PortStride·i+4, inside the node's stride of ports), or 0 (any
+// free port, known once the node started) when the ports were picked
+// free (BasePort 0): the port after a free one may be taken.
+func apiPort(base int, p cometnode.Ports) int {
+	if base == 0 {
+		return 0
+	}
+	return p.Gateway + 1
 }
 
 // HostPort joins a host and a port (brackets for IPv6).

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/assaynet/assay/consensus/worker"
@@ -47,6 +49,16 @@ func (c *Config) Validate() error {
 			bad("gateway.listen", "%q is not host:port (\"\" disables the gateway)", l)
 		}
 	}
+	if l := c.API.Listen; l != "" {
+		if _, _, err := net.SplitHostPort(l); err != nil {
+			bad("api.listen", "%q is not host:port (\"\" disables the API)", l)
+		}
+	}
+	for _, o := range c.API.CORSOrigins {
+		if err := checkOrigin(o); err != nil {
+			bad("api.cors_origins", "%q: %v", o, err)
+		}
+	}
 	if t := time.Duration(c.Fetch.Timeout); t <= 0 || t > MaxFetchTimeout {
 		bad("fetch.timeout", "%s is out of range (0s, %s]", t, MaxFetchTimeout)
 	}
@@ -57,4 +69,22 @@ func (c *Config) Validate() error {
 		bad("fetch.concurrency", "%d is out of range 1..%d", n, MaxFetchConcurrency)
 	}
 	return errors.Join(errs...)
+}
+
+// checkOrigin checks one entry of api.cors_origins: "*", or an origin as
+// a browser sends it (scheme://host[:port], no path, no trailing slash).
+func checkOrigin(o string) error {
+	if o == "*" {
+		return nil
+	}
+	u, err := url.Parse(o)
+	switch {
+	case err != nil:
+		return err
+	case u.Scheme != "http" && u.Scheme != "https":
+		return errors.New("want \"*\" or http(s)://host[:port]")
+	case u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(o, "/"):
+		return errors.New("an origin is scheme://host[:port] with nothing after it")
+	}
+	return nil
 }

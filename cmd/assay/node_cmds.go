@@ -22,7 +22,7 @@ import (
 
 func init() {
 	register(command{name: "init", summary: "write a single-validator node home (CometBFT config + assay.toml)", run: runInit})
-	register(command{name: "start", summary: "run a node: CometBFT, the app, the worker, the pin store and gateway", run: runStart})
+	register(command{name: "start", summary: "run a node: CometBFT, the app, the worker, the pin store and gateway, the HTTP API", run: runStart})
 	register(command{name: "testnet", summary: "write N node homes (loopback ports, or --hosts) sharing one genesis", run: runTestnet})
 }
 
@@ -40,7 +40,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	var stake uint64
 	var port int
 	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "the validator's stake")
-	cliflag.Int(fs, &port, "base-port", 26656, 1, maxBasePort, "first of the node's four loopback ports (p2p, rpc, metrics, gateway)")
+	cliflag.Int(fs, &port, "base-port", 26656, 1, maxBasePort, "first of the node's five loopback ports (p2p, rpc, metrics, gateway, api)")
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
@@ -57,8 +57,8 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay init: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "initialised %s: chain %s, operator %s, rpc 127.0.0.1:%d, gateway 127.0.0.1:%d\n",
-		*home, *chainID, h.Operator, h.Ports.RPC, h.Ports.Gateway)
+	fmt.Fprintf(stdout, "initialised %s: chain %s, operator %s, rpc 127.0.0.1:%d, gateway 127.0.0.1:%d, api 127.0.0.1:%d\n",
+		*home, *chainID, h.Operator, h.Ports.RPC, h.Ports.Gateway, h.Ports.Gateway+1)
 	return 0
 }
 
@@ -71,11 +71,11 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "output directory (required)")
 	chainID := fs.String("chain-id", "assay-testnet", "chain id")
 	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "stake of each validator")
-	cliflag.Int(fs, &port, "base-port", 26600, 1, maxBasePort, "node i uses base-port+10i .. +3 (p2p, rpc, metrics, gateway); with --hosts every node uses base-port .. +3")
+	cliflag.Int(fs, &port, "base-port", 26600, 1, maxBasePort, "node i uses base-port+10i .. +4 (p2p, rpc, metrics, gateway, api); with --hosts every node uses base-port .. +4")
 	cliflag.Duration(fs, &commit, "timeout-commit", 500*time.Millisecond, 0, time.Hour, "CometBFT timeout_commit")
 	params := fs.String("params", "", "genesis params JSON, e.g. '{\"commit_window\":\"4\"}'")
 	hostList := fs.String("hosts", "", "one distinct host (IP or hostname) per node, comma-separated: node i's peers dial it at hosts[i]")
-	listenHost := fs.String("rpc-host", "127.0.0.1", "host the RPC, metrics and gateway listen on (0.0.0.0 to serve other machines)")
+	listenHost := fs.String("rpc-host", "127.0.0.1", "host the RPC, metrics, gateway and API listen on (0.0.0.0 to serve other machines)")
 	allow := fs.String("allow-private-ranges", "", "CIDR ranges, comma-separated, the nodes' http fetcher may dial although refused by default (e.g. 127.0.0.0/8 for a mock upstream on loopback)")
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
@@ -114,8 +114,9 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	for _, h := range homes {
-		fmt.Fprintf(stdout, "%s  operator %s  p2p %s  rpc tcp://%s  gateway http://%s\n", h.Dir, h.Operator,
-			node.HostPort(h.Host, h.Ports.P2P), node.HostPort(*listenHost, h.Ports.RPC), node.HostPort(*listenHost, h.Ports.Gateway))
+		fmt.Fprintf(stdout, "%s  operator %s  p2p %s  rpc tcp://%s  gateway http://%s  api http://%s\n", h.Dir, h.Operator,
+			node.HostPort(h.Host, h.Ports.P2P), node.HostPort(*listenHost, h.Ports.RPC), node.HostPort(*listenHost, h.Ports.Gateway),
+			node.HostPort(*listenHost, h.Ports.Gateway+1))
 	}
 	return 0
 }
@@ -146,7 +147,7 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay start: %v\n", err)
 		return 1
 	}
-	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway)
+	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway, "api", n.API)
 	<-ctx.Done()
 	stop() // a second signal now ends the process at once
 	logger.Info("stopping")

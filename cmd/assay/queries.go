@@ -37,6 +37,7 @@ func init() {
 	register(command{name: "dataset", summary: "datasets: latest SOURCE, list SOURCE, get CID, verify SOURCE ROUND, replay SOURCE ROUND", run: group("assay dataset", []command{
 		{name: "latest", summary: "show a source's dataset of the highest round", run: runDatasetLatest},
 		{name: "list", summary: "list a source's datasets, newest first, a page at a time", run: runDatasetList},
+		{name: "watch", summary: "follow a source's new datasets over a node's HTTP API, resuming after disconnects", run: runDatasetWatch},
 		{name: "get", summary: "fetch a dataset's bytes (or CAR) from a node's gateway, checking its CID", run: runDatasetGet},
 		{name: "verify", summary: "prove a dataset (and its bytes) from a trust root, trusting no node", run: runDatasetVerify},
 		{name: "replay", summary: "re-run a round's validator program on its pinned input and compare with the agreed dataset", run: runDatasetReplay},

@@ -41,7 +41,7 @@ const LogFile = "devnet.log"
 // Config shapes a devnet.
 type Config struct {
 	Validators int
-	BasePort   int           // node i uses BasePort+10i .. +3
+	BasePort   int           // node i uses BasePort+10i .. +4
 	BlockTime  time.Duration // CometBFT timeout_commit
 	Fault      string        // fault of the last validator ("" for none)
 	Jobs       int           // worker concurrency per node (0: the default)
@@ -79,7 +79,7 @@ func Start(ctx context.Context, dir string, c Config) (*Net, error) {
 	// The nodes fetch from the mock exchange on loopback: opt in to it.
 	homes, err := node.WriteTestnet(dir, node.TestnetOptions{ChainID: ChainID, Nodes: c.Validators, BasePort: c.BasePort,
 		Stake: Stake, TimeoutCommit: c.BlockTime, Faults: faults, Concurrency: c.Jobs, Params: c.GenesisParams,
-		AllowPrivateRanges: []string{ExchangeRange}})
+		AllowPrivateRanges: []string{ExchangeRange}, CORSOrigins: []string{"*"}})
 	if err != nil {
 		return nil, err
 	}

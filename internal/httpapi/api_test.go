@@ -1,0 +1,150 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consumer"
+	"github.com/assaynet/assay/internal/apitest"
+	"github.com/assaynet/assay/internal/devnet"
+)
+
+// waitDatasets waits (bounded by ctx) until the node's API lists at
+// least n datasets of apitest.Source and returns them, newest first.
+func waitDatasets(ctx context.Context, t *testing.T, c *consumer.Client, n int) []state.DatasetView {
+	t.Helper()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		p, err := c.Datasets(ctx, apitest.Source, state.ListOptions{Limit: state.MaxLimit})
+		if err == nil && len(p.Items) >= n {
+			return p.Items
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("waiting for %d datasets: %v (last error %v)", n, ctx.Err(), err)
+		case <-tick.C:
+		}
+	}
+}
+
+// startNet starts the test devnet and waits for n datasets.
+func startNet(t *testing.T, n int) (*devnet.Net, *consumer.Client, []state.DatasetView) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts a CometBFT node")
+	}
+	d := apitest.Start(t)
+	c, err := consumer.NewClient(d.Nodes[0].API)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return d, c, waitDatasets(ctx, t, c, n)
+}
+
+// fetch GETs url with the given headers and returns the answer and body.
+func fetch(t *testing.T, method, url string, header map[string]string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+// TestEndpoints asks every endpoint of a running node for real records
+// and for errors: unknown ids are 404, bad parameters 400, other methods
+// 405, each with a JSON body naming the bad input.
+func TestEndpoints(t *testing.T) {
+	d, _, ds := startNet(t, 3)
+	base := d.Nodes[0].API + "/api/v1"
+	latest := ds[0]
+	for _, x := range ds {
+		if x.Round > latest.Round {
+			latest = x
+		}
+	}
+	r := strconv.FormatUint(latest.Round, 10)
+	tests := []struct {
+		path   string
+		method string
+		code   int
+		want   []string // substrings of the body
+	}{
+		{path: "/sources", code: 200, want: []string{`"items":[{"id":"btc-usd"`, `"truncated":false`}},
+		{path: "/sources?limit=1", code: 200, want: []string{`"id":"btc-usd"`}},
+		{path: "/sources/btc-usd", code: 200, want: []string{`"id":"btc-usd"`, `"code_cid":"bafk`}},
+		{path: "/sources/nope", code: 404, want: []string{`"error":`, `nope`, `"status":404`}},
+		{path: "/sources/btc-usd/datasets?limit=2", code: 200, want: []string{`"truncated":true`, `"next":"`, `"attesters":["`, `"input_cids":["bafk`, `"time":"20`}},
+		{path: "/sources/btc-usd/datasets?status=ACCEPTED&from_height=1", code: 200, want: []string{`"status":"ACCEPTED"`}},
+		{path: "/sources/btc-usd/datasets?limit=0", code: 400, want: []string{`limit=\"0\"`}},
+		{path: "/sources/btc-usd/datasets?limit=5000", code: 400, want: []string{`limit=5000`}},
+		{path: "/sources/btc-usd/datasets?cursor=zz", code: 400, want: []string{`cursor`}},
+		{path: "/sources/btc-usd/datasets?bogus=1", code: 400, want: []string{`\"bogus\"`}},
+		{path: "/sources/btc-usd/datasets?limit=1&limit=2", code: 400, want: []string{`2 times`}},
+		{path: "/sources/btc-usd/datasets?status=GOOD", code: 400, want: []string{`GOOD`}},
+		{path: "/sources/nope/datasets", code: 404, want: []string{`nope`}},
+		{path: "/sources/btc-usd/datasets/latest", code: 200, want: []string{`"round":` + r + `,`, `"output_cid":"bafk`}},
+		{path: "/sources/btc-usd/datasets/latest?status=REJECTED", code: 404, want: []string{`REJECTED`}},
+		{path: "/sources/btc-usd/datasets/" + r, code: 200, want: []string{`"round":` + r + `,`, `"height":` + strconv.FormatUint(latest.Height, 10)}},
+		{path: "/sources/btc-usd/datasets/abc", code: 400, want: []string{`\"abc\"`}},
+		{path: "/sources/btc-usd/datasets/99999999", code: 404, want: []string{`not found`}},
+		{path: "/sources/btc-usd/datasets/" + r + "?x=1", code: 400, want: []string{`takes no parameters`}},
+		{path: "/sources/btc-usd/rounds?limit=1", code: 200, want: []string{`"phase":`, `"assignees":[`}},
+		{path: "/sources/btc-usd/rounds/" + r, code: 200, want: []string{`"phase":"RESOLVED"`, `"status":"ACCEPTED"`}},
+		{path: "/sources/btc-usd/rounds/-1", code: 400, want: []string{`\"-1\"`}},
+		{path: "/sources/nope/rounds/1", code: 404, want: []string{`not found`}},
+		{path: "/validators", code: 200, want: []string{`[{"operator":"` + hex.EncodeToString(d.Nodes[0].Operator) + `"`}},
+		{path: "/evidence", code: 200, want: []string{`"items":[]`}},
+		{path: "/evidence?from=1", code: 400, want: []string{`\"from\"`}},
+		{path: "/nope", code: 404, want: []string{`no such endpoint`}},
+		{path: "/sources", method: http.MethodPost, code: 405, want: []string{`read-only`}},
+	}
+	for _, tc := range tests {
+		method := tc.method
+		if method == "" {
+			method = http.MethodGet
+		}
+		resp, body := fetch(t, method, base+tc.path, nil)
+		if resp.StatusCode != tc.code {
+			t.Errorf("%s %s: %d %s, want %d", method, tc.path, resp.StatusCode, body, tc.code)
+			continue
+		}
+		if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+			t.Errorf("%s: content type %q", tc.path, ct)
+		}
+		if !json.Valid([]byte(body)) {
+			t.Errorf("%s: not JSON: %s", tc.path, body)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s %s: body %s lacks %s", method, tc.path, body, w)
+			}
+		}
+		if tc.code == 200 && resp.Header.Get("X-Assay-Height") == "" {
+			t.Errorf("%s: no X-Assay-Height", tc.path)
+		}
+	}
+}

@@ -62,7 +62,7 @@ func runCodeStore(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	id, stored, err := submit.StoreCode(ctx, c, key, wasm)
 	if err != nil {
-		fmt.Fprintf(stderr, "assay code store: %v\n", rpcErr(node, err))
+		fmt.Fprintf(stderr, "assay code store: %v\n", chain.RPCError(node, err))
 		return 1
 	}
 	if !stored {
@@ -92,7 +92,7 @@ func runSourceRegister(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	codeCID, err := submit.RegisterSource(ctx, c, key, sf)
 	if err != nil {
-		fmt.Fprintf(stderr, "assay source register: %v\n", rpcErr(node, err))
+		fmt.Fprintf(stderr, "assay source register: %v\n", chain.RPCError(node, err))
 		return 1
 	}
 	fmt.Fprintf(stdout, "registered %s (code %s, every %d blocks, k=%d)\n", sf.ID, codeCID, sf.Every, sf.Replicas)
@@ -113,7 +113,7 @@ func runUnjail(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "assay unjail: %v\n", rej)
 			return 1
 		}
-		fmt.Fprintf(stderr, "assay unjail: %v\n", rpcErr(node, err))
+		fmt.Fprintf(stderr, "assay unjail: %v\n", chain.RPCError(node, err))
 		return 1
 	}
 	fmt.Fprintf(stdout, "unjailed %s at height %d\n", hexAddr(key), h)

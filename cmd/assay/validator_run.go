@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"time"
 
 	"github.com/assaynet/assay/internal/authoring"
 	"github.com/assaynet/assay/internal/cliflag"
-	"github.com/assaynet/assay/internal/filelimit"
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
@@ -26,25 +23,22 @@ func init() {
 
 // runFlags are the flags of `assay validator run`.
 type runFlags struct {
-	input, params, output, engine, timeArg, source string
-	gas                                            uint64
-	height                                         int64
-	memoryPages                                    uint32
-	maxOutput                                      int
-	json                                           bool
+	authoring.RunOptions
+	output string
+	json   bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.input, "input", "", "input `file` (required; - for stdin)")
-	fs.StringVar(&f.params, "params", "", "params `file`")
+	fs.StringVar(&f.Input, "input", "", "input `file` (required; - for stdin)")
+	fs.StringVar(&f.Params, "params", "", "params `file`")
 	fs.StringVar(&f.output, "output", "", "write the output bytes to `file`")
-	fs.StringVar(&f.engine, "engine", "compiler", "wazero engine: compiler or interpreter")
-	fs.StringVar(&f.timeArg, "time", "0", "round time: RFC 3339 or unix nanoseconds")
-	fs.StringVar(&f.source, "source", "local", "source id (seeds random_get)")
-	cliflag.Uint(fs, &f.gas, "gas", sandbox.DefaultMaxGas, 1, maxGasFlag, "gas limit")
-	cliflag.Int(fs, &f.height, "height", 1, 1, maxHeightFlag, "round block height")
-	cliflag.Uint(fs, &f.memoryPages, "memory-pages", 0, 0, maxMemoryPagesFlag, "memory limit in 64 KiB pages (0 = node default)")
-	cliflag.Int(fs, &f.maxOutput, "max-output", sandbox.DefaultMaxOutput, 1, maxOutputFlag, "output limit in bytes")
+	fs.StringVar(&f.Engine, "engine", "compiler", "wazero engine: compiler or interpreter")
+	fs.StringVar(&f.Time, "time", "0", "round time: RFC 3339 or unix nanoseconds")
+	fs.StringVar(&f.Source, "source", "local", "source id (seeds random_get)")
+	cliflag.Uint(fs, &f.Gas, "gas", sandbox.DefaultMaxGas, 1, maxGasFlag, "gas limit")
+	cliflag.Int(fs, &f.Height, "height", 1, 1, maxHeightFlag, "round block height")
+	cliflag.Uint(fs, &f.MemoryPages, "memory-pages", 0, 0, maxMemoryPagesFlag, "memory limit in 64 KiB pages (0 = node default)")
+	cliflag.Int(fs, &f.MaxOutput, "max-output", sandbox.DefaultMaxOutput, 1, maxOutputFlag, "output limit in bytes")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object")
 }
 
@@ -57,11 +51,11 @@ func runValidatorRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return 2
 	}
-	if len(pos) != 1 || f.input == "" {
+	if len(pos) != 1 || f.Input == "" {
 		fmt.Fprintln(stderr, "usage: assay validator run FILE.wasm --input FILE [flags] (see -h)")
 		return 2
 	}
-	job, eng, err := f.job()
+	job, eng, err := f.Job()
 	if err != nil {
 		fmt.Fprintf(stderr, "assay validator run: %v\n", err)
 		return 2
@@ -82,44 +76,6 @@ func runValidatorRun(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// job builds the sandbox job from the flags.
-func (f *runFlags) job() (sandbox.Job, sandbox.Engine, error) {
-	eng, ok := sandbox.ParseEngine(f.engine)
-	if !ok {
-		return sandbox.Job{}, 0, fmt.Errorf("unknown engine %q", f.engine)
-	}
-	t, err := parseTime(f.timeArg)
-	if err != nil {
-		return sandbox.Job{}, 0, err
-	}
-	in, err := filelimit.Read(f.input, filelimit.Input)
-	if err != nil {
-		return sandbox.Job{}, 0, err
-	}
-	var params []byte
-	if f.params != "" {
-		if params, err = filelimit.Read(f.params, filelimit.Params); err != nil {
-			return sandbox.Job{}, 0, err
-		}
-	}
-	return sandbox.Job{
-		Source: f.source, Input: in, Params: params, Height: f.height, Time: t,
-		GasLimit: f.gas, MaxOutput: f.maxOutput, MemoryPages: f.memoryPages,
-	}, eng, nil
-}
-
-// parseTime accepts RFC 3339 or integer unix nanoseconds.
-func parseTime(s string) (int64, error) {
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return 0, fmt.Errorf("--time %q: want RFC 3339 or unix nanoseconds", s)
-	}
-	return t.UnixNano(), nil
 }
 
 // printRun prints a run report as text, or as one JSON line.

@@ -38,20 +38,12 @@ func (f *fetchFlags) register(fs *flag.FlagSet) {
 
 // manager builds the fetch Manager from the flags, as the node does.
 func (f *fetchFlags) manager(fileRoot string, stderr io.Writer) (*plugins.Manager, error) {
-	var cfg *plugins.Config
-	if f.config != "" {
-		c, err := plugins.LoadConfig(f.config)
-		if err != nil {
-			return nil, err
-		}
-		cfg = c
-	}
 	level := slog.LevelWarn
 	if f.verbose {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	return builtin.NewManager(cfg, fileRoot, log)
+	return builtin.LoadManager(f.config, fileRoot, log)
 }
 
 // runPluginList is `assay plugin list [--config assay.toml]`. It exits 1

@@ -11,16 +11,19 @@ import (
 	"time"
 
 	"github.com/assaynet/assay/consensus/chain"
+	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/node"
 )
 
-// Defaults match the ports `assay init` writes.
-const (
-	defaultNode    = "tcp://127.0.0.1:26657"
-	defaultGateway = "http://127.0.0.1:26659"
-	clientTimeout  = 30 * time.Second
+// The default node is one `assay init` wrote with its default ports.
+var (
+	defaultNode    = "tcp://" + node.HostPort("127.0.0.1", cometnode.DefaultPorts.RPC)
+	defaultGateway = "http://" + node.HostPort("127.0.0.1", cometnode.DefaultPorts.Gateway)
 )
+
+// clientTimeout bounds a command's calls to a node.
+const clientTimeout = 30 * time.Second
 
 // clientFlags are the flags of every command that talks to a node.
 type clientFlags struct {

@@ -15,6 +15,7 @@ import (
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 
+	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/node"
 	"github.com/assaynet/assay/plugins"
@@ -40,7 +41,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	var stake uint64
 	var port int
 	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "the validator's stake")
-	cliflag.Int(fs, &port, "base-port", 26656, 1, maxBasePort, "first of the node's four loopback ports (p2p, rpc, metrics, gateway)")
+	cliflag.Int(fs, &port, "base-port", cometnode.DefaultBasePort, 1, maxBasePort, "first of the node's four loopback ports (p2p, rpc, metrics, gateway)")
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}

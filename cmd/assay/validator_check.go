@@ -9,14 +9,6 @@ import (
 	"github.com/assaynet/assay/runtime/meter"
 )
 
-func init() {
-	registerValidatorCommand(command{
-		name:    "check",
-		summary: "statically check a Wasm validator and print its report",
-		run:     runValidatorCheck,
-	})
-}
-
 // runValidatorCheck is `assay validator check FILE.wasm`.
 func runValidatorCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay validator check", stderr)

@@ -13,14 +13,6 @@ import (
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
-func init() {
-	registerValidatorCommand(command{
-		name:    "run",
-		summary: "run a Wasm validator on an input and print the verdict",
-		run:     runValidatorRun,
-	})
-}
-
 // runFlags are the flags of `assay validator run`.
 type runFlags struct {
 	authoring.RunOptions

@@ -10,14 +10,6 @@ import (
 	"github.com/assaynet/assay/sdk/fixture"
 )
 
-func init() {
-	registerValidatorCommand(command{
-		name:    "test",
-		summary: "run a validator's fixtures (twice and under the interpreter) with a gas report",
-		run:     runValidatorTest,
-	})
-}
-
 // testFlags are the flags of `assay validator test`.
 type testFlags struct {
 	authoring.FixtureOptions

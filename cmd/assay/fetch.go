@@ -16,11 +16,7 @@ import (
 )
 
 func init() {
-	register(command{
-		name:    "fetch",
-		summary: "fetch a source's input once, as a validator node would (size, CID, time)",
-		run:     runFetch,
-	})
+	register(command{name: "fetch", summary: "fetch a source's input once, as a validator node would (size, CID, time)", run: runFetch})
 }
 
 // runFetch is `assay fetch --source FILE --height H [--time T]

@@ -18,7 +18,6 @@ import (
 	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/node"
-	"github.com/assaynet/assay/plugins"
 )
 
 func init() {
@@ -92,13 +91,9 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	o := node.TestnetOptions{ChainID: *chainID, Nodes: n, BasePort: port, Stake: stake, TimeoutCommit: commit, Params: *params, ListenHost: *listenHost}
 	if *allow != "" {
 		o.AllowPrivateRanges = strings.Split(*allow, ",")
-		if _, err := (plugins.FetchConfig{AllowPrivateRanges: o.AllowPrivateRanges}).AllowedRanges(); err != nil {
-			fmt.Fprintf(stderr, "assay testnet: --allow-private-ranges: %v\n", err)
-			return 2
-		}
 	}
-	if err := node.CheckHost(*listenHost); err != nil && *listenHost != "0.0.0.0" && *listenHost != "::" {
-		fmt.Fprintf(stderr, "assay testnet: --rpc-host %q: %v\n", *listenHost, err)
+	if err := o.Check(); err != nil {
+		fmt.Fprintf(stderr, "assay testnet: %v\n", err)
 		return 2
 	}
 	if *hostList != "" {

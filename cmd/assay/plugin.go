@@ -16,13 +16,9 @@ import (
 )
 
 func init() {
-	register(command{
-		name:    "plugin",
-		summary: "operator fetcher plugins: list",
-		run: group("assay plugin", []command{
-			{name: "list", summary: "start the configured plugins and list their kinds and status", run: runPluginList},
-		}),
-	})
+	register(command{name: "plugin", summary: "operator fetcher plugins: list", run: group("assay plugin", []command{
+		{name: "list", summary: "start the configured plugins and list their kinds and status", run: runPluginList},
+	})})
 }
 
 // fetchFlags are the flags shared by `plugin list` and `fetch`.

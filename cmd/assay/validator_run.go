@@ -63,37 +63,14 @@ func runValidatorRun(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	printRun(stdout, rep, f.json)
+	if f.json {
+		b, _ := json.Marshal(rep) // a flat struct of strings and numbers cannot fail
+		fmt.Fprintf(stdout, "%s\n", b)
+	} else {
+		rep.WriteText(stdout)
+	}
 	if res.Status == abi.StatusUnavailable {
 		return 1
 	}
 	return 0
-}
-
-// printRun prints a run report as text, or as one JSON line.
-func printRun(w io.Writer, rep authoring.RunReport, asJSON bool) {
-	if asJSON {
-		b, _ := json.Marshal(rep) // a flat struct of strings and numbers cannot fail
-		fmt.Fprintf(w, "%s\n", b)
-		return
-	}
-	fmt.Fprintf(w, "status:      %s\n", rep.Status)
-	if rep.Kind != "" {
-		fmt.Fprintf(w, "kind:        %s\n", rep.Kind)
-	}
-	if rep.Reason != "" {
-		fmt.Fprintf(w, "reason:      %q\n", rep.Reason)
-	}
-	if rep.Error != "" {
-		fmt.Fprintf(w, "error:       %s\n", rep.Error)
-	}
-	fmt.Fprintf(w, "gas used:    %d\n", rep.GasUsed)
-	fmt.Fprintf(w, "output:      %d bytes\n", rep.OutputSize)
-	fmt.Fprintf(w, "output cid:  %s\n", rep.OutputCID)
-	fmt.Fprintf(w, "code cid:    %s\n", rep.CodeCID)
-	fmt.Fprintf(w, "engine:      %s\n", rep.Engine)
-	fmt.Fprintf(w, "wall:        %.3f ms\n", rep.WallMS)
-	if rep.Log != "" {
-		fmt.Fprintf(w, "log:\n%s\n", rep.Log)
-	}
 }

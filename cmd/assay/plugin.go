@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/assaynet/assay/internal/cliflag"
@@ -63,31 +61,9 @@ func runPluginList(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	startErr := m.StartAll(ctx)
-	printPlugins(stdout, m)
+	m.WriteStatus(stdout)
 	if startErr != nil {
 		return 1
 	}
 	return 0
-}
-
-// printPlugins writes one row per built-in kind group and per plugin.
-func printPlugins(w io.Writer, m *plugins.Manager) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tKINDS\tSTATUS\tDETAIL")
-	fmt.Fprintf(tw, "%s\t%s\tin-process\t\n", plugins.BuiltinName, strings.Join(m.BuiltinKinds(), ","))
-	for _, s := range m.Status() {
-		kinds := strings.Join(s.Kinds, ",")
-		if kinds == "" {
-			kinds = "-"
-		}
-		detail := s.Path
-		if s.PID != 0 {
-			detail = fmt.Sprintf("pid %d, %s", s.PID, s.Path)
-		}
-		if s.LastError != "" && s.State != plugins.StateRunning {
-			detail = s.LastError
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, kinds, s.State, detail)
-	}
-	tw.Flush()
 }

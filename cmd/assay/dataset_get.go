@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -23,7 +22,7 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: assay dataset get CID [-o FILE] [--car] [--gateway URL | --home DIR]")
 		return 2
 	}
-	if *home != "" && flagSet(fs.Visit, "gateway") {
+	if *home != "" && cliflag.IsSet(fs, "gateway") {
 		fmt.Fprintln(stderr, "assay dataset get: use --home or --gateway, not both")
 		return 2
 	}
@@ -54,11 +53,4 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// flagSet reports whether the flag name was given on the command line.
-func flagSet(visit func(func(*flag.Flag)), name string) bool {
-	found := false
-	visit(func(f *flag.Flag) { found = found || f.Name == name })
-	return found
 }

@@ -1,10 +1,12 @@
 // Package node is the whole Assay node: its config (config/assay.toml),
 // and Open, Start and Stop of every part — CometBFT with the app, the
 // pin store and its IPFS gateway, the HTTP read API (internal/httpapi),
-// the sandbox, the fetcher plugins and the worker that runs the jobs of
-// the rounds assigned to the operator.
-// It also writes node homes (WriteTestnet) and owns the defaults and
-// ranges of assay.toml.
+// the sandbox, the fetcher plugins and the worker that runs the jobs of the rounds assigned to the operator.
+// It also writes node homes (WriteTestnet, after TestnetOptions.Check)
+// and owns the defaults and ranges of assay.toml, and the keyring of
+// `assay keys`: a directory of named key files (keyring.go: AddKey,
+// KeyFiles, KeyPath, DefaultKeyring), read like the operator key
+// (LoadKey).
 //
 // Package consensus/node is one part of it: the in-process CometBFT node
 // around the app, built from config/config.toml, and the writer of the

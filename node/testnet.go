@@ -12,6 +12,7 @@ import (
 	"time"
 
 	cometnode "github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/plugins"
 )
 
 // TestnetOptions shape the homes that WriteTestnet writes (`assay init`,
@@ -40,11 +41,32 @@ type TestnetOptions struct {
 	AllowPrivateRanges []string
 }
 
+// Check validates what a user gives as text: AllowPrivateRanges (CIDR
+// ranges, as [fetch] allow_private_ranges takes them) and ListenHost (an
+// IP address or hostname; 0.0.0.0 and :: listen everywhere). Errors name
+// the `assay testnet` flag. WriteTestnet checks o first.
+func (o TestnetOptions) Check() error {
+	if len(o.AllowPrivateRanges) > 0 {
+		if _, err := (plugins.FetchConfig{AllowPrivateRanges: o.AllowPrivateRanges}).AllowedRanges(); err != nil {
+			return fmt.Errorf("--allow-private-ranges: %w", err)
+		}
+	}
+	if h := o.ListenHost; h != "" && h != "0.0.0.0" && h != "::" {
+		if err := CheckHost(h); err != nil {
+			return fmt.Errorf("--rpc-host %q: %w", h, err)
+		}
+	}
+	return nil
+}
+
 // WriteTestnet writes o.Nodes homes dir/node0.. sharing one genesis
 // (cometnode.WriteTestnet, with CometBFT's Prometheus on) and gives each
 // its assay.toml: Default with the home's gateway port and o's worker
 // and fetch settings.
 func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
+	if err := o.Check(); err != nil {
+		return nil, err
+	}
 	homes, err := cometnode.WriteTestnet(dir, cometnode.TestnetConfig{ChainID: o.ChainID, Validators: o.Nodes,
 		Stakes: slices.Repeat([]uint64{o.Stake}, max(o.Nodes, 0)), BasePort: o.BasePort, Hosts: o.Hosts,
 		ListenHost: o.ListenHost, Params: json.RawMessage(o.Params), TimeoutCommit: o.TimeoutCommit, Prometheus: true})

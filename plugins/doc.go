@@ -14,7 +14,8 @@
 // limit, restarts crashed or unresponsive plugins with backoff, sends their
 // logs to the node's logger and kills them all on Close. A failed fetch
 // returns a *FetchError naming the plugin and the Reason; the worker
-// reports it as UNAVAILABLE.
+// reports it as UNAVAILABLE. Status and WriteStatus (`assay plugin list`)
+// report each plugin's state.
 //
 // The wire protocol (plugins/internal/proto) stays behind the Fetcher
 // interface; its major version is ProtocolVersion, checked in the

@@ -3,7 +3,11 @@ package plugins
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"sort"
+	"strings"
+	"text/tabwriter"
 	"time"
 )
 
@@ -94,4 +98,29 @@ func (m *Manager) BuiltinKinds() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// WriteStatus writes Status as the table `assay plugin list` prints: a
+// row for the in-process fetchers (BuiltinName) and one per configured
+// plugin with its kinds, state and detail (pid and path, or the last
+// error of a plugin that is not running).
+func (m *Manager) WriteStatus(w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tKINDS\tSTATUS\tDETAIL")
+	fmt.Fprintf(tw, "%s\t%s\tin-process\t\n", BuiltinName, strings.Join(m.BuiltinKinds(), ","))
+	for _, s := range m.Status() {
+		kinds := strings.Join(s.Kinds, ",")
+		if kinds == "" {
+			kinds = "-"
+		}
+		detail := s.Path
+		if s.PID != 0 {
+			detail = fmt.Sprintf("pid %d, %s", s.PID, s.Path)
+		}
+		if s.LastError != "" && s.State != StateRunning {
+			detail = s.LastError
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, kinds, s.State, detail)
+	}
+	return tw.Flush()
 }

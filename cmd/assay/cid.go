@@ -13,11 +13,7 @@ import (
 var cidStdin io.Reader = os.Stdin
 
 func init() {
-	register(command{
-		name:    "cid",
-		summary: "print the IPFS CID of a file without storing it (--v0 for CIDv0)",
-		run:     runCID,
-	})
+	register(command{name: "cid", summary: "print the IPFS CID of a file without storing it (--v0 for CIDv0)", run: runCID})
 }
 
 // runCID is `assay cid [--v0] FILE`: the CID `ipfs add --cid-version=1`

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -32,7 +31,7 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "assay dataset get: --verify reads plain bytes from --gateway: not with --home or --car")
 		return 2
 	}
-	if *home != "" && flagSet(fs.Visit, "gateway") {
+	if *home != "" && cliflag.IsSet(fs, "gateway") {
 		fmt.Fprintln(stderr, "assay dataset get: use --home or --gateway, not both")
 		return 2
 	}
@@ -66,11 +65,4 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// flagSet reports whether the flag name was given on the command line.
-func flagSet(visit func(func(*flag.Flag)), name string) bool {
-	found := false
-	visit(func(f *flag.Flag) { found = found || f.Name == name })
-	return found
 }

@@ -41,7 +41,7 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	cliflag.Uint(fs, &o.Every, "every", 2, 1, 1<<20, "blocks between rounds of each source")
 	cliflag.Uint(fs, &o.Replicas, "k", 3, 1, maxReplicasFlag, "replicas per round")
 	fs.StringVar(&o.Fault, "fault", "wrong-output", "fault of the last validator (\"\" for none)")
-	fs.StringVar(&o.CacheDir, "cache-dir", defaultCacheDir(), "compiled validator cache, kept across runs")
+	fs.StringVar(&o.CacheDir, "cache-dir", devnet.DefaultCacheDir(), "compiled validator cache, kept across runs")
 	cliflag.Int(fs, &o.Jobs, "concurrency", 8, 1, 4096, "validator jobs in flight per node")
 	cliflag.Duration(fs, &o.BlockTime, "block-time", 500*time.Millisecond, 0, time.Hour, "CometBFT timeout_commit: the pause after each block (1s gives about one block per second)")
 	fs.BoolVar(&o.Spread, "spread", true, "register the sources over --every blocks so their rounds spread evenly (false: all in one block)")
@@ -56,10 +56,7 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	}
 	o.Symbols = strings.Split(*symbols, ",")
 	if nsources > 0 {
-		o.Symbols = o.Symbols[:0]
-		for i := 0; i < nsources; i++ {
-			o.Symbols = append(o.Symbols, fmt.Sprintf("SYM%04d", i))
-		}
+		o.Symbols = devnet.GeneratedSymbols(nsources)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -90,12 +87,4 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 			len(o.Symbols), o.Every, o.Replicas, o.Jobs, filepath.Base(o.Code), o.BlockTime)))
 	}
 	return 0
-}
-
-func defaultCacheDir() string {
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d, "assay", "wasm-cache")
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -12,16 +11,12 @@ import (
 	"time"
 
 	"github.com/assaynet/assay/internal/cliflag"
+	"github.com/assaynet/assay/plugins/builtin"
 	"github.com/assaynet/assay/plugins/sourcefile"
-	"github.com/assaynet/assay/runtime/pin"
 )
 
 func init() {
-	register(command{
-		name:    "fetch",
-		summary: "fetch a source's input once, as a validator node would (size, CID, time)",
-		run:     runFetch,
-	})
+	register(command{name: "fetch", summary: "fetch a source's input once, as a validator node would (size, CID, time)", run: runFetch})
 }
 
 // runFetch is `assay fetch --source FILE --height H [--time T]
@@ -55,7 +50,7 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 	return fetchOnce(sf, ff, filepath.Dir(*source), height, roundTime, *out, stdout, stderr)
 }
 
-// fetchOnce runs the fetch and prints its summary.
+// fetchOnce runs the fetch (builtin.FetchOnce) and prints its summary.
 func fetchOnce(sf *sourcefile.SourceFile, ff fetchFlags, dir string, height int64, at time.Time,
 	out string, stdout, stderr io.Writer) int {
 	fileRoot := ""
@@ -68,31 +63,19 @@ func fetchOnce(sf *sourcefile.SourceFile, ff fetchFlags, dir string, height int6
 		return 1
 	}
 	defer m.Close()
-	round := sf.Round(height, at.UnixNano())
-	if cfg, err := sf.Fetch.Expand(round); err == nil {
-		fmt.Fprintf(stdout, "config  %.300s\n", cfg) // what the fetcher receives
+	rep, err := builtin.FetchOnce(context.Background(), m, sf, height, at)
+	if rep.Config != "" {
+		fmt.Fprintf(stdout, "config  %.300s\n", rep.Config) // what the fetcher receives
 	}
-	start := time.Now()
-	data, err := m.Fetch(context.Background(), sf.Fetch, round)
-	took := time.Since(start)
+	if err == nil && out != "" {
+		err = os.WriteFile(out, rep.Data, 0o644)
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "assay fetch: UNAVAILABLE: %v\n", err)
+		fmt.Fprintf(stderr, "assay fetch: %v\n", err)
 		return 1
 	}
-	c, err := pin.SumBytes(data)
-	if err != nil {
-		fmt.Fprintf(stderr, "assay fetch: cid: %v\n", err)
-		return 1
-	}
-	if out != "" {
-		if err := os.WriteFile(out, data, 0o644); err != nil {
-			fmt.Fprintf(stderr, "assay fetch: %v\n", err)
-			return 1
-		}
-	}
-	sum := sha256.Sum256(data)
 	fmt.Fprintf(stdout, "source  %s\nkind    %s\nround   height %d, time %s\nsize    %d bytes\ncid     %s\nsha256  %s\ntook    %v\n",
-		sf.ID, sf.Fetch.Kind, height, at.UTC().Format(time.RFC3339), len(data), c, hex.EncodeToString(sum[:]), took.Round(time.Microsecond))
+		sf.ID, sf.Fetch.Kind, height, at.UTC().Format(time.RFC3339), len(rep.Data), rep.CID, hex.EncodeToString(rep.SHA256[:]), rep.Took.Round(time.Microsecond))
 	return 0
 }
 

@@ -4,20 +4,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 
-	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/node"
 )
 
-// Keys are cometnode.KeyFile JSON, the format of a home's operator key;
-// they are read as the node reads its operator key (node.LoadKey: a
-// regular file of bounded size, a warning when group or others may read
-// it).
+// Keys live in a keyring (package node: AddKey, KeyFiles, KeyPath) and
+// are read as the node reads its operator key (node.LoadKey).
 
 func init() {
 	register(command{name: "keys", summary: "manage signing keys: add, show, list", run: group("assay keys", []command{
@@ -29,7 +22,7 @@ func init() {
 
 func keyringFlag(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	fs := newFlags(name, stderr)
-	return fs, fs.String("keyring", defaultKeyring(), "directory of named keys ($ASSAY_KEYRING)")
+	return fs, fs.String("keyring", node.DefaultKeyring(), "directory of named keys ($ASSAY_KEYRING)")
 }
 
 func runKeysAdd(args []string, stdout, stderr io.Writer) int {
@@ -39,19 +32,11 @@ func runKeysAdd(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := fs.Arg(0)
-	if !validKeyName(name) {
+	if !node.ValidKeyName(name) {
 		fmt.Fprintf(stderr, "assay keys add: bad name %q (letters, digits, - and _)\n", name)
 		return 2
 	}
-	path := filepath.Join(*keyring, name+".json")
-	if _, err := os.Stat(path); err == nil {
-		fmt.Fprintf(stderr, "assay keys add: %s already exists\n", path)
-		return 1
-	}
-	kf, _, err := cometnode.NewKeyFile(name)
-	if err == nil {
-		err = kf.Save(path)
-	}
+	kf, path, err := node.AddKey(*keyring, name)
 	if err != nil {
 		fmt.Fprintf(stderr, "assay keys add: %v\n", err)
 		return 1
@@ -60,20 +45,13 @@ func runKeysAdd(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func validKeyName(s string) bool {
-	if s == "" || len(s) > 64 {
-		return false
-	}
-	return strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == ""
-}
-
 func runKeysShow(args []string, stdout, stderr io.Writer) int {
 	fs, keyring := keyringFlag("assay keys show", stderr)
 	if cliflag.Parse(fs, args) != nil || fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "usage: assay keys show NAME|FILE [--keyring DIR]")
 		return 2
 	}
-	path := keyPath(*keyring, fs.Arg(0))
+	path := node.KeyPath(*keyring, fs.Arg(0))
 	kf, _, err := node.LoadKey(path, func(w string) { fmt.Fprintf(stderr, "assay keys show: %s\n", w) })
 	if err != nil {
 		fmt.Fprintf(stderr, "assay keys show: %v\n", err)
@@ -88,19 +66,18 @@ func runKeysList(args []string, stdout, stderr io.Writer) int {
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
-	names, err := filepath.Glob(filepath.Join(*keyring, "*.json"))
+	files, err := node.KeyFiles(*keyring)
 	if err != nil {
 		fmt.Fprintf(stderr, "assay keys list: %v\n", err)
 		return 1
 	}
-	sort.Strings(names)
-	for _, p := range names {
+	for _, p := range files {
 		kf, _, err := node.LoadKey(p, func(w string) { fmt.Fprintf(stderr, "assay keys list: %s\n", w) })
 		if err != nil {
 			fmt.Fprintf(stderr, "assay keys list: %v\n", err)
 			continue
 		}
-		fmt.Fprintf(stdout, "%-20s %s\n", strings.TrimSuffix(filepath.Base(p), ".json"), kf.Address)
+		fmt.Fprintf(stdout, "%-20s %s\n", node.KeyName(p), kf.Address)
 	}
 	return 0
 }

@@ -1,5 +1,8 @@
 // Command assay is the one Assay CLI: node, devnet, testnet, validator
-// tools, txs and queries. Run `assay help` for the list of commands.
+// program tools, txs and queries. Run `assay help` for the list of
+// commands. It parses flags and prints; the work is done by the library
+// packages (node, consensus/chain, internal/authoring, plugins/builtin,
+// internal/devnet, internal/submit, …).
 package main
 
 import (

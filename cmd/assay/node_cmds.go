@@ -15,9 +15,9 @@ import (
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 
+	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/node"
-	"github.com/assaynet/assay/plugins"
 )
 
 func init() {
@@ -40,7 +40,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	var stake uint64
 	var port int
 	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "the validator's stake")
-	cliflag.Int(fs, &port, "base-port", 26656, 1, maxBasePort, "first of the node's five loopback ports (p2p, rpc, metrics, gateway, api)")
+	cliflag.Int(fs, &port, "base-port", cometnode.DefaultBasePort, 1, maxBasePort, "first of the node's five loopback ports (p2p, rpc, metrics, gateway, api)")
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
@@ -91,13 +91,9 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	o := node.TestnetOptions{ChainID: *chainID, Nodes: n, BasePort: port, Stake: stake, TimeoutCommit: commit, Params: *params, ListenHost: *listenHost}
 	if *allow != "" {
 		o.AllowPrivateRanges = strings.Split(*allow, ",")
-		if _, err := (plugins.FetchConfig{AllowPrivateRanges: o.AllowPrivateRanges}).AllowedRanges(); err != nil {
-			fmt.Fprintf(stderr, "assay testnet: --allow-private-ranges: %v\n", err)
-			return 2
-		}
 	}
-	if err := node.CheckHost(*listenHost); err != nil && *listenHost != "0.0.0.0" && *listenHost != "::" {
-		fmt.Fprintf(stderr, "assay testnet: --rpc-host %q: %v\n", *listenHost, err)
+	if err := o.Check(); err != nil {
+		fmt.Fprintf(stderr, "assay testnet: %v\n", err)
 		return 2
 	}
 	if *hostList != "" {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/assaynet/assay/internal/cliflag"
@@ -16,13 +14,9 @@ import (
 )
 
 func init() {
-	register(command{
-		name:    "plugin",
-		summary: "operator fetcher plugins: list",
-		run: group("assay plugin", []command{
-			{name: "list", summary: "start the configured plugins and list their kinds and status", run: runPluginList},
-		}),
-	})
+	register(command{name: "plugin", summary: "operator fetcher plugins: list", run: group("assay plugin", []command{
+		{name: "list", summary: "start the configured plugins and list their kinds and status", run: runPluginList},
+	})})
 }
 
 // fetchFlags are the flags shared by `plugin list` and `fetch`.
@@ -38,20 +32,12 @@ func (f *fetchFlags) register(fs *flag.FlagSet) {
 
 // manager builds the fetch Manager from the flags, as the node does.
 func (f *fetchFlags) manager(fileRoot string, stderr io.Writer) (*plugins.Manager, error) {
-	var cfg *plugins.Config
-	if f.config != "" {
-		c, err := plugins.LoadConfig(f.config)
-		if err != nil {
-			return nil, err
-		}
-		cfg = c
-	}
 	level := slog.LevelWarn
 	if f.verbose {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
-	return builtin.NewManager(cfg, fileRoot, log)
+	return builtin.LoadManager(f.config, fileRoot, log)
 }
 
 // runPluginList is `assay plugin list [--config assay.toml]`. It exits 1
@@ -75,31 +61,9 @@ func runPluginList(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	startErr := m.StartAll(ctx)
-	printPlugins(stdout, m)
+	m.WriteStatus(stdout)
 	if startErr != nil {
 		return 1
 	}
 	return 0
-}
-
-// printPlugins writes one row per built-in kind group and per plugin.
-func printPlugins(w io.Writer, m *plugins.Manager) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tKINDS\tSTATUS\tDETAIL")
-	fmt.Fprintf(tw, "%s\t%s\tin-process\t\n", plugins.BuiltinName, strings.Join(m.BuiltinKinds(), ","))
-	for _, s := range m.Status() {
-		kinds := strings.Join(s.Kinds, ",")
-		if kinds == "" {
-			kinds = "-"
-		}
-		detail := s.Path
-		if s.PID != 0 {
-			detail = fmt.Sprintf("pid %d, %s", s.PID, s.Path)
-		}
-		if s.LastError != "" && s.State != plugins.StateRunning {
-			detail = s.LastError
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, kinds, s.State, detail)
-	}
-	tw.Flush()
 }

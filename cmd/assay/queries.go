@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"text/tabwriter"
 
+	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/internal/cliflag"
 )
@@ -121,7 +122,7 @@ func runQuery(q queryCmd, args []string, stdout, stderr io.Writer, path func([]s
 		}
 		b, _, err := c.Query(ctx, p)
 		if err != nil {
-			return rpcErr(addr, err)
+			return chain.RPCError(addr, err)
 		}
 		if q.filter != nil {
 			if b, err = q.filter(b); err != nil {

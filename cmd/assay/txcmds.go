@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/state"
@@ -24,53 +25,56 @@ func init() {
 	register(command{name: "unjail", summary: "return your jailed validator to the set (Unjail tx)", run: runUnjail})
 }
 
-// txCommand parses the common flags of a tx command and returns the
-// client, the key and the positional args.
-func txCommand(name string, args []string, stderr io.Writer, nargs int, usage string) (*chain.Client, string, ed25519.PrivateKey, []string, bool) {
+// txFunc sends a tx command's txs with the client and key; it returns
+// the line to print.
+type txFunc func(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, pos []string) (string, error)
+
+// runTx runs a tx command: the common flags (nargs positional args named
+// by usage), the key, the node, then send within timeout. Usage errors
+// exit 2; a failure prints send's error (as chain.RPCError) and exits 1.
+func runTx(name string, nargs int, usage string, timeout time.Duration, args []string, stdout, stderr io.Writer, send txFunc) int {
 	fs := newFlags(name, stderr)
 	cf := addClientFlags(fs, true)
 	if cliflag.Parse(fs, args) != nil || fs.NArg() != nargs {
 		fmt.Fprintf(stderr, "usage: %s %s --key KEY [--node ADDR]\n", name, usage)
-		return nil, "", nil, nil, false
+		return 2
 	}
 	key, err := loadKey(*cf.keyring, *cf.key, func(w string) { fmt.Fprintf(stderr, "%s: %s\n", name, w) })
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		return nil, "", nil, nil, false
+		return 2
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	dctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 	defer cancel()
-	c, addr, err := dial(ctx, *cf.node)
+	c, addr, err := dial(dctx, *cf.node)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		return nil, "", nil, nil, false
+		return 2
 	}
-	return c, addr, key, fs.Args(), true
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	line, err := send(ctx, c, key, fs.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, chain.RPCError(addr, err))
+		return 1
+	}
+	fmt.Fprintln(stdout, line)
+	return 0
 }
 
 func runCodeStore(args []string, stdout, stderr io.Writer) int {
-	c, node, key, pos, ok := txCommand("assay code store", args, stderr, 1, "FILE.wasm")
-	if !ok {
-		return 2
-	}
-	wasm, err := filelimit.Read(pos[0], filelimit.Code)
-	if err != nil {
-		fmt.Fprintf(stderr, "assay code store: %v\n", err)
-		return 1
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
-	defer cancel()
-	id, stored, err := submit.StoreCode(ctx, c, key, wasm)
-	if err != nil {
-		fmt.Fprintf(stderr, "assay code store: %v\n", rpcErr(node, err))
-		return 1
-	}
-	if !stored {
-		fmt.Fprintf(stdout, "%s (already stored)\n", id)
-		return 0
-	}
-	fmt.Fprintln(stdout, id)
-	return 0
+	return runTx("assay code store", 1, "FILE.wasm", clientTimeout, args, stdout, stderr,
+		func(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, pos []string) (string, error) {
+			wasm, err := filelimit.Read(pos[0], filelimit.Code)
+			if err != nil {
+				return "", err
+			}
+			id, stored, err := submit.StoreCode(ctx, c, key, wasm)
+			if err == nil && !stored {
+				id += " (already stored)"
+			}
+			return id, err
+		})
 }
 
 func runCodeShow(args []string, stdout, stderr io.Writer) int {
@@ -79,43 +83,24 @@ func runCodeShow(args []string, stdout, stderr io.Writer) int {
 }
 
 func runSourceRegister(args []string, stdout, stderr io.Writer) int {
-	c, node, key, pos, ok := txCommand("assay source register", args, stderr, 1, "FILE.toml|FILE.json")
-	if !ok {
-		return 2
-	}
-	sf, err := sourcefile.Load(pos[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "assay source register: %v\n", err)
-		return 1
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*clientTimeout)
-	defer cancel()
-	codeCID, err := submit.RegisterSource(ctx, c, key, sf)
-	if err != nil {
-		fmt.Fprintf(stderr, "assay source register: %v\n", rpcErr(node, err))
-		return 1
-	}
-	fmt.Fprintf(stdout, "registered %s (code %s, every %d blocks, k=%d)\n", sf.ID, codeCID, sf.Every, sf.Replicas)
-	return 0
+	return runTx("assay source register", 1, "FILE.toml|FILE.json", 2*clientTimeout, args, stdout, stderr,
+		func(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, pos []string) (string, error) {
+			sf, err := sourcefile.Load(pos[0])
+			if err != nil {
+				return "", err
+			}
+			codeCID, err := submit.RegisterSource(ctx, c, key, sf)
+			return fmt.Sprintf("registered %s (code %s, every %d blocks, k=%d)", sf.ID, codeCID, sf.Every, sf.Replicas), err
+		})
 }
 
 func runUnjail(args []string, stdout, stderr io.Writer) int {
-	c, node, key, _, ok := txCommand("assay unjail", args, stderr, 0, "")
-	if !ok {
-		return 2
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
-	defer cancel()
-	h, _, err := submit.One(ctx, c, key, tx.UnjailBody())
-	if err != nil {
-		var rej *chain.TxError
-		if errors.As(err, &rej) {
-			fmt.Fprintf(stderr, "assay unjail: %v\n", rej)
-			return 1
-		}
-		fmt.Fprintf(stderr, "assay unjail: %v\n", rpcErr(node, err))
-		return 1
-	}
-	fmt.Fprintf(stdout, "unjailed %s at height %d\n", hexAddr(key), h)
-	return 0
+	return runTx("assay unjail", 0, "", clientTimeout, args, stdout, stderr,
+		func(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, _ []string) (string, error) {
+			h, _, err := submit.One(ctx, c, key, tx.UnjailBody())
+			if rej := (*chain.TxError)(nil); errors.As(err, &rej) {
+				return "", rej // the chain's refusal, without the wrapping
+			}
+			return fmt.Sprintf("unjailed %s at height %d", hexAddr(key), h), err
+		})
 }

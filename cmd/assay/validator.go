@@ -1,29 +1,12 @@
 package main
 
-import "io"
-
-// validatorCommands are the sub-commands of `assay validator`. Files add
-// theirs from init with registerValidatorCommand.
-var validatorCommands []command
-
-func registerValidatorCommand(c command) {
-	validatorCommands = append(validatorCommands, c)
-}
-
+// The sub-commands of `assay validator`, in the order `assay validator
+// help` lists them: one file each (validator_*.go).
 func init() {
-	register(command{
-		name:    "validator",
-		summary: "author tools: check, run, new, test a Wasm validator",
-		run: func(args []string, stdout, stderr io.Writer) int {
-			return group("assay validator", commandList(subMap(validatorCommands)))(args, stdout, stderr)
-		},
-	})
-}
-
-func subMap(list []command) map[string]command {
-	m := make(map[string]command, len(list))
-	for _, c := range list {
-		m[c.name] = c
-	}
-	return m
+	register(command{name: "validator", summary: "author tools: check, run, new, test a Wasm validator", run: group("assay validator", []command{
+		{name: "check", summary: "statically check a Wasm validator and print its report", run: runValidatorCheck},
+		{name: "new", summary: "scaffold a validator (Go or C) with a fixture and a Makefile", run: runValidatorNew},
+		{name: "run", summary: "run a Wasm validator on an input and print the verdict", run: runValidatorRun},
+		{name: "test", summary: "run a validator's fixtures (twice and under the interpreter) with a gas report", run: runValidatorTest},
+	})})
 }

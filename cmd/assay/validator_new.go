@@ -8,14 +8,6 @@ import (
 	"github.com/assaynet/assay/internal/cliflag"
 )
 
-func init() {
-	registerValidatorCommand(command{
-		name:    "new",
-		summary: "scaffold a validator (Go or C) with a fixture and a Makefile",
-		run:     runValidatorNew,
-	})
-}
-
 // runValidatorNew is `assay validator new NAME --lang go|c [--dir D] [--sdk PATH]`.
 func runValidatorNew(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay validator new", stderr)

@@ -6,45 +6,31 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
-	"time"
 
 	"github.com/assaynet/assay/internal/authoring"
 	"github.com/assaynet/assay/internal/cliflag"
-	"github.com/assaynet/assay/internal/filelimit"
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
-func init() {
-	registerValidatorCommand(command{
-		name:    "run",
-		summary: "run a Wasm validator on an input and print the verdict",
-		run:     runValidatorRun,
-	})
-}
-
 // runFlags are the flags of `assay validator run`.
 type runFlags struct {
-	input, params, output, engine, timeArg, source string
-	gas                                            uint64
-	height                                         int64
-	memoryPages                                    uint32
-	maxOutput                                      int
-	json                                           bool
+	authoring.RunOptions
+	output string
+	json   bool
 }
 
 func (f *runFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.input, "input", "", "input `file` (required; - for stdin)")
-	fs.StringVar(&f.params, "params", "", "params `file`")
+	fs.StringVar(&f.Input, "input", "", "input `file` (required; - for stdin)")
+	fs.StringVar(&f.Params, "params", "", "params `file`")
 	fs.StringVar(&f.output, "output", "", "write the output bytes to `file`")
-	fs.StringVar(&f.engine, "engine", "compiler", "wazero engine: compiler or interpreter")
-	fs.StringVar(&f.timeArg, "time", "0", "round time: RFC 3339 or unix nanoseconds")
-	fs.StringVar(&f.source, "source", "local", "source id (seeds random_get)")
-	cliflag.Uint(fs, &f.gas, "gas", sandbox.DefaultMaxGas, 1, maxGasFlag, "gas limit")
-	cliflag.Int(fs, &f.height, "height", 1, 1, maxHeightFlag, "round block height")
-	cliflag.Uint(fs, &f.memoryPages, "memory-pages", 0, 0, maxMemoryPagesFlag, "memory limit in 64 KiB pages (0 = node default)")
-	cliflag.Int(fs, &f.maxOutput, "max-output", sandbox.DefaultMaxOutput, 1, maxOutputFlag, "output limit in bytes")
+	fs.StringVar(&f.Engine, "engine", "compiler", "wazero engine: compiler or interpreter")
+	fs.StringVar(&f.Time, "time", "0", "round time: RFC 3339 or unix nanoseconds")
+	fs.StringVar(&f.Source, "source", "local", "source id (seeds random_get)")
+	cliflag.Uint(fs, &f.Gas, "gas", sandbox.DefaultMaxGas, 1, maxGasFlag, "gas limit")
+	cliflag.Int(fs, &f.Height, "height", 1, 1, maxHeightFlag, "round block height")
+	cliflag.Uint(fs, &f.MemoryPages, "memory-pages", 0, 0, maxMemoryPagesFlag, "memory limit in 64 KiB pages (0 = node default)")
+	cliflag.Int(fs, &f.MaxOutput, "max-output", sandbox.DefaultMaxOutput, 1, maxOutputFlag, "output limit in bytes")
 	fs.BoolVar(&f.json, "json", false, "print one JSON object")
 }
 
@@ -57,11 +43,11 @@ func runValidatorRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return 2
 	}
-	if len(pos) != 1 || f.input == "" {
+	if len(pos) != 1 || f.Input == "" {
 		fmt.Fprintln(stderr, "usage: assay validator run FILE.wasm --input FILE [flags] (see -h)")
 		return 2
 	}
-	job, eng, err := f.job()
+	job, eng, err := f.Job()
 	if err != nil {
 		fmt.Fprintf(stderr, "assay validator run: %v\n", err)
 		return 2
@@ -77,75 +63,14 @@ func runValidatorRun(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	printRun(stdout, rep, f.json)
+	if f.json {
+		b, _ := json.Marshal(rep) // a flat struct of strings and numbers cannot fail
+		fmt.Fprintf(stdout, "%s\n", b)
+	} else {
+		rep.WriteText(stdout)
+	}
 	if res.Status == abi.StatusUnavailable {
 		return 1
 	}
 	return 0
-}
-
-// job builds the sandbox job from the flags.
-func (f *runFlags) job() (sandbox.Job, sandbox.Engine, error) {
-	eng, ok := sandbox.ParseEngine(f.engine)
-	if !ok {
-		return sandbox.Job{}, 0, fmt.Errorf("unknown engine %q", f.engine)
-	}
-	t, err := parseTime(f.timeArg)
-	if err != nil {
-		return sandbox.Job{}, 0, err
-	}
-	in, err := filelimit.Read(f.input, filelimit.Input)
-	if err != nil {
-		return sandbox.Job{}, 0, err
-	}
-	var params []byte
-	if f.params != "" {
-		if params, err = filelimit.Read(f.params, filelimit.Params); err != nil {
-			return sandbox.Job{}, 0, err
-		}
-	}
-	return sandbox.Job{
-		Source: f.source, Input: in, Params: params, Height: f.height, Time: t,
-		GasLimit: f.gas, MaxOutput: f.maxOutput, MemoryPages: f.memoryPages,
-	}, eng, nil
-}
-
-// parseTime accepts RFC 3339 or integer unix nanoseconds.
-func parseTime(s string) (int64, error) {
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, nil
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return 0, fmt.Errorf("--time %q: want RFC 3339 or unix nanoseconds", s)
-	}
-	return t.UnixNano(), nil
-}
-
-// printRun prints a run report as text, or as one JSON line.
-func printRun(w io.Writer, rep authoring.RunReport, asJSON bool) {
-	if asJSON {
-		b, _ := json.Marshal(rep) // a flat struct of strings and numbers cannot fail
-		fmt.Fprintf(w, "%s\n", b)
-		return
-	}
-	fmt.Fprintf(w, "status:      %s\n", rep.Status)
-	if rep.Kind != "" {
-		fmt.Fprintf(w, "kind:        %s\n", rep.Kind)
-	}
-	if rep.Reason != "" {
-		fmt.Fprintf(w, "reason:      %q\n", rep.Reason)
-	}
-	if rep.Error != "" {
-		fmt.Fprintf(w, "error:       %s\n", rep.Error)
-	}
-	fmt.Fprintf(w, "gas used:    %d\n", rep.GasUsed)
-	fmt.Fprintf(w, "output:      %d bytes\n", rep.OutputSize)
-	fmt.Fprintf(w, "output cid:  %s\n", rep.OutputCID)
-	fmt.Fprintf(w, "code cid:    %s\n", rep.CodeCID)
-	fmt.Fprintf(w, "engine:      %s\n", rep.Engine)
-	fmt.Fprintf(w, "wall:        %.3f ms\n", rep.WallMS)
-	if rep.Log != "" {
-		fmt.Fprintf(w, "log:\n%s\n", rep.Log)
-	}
 }

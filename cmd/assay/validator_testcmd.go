@@ -10,14 +10,6 @@ import (
 	"github.com/assaynet/assay/sdk/fixture"
 )
 
-func init() {
-	registerValidatorCommand(command{
-		name:    "test",
-		summary: "run a validator's fixtures (twice and under the interpreter) with a gas report",
-		run:     runValidatorTest,
-	})
-}
-
 // testFlags are the flags of `assay validator test`.
 type testFlags struct {
 	authoring.FixtureOptions
@@ -47,35 +39,17 @@ func runValidatorTest(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay validator test: %v\n", err)
 		return 1
 	}
-	printTestRows(stdout, rows, f.json, !f.NoInterpreter)
+	if f.json {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.Encode(rows)
+	} else {
+		authoring.WriteFixtureTable(stdout, rows, !f.NoInterpreter)
+	}
 	for _, r := range rows {
 		if !r.OK {
 			return 1
 		}
 	}
 	return 0
-}
-
-// printTestRows prints the fixture table, or the JSON array.
-func printTestRows(w io.Writer, rows []authoring.FixtureRow, asJSON, interp bool) {
-	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		enc.Encode(rows)
-		return
-	}
-	fmt.Fprintf(w, "%-28s %-9s %12s %10s  %s\n", "FIXTURE", "STATUS", "GAS", "WALL(ms)", "RESULT")
-	failed := 0
-	for _, r := range rows {
-		result := "ok"
-		if !r.OK {
-			result, failed = "FAIL: "+r.Error, failed+1
-		}
-		fmt.Fprintf(w, "%-28s %-9s %12d %10.2f  %s\n", r.Name, r.Status, r.GasUsed, r.WallMS, result)
-	}
-	runs := "twice on the compiler and once on the interpreter"
-	if !interp {
-		runs = "twice on the compiler"
-	}
-	fmt.Fprintf(w, "%d fixtures, %d failed (each run %s, verdicts and gas identical)\n", len(rows), failed, runs)
 }

@@ -10,6 +10,11 @@
 // code errors.Is matches against state.ErrNotFound or state.ErrBadQuery,
 // and a refused tx is a *TxError with its state.Code.
 //
+// Dial connects to the first usable node of a comma-separated list of RPC
+// addresses (the CLI's --node): it skips nodes that do not answer or are
+// catching up, and names every one when none is usable (ErrNodeDown).
+// RPCError marks a refused connection as ErrNodeDown.
+//
 // # Steps for a sender
 //
 //  1. New(rpc) wraps a CometBFT client; Status gives the chain id.

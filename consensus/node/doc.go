@@ -3,7 +3,8 @@
 // and writes such homes: one validator (InitHome) or a testnet of several
 // that share one genesis (WriteTestnet), on loopback ports or one host per
 // machine. `assay init`, `assay testnet` and `assay devnet` write their
-// homes through WriteTestnet and add config/assay.toml.
+// homes through WriteTestnet and add config/assay.toml. DefaultPorts are
+// a default home's ports, which the CLI's default addresses point at.
 //
 // A home's operator key (OperatorKeyFile) and the keys of `assay keys`
 // share one format, KeyFile.

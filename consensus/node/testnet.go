@@ -18,6 +18,12 @@ var ErrTestnet = errors.New("node: bad testnet config")
 // DefaultBasePort is InitHome's first port: CometBFT's p2p port.
 const DefaultBasePort = 26656
 
+// DefaultPorts are the ports of a home InitHome writes with BasePort 0:
+// DefaultBasePort and the next three (CometBFT's usual p2p, RPC and
+// metrics ports, then the gateway). The CLI's default --node and
+// --gateway addresses are its RPC and gateway ports on 127.0.0.1.
+var DefaultPorts = Ports{P2P: DefaultBasePort, RPC: DefaultBasePort + 1, Prometheus: DefaultBasePort + 2, Gateway: DefaultBasePort + 3}
+
 // PortStride is the distance between two nodes' BasePorts on one machine.
 const PortStride = 10
 

@@ -48,10 +48,10 @@ type Config struct {
 	Runtime *sandbox.Runtime
 	Store   *pin.Store
 	Journal *Journal
-	// Concurrency bounds the jobs running at once (default 4); one source
+	// Concurrency bounds the jobs running at once (0: DefaultConcurrency); one source
 	// holds at most its fair share of them (sched.go).
 	Concurrency int
-	// Poll is how often the worker looks for a new block (default 50 ms).
+	// Poll is how often the worker looks for a new block (0: DefaultPoll).
 	Poll time.Duration
 	// JobTimeout is the wall-clock backstop of one validator program run; the
 	// run also ends with the job's deadline, the end of its round's

@@ -3,11 +3,14 @@
 // behind `assay validator`, which adds only flags and printing:
 //
 //   - Check: the static check the chain runs at store time, and the
-//     module's CID.
+//     module's CID (WriteCheck prints its report).
 //   - Run: one job in a fresh sandbox, reported as RunReport (the
-//     `validator run --json` object).
+//     `validator run --json` object; WriteText is its text form).
+//     RunOptions.Job builds the job from the files and text that
+//     `validator run` takes.
 //   - RunFixtures: a validator program directory's fixtures (built first with
-//     make), each twice on the compiler and once on the interpreter.
+//     make), each twice on the compiler and once on the interpreter
+//     (WriteFixtureTable prints the rows).
 //   - Scaffold and WriteScaffold: a new Go or C validator program from templates.
 //
 // # Example

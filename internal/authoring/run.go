@@ -9,6 +9,7 @@ import (
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/pin"
 	"github.com/assaynet/assay/runtime/sandbox"
+	"github.com/assaynet/assay/sdk/fixture"
 )
 
 // RunReport is the outcome of Run, and the `assay validator run --json`
@@ -62,4 +63,47 @@ func Run(path string, eng sandbox.Engine, job sandbox.Job) (RunReport, sandbox.R
 		rep.OutputCID = id.String()
 	}
 	return rep, res, nil
+}
+
+// RunOptions are one job's inputs as `assay validator run` takes them:
+// file paths and text that Job reads and checks.
+type RunOptions struct {
+	Input  string // input file (- for stdin); required
+	Params string // params file, or "" for none
+	Engine string // wazero engine: "compiler" or "interpreter"
+	Time   string // round time: RFC 3339 or unix nanoseconds (fixture.ParseTime)
+	Source string // source id (seeds random_get)
+
+	Gas         uint64 // gas limit
+	Height      int64  // round height
+	MemoryPages uint32 // memory limit in 64 KiB pages; 0 is the node default
+	MaxOutput   int    // output limit in bytes
+}
+
+// Job reads the input and params files (within filelimit's limits) and
+// returns the sandbox job and engine of o. Errors name the flag of
+// `assay validator run` that holds the bad value.
+func (o RunOptions) Job() (sandbox.Job, sandbox.Engine, error) {
+	eng, ok := sandbox.ParseEngine(o.Engine)
+	if !ok {
+		return sandbox.Job{}, 0, fmt.Errorf("unknown engine %q", o.Engine)
+	}
+	t, err := fixture.ParseTime(o.Time)
+	if err != nil {
+		return sandbox.Job{}, 0, fmt.Errorf("--%w", err) // "--time "x": …"
+	}
+	in, err := filelimit.Read(o.Input, filelimit.Input)
+	if err != nil {
+		return sandbox.Job{}, 0, err
+	}
+	var params []byte
+	if o.Params != "" {
+		if params, err = filelimit.Read(o.Params, filelimit.Params); err != nil {
+			return sandbox.Job{}, 0, err
+		}
+	}
+	return sandbox.Job{
+		Source: o.Source, Input: in, Params: params, Height: o.Height, Time: t,
+		GasLimit: o.Gas, MaxOutput: o.MaxOutput, MemoryPages: o.MemoryPages,
+	}, eng, nil
 }

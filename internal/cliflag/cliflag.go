@@ -1,6 +1,6 @@
 // Package cliflag is the flag parsing the assay CLI shares: numeric
-// flags checked against a range, and parsers that take flags before,
-// between or after positional arguments.
+// flags checked against a range, parsers that take flags before,
+// between or after positional arguments, and IsSet (was a flag given).
 //
 // Numeric flags are range-checked: a value outside [min, max] (or one
 // that does not fit the variable) is a usage error naming the flag, the
@@ -173,4 +173,12 @@ func ExitCode(err error) int {
 		return 0
 	}
 	return 2
+}
+
+// IsSet reports whether the flag name was given on the command line that
+// fs parsed (not merely left at its default).
+func IsSet(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
 }

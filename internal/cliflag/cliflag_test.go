@@ -18,3 +18,25 @@ func TestParseInterspersed(t *testing.T) {
 		t.Fatalf("key %q args %v", *k, fs.Args())
 	}
 }
+
+func TestIsSet(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"--other", "x"}, false},
+		{[]string{"--gateway", "http://h"}, true},
+		{[]string{"--gateway", ""}, true}, // given, although empty
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.String("gateway", "http://default", "")
+		fs.String("other", "", "")
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if got := IsSet(fs, "gateway"); got != tc.want {
+			t.Errorf("IsSet(%q) = %v, want %v", tc.args, got, tc.want)
+		}
+	}
+}

@@ -6,8 +6,9 @@
 // Monitor follows the chain's block events into a Summary, the
 // `assay devnet --summary-json` contract (follow.go, summary.go), and Run
 // does all of it, drawing the live view or progress lines (run.go,
-// view.go). `assay devnet` is flags over Run; tests drive a Net or Run
-// directly.
+// view.go). `assay devnet` is flags over Run (its defaults.go gives the
+// CLI's compiled-code cache directory and the generated symbols of load
+// tests); tests drive a Net or Run directly.
 //
 // # Example
 //

@@ -1,7 +1,9 @@
 // Package builtin builds the node's fetch Manager from assay.toml: the
 // in-process "http" fetcher, the "file" fetcher when [fetch] file_root is
-// set, and the configured plugins. `assay start` and `assay fetch` both
-// use it, so a CLI fetch takes the worker's code path.
+// set, and the configured plugins (NewManager, LoadManager). `assay
+// start` and `assay fetch` both use it, so a CLI fetch takes the worker's
+// code path; FetchOnce is `assay fetch`'s one fetch of a source's input,
+// with its CID and SHA-256.
 package builtin
 
 import (

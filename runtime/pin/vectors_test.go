@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,13 +15,9 @@ import (
 	cid "github.com/ipfs/go-cid"
 )
 
-// vectorsPath is the shared table of CIDs printed by real Kubo
-// (../../../shared/testdata/README.md says how the files are generated).
-const vectorsPath = "../../../shared/testdata/unixfs-vectors.tsv"
-
-// localVectorsPath is a copy kept in this package so the test still runs
-// where shared/ is absent.
-const localVectorsPath = "testdata/unixfs-vectors.tsv"
+// vectorsPath is the table of CIDs printed by real Kubo
+// (testdata/README.md says how the files are generated).
+const vectorsPath = "testdata/unixfs-vectors.tsv"
 
 // vector is one row of unixfs-vectors.tsv.
 type vector struct {
@@ -76,11 +71,7 @@ func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
 func loadVectors(t testing.TB) []vector {
 	t.Helper()
-	path := vectorsPath
-	if _, err := os.Stat(path); err != nil {
-		path = localVectorsPath
-	}
-	f, err := os.Open(filepath.Clean(path))
+	f, err := os.Open(vectorsPath)
 	if err != nil {
 		t.Fatalf("open vectors: %v", err)
 	}
@@ -93,11 +84,11 @@ func loadVectors(t testing.TB) []vector {
 			continue
 		}
 		if len(cols) != 4 {
-			t.Fatalf("%s:%d: want 4 columns, got %d", path, line+1, len(cols))
+			t.Fatalf("%s:%d: want 4 columns, got %d", vectorsPath, line+1, len(cols))
 		}
 		size, err := strconv.ParseInt(cols[1], 10, 64)
 		if err != nil {
-			t.Fatalf("%s:%d: size: %v", path, line+1, err)
+			t.Fatalf("%s:%d: size: %v", vectorsPath, line+1, err)
 		}
 		out = append(out, vector{seed: cols[0], size: size, v1: cols[2], v0: cols[3]})
 	}
@@ -105,7 +96,7 @@ func loadVectors(t testing.TB) []vector {
 		t.Fatalf("read vectors: %v", err)
 	}
 	if len(out) == 0 {
-		t.Fatalf("%s: no vectors", path)
+		t.Fatalf("%s: no vectors", vectorsPath)
 	}
 	return out
 }

@@ -51,7 +51,7 @@ type Config struct {
 	// created 0700 and must be private to the node.
 	CacheDir string
 	// MaxMemoryPages is the node-wide memory ceiling per instance, in 64 KiB
-	// pages (default 512).
+	// pages (0: DefaultMaxMemoryPages).
 	MaxMemoryPages uint32
 	// Interrupt turns on wazero's WithCloseOnContextDone, so Job.Timeout
 	// and context cancellation stop a guest while it runs (UNAVAILABLE).

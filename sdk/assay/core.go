@@ -26,7 +26,8 @@ type HandlerFunc func(input, params []byte, round Round) ([]byte, error)
 
 var registered Handler
 
-// Validate registers h as the module's validator. Call it once, from init.
+// Validate registers h as the module's validator program. Call it once,
+// from init.
 func Validate(h Handler) {
 	if registered != nil {
 		panic("assay: Validate called twice")

@@ -30,7 +30,7 @@ type Result struct {
 
 // Exec runs the validator program registered with Validate or Handle on job, in
 // process, and returns its verdict. It is the native stand-in for the
-// sandbox so that validator logic runs under `go test`; it does not meter
+// sandbox so that a program's logic runs under `go test`; it does not meter
 // gas or enforce limits.
 func Exec(job Job) (res Result) {
 	h := &nativeHost{job: job}

@@ -2,7 +2,7 @@
  * assay.h — the Assay validator ABI v1 for C (and anything clang compiles
  * to wasm32). Header only; no libc needed.
  *
- * A validator exports `validate` (use ASSAY_VALIDATE) and reads its input
+ * A validator program exports `validate` (use ASSAY_VALIDATE) and reads its input
  * and params through the "assay" host imports below. Returning from
  * validate ACCEPTS with whatever was written with assay_output_write;
  * calling assay_reject REJECTS with a reason and ends the run.
@@ -42,7 +42,7 @@ ASSAY_IMPORT("reject") void assay_reject(const void *msg, int32_t len);
 /* Debug text for the job's log (capped, never part of consensus). */
 ASSAY_IMPORT("log") void assay_log(const void *msg, int32_t len);
 
-/* Marks the validator's entry point: ASSAY_VALIDATE { ... } */
+/* Marks the program's entry point: ASSAY_VALIDATE { ... } */
 #define ASSAY_VALIDATE __attribute__((export_name("validate"))) void validate(void)
 
 /* ---- small helpers (static inline, no libc) ---- */

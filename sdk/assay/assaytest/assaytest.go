@@ -26,9 +26,9 @@ import (
 	"github.com/assaynet/assay/sdk/fixture"
 )
 
-// BuildFlags are the `go build` flags of every committed Go validator: a
-// WASI reactor, no paths, VCS stamps or build IDs in the bytes, so the same
-// source and toolchain give the same module.
+// BuildFlags are the `go build` flags of every committed Go validator
+// program: a WASI reactor, no paths, VCS stamps or build IDs in the
+// bytes, so the same source and toolchain give the same module.
 var BuildFlags = []string{
 	"-buildmode=c-shared", "-trimpath", "-buildvcs=false", "-ldflags=-s -w -buildid=",
 }

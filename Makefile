@@ -8,6 +8,8 @@ PKGS      := ./...
 FUZZTIME  ?= 30s
 # Debian packages the tests and demo use when present (C validator, WAT corpus, protoc).
 DEB_TOOLS := clang lld wabt protobuf-compiler
+# Debian packages of the Rust SDK's toolchain (wasm32 targets of rustc 1.63).
+RUST_TOOLS := rustc libstd-rust-dev-wasm32
 
 .PHONY: all build test test-long test-e2e demo demo-validator bench bench-devnet fuzz lint vet fmt-check tools proto validators clean
 
@@ -25,6 +27,18 @@ tools:
 	    echo "tools: installing $(DEB_TOOLS) (missing:$$missing)"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_TOOLS)) >/dev/null 2>&1 || echo "tools: apt-get failed; tests needing$$missing will skip"; \
 	  else echo "tools: missing$$missing (apt-get install $(DEB_TOOLS)); tests needing them will skip"; fi; \
+	fi
+	@# Rust SDK: Debian's rustc with the wasm32 standard library (validators/ohlcv-rust).
+	@if [ ! -x /usr/bin/rustc ] || [ ! -d /usr/lib/rustlib/wasm32-unknown-unknown ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "tools: installing $(RUST_TOOLS)"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(RUST_TOOLS)) >/dev/null 2>&1 || echo "tools: apt-get failed; the Rust rebuild tests will skip"; \
+	  else echo "tools: missing Debian rustc (apt-get install $(RUST_TOOLS)); the Rust rebuild tests will skip"; fi; \
+	fi
+	@# AssemblyScript SDK: the compiler pinned by sdk/as/package-lock.json (node and npm from the machine).
+	@if [ ! -x sdk/as/node_modules/.bin/asc ]; then \
+	  if command -v npm >/dev/null 2>&1; then (cd sdk/as && npm ci --no-audit --no-fund --prefer-offline >/dev/null 2>&1) || echo "tools: npm ci in sdk/as failed; the AssemblyScript rebuild tests will skip"; \
+	  else echo "tools: missing npm (apt-get install npm); the AssemblyScript rebuild tests will skip"; fi; \
 	fi
 
 vet:

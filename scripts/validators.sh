@@ -4,6 +4,7 @@
 # each module with them and fail if the committed bytes differ).
 # C validators: clang --target=wasm32 + wasm-ld (Debian: apt-get install clang lld);
 # if they are missing this says so and leaves the committed .wasm alone.
+# Rust and AssemblyScript ports: Debian's rustc, sdk/as's pinned asc (make tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,3 +28,17 @@ for dir in examples/c-validator; do
   echo "c    $dir"
   make -s -C "$dir"
 done
+
+# Ports of ohlcv to the Rust and AssemblyScript SDKs (sdk/rust, sdk/as).
+if [ -x /usr/bin/rustc ] || command -v rustc >/dev/null 2>&1; then
+  echo "rust validators/ohlcv-rust"
+  make -s -B -C validators/ohlcv-rust
+else
+  echo "rust validators/ohlcv-rust: skipped, missing rustc (apt-get install rustc libstd-rust-dev-wasm32)"
+fi
+if [ -x sdk/as/node_modules/.bin/asc ]; then
+  echo "as   validators/ohlcv-as"
+  make -s -B -C validators/ohlcv-as
+else
+  echo "as   validators/ohlcv-as: skipped, no sdk/as/node_modules (cd sdk/as && npm ci)"
+fi

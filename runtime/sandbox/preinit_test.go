@@ -64,7 +64,7 @@ func TestPreinitEnvironment(t *testing.T) {
 func initRandom(n int) []byte {
 	h := sha256.New()
 	h.Write([]byte("assay/random/v1"))
-	h.Write([]byte{0, 0, 0, 0})           // len("")
+	h.Write([]byte{0, 0, 0, 0})             // len("")
 	h.Write([]byte{0, 0, 0, 0, 0, 0, 0, 0}) // height 0
 	seed := h.Sum(nil)
 	block := sha256.Sum256(append(seed, 0, 0, 0, 0, 0, 0, 0, 0))

@@ -19,7 +19,7 @@ type Job struct {
 	Params      []byte // the source's static params
 	Height      int64  // round block height
 	Time        int64  // round block time, unix nanoseconds
-	GasLimit    uint64 // gas for _initialize and validate together
+	GasLimit    uint64 // gas for validate (and _initialize when the code is not pre-initialized)
 	MaxOutput   int    // output (or reject reason) bytes; 0 = DefaultMaxOutput
 	MemoryPages uint32 // memory limit in 64 KiB pages; 0 = the node maximum
 	MaxLog      int    // log bytes kept; 0 = DefaultMaxLog, < 0 = none

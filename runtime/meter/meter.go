@@ -1,8 +1,15 @@
 package meter
 
-// Version identifies the rewriter and its cost table. It is part of the
-// consensus: any change to the emitted code or the costs bumps it.
-const Version = 2
+// Version identifies the rewriter, its cost table and how a stored module
+// starts a job. It is part of the consensus: any change to the emitted
+// code, the costs or the gas a job is charged bumps it.
+//
+//   - 2: the gas balance lives in a local (same charges as 1).
+//   - 3: runtime/sandbox pre-initializes a module that exports
+//     _initialize at store time and each job starts from that image and
+//     calls validate only, so _initialize's gas (~1.7M for a Go guest) is
+//     no longer charged to jobs. The rewritten code is unchanged.
+const Version = 3
 
 // Limits are the static caps a module must respect to be stored.
 type Limits struct {

@@ -156,6 +156,30 @@ func BenchmarkJobOverhead(b *testing.B) {
 	}
 }
 
+// BenchmarkPreinit: the trivial Go job started from the pre-initialized
+// image vs re-running _initialize in the job, in one loop. Goals: ≤ 0.3
+// ms CPU and ≤ 100,000 gas per job (from ~0.8 ms and ~1.8M).
+func BenchmarkPreinit(b *testing.B) {
+	rtP, rtO := newRuntime(b, Config{}), newRuntime(b, Config{})
+	rtO.noPreinit = true
+	cp, co := benchCode(b, rtP, "goguest/goguest.wasm", true), benchCode(b, rtO, "goguest/goguest.wasm", true)
+	job := Job{Input: []byte("1"), GasLimit: DefaultMaxGas}
+	gp, go_ := rtP.Run(context.Background(), cp, job).GasUsed, rtO.Run(context.Background(), co, job).GasUsed
+	var tp, to time.Duration
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ResetTimer()
+	for range b.N {
+		tp += timeRun(b, rtP, cp, job)
+		to += timeRun(b, rtO, co, job)
+	}
+	b.ReportMetric(float64(tp.Microseconds())/float64(b.N), "preinit-cpu-µs/job")
+	b.ReportMetric(float64(to.Microseconds())/float64(b.N), "initialize-cpu-µs/job")
+	b.ReportMetric(float64(tp)/float64(to), "preinit/initialize")
+	b.ReportMetric(float64(gp), "preinit-gas/job")
+	b.ReportMetric(float64(go_), "initialize-gas/job")
+}
+
 // BenchmarkStore: storing the Go guest cold (compile) vs from the disk
 // cache (a new Runtime over the same CacheDir) vs memory (same Runtime).
 func BenchmarkStore(b *testing.B) {

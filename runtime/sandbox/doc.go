@@ -11,7 +11,10 @@
 //	// res.Status, res.Output, res.GasUsed, res.Kind, res.Reason
 //
 // Every job runs in a fresh instance (its linear memory is a reused,
-// zeroed buffer that grows by doubling; see memoryPool). Everything in a Result except an
+// zeroed buffer that grows by doubling; see memoryPool). A module that
+// exports _initialize is pre-initialized when stored: _initialize runs
+// once in a fixed environment and every job starts from the memory and
+// globals it left, calling only validate (preinit.go, docs/abi.md). Everything in a Result except an
 // UNAVAILABLE status, Log and Wall is a pure function of (code, input,
 // params, height, time, source, gas limit, memory pages, max output), under
 // the compiler and the interpreter alike.

@@ -23,16 +23,29 @@ type hostFunc struct {
 // assayModule builds the "assay" host module (docs/abi.md).
 func assayModule(rt wazero.Runtime) wazero.HostModuleBuilder {
 	return build(rt.NewHostModuleBuilder(abi.Module), []hostFunc{
-		{abi.FnInputLen, inputLen, nil, []api.ValueType{i32}},
-		{abi.FnInputRead, inputRead, []api.ValueType{i32, i32, i32}, []api.ValueType{i32}},
-		{abi.FnParamsLen, paramsLen, nil, []api.ValueType{i32}},
-		{abi.FnParamsRead, paramsRead, []api.ValueType{i32, i32, i32}, []api.ValueType{i32}},
-		{abi.FnRoundHeight, roundHeight, nil, []api.ValueType{i64}},
-		{abi.FnRoundTime, roundTime, nil, []api.ValueType{i64}},
-		{abi.FnOutputWrite, outputWrite, []api.ValueType{i32, i32}, nil},
-		{abi.FnReject, reject, []api.ValueType{i32, i32}, nil},
+		{abi.FnInputLen, jobOnly(abi.FnInputLen, inputLen), nil, []api.ValueType{i32}},
+		{abi.FnInputRead, jobOnly(abi.FnInputRead, inputRead), []api.ValueType{i32, i32, i32}, []api.ValueType{i32}},
+		{abi.FnParamsLen, jobOnly(abi.FnParamsLen, paramsLen), nil, []api.ValueType{i32}},
+		{abi.FnParamsRead, jobOnly(abi.FnParamsRead, paramsRead), []api.ValueType{i32, i32, i32}, []api.ValueType{i32}},
+		{abi.FnRoundHeight, jobOnly(abi.FnRoundHeight, roundHeight), nil, []api.ValueType{i64}},
+		{abi.FnRoundTime, jobOnly(abi.FnRoundTime, roundTime), nil, []api.ValueType{i64}},
+		{abi.FnOutputWrite, jobOnly(abi.FnOutputWrite, outputWrite), []api.ValueType{i32, i32}, nil},
+		{abi.FnReject, jobOnly(abi.FnReject, reject), []api.ValueType{i32, i32}, nil},
 		{abi.FnLog, logMsg, []api.ValueType{i32, i32}, nil},
 	})
+}
+
+// jobOnly wraps a host function that reads or answers the job: during
+// pre-initialization (docs/abi.md, "Pre-initialization") there is no job,
+// and calling it ends _initialize, which rejects the code.
+func jobOnly(name string, fn api.GoModuleFunc) api.GoModuleFunc {
+	return func(ctx context.Context, mod api.Module, stack []uint64) {
+		if s := state(ctx); s.init {
+			s.initCall = abi.Module + "." + name
+			panic(trapError{kind: trapInitHost})
+		}
+		fn(ctx, mod, stack)
+	}
 }
 
 func build(b wazero.HostModuleBuilder, fns []hostFunc) wazero.HostModuleBuilder {

@@ -43,6 +43,7 @@ func TestDataImageEquivalence(t *testing.T) {
 		})
 	}
 	rt := newRuntime(t, Config{})
+	rt.noPreinit = true // a pre-initialized code's image replaces the data image
 	code, err := rt.Store(ctx, readTestdata(t, "goguest/goguest.wasm"))
 	if err != nil {
 		t.Fatal(err)

@@ -35,6 +35,7 @@ const (
 	trapOutputLimit
 	trapReject
 	trapExit
+	trapInitHost // a job-only host function called during pre-initialization
 )
 
 // trapError is the panic value of a host function that ends the job.

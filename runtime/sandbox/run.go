@@ -19,7 +19,7 @@ type Job struct {
 	Params      []byte // the source's static params
 	Height      int64  // round block height
 	Time        int64  // round block time, unix nanoseconds
-	GasLimit    uint64 // gas for _initialize and validate together
+	GasLimit    uint64 // gas for validate (and _initialize when the code is not pre-initialized)
 	MaxOutput   int    // output (or reject reason) bytes; 0 = DefaultMaxOutput
 	MemoryPages uint32 // memory limit in 64 KiB pages; 0 = the node maximum
 	MaxLog      int    // log bytes kept; 0 = DefaultMaxLog, < 0 = none
@@ -88,7 +88,11 @@ func (r *Runtime) run(ctx context.Context, code *Code, job Job) Result {
 	if err := ctx.Err(); err != nil {
 		return unavailableResult(fmt.Errorf("%w: %w", ErrUnavailable, err))
 	}
-	s := &jobState{job: &job, rng: newRandStream(job.Source, job.Height), mono: MonotonicStart}
+	s := &jobState{job: &job, rng: newRandStream(job.Source, job.Height), mono: MonotonicStart, monoBase: MonotonicStart}
+	if code.pre != nil {
+		s.mono, s.monoBase = code.pre.mono, code.pre.mono
+		s.appendLog(code.pre.log)
+	}
 	ctx = withState(ctx, s)
 	if r.mem != nil {
 		ctx = experimental.WithMemoryAllocator(ctx, r.mem)
@@ -109,7 +113,10 @@ func (r *Runtime) run(ctx context.Context, code *Code, job Job) Result {
 	if mem := mod.Memory(); mem != nil && uint64(mem.Size())>>16 > uint64(job.MemoryPages) {
 		return failed(abi.KindMemoryLimit, 0, s)
 	}
-	err = call(ctx, mod, code.Initialize)
+	if code.pre != nil && !code.pre.restore(mod, job.MemoryPages) {
+		return failed(abi.KindMemoryLimit, 0, s)
+	}
+	err = call(ctx, mod, code.Initialize && code.pre == nil)
 	return r.outcome(ctx, err, g, s)
 }
 

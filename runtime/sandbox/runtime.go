@@ -21,6 +21,13 @@ type Runtime struct {
 	// keepData compiles modules with their data section instead of
 	// writing a data image per instance (tests compare the two).
 	keepData bool
+	// noPreinit runs _initialize in every job instead of starting jobs
+	// from the pre-initialized image (tests compare the two).
+	noPreinit bool
+	// initSource seeds random_get in the two pre-initialization runs;
+	// both "" (docs/abi.md). Tests make them differ to prove that a
+	// non-deterministic initializer is rejected.
+	initSource [2]string
 
 	// mem backs guest memories with reused buffers (nil with
 	// cfg.Interrupt: see memoryPool).

@@ -31,6 +31,12 @@ type jobState struct {
 	reason []byte
 	rng    randStream
 	mono   uint64 // the virtual monotonic clock, ns
+	// monoBase is the monotonic clock when the job started: the realtime
+	// clock reads job.Time + (mono - monoBase).
+	monoBase uint64
+
+	init     bool   // pre-initialization, not a job: job-only host functions trap
+	initCall string // the job-only host function called during pre-initialization
 }
 
 type stateKey struct{}

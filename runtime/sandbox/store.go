@@ -30,10 +30,17 @@ type Code struct {
 	Info meter.Info
 	// Initialize reports whether the module exports _initialize.
 	Initialize bool
+	// Preinitialized reports whether Store ran _initialize and jobs start
+	// from the image it left (docs/abi.md, "Pre-initialization").
+	Preinitialized bool
+	// InitGas is the gas _initialize used during pre-initialization
+	// (not charged to any job).
+	InitGas uint64
 
 	rt       *Runtime
 	compiled wazero.CompiledModule
 	image    dataimage.Image // written into each instance; empty if none
+	pre      *preImage       // the pre-initialized image, or nil
 	evicted  atomic.Bool
 }
 
@@ -103,6 +110,18 @@ func (r *Runtime) storeInstrumented(ctx context.Context, id cid.Cid, rewritten [
 			rewritten, img = stripped, im
 		}
 	}
+	// Pre-initialization needs the module's mutable globals exported;
+	// a module with a data count section (memory.init, data.drop: state
+	// outside memory and globals) runs _initialize in every job instead.
+	var gl []dataimage.ExportedGlobal
+	hasInit, dataCount := dataimage.Shape(rewritten, abi.ExportInitialize)
+	preinit := hasInit && !dataCount && !r.noPreinit
+	if preinit {
+		var err error
+		if rewritten, gl, err = dataimage.ExportGlobals(rewritten, globalExportPrefix, rewriterGlobals); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInit, err)
+		}
+	}
 	compiled, err := r.compile(ctx, id, rewritten)
 	if err != nil {
 		return nil, err
@@ -114,6 +133,15 @@ func (r *Runtime) storeInstrumented(ctx context.Context, id cid.Cid, rewritten [
 	}
 	_, init := fns[abi.ExportInitialize]
 	c := &Code{CID: id, Initialize: init, rt: r, compiled: compiled, image: img}
+	if preinit && init {
+		pre, err := r.preinitialize(ctx, compiled, img, gl)
+		if err != nil {
+			_ = compiled.Close(ctx)
+			return nil, err
+		}
+		c.pre, c.image = pre, dataimage.Image{}
+		c.Preinitialized, c.InitGas = true, pre.gas
+	}
 	if info != nil {
 		c.Info = *info
 	}

@@ -80,7 +80,7 @@ func clockTimeGet(ctx context.Context, mod api.Module, stack []uint64) {
 	}
 	v := s.mono
 	if id == clockRealtime {
-		v = uint64(s.job.Time) + (s.mono - MonotonicStart)
+		v = uint64(s.job.Time) + (s.mono - s.monoBase)
 	}
 	binary.LittleEndian.PutUint64(view(mod, ptr, 8), v)
 	stack[0] = errnoSuccess

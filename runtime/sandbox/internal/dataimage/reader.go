@@ -64,3 +64,14 @@ func (r *reader) bytes(n uint32) []byte {
 	r.pos += int(n)
 	return b
 }
+
+// s64 reads a signed LEB128 of at most 10 bytes (only its length matters
+// to the callers).
+func (r *reader) s64() {
+	for i := 0; i < 10; i++ {
+		if r.byte()&0x80 == 0 {
+			return
+		}
+	}
+	r.err = errDecline
+}

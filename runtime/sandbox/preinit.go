@@ -32,9 +32,10 @@ const InitRealtime = 0
 // restore them ("assay:" names are reserved: no guest export has one).
 const globalExportPrefix = "assay:global:"
 
-// ErrInit: pre-initialization rejected the module; the error says why
-// (the initializer trapped, ran past InitGasLimit, called a job-only host
-// function or was not deterministic).
+// ErrInit: pre-initialization did not hold for the module; the error says
+// why (the initializer trapped, ran past InitGasLimit, called a job-only
+// host function or was not deterministic). Store keeps such a module
+// without an image (Code.PreinitError).
 var ErrInit = errors.New("sandbox: _initialize rejected")
 
 // rewriterGlobals are the meter's globals: set for each job, never part of

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -72,8 +73,11 @@ func initRandom(n int) []byte {
 }
 
 // TestPreinitRejects: an initializer that traps, loops past the bound,
-// asks for the job's input or is not deterministic is refused by Store
-// with ErrInit and a reason naming the cause, on both engines.
+// asks for the job's input or is not deterministic gets no image: Store
+// keeps the module with PreinitError (ErrInit and a reason naming the
+// cause) and its jobs give exactly the verdict and gas of a runtime
+// without pre-initialization, on both engines. (The chain refuses such
+// code at StoreCode; this is what a node does with code stored before.)
 func TestPreinitRejects(t *testing.T) {
 	tests := []struct {
 		name, module string
@@ -91,11 +95,26 @@ func TestPreinitRejects(t *testing.T) {
 	for _, tt := range tests {
 		for _, eng := range engines {
 			t.Run(tt.name+"/"+eng.String(), func(t *testing.T) {
-				rt := newRuntime(t, Config{Engine: eng})
-				rt.initSource = tt.sources
-				_, err := rt.Store(context.Background(), readTestdata(t, tt.module))
-				if !errors.Is(err, ErrInit) || !strings.Contains(err.Error(), tt.want) {
-					t.Fatalf("err %v, want ErrInit containing %q", err, tt.want)
+				ctx := context.Background()
+				rt, old := newRuntime(t, Config{Engine: eng}), newRuntime(t, Config{Engine: eng})
+				rt.initSource, old.noPreinit = tt.sources, true
+				c, err := rt.Store(ctx, readTestdata(t, tt.module))
+				if err != nil {
+					t.Fatalf("Store: %v (a module whose pre-initialization fails is stored without an image)", err)
+				}
+				if c.Preinitialized || !errors.Is(c.PreinitError, ErrInit) || !strings.Contains(c.PreinitError.Error(), tt.want) {
+					t.Fatalf("Preinitialized %v, PreinitError %v, want ErrInit containing %q", c.Preinitialized, c.PreinitError, tt.want)
+				}
+				// Its jobs run _initialize themselves: the same verdict and
+				// gas as a runtime without pre-initialization.
+				co, err := old.Store(ctx, readTestdata(t, tt.module))
+				if err != nil {
+					t.Fatal(err)
+				}
+				job := Job{Input: []byte("1"), GasLimit: 10_000_000}
+				got, want := rt.Run(ctx, c, job), old.Run(ctx, co, job)
+				if got.Status != want.Status || got.Kind != want.Kind || got.GasUsed != want.GasUsed || !bytes.Equal(got.Output, want.Output) {
+					t.Fatalf("job: %s %s gas %d, without pre-initialization %s %s gas %d", got.Status, got.Kind, got.GasUsed, want.Status, want.Kind, want.GasUsed)
 				}
 			})
 		}

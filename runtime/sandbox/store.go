@@ -36,6 +36,14 @@ type Code struct {
 	// InitGas is the gas _initialize used during pre-initialization
 	// (not charged to any job).
 	InitGas uint64
+	// PreinitError says why pre-initialization did not hold for a module
+	// that exports _initialize (it trapped, ran past InitGasLimit, called
+	// a job-only host function or was not deterministic; errors.Is
+	// ErrInit), or is nil. Such a module is still stored: each job runs
+	// _initialize itself, as before pre-initialization existed, so its
+	// verdicts stay the same on every node (FAILED where _initialize
+	// fails) instead of every node refusing the code.
+	PreinitError error
 
 	rt       *Runtime
 	compiled wazero.CompiledModule
@@ -116,10 +124,12 @@ func (r *Runtime) storeInstrumented(ctx context.Context, id cid.Cid, rewritten [
 	var gl []dataimage.ExportedGlobal
 	hasInit, dataCount := dataimage.Shape(rewritten, abi.ExportInitialize)
 	preinit := hasInit && !dataCount && !r.noPreinit
+	var preErr error
 	if preinit {
-		var err error
-		if rewritten, gl, err = dataimage.ExportGlobals(rewritten, globalExportPrefix, rewriterGlobals); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInit, err)
+		if with, g, err := dataimage.ExportGlobals(rewritten, globalExportPrefix, rewriterGlobals); err != nil {
+			preinit, preErr = false, fmt.Errorf("%w: %w", ErrInit, err)
+		} else {
+			rewritten, gl = with, g
 		}
 	}
 	compiled, err := r.compile(ctx, id, rewritten)
@@ -132,15 +142,14 @@ func (r *Runtime) storeInstrumented(ctx context.Context, id cid.Cid, rewritten [
 		return nil, ErrNoValidate
 	}
 	_, init := fns[abi.ExportInitialize]
-	c := &Code{CID: id, Initialize: init, rt: r, compiled: compiled, image: img}
+	c := &Code{CID: id, Initialize: init, rt: r, compiled: compiled, image: img, PreinitError: preErr}
 	if preinit && init {
-		pre, err := r.preinitialize(ctx, compiled, img, gl)
-		if err != nil {
-			_ = compiled.Close(ctx)
-			return nil, err
+		if pre, err := r.preinitialize(ctx, compiled, img, gl); err != nil {
+			c.PreinitError = err // jobs run _initialize themselves
+		} else {
+			c.pre, c.image = pre, dataimage.Image{}
+			c.Preinitialized, c.InitGas = true, pre.gas
 		}
-		c.pre, c.image = pre, dataimage.Image{}
-		c.Preinitialized, c.InitGas = true, pre.gas
 	}
 	if info != nil {
 		c.Info = *info

@@ -87,7 +87,7 @@ func (f *Flags) Verifier(gateway string) (*consumer.Verifier, error) {
 	}
 	o, err := f.Options(gateway)
 	if err != nil {
-		return nil, &consumer.Error{Part: consumer.PartTrust, Msg: "trust root flags", Err: err}
+		return nil, &consumer.Error{Part: consumer.PartTrust, Msg: err.Error()}
 	}
 	return consumer.NewVerifier(o)
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -203,6 +204,25 @@ func TestVerifyLyingNode(t *testing.T) {
 		})
 	}
 
+	t.Run("prove any record", func(t *testing.T) {
+		// Prove serves any record path: the round record of the dataset
+		// and the source record, proven against the same kind of header;
+		// a code CID never stored is proven absent.
+		v, err := consumer.NewVerifier(consumer.Options{Nodes: []string{f.rpc}, TrustHeight: f.trustHeight, TrustHash: f.trustHash})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{fmt.Sprintf("round/%s/%d", f.source, f.round), "source/" + f.source} {
+			rec, err := v.Prove(ctx, path)
+			if err != nil || len(rec.Value) == 0 || rec.Path != path || rec.HeaderHeight != rec.StateHeight+1 ||
+				!bytes.Contains(rec.Value, []byte(f.source)) {
+				t.Fatalf("Prove(%s) = %+v, %v", path, rec, err)
+			}
+		}
+		if _, err := v.Prove(ctx, "code/bafkreinotstored"); consumer.PartOf(err) != consumer.PartAbsent {
+			t.Fatalf("Prove of a code never stored: %v, want its absence proven", err)
+		}
+	})
 	t.Run("genesis", func(t *testing.T) {
 		v, err := consumer.NewVerifier(consumer.Options{Nodes: []string{f.rpc}, Genesis: f.genesis})
 		if err != nil {

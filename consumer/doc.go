@@ -24,6 +24,18 @@
 // and ErrUnavailable), with a message naming the height, node and value
 // at fault.
 //
+// # Proven records
+//
+// Steps 1 and 2 prove any record, not only datasets: Verifier.Prove
+// proves a record path of docs/protocol.md section 4.2 (round/{id}/{h},
+// code/{cid}, source/{id}…) and returns its stored protobuf bytes and
+// where they were proven (Record, Proof). Verifier.Records serves what a
+// replay of a round reads (`assay dataset replay` with a trust root,
+// internal/replay's Records interface), each proven: the dataset record,
+// the round record (decoded assay.v1.Round) and the code record of the
+// code CID that round names, all against the app hash of one verified
+// header, and the time of a block from its verified header.
+//
 // # Example
 //
 //	v, err := consumer.NewVerifier(consumer.Options{
@@ -33,6 +45,8 @@
 //	})
 //	d, err := v.Verify(ctx, "btc-usd", 1234)
 //	// d.Bytes are the output bytes, d.Record the proven record
+//	rec, err := v.Prove(ctx, "round/btc-usd/1234")
+//	// rec.Value: the stored assay.v1.Round, proven at rec.StateHeight
 //
 // # Notes
 //
@@ -41,4 +55,6 @@
 //     but a fork shown by that one node is not detected. Give witnesses.
 //   - A trust root older than the trust period is refused (the CometBFT
 //     convention: validators may have unbonded since). Use a fresh one.
+//   - Importing consumer does not import the node, the ABCI app, the Wasm
+//     runtime or the plugins (TestImportsLight).
 package consumer

@@ -111,17 +111,9 @@ func NewVerifier(o Options) (*Verifier, error) {
 // with a gateway, the output bytes.
 type Dataset struct {
 	state.DatasetView
+	Proof
 	// Record is the proven record as stored.
 	Record *pb.Dataset `json:"-"`
-	// StateHeight is the state the record was proven in (after block
-	// StateHeight); HeaderHeight = StateHeight+1 is the verified header
-	// whose app hash commits to it.
-	StateHeight  int64  `json:"state_height"`
-	HeaderHeight int64  `json:"header_height"`
-	HeaderHash   string `json:"header_hash"` // hex
-	AppHash      string `json:"app_hash"`    // hex
-	Key          string `json:"key"`         // hex state key
-	ChainID      string `json:"chain_id"`
 	// Bytes are the output bytes, checked against OutputCID (nil without
 	// a gateway); Gateway is where they came from.
 	Bytes   []byte `json:"-"`
@@ -133,25 +125,12 @@ type Dataset struct {
 // trust root, the record against its app hash and, with a gateway, the
 // output bytes against the proven CID. Any failure is an *Error.
 func (v *Verifier) Verify(ctx context.Context, source string, round uint64) (*Dataset, error) {
-	path := fmt.Sprintf("dataset/%s/%d", source, round)
-	key, err := state.RecordKey(path)
-	if err != nil {
-		return nil, fail(PartRecord, err, "bad source id %q", source)
-	}
-	lb, err := v.header(ctx, 0)
+	rec, err := v.Prove(ctx, fmt.Sprintf("dataset/%s/%d", source, round))
 	if err != nil {
 		return nil, err
 	}
-	d, err := v.prove(ctx, path, key, lb)
-	if errors.Is(err, ErrAbsent) {
-		// The newest provable state is one block behind the newest block:
-		// a dataset resolved in that block is proven in the next one.
-		if lb, err = v.header(ctx, lb.Height+1); err != nil {
-			return nil, err
-		}
-		d, err = v.prove(ctx, path, key, lb)
-	}
-	if err != nil {
+	d := &Dataset{Proof: rec.Proof, Record: &pb.Dataset{}}
+	if err := decode(rec, d.Record); err != nil {
 		return nil, err
 	}
 	if err := checkRecord(d, source, round); err != nil {
@@ -163,6 +142,14 @@ func (v *Verifier) Verify(ctx context.Context, source string, round uint64) (*Da
 		}
 	}
 	return d, nil
+}
+
+// root names the trust root, for people.
+func (v *Verifier) root() string {
+	if len(v.o.Genesis) > 0 {
+		return "the genesis validators' signatures on block 1"
+	}
+	return fmt.Sprintf("trust height %d", v.o.TrustHeight)
 }
 
 // VerifyCID is Verify, and checks that the proven output CID is id (in
@@ -190,18 +177,42 @@ func (v *Verifier) VerifyCID(ctx context.Context, source string, round uint64, i
 func (v *Verifier) header(ctx context.Context, min int64) (*cmttypes.LightBlock, error) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.lc == nil {
-		lc, chainID, err := v.newLight(ctx)
-		if err != nil {
-			return nil, err
-		}
-		v.lc, v.chainID = lc, chainID
+	if err := v.ensureLight(ctx); err != nil {
+		return nil, err
 	}
 	latest, err := v.latest(ctx, min)
 	if err != nil {
 		return nil, err
 	}
-	h := max(latest, v.o.TrustHeight, 2)
+	return v.verifyAt(ctx, max(latest, v.o.TrustHeight, 2))
+}
+
+// headerAt verifies the header of height h (which the nodes must hold).
+func (v *Verifier) headerAt(ctx context.Context, h int64) (*cmttypes.LightBlock, error) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if err := v.ensureLight(ctx); err != nil {
+		return nil, err
+	}
+	return v.verifyAt(ctx, h)
+}
+
+// ensureLight starts the light client at the trust root if it is not
+// running. v.mu is held.
+func (v *Verifier) ensureLight(ctx context.Context) error {
+	if v.lc != nil {
+		return nil
+	}
+	lc, chainID, err := v.newLight(ctx)
+	if err != nil {
+		return err
+	}
+	v.lc, v.chainID = lc, chainID
+	return nil
+}
+
+// verifyAt has the light client verify header h. v.mu is held.
+func (v *Verifier) verifyAt(ctx context.Context, h int64) (*cmttypes.LightBlock, error) {
 	lb, err := v.lc.VerifyLightBlockAtHeight(ctx, h, time.Now())
 	if err != nil {
 		v.lc = nil // start again from the trust root next time

@@ -14,7 +14,6 @@ import (
 	cid "github.com/ipfs/go-cid"
 	"google.golang.org/protobuf/proto"
 
-	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/internal/dataset"
 	"github.com/assaynet/assay/runtime/abi"
@@ -24,9 +23,67 @@ import (
 // (docs/protocol.md section 4.2).
 const ProofOpType = "ics23:iavl"
 
-// prove asks the primary for the record at path in the state one block
+// Proof says where a record was proven: against the app hash of which
+// light-client verified header.
+type Proof struct {
+	// StateHeight is the state the record was proven in (after block
+	// StateHeight); HeaderHeight = StateHeight+1 is the verified header
+	// whose app hash commits to it.
+	StateHeight  int64  `json:"state_height"`
+	HeaderHeight int64  `json:"header_height"`
+	HeaderHash   string `json:"header_hash"` // hex
+	AppHash      string `json:"app_hash"`    // hex
+	Key          string `json:"key"`         // hex state key
+	ChainID      string `json:"chain_id"`
+}
+
+// Record is a proven record: the stored bytes (the deterministic
+// protobuf of docs/protocol.md section 4) under the key of a record path
+// (section 4.2), and where they were proven.
+type Record struct {
+	Proof
+	Path  string `json:"path"`
+	Value []byte `json:"-"`
+}
+
+// Prove proves the record at path (a record path of docs/protocol.md
+// section 4.2: dataset/{id}/{round}, round/{id}/{height}, code/{cid},
+// source/{id}…) in the newest state the nodes can prove. A record absent
+// there is looked for once more one block later (a record written in the
+// newest block is proven in the next); still absent, the error is
+// PartAbsent, its absence proven. Any failure is an *Error.
+func (v *Verifier) Prove(ctx context.Context, path string) (*Record, error) {
+	rec, _, err := v.proveNewest(ctx, path)
+	return rec, err
+}
+
+// proveNewest is Prove, also returning the header the record is proven
+// against.
+func (v *Verifier) proveNewest(ctx context.Context, path string) (*Record, *cmttypes.LightBlock, error) {
+	lb, err := v.header(ctx, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	rec, err := v.proveAt(ctx, path, lb)
+	if errors.Is(err, ErrAbsent) {
+		if lb, err = v.header(ctx, lb.Height+1); err != nil {
+			return nil, nil, err
+		}
+		rec, err = v.proveAt(ctx, path, lb)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return rec, lb, nil
+}
+
+// proveAt asks the primary for the record at path in the state one block
 // before lb and checks its proof against lb's app hash.
-func (v *Verifier) prove(ctx context.Context, path string, key []byte, lb *cmttypes.LightBlock) (*Dataset, error) {
+func (v *Verifier) proveAt(ctx context.Context, path string, lb *cmttypes.LightBlock) (*Record, error) {
+	key, err := state.RecordKey(path)
+	if err != nil {
+		return nil, fail(PartRecord, err, "record path %q", path)
+	}
 	h := lb.Height - 1
 	res, err := v.rpc.ABCIQueryWithOptions(ctx, path, nil, rpcclient.ABCIQueryOptions{Height: h, Prove: true})
 	if err != nil {
@@ -50,14 +107,12 @@ func (v *Verifier) prove(ctx context.Context, path string, key []byte, lb *cmtty
 		return nil, fail(PartProof, err, "%s: malformed proof (%d bytes)", path, len(op.Data))
 	}
 	appHash := []byte(lb.AppHash)
-	d := &Dataset{StateHeight: h, HeaderHeight: lb.Height, HeaderHash: hex.EncodeToString(lb.Hash()),
-		AppHash: hex.EncodeToString(appHash), Key: hex.EncodeToString(key), ChainID: v.chainID}
 	if len(r.Value) == 0 {
 		if !ics23.VerifyNonMembership(ics23.IavlSpec, appHash, &p, key) {
 			return nil, fail(PartProof, nil, "%s: the node says there is no such record at height %d, but its proof of absence does not verify against app hash %X of header %d",
 				path, h, appHash, lb.Height)
 		}
-		return nil, fail(PartAbsent, nil, "no dataset %s at height %d (absence proven against app hash %X of header %d)", path, h, appHash, lb.Height)
+		return nil, fail(PartAbsent, nil, "no record %s at height %d (absence proven against app hash %X of header %d)", path, h, appHash, lb.Height)
 	}
 	ex := p.GetExist()
 	switch {
@@ -70,12 +125,17 @@ func (v *Verifier) prove(ctx context.Context, path string, key []byte, lb *cmtty
 	case !ics23.VerifyMembership(ics23.IavlSpec, appHash, &p, key, r.Value):
 		return nil, fail(PartProof, nil, "%s: the proof does not lead to app hash %X of header %d (state %d)", path, appHash, lb.Height, h)
 	}
-	rec := &pb.Dataset{}
-	if err := proto.Unmarshal(r.Value, rec); err != nil {
-		return nil, fail(PartRecord, err, "%s: proven value is not a dataset record", path)
+	return &Record{Path: path, Value: r.Value, Proof: Proof{StateHeight: h, HeaderHeight: lb.Height,
+		HeaderHash: hex.EncodeToString(lb.Hash()), AppHash: hex.EncodeToString(appHash), Key: hex.EncodeToString(key), ChainID: v.chainID}}, nil
+}
+
+// decode unmarshals a proven record's value into m (a record of the
+// path's type); a value that is not one is a PartRecord error.
+func decode(rec *Record, m proto.Message) error {
+	if err := proto.Unmarshal(rec.Value, m); err != nil {
+		return fail(PartRecord, err, "%s: the proven value is not a %s record", rec.Path, m.ProtoReflect().Descriptor().Name())
 	}
-	d.Record = rec
-	return d, nil
+	return nil
 }
 
 // checkRecord checks that the proven record is the dataset asked for and

@@ -5,16 +5,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +17,7 @@ import (
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consumer"
 	"github.com/assaynet/assay/internal/devnet"
+	"github.com/assaynet/assay/internal/liar"
 	"github.com/assaynet/assay/internal/testports"
 )
 
@@ -95,99 +91,6 @@ func startChain(t *testing.T) *chainFixture {
 	return f
 }
 
-// rpcProxy is a lying node: it forwards JSON-RPC calls to the real RPC
-// and lets lie rewrite a method's result. It counts the calls.
-type rpcProxy struct {
-	*httptest.Server
-	calls atomic.Int64
-}
-
-func newRPCProxy(t *testing.T, target string, lie func(method string, result map[string]any)) *rpcProxy {
-	p := &rpcProxy{}
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.calls.Add(1)
-		body, _ := io.ReadAll(r.Body)
-		var req struct {
-			Method string `json:"method"`
-		}
-		_ = json.Unmarshal(body, &req)
-		resp, err := http.Post(target, "application/json", bytes.NewReader(body))
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		out, _ := io.ReadAll(resp.Body)
-		if lie != nil {
-			var m map[string]any
-			if json.Unmarshal(out, &m) == nil {
-				if res, ok := m["result"].(map[string]any); ok {
-					lie(req.Method, res)
-					out, _ = json.Marshal(m)
-				}
-			}
-		}
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(out)
-	}))
-	t.Cleanup(p.Close)
-	return p
-}
-
-// gatewayProxy forwards to the real gateway, flipping a byte of every
-// body when lie is set.
-func gatewayProxy(t *testing.T, target string, lie bool) string {
-	s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		resp, err := http.Get(target + r.URL.RequestURI())
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
-			return
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		if lie && len(b) > 0 {
-			b[len(b)/2] ^= 1
-		}
-		w.WriteHeader(resp.StatusCode)
-		_, _ = w.Write(b)
-	}))
-	t.Cleanup(s.Close)
-	return s.URL
-}
-
-// flipB64 flips a bit of the last byte of base64 field k of m.
-func flipB64(m map[string]any, k string) {
-	b, _ := base64.StdEncoding.DecodeString(m[k].(string))
-	if len(b) > 0 {
-		b[len(b)-1] ^= 1
-	}
-	m[k] = base64.StdEncoding.EncodeToString(b)
-}
-
-// dig follows keys through nested JSON objects (and index 0 of arrays).
-func dig(m map[string]any, keys ...string) map[string]any {
-	for _, k := range keys {
-		switch v := m[k].(type) {
-		case map[string]any:
-			m = v
-		case []any:
-			m = v[0].(map[string]any)
-		default:
-			return nil
-		}
-	}
-	return m
-}
-
-// aboveTrust reports whether a commit result is of a height above the
-// trust height (the lies spare the trusted header itself).
-func aboveTrust(res map[string]any, trust int64) bool {
-	h := dig(res, "signed_header", "header")
-	var n int64
-	fmt.Sscan(fmt.Sprint(h["height"]), &n)
-	return n > trust
-}
-
 // TestVerifyLyingNode verifies a real node's ACCEPTED dataset through an
 // honest proxy, then through proxies that alter the record, the proof,
 // a header (app hash, commit signature) or the gateway's bytes: each
@@ -198,10 +101,10 @@ func TestVerifyLyingNode(t *testing.T) {
 	}
 	f := startChain(t)
 	ctx := context.Background()
-	honestGW := gatewayProxy(t, f.gateway, false)
+	honestGW := liar.Gateway(t, f.gateway, false)
 
 	// Honest, and measured: one verification from a fresh Verifier.
-	p := newRPCProxy(t, f.rpc, nil)
+	p := liar.RPC(t, f.rpc, nil)
 	v, err := consumer.NewVerifier(consumer.Options{Nodes: []string{p.URL}, TrustHeight: f.trustHeight, TrustHash: f.trustHash, Gateway: honestGW})
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +114,7 @@ func TestVerifyLyingNode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("honest node: %v", err)
 	}
-	t.Logf("one verification: %d RPC calls + 1 gateway GET, %v", p.calls.Load(), time.Since(start))
+	t.Logf("one verification: %d RPC calls + 1 gateway GET, %v", p.Calls(), time.Since(start))
 	if d.OutputCID != f.outputCID || d.Status != "ACCEPTED" || len(d.Bytes) == 0 || d.HeaderHeight != d.StateHeight+1 {
 		t.Fatalf("verified %+v, want ACCEPTED %s with bytes", d, f.outputCID)
 	}
@@ -228,17 +131,17 @@ func TestVerifyLyingNode(t *testing.T) {
 		{name: "record value", part: consumer.PartRecord, want: "is not the value the proof commits to",
 			lie: func(_ *testing.T, m string, res map[string]any) {
 				if m == "abci_query" {
-					flipB64(dig(res, "response"), "value")
+					liar.FlipB64(liar.Dig(res, "response"), "value")
 				}
 			}},
 		{name: "record and proof value", part: consumer.PartProof, want: "does not lead to app hash",
 			lie: func(_ *testing.T, m string, res map[string]any) {
 				// Alter the value and the proof's copy of it consistently.
 				if m == "abci_query" {
-					r := dig(res, "response")
+					r := liar.Dig(res, "response")
 					old, _ := base64.StdEncoding.DecodeString(r["value"].(string))
-					flipB64(r, "value")
-					op := dig(r, "proofOps", "ops")
+					liar.FlipB64(r, "value")
+					op := liar.Dig(r, "proofOps", "ops")
 					pb, _ := base64.StdEncoding.DecodeString(op["data"].(string))
 					neu := bytes.Clone(old)
 					neu[len(neu)-1] ^= 1
@@ -248,13 +151,13 @@ func TestVerifyLyingNode(t *testing.T) {
 		{name: "proof bytes", part: consumer.PartProof, want: "proof",
 			lie: func(_ *testing.T, m string, res map[string]any) {
 				if m == "abci_query" {
-					flipB64(dig(res, "response", "proofOps", "ops"), "data")
+					liar.FlipB64(liar.Dig(res, "response", "proofOps", "ops"), "data")
 				}
 			}},
 		{name: "header app hash", part: consumer.PartHeader, want: "does not verify from the trust root",
 			lie: func(_ *testing.T, m string, res map[string]any) {
-				if m == "commit" && aboveTrust(res, f.trustHeight) {
-					h := dig(res, "signed_header", "header")
+				if m == "commit" && liar.AboveTrust(res, f.trustHeight) {
+					h := liar.Dig(res, "signed_header", "header")
 					b, _ := hex.DecodeString(h["app_hash"].(string))
 					b[0] ^= 1
 					h["app_hash"] = strings.ToUpper(hex.EncodeToString(b))
@@ -262,8 +165,8 @@ func TestVerifyLyingNode(t *testing.T) {
 			}},
 		{name: "commit signature", part: consumer.PartHeader, want: "does not verify from the trust root",
 			lie: func(_ *testing.T, m string, res map[string]any) {
-				if m == "commit" && aboveTrust(res, f.trustHeight) {
-					flipB64(dig(res, "signed_header", "commit", "signatures"), "signature")
+				if m == "commit" && liar.AboveTrust(res, f.trustHeight) {
+					liar.FlipB64(liar.Dig(res, "signed_header", "commit", "signatures"), "signature")
 				}
 			}},
 		{name: "gateway bytes", lyingGW: true, part: consumer.PartBytes, want: "that are not its content"},
@@ -276,10 +179,10 @@ func TestVerifyLyingNode(t *testing.T) {
 			if tc.lie != nil {
 				lie = func(m string, res map[string]any) { tc.lie(t, m, res) }
 			}
-			p := newRPCProxy(t, f.rpc, lie)
+			p := liar.RPC(t, f.rpc, lie)
 			gw := honestGW
 			if tc.lyingGW {
-				gw = gatewayProxy(t, f.gateway, true)
+				gw = liar.Gateway(t, f.gateway, true)
 			}
 			hash := f.trustHash
 			if tc.hash != nil {
@@ -301,6 +204,25 @@ func TestVerifyLyingNode(t *testing.T) {
 		})
 	}
 
+	t.Run("prove any record", func(t *testing.T) {
+		// Prove serves any record path: the round record of the dataset
+		// and the source record, proven against the same kind of header;
+		// a code CID never stored is proven absent.
+		v, err := consumer.NewVerifier(consumer.Options{Nodes: []string{f.rpc}, TrustHeight: f.trustHeight, TrustHash: f.trustHash})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{fmt.Sprintf("round/%s/%d", f.source, f.round), "source/" + f.source} {
+			rec, err := v.Prove(ctx, path)
+			if err != nil || len(rec.Value) == 0 || rec.Path != path || rec.HeaderHeight != rec.StateHeight+1 ||
+				!bytes.Contains(rec.Value, []byte(f.source)) {
+				t.Fatalf("Prove(%s) = %+v, %v", path, rec, err)
+			}
+		}
+		if _, err := v.Prove(ctx, "code/bafkreinotstored"); consumer.PartOf(err) != consumer.PartAbsent {
+			t.Fatalf("Prove of a code never stored: %v, want its absence proven", err)
+		}
+	})
 	t.Run("genesis", func(t *testing.T) {
 		v, err := consumer.NewVerifier(consumer.Options{Nodes: []string{f.rpc}, Genesis: f.genesis})
 		if err != nil {
@@ -314,9 +236,9 @@ func TestVerifyLyingNode(t *testing.T) {
 	t.Run("lying witness", func(t *testing.T) {
 		// The witness's headers are altered: the light client drops it,
 		// is left without a witness to cross-check, and refuses.
-		liar := newRPCProxy(t, f.rpc, func(m string, res map[string]any) {
-			if m == "commit" && aboveTrust(res, f.trustHeight) {
-				h := dig(res, "signed_header", "header")
+		liar := liar.RPC(t, f.rpc, func(m string, res map[string]any) {
+			if m == "commit" && liar.AboveTrust(res, f.trustHeight) {
+				h := liar.Dig(res, "signed_header", "header")
 				h["app_hash"] = strings.Repeat("AB", 32)
 			}
 		})

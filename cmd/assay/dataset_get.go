@@ -7,6 +7,7 @@ import (
 
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/internal/dataset"
+	"github.com/assaynet/assay/internal/dataset/pinned"
 	cid "github.com/ipfs/go-cid"
 )
 
@@ -47,7 +48,7 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	var b []byte
 	if *home != "" {
-		b, err = dataset.FromHome(ctx, *home, id, *car, func(m string) { fmt.Fprintf(stderr, "assay dataset get: %s\n", m) })
+		b, err = pinned.FromHome(ctx, *home, id, *car, func(m string) { fmt.Fprintf(stderr, "assay dataset get: %s\n", m) })
 	} else {
 		b, err = dataset.FromGateway(ctx, *gw, id, *car)
 	}

@@ -13,12 +13,15 @@ import (
 )
 
 // runDatasetReplay is `assay dataset replay SOURCE ROUND`: flags and
-// output over package replay. Exit 0: the replay matches the dataset;
-// 1: it does not (both sides printed); 2: it cannot run (or bad usage).
+// output over package replay. With a trust root it replays from records
+// proven against light-client verified headers (consumer.Records), else
+// from records trusted from the node. Exit 0: the replay matches the
+// dataset; 1: it does not (both sides printed); 2: it cannot run (or bad
+// usage); 3: a record did not verify against the trust root.
 func runDatasetReplay(args []string, stdout, stderr io.Writer) int {
-	const usage = "usage: assay dataset replay SOURCE ROUND [--node ADDR[,ADDR…]] [--gateway URL[,URL…]] [--engine compiler|interpreter] [--json]"
+	const usage = "usage: assay dataset replay SOURCE ROUND [--trust-height H --trust-hash HEX | --genesis FILE] [--node ADDR[,ADDR…]] [--gateway URL[,URL…]] [--engine compiler|interpreter] [--json]"
 	fs := newFlags("assay dataset replay", stderr)
-	cf := addClientFlags(fs, false)
+	tf := addTrustFlags(fs)
 	gw := fs.String("gateway", envOr("ASSAY_GATEWAY", defaultGateway), "gateways to fetch the inputs from, comma-separated, tried in order; untrusted: the bytes are checked against the input CID ($ASSAY_GATEWAY)")
 	engine := fs.String("engine", "compiler", "the engine to replay on: compiler or interpreter")
 	asJSON := fs.Bool("json", false, "print the outcome as one JSON line")
@@ -39,10 +42,17 @@ func runDatasetReplay(args []string, stdout, stderr io.Writer) int {
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 	defer cancel()
 	source := fs.Arg(0)
-	c, _, err := dial(ctx, *cf.node)
+	var recs replay.Records // proven with a trust root, else trusted from the first node that answers
+	v, err := tf.Verifier("")
+	if v != nil {
+		recs = v.Records()
+	} else if err == nil {
+		c, addr, derr := dial(ctx, *tf.Nodes)
+		recs, err = replay.FromChain(c, addr), derr
+	}
 	var rep replay.Report
 	if err == nil {
-		rep, err = replay.Replay(ctx, replay.FromChain(c), replay.Gateway(gateways(*gw)...), source, round, replay.Options{Engine: eng})
+		rep, err = replay.Replay(ctx, recs, replay.Gateway(gateways(*gw)...), source, round, replay.Options{Engine: eng})
 	}
 	return replay.Print(stdout, source, round, rep, err, *asJSON)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -14,16 +15,22 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/internal/liar"
 	"github.com/assaynet/assay/internal/submit"
 	"github.com/assaynet/assay/node"
 )
 
 // TestDatasetReplayCLI: `assay dataset replay` against a real node's
-// dataset exits 0 on both engines (text and --json), 2 with a gateway
-// that serves wrong bytes or for a round without a dataset, and 2 on bad
-// usage. (Mismatches, exit 1, are internal/replay's TestReplayMismatch.)
+// dataset exits 0 on both engines (text and --json), trusting the node
+// or, with a trust root, from proven records, and says which; 2 with a
+// gateway that serves wrong bytes or for a round without a dataset, and
+// 2 on bad usage. A node that alters the round record fools the trusting
+// replay (exit 1, MISMATCH) and fails the proven one (exit 3, NOT
+// PROVEN). (Mismatches are internal/replay's TestReplayMismatch.)
 func TestDatasetReplayCLI(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprintf(w, "input at %s", r.URL.Path) }))
 	defer srv.Close()
@@ -65,10 +72,29 @@ func TestDatasetReplayCLI(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond) // polling the chain, bounded
 	}
-	liar := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("lies")) }))
-	defer liar.Close()
+	badGW := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("lies")) }))
+	defer badGW.Close()
 	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", homes[0].Ports.RPC)
 	r := strconv.FormatUint(round, 10)
+	h2 := int64(2)
+	commit, err := n.Client().Commit(ctx, &h2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust := []string{"--trust-height", "2", "--trust-hash", hex.EncodeToString(commit.SignedHeader.Hash())}
+	lying := liar.RPC(t, strings.Replace(rpc, "tcp://", "http://", 1), func(m string, res map[string]any) {
+		if m == "abci_query" { // the round's output limit, so the program fails where the chain accepted
+			liar.Record(res, "r/feed/", func(b []byte) []byte {
+				rd := &pb.Round{}
+				if proto.Unmarshal(b, rd) != nil {
+					return b
+				}
+				rd.Spec.MaxOutputBytes = 3
+				out, _ := proto.Marshal(rd)
+				return out
+			})
+		}
+	})
 	for _, tt := range []struct {
 		name string
 		args []string
@@ -76,9 +102,16 @@ func TestDatasetReplayCLI(t *testing.T) {
 		want string
 	}{
 		{"compiler", []string{"feed", r}, 0, "compiler engine: MATCH"},
+		{"trusting says so", []string{"feed", r}, 0, "records: trusted from " + rpc},
+		{"proven", append([]string{"feed", r}, trust...), 0, "records: proven at height"},
+		{"proven interpreter", append([]string{"feed", r, "--engine", "interpreter"}, trust...), 0, "records: proven at height"},
+		{"proven json", append([]string{"--json", "feed", r}, trust...), 0, `"proven":true`},
+		{"lying node, trusted", []string{"--node", lying.URL, "feed", r}, 1, "MISMATCH"},
+		{"lying node, proven", append([]string{"--node", lying.URL, "feed", r}, trust...), 3, "NOT PROVEN"},
+		{"bad trust hash", []string{"feed", r, "--trust-height", "2", "--trust-hash", "zz"}, 2, "not hex"},
 		{"interpreter", []string{"feed", r, "--engine", "interpreter"}, 0, "interpreter engine: MATCH"},
 		{"json", []string{"--json", "feed", r}, 0, `"match":true`},
-		{"lying gateway", []string{"--gateway", liar.URL, "feed", r}, 2, "does not match the CID"},
+		{"lying gateway", []string{"--gateway", badGW.URL, "feed", r}, 2, "does not match the CID"},
 		{"no dataset", []string{"feed", strconv.FormatUint(round+1, 10)}, 2, "has no dataset"},
 		{"bad engine", []string{"--engine", "jit", "feed", r}, 2, ""},
 		{"bad round", []string{"feed", "x"}, 2, ""},

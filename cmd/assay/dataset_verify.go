@@ -2,19 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/assaynet/assay/consumer"
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/internal/dataset"
-	"github.com/assaynet/assay/internal/filelimit"
+	"github.com/assaynet/assay/internal/trustroot"
 )
 
 // Exit codes of `assay dataset verify` and `assay dataset get --verify`
@@ -27,48 +24,10 @@ const (
 	exitAbsent      = 4 // the chain proves there is no such dataset
 )
 
-// trustFlags are the trust root and nodes of a verifying command.
-type trustFlags struct {
-	height  int64
-	hash    string
-	genesis string
-	period  time.Duration
-	nodes   *string
-}
-
-func addTrustFlags(fs *flag.FlagSet) *trustFlags {
-	t := &trustFlags{}
-	cliflag.Int(fs, &t.height, "trust-height", 0, 0, maxHeightFlag, "height of a header you trust")
-	fs.StringVar(&t.hash, "trust-hash", "", "hex hash of that header")
-	fs.StringVar(&t.genesis, "genesis", "", "the chain's genesis.json as the trust root instead (while block 1 is within the trust period)")
-	cliflag.Duration(fs, &t.period, "trust-period", consumer.DefaultTrustPeriod, time.Second, maxDurationFlag, "how long after its time a trusted header may be used")
-	t.nodes = addClientFlags(fs, false).node
-	return t
-}
-
-// options turns the flags into consumer.Options (gateway "" for none).
-func (t *trustFlags) options(gateway string) (consumer.Options, error) {
-	o := consumer.Options{TrustHeight: t.height, TrustPeriod: t.period, Gateway: gateway}
-	for _, n := range strings.Split(*t.nodes, ",") {
-		if n = strings.TrimSpace(n); n != "" {
-			o.Nodes = append(o.Nodes, n)
-		}
-	}
-	if t.hash != "" {
-		h, err := hex.DecodeString(t.hash)
-		if err != nil {
-			return o, fmt.Errorf("--trust-hash %q is not hex", t.hash)
-		}
-		o.TrustHash = h
-	}
-	if t.genesis != "" {
-		b, err := filelimit.Read(t.genesis, filelimit.Limit{Bytes: 64 << 20, What: "a genesis file"})
-		if err != nil {
-			return o, fmt.Errorf("--genesis: %w", err)
-		}
-		o.Genesis = b
-	}
-	return o, nil
+// addTrustFlags defines --node and the trust-root flags (shared by
+// dataset verify, get --verify and replay).
+func addTrustFlags(fs *flag.FlagSet) *trustroot.Flags {
+	return trustroot.Add(fs, addClientFlags(fs, false).node)
 }
 
 // exitFor maps a verification error to the documented exit code.
@@ -119,8 +78,8 @@ func runDatasetVerify(args []string, stdout, stderr io.Writer) int {
 
 // verify runs one verification (of wantCID, when not "") and prints its
 // outcome; it returns the dataset and the exit code.
-func verify(tf *trustFlags, gateway, source string, round uint64, wantCID string, asJSON bool, stdout, stderr io.Writer) (*consumer.Dataset, int) {
-	o, err := tf.options(gateway)
+func verify(tf *trustroot.Flags, gateway, source string, round uint64, wantCID string, asJSON bool, stdout, stderr io.Writer) (*consumer.Dataset, int) {
+	o, err := tf.Options(gateway)
 	var v *consumer.Verifier
 	if err == nil {
 		v, err = consumer.NewVerifier(o)
@@ -180,7 +139,7 @@ func printVerified(w io.Writer, d *consumer.Dataset, o consumer.Options) {
 // getVerified is `assay dataset get CID --verify`: the bytes of CID from
 // the gateway, proven to be the output of source's round. It writes them
 // to out (stdout when "") and what it verified to stderr.
-func getVerified(tf *trustFlags, gateway, source string, round uint64, id, out string, stdout, stderr io.Writer) int {
+func getVerified(tf *trustroot.Flags, gateway, source string, round uint64, id, out string, stdout, stderr io.Writer) int {
 	if source == "" || round == 0 {
 		fmt.Fprintln(stderr, "assay dataset get: --verify needs --source and --round: the dataset whose proven output is CID")
 		return exitUsage

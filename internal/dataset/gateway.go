@@ -1,8 +1,8 @@
-// Package dataset fetches a dataset by CID and verifies it: from a
-// node's IPFS gateway (plain bytes re-imported to the CID, or a CAR whose
-// every block is hash-checked and whose DAG is complete) or from a node
-// home's pin store, through the node's own gateway when the node is
-// running. `assay dataset get` is its flags and output.
+// Package dataset fetches a dataset by CID from a node's IPFS gateway and
+// verifies it (plain bytes re-imported to the CID, or a CAR whose every
+// block is hash-checked and whose DAG is complete). `assay dataset get`
+// is its flags and output; reading a node home's pin store is package
+// pinned's, so that importing this package does not import the node.
 //
 // # Example
 //

@@ -80,7 +80,7 @@ func TestReplayChainWithTwoInputs(t *testing.T) {
 		time.Sleep(100 * time.Millisecond) // polling the chain, bounded
 	}
 	start := time.Now()
-	rep, err := Replay(ctx, FromChain(c), Gateway(gws...), "live", round, Options{})
+	rep, err := Replay(ctx, FromChain(c, "the test node"), Gateway(gws...), "live", round, Options{})
 	t.Logf("replay of two inputs took %v", time.Since(start))
 	if err != nil {
 		t.Fatal(err)
@@ -88,7 +88,7 @@ func TestReplayChainWithTwoInputs(t *testing.T) {
 	if !rep.Match || len(rep.Runs) != 2 || rep.Runs[0].InputCID == rep.Runs[1].InputCID {
 		t.Fatalf("report %+v: want two matching runs of distinct inputs", rep)
 	}
-	if _, err := Replay(ctx, FromChain(c), Gateway(gws[0]), "live", round, Options{}); err == nil {
+	if _, err := Replay(ctx, FromChain(c, "the test node"), Gateway(gws[0]), "live", round, Options{}); err == nil {
 		t.Fatal("one node's gateway served both inputs: want the other's input not found")
 	}
 }

@@ -37,6 +37,7 @@ type testNet struct {
 	node    *node.Node
 	chain   *chain.Client
 	gateway string
+	rpc     string // the node's RPC, http://127.0.0.1:port
 	echo    []byte // echo.wasm
 	minimal []byte // minimal.wasm
 	// rounds holds the first resolved round of each source.
@@ -94,7 +95,8 @@ func startNet(t testing.TB) (*testNet, error) {
 		return nil, err
 	}
 	stopNet = func() { cancel(); n.Stop(); srv.Close(); os.RemoveAll(dir) }
-	tn := &testNet{node: n, chain: n.RPC.Chain(), gateway: n.Gateway, rounds: map[string]uint64{}}
+	tn := &testNet{node: n, chain: n.RPC.Chain(), gateway: n.Gateway, rounds: map[string]uint64{},
+		rpc: fmt.Sprintf("http://127.0.0.1:%d", homes[0].Ports.RPC)}
 	if tn.echo, err = os.ReadFile("../../consensus/worker/testdata/echo.wasm"); err != nil {
 		return nil, err
 	}

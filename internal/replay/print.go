@@ -5,14 +5,29 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/assaynet/assay/consumer"
 )
 
-// Exit codes of `assay dataset replay`.
+// Exit codes of `assay dataset replay` (docs/node.md).
 const (
 	ExitMatch     = 0 // every input gave the agreed verdict
 	ExitMismatch  = 1 // some input gave another status, output CID or gas
 	ExitCannotRun = 2 // a record, the input or the code is missing or wrong, or no verdict
+	// ExitNotProven: with a trust root, a header, proof or record from
+	// the node did not verify (consumer's PartHeader, PartProof or
+	// PartRecord): the node lied or is broken, so nothing was replayed.
+	ExitNotProven = 3
 )
+
+// exitFor is the exit code of a replay that did not run.
+func exitFor(err error) int {
+	switch consumer.PartOf(err) {
+	case consumer.PartHeader, consumer.PartProof, consumer.PartRecord:
+		return ExitNotProven
+	}
+	return ExitCannotRun
+}
 
 // outcome is the --json form: the Report, or the reason it could not run.
 type outcome struct {
@@ -26,8 +41,8 @@ func Print(w io.Writer, source string, round uint64, rep Report, err error, asJS
 	code := ExitMatch
 	switch {
 	case err != nil:
-		code = ExitCannotRun
-		rep = Report{Source: source, Round: round, Runs: []Run{}}
+		code = exitFor(err)
+		rep = Report{Source: source, Round: round, Engine: rep.Engine, Runs: []Run{}, Records: rep.Records, Proven: rep.Proven}
 	case !rep.Match:
 		code = ExitMismatch
 	}
@@ -41,7 +56,14 @@ func Print(w io.Writer, source string, round uint64, rep Report, err error, asJS
 		return code
 	}
 	if err != nil {
-		fmt.Fprintf(w, "replay %s round %d: %v\n", source, round, err)
+		if code == ExitNotProven {
+			fmt.Fprintf(w, "replay %s round %d: NOT PROVEN: %v\n", source, round, err)
+		} else {
+			fmt.Fprintf(w, "replay %s round %d: %v\n", source, round, err)
+		}
+		if rep.Records != "" && code != ExitNotProven {
+			fmt.Fprintf(w, "records: %s\n", rep.Records)
+		}
 		return code
 	}
 	verdict := "MATCH"
@@ -50,6 +72,7 @@ func Print(w io.Writer, source string, round uint64, rep Report, err error, asJS
 	}
 	fmt.Fprintf(w, "replay %s round %d (resolved at height %d), code %s, %s engine: %s\n",
 		rep.Source, rep.Round, rep.Height, rep.CodeCID, rep.Engine, verdict)
+	fmt.Fprintf(w, "records: %s\n", rep.Records)
 	for _, r := range rep.Runs {
 		fmt.Fprintf(w, "input %s (%s)\n", r.InputCID, r.Wall)
 		fmt.Fprintf(w, "  agreed    %-9s %s gas %d (attester %s)\n", r.Agreed.Status, r.Agreed.OutputCID, r.Agreed.GasUsed, r.Attester)

@@ -7,14 +7,18 @@
 //
 // # Example
 //
-//	rep, err := replay.Replay(ctx, replay.FromChain(chain.New(rpc)),
+//	rep, err := replay.Replay(ctx, verifier.Records(), // or FromChain(c, addr), trusting
 //		replay.Gateway("http://127.0.0.1:26659"), "prices", 42, replay.Options{})
 //	// err != nil: it could not run; else rep.Match says whether it agrees
 //
 // # Notes
 //
-//   - The records come through the small Records interface, so records
-//     proven against a light client's headers can replace the RPC node's.
+//   - The records come through the small Records interface: FromChain
+//     trusts a node; consumer.Verifier's Records proves each record
+//     against the app hash of a light-client verified header (and a
+//     block's time from its verified header), so nothing is trusted but
+//     the trust root. A record that does not verify stops the replay
+//     (ExitNotProven).
 //   - A dataset lists every distinct input its attesters revealed (a
 //     live source can answer each of them differently): each is replayed
 //     and must give the agreed status and output; its gas must be the gas
@@ -52,6 +56,10 @@ type Records interface {
 	Code(ctx context.Context, id string) ([]byte, error)
 	// BlockTime returns the time of block h in unix nanoseconds.
 	BlockTime(ctx context.Context, h uint64) (int64, error)
+	// Provenance says where the records came from, for the report
+	// ("trusted from NODE", "proven at height H …"), and whether they
+	// were proven against light-client verified headers.
+	Provenance() (string, bool)
 }
 
 // Inputs fetches content by CID and must return only bytes verified
@@ -100,11 +108,16 @@ type Report struct {
 	Runs    []Run  `json:"runs"`
 	// Match is true when every run gave the agreed verdict.
 	Match bool `json:"match"`
+	// Records says where the records came from (Records.Provenance);
+	// Proven is true when they were proven, not trusted.
+	Records string `json:"records"`
+	Proven  bool   `json:"proven"`
 }
 
 // ErrCannotRun wraps every reason a replay could not run: a missing
 // record, input or code, bytes that do not match their CID, a run with
-// no verdict.
+// no verdict, a record that was not proven (the record source's error is
+// wrapped too: consumer.PartOf names what did not verify).
 var ErrCannotRun = errors.New("replay: cannot run")
 
 // Replay replays round (source, round): it reads the dataset and round
@@ -112,16 +125,21 @@ var ErrCannotRun = errors.New("replay: cannot run")
 // program. An error (ErrCannotRun) means it could not run; otherwise the
 // Report says whether every input gave the agreed verdict.
 func Replay(ctx context.Context, recs Records, in Inputs, source string, round uint64, o Options) (Report, error) {
+	from := func() Report {
+		rep := Report{Source: source, Round: round, Engine: o.Engine.String(), Runs: []Run{}}
+		rep.Records, rep.Proven = recs.Provenance()
+		return rep
+	}
 	fail := func(format string, a ...any) (Report, error) {
-		return Report{}, fmt.Errorf("%w: %s", ErrCannotRun, fmt.Sprintf(format, a...))
+		return from(), fmt.Errorf("%w: %w", ErrCannotRun, fmt.Errorf(format, a...))
 	}
 	ds, err := recs.Dataset(ctx, source, round)
 	if err != nil {
-		return fail("dataset %s/%d: %v", source, round, err)
+		return fail("dataset %s/%d: %w", source, round, err)
 	}
 	r, err := recs.Round(ctx, source, round)
 	if err != nil {
-		return fail("round %s/%d: %v", source, round, err)
+		return fail("round %s/%d: %w", source, round, err)
 	}
 	if ds.GetSource() != source || ds.GetRound() != round || r.GetSource() != source || r.GetRound() != round {
 		return fail("records of %s/%d name dataset %s/%d and round %s/%d", source, round, ds.GetSource(), ds.GetRound(), r.GetSource(), r.GetRound())
@@ -131,12 +149,12 @@ func Replay(ctx context.Context, recs Records, in Inputs, source string, round u
 	}
 	when, err := recs.BlockTime(ctx, round)
 	if err != nil {
-		return fail("time of block %d: %v", round, err)
+		return fail("time of block %d: %w", round, err)
 	}
 	codeID := r.GetSpec().GetCodeCid()
 	wasm, err := recs.Code(ctx, codeID)
 	if err != nil {
-		return fail("code %s: %v", codeID, err)
+		return fail("code %s: %w", codeID, err)
 	}
 	rt, err := sandbox.New(ctx, sandbox.Config{Engine: o.Engine})
 	if err != nil {
@@ -147,11 +165,12 @@ func Replay(ctx context.Context, recs Records, in Inputs, source string, round u
 	if err != nil {
 		return fail("%v", err)
 	}
-	rep := Report{Source: source, Round: round, Height: ds.GetHeight(), CodeCID: codeID, Engine: o.Engine.String(), Match: true}
+	rep := from()
+	rep.Height, rep.CodeCID, rep.Match = ds.GetHeight(), codeID, true
 	for _, raw := range ds.GetInputCids() {
 		run, err := replayInput(ctx, rt, code, in, r, ds, raw, when, o)
 		if err != nil {
-			return Report{}, err
+			return from(), err
 		}
 		rep.Match = rep.Match && len(run.Differ) == 0
 		rep.Runs = append(rep.Runs, run)

@@ -30,7 +30,7 @@ func TestReplayMatches(t *testing.T) {
 			t.Run(src+"/"+eng.String(), func(t *testing.T) {
 				ds := tn.dataset(t, src)
 				start := time.Now()
-				rep, err := Replay(context.Background(), FromChain(tn.chain), Gateway(tn.gateway), src, ds.Round, Options{Engine: eng})
+				rep, err := Replay(context.Background(), FromChain(tn.chain, "the test node"), Gateway(tn.gateway), src, ds.Round, Options{Engine: eng})
 				t.Logf("replay %s/%d on %s took %v", src, ds.Round, eng, time.Since(start))
 				if err != nil {
 					t.Fatal(err)
@@ -117,7 +117,7 @@ func TestReplayMismatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.f.Records = FromChain(tn.chain)
+			tt.f.Records = FromChain(tn.chain, "the test node")
 			ds := tn.dataset(t, srcAccepted)
 			rep, err := Replay(context.Background(), tt.f, Gateway(tn.gateway), srcAccepted, ds.Round, Options{})
 			if err != nil {
@@ -155,7 +155,7 @@ func TestReplayCannotRun(t *testing.T) {
 	empty := httptest.NewServer(http.NotFoundHandler())
 	defer empty.Close()
 	ds := tn.dataset(t, srcAccepted)
-	chainRecs := FromChain(tn.chain)
+	chainRecs := FromChain(tn.chain, "the test node")
 	tests := []struct {
 		name  string
 		recs  Records
@@ -232,7 +232,7 @@ func TestReplaySeveralInputs(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var agreed *pb.Verdict
-			recs := fakeRecords{Records: FromChain(tn.chain),
+			recs := fakeRecords{Records: FromChain(tn.chain, "the test node"),
 				dataset: func(d *pb.Dataset) {
 					d.InputCids = append(d.InputCids, second.Bytes())
 					d.Attesters = append(d.Attesters, other)

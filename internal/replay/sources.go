@@ -2,18 +2,17 @@ package replay
 
 import (
 	"context"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"time"
 
+	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	cid "github.com/ipfs/go-cid"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/internal/dataset"
-	"github.com/assaynet/assay/runtime/abi"
 )
 
 // Gateway fetches inputs from the IPFS gateways at urls (any,
@@ -37,52 +36,61 @@ func Gateway(urls ...string) Inputs {
 }
 
 // chainRecords reads Records from a node through the typed chain client.
-type chainRecords struct{ c *chain.Client }
+type chainRecords struct {
+	c    *chain.Client
+	node string
+}
 
-// FromChain reads the records from the node c talks to, trusting it.
-func FromChain(c *chain.Client) Records { return chainRecords{c} }
+// FromChain reads the records from the node c talks to (at address node,
+// for the report), trusting it: the raw records of the record paths
+// (docs/protocol.md section 4.2), their proofs unchecked.
+func FromChain(c *chain.Client, node string) Records { return chainRecords{c, node} }
 
-// maxPages bounds the pages Dataset follows: a page visits at most
-// 10,000 keys (docs/protocol.md section 6.1), so a round filter over a
-// long history can answer empty pages that are truncated.
-const maxPages = 1000
+// record reads the stored record at a record path into m. The record
+// paths answer only with prove = true; the proof is not checked. An
+// absent record is an error matching state.ErrNotFound.
+func (r chainRecords) record(ctx context.Context, path string, m proto.Message) error {
+	res, err := r.c.RPC().ABCIQueryWithOptions(ctx, path, nil, rpcclient.ABCIQueryOptions{Prove: true})
+	if err != nil {
+		return fmt.Errorf("query %s: %w", path, err)
+	}
+	q := res.Response
+	switch {
+	case q.Code != uint32(state.CodeOK):
+		return &chain.QueryError{Path: path, Code: state.Code(q.Code), Log: q.Log}
+	case len(q.Value) == 0:
+		return fmt.Errorf("%w: no record %s at height %d", state.ErrNotFound, path, q.Height)
+	}
+	if err := proto.Unmarshal(q.Value, m); err != nil {
+		return fmt.Errorf("record %s: %w", path, err)
+	}
+	return nil
+}
 
-// Dataset implements Records with the datasets list filtered to one
-// round; none is an error matching state.ErrNotFound.
+// Dataset implements Records with the record dataset/{source}/{round};
+// none is an error matching state.ErrNotFound.
 func (r chainRecords) Dataset(ctx context.Context, source string, round uint64) (*pb.Dataset, error) {
-	o := state.ListOptions{From: round, To: round, Limit: 1}
-	for range maxPages {
-		page, _, err := r.c.Datasets(ctx, source, o)
-		if err != nil {
-			return nil, err
-		}
-		if len(page.Items) > 0 {
-			return datasetRecord(page.Items[0])
-		}
-		if !page.Truncated {
-			return nil, fmt.Errorf("%w: round %d of %q has no dataset (open, unresolved or never assigned)", state.ErrNotFound, round, source)
-		}
-		o.Cursor = page.Next
+	d := &pb.Dataset{}
+	err := r.record(ctx, fmt.Sprintf("dataset/%s/%d", source, round), d)
+	if errors.Is(err, state.ErrNotFound) {
+		return nil, fmt.Errorf("%w: round %d of %q has no dataset (open, unresolved or never assigned)", state.ErrNotFound, round, source)
 	}
-	return nil, fmt.Errorf("dataset %s/%d: not found in %d pages", source, round, maxPages)
+	return d, err
 }
 
-// Round implements Records with the round query.
+// Round implements Records with the record round/{source}/{round}.
 func (r chainRecords) Round(ctx context.Context, source string, round uint64) (*pb.Round, error) {
-	v, _, err := chain.Get[state.RoundView](ctx, r.c, state.PathRound(source, round))
-	if err != nil {
-		return nil, err
-	}
-	return v.Round()
+	rd := &pb.Round{}
+	return rd, r.record(ctx, fmt.Sprintf("round/%s/%d", source, round), rd)
 }
 
-// Code implements Records with the code query.
+// Code implements Records with the record code/{id}.
 func (r chainRecords) Code(ctx context.Context, id string) ([]byte, error) {
-	v, err := r.c.Code(ctx, id)
-	if err != nil {
+	c := &pb.Code{}
+	if err := r.record(ctx, "code/"+id, c); err != nil {
 		return nil, err
 	}
-	return v.Bytes()
+	return c.Wasm, nil
 }
 
 // BlockTime implements Records with the block's header.
@@ -90,41 +98,7 @@ func (r chainRecords) BlockTime(ctx context.Context, h uint64) (int64, error) {
 	return r.c.BlockTime(ctx, h)
 }
 
-// datasetRecord converts a dataset view back to its record.
-func datasetRecord(v state.DatasetView) (*pb.Dataset, error) {
-	bad := func(what, s string, err error) (*pb.Dataset, error) {
-		return nil, fmt.Errorf("dataset %s/%d: bad %s %q: %v", v.Source, v.Round, what, s, err)
-	}
-	st, ok := abi.ParseStatus(v.Status)
-	if !ok {
-		return bad("status", v.Status, fmt.Errorf("unknown"))
-	}
-	d := &pb.Dataset{Source: v.Source, Round: v.Round, Status: uint32(st), GasUsed: v.GasUsed, Height: v.Height}
-	out, err := cid.Decode(v.OutputCID)
-	if err != nil {
-		return bad("output_cid", v.OutputCID, err)
-	}
-	d.OutputCid = out.Bytes()
-	for _, s := range v.InputCIDs {
-		in, err := cid.Decode(s)
-		if err != nil {
-			return bad("input_cid", s, err)
-		}
-		d.InputCids = append(d.InputCids, in.Bytes())
-	}
-	for _, s := range v.Attesters {
-		a, err := hex.DecodeString(s)
-		if err != nil {
-			return bad("attester", s, err)
-		}
-		d.Attesters = append(d.Attesters, a)
-	}
-	if v.Time != "" {
-		t, err := time.Parse(time.RFC3339Nano, v.Time)
-		if err != nil {
-			return bad("time", v.Time, err)
-		}
-		d.Time = t.UnixNano()
-	}
-	return d, nil
+// Provenance implements Records: trusted from the node.
+func (r chainRecords) Provenance() (string, bool) {
+	return "trusted from " + r.node + " (not proven: give a trust root to prove them)", false
 }

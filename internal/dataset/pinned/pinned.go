@@ -1,4 +1,13 @@
-package dataset
+// Package pinned reads a dataset by CID from a node home's pin store or,
+// while the node runs and holds the store's lock, through that node's
+// own gateway. `assay dataset get --home` uses it. It lives apart from
+// package dataset so that verifying consumers (package consumer) do not
+// import the node.
+//
+// # Example
+//
+//	b, err := pinned.FromHome(ctx, "/var/lib/assay", id, false, nil)
+package pinned
 
 import (
 	"bytes"
@@ -11,6 +20,7 @@ import (
 
 	cid "github.com/ipfs/go-cid"
 
+	"github.com/assaynet/assay/internal/dataset"
 	"github.com/assaynet/assay/node"
 	"github.com/assaynet/assay/runtime/pin"
 )
@@ -60,7 +70,7 @@ func viaHomeGateway(ctx context.Context, listen, dir string, id cid.Cid, car boo
 	if note != nil {
 		note(fmt.Sprintf("the node is running (pin store %s locked); reading through its gateway %s", dir, gw))
 	}
-	return FromGateway(ctx, gw, id, car)
+	return dataset.FromGateway(ctx, gw, id, car)
 }
 
 // GatewayURL turns a listen address into a URL to dial: an unspecified
@@ -82,7 +92,7 @@ func isLocked(err error) bool {
 	return err != nil && (errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EAGAIN))
 }
 
-// storeGet reads id from an open store, at most MaxBytes.
+// storeGet reads id from an open store, at most dataset.MaxBytes.
 func storeGet(ctx context.Context, s *pin.Store, id cid.Cid, car bool) ([]byte, error) {
 	if ok, err := s.Has(ctx, id); err != nil {
 		return nil, err
@@ -92,15 +102,15 @@ func storeGet(ctx context.Context, s *pin.Store, id cid.Cid, car bool) ([]byte, 
 	if !car {
 		return s.Get(ctx, id)
 	}
-	w := &cappedBuffer{max: MaxBytes}
+	w := &cappedBuffer{max: dataset.MaxBytes}
 	if err := s.ExportCAR(ctx, id, w); err != nil {
 		return nil, err
 	}
 	return w.Bytes(), nil
 }
 
-// errTooBig: the output passed MaxBytes.
-var errTooBig = fmt.Errorf("more than %d bytes", MaxBytes)
+// errTooBig: the output passed dataset.MaxBytes.
+var errTooBig = fmt.Errorf("more than %d bytes", dataset.MaxBytes)
 
 // cappedBuffer is a bytes.Buffer that refuses to grow past max.
 type cappedBuffer struct {

@@ -28,11 +28,12 @@ const (
 // every default; Load reads a file strictly over them.
 type Config struct {
 	// OperatorKey is the operator key file (signs Commit/Reveal txs).
-	OperatorKey string        `toml:"operator_key_file"`
-	Pin         PinConfig     `toml:"pin"`
-	Gateway     GatewayConfig `toml:"gateway"`
-	Worker      WorkerConfig  `toml:"worker"`
-	Sandbox     SandboxConfig `toml:"sandbox"`
+	OperatorKey string         `toml:"operator_key_file"`
+	Pin         PinConfig      `toml:"pin"`
+	Gateway     GatewayConfig  `toml:"gateway"`
+	Explorer    ExplorerConfig `toml:"explorer"`
+	Worker      WorkerConfig   `toml:"worker"`
+	Sandbox     SandboxConfig  `toml:"sandbox"`
 	// Fetch and Plugins are read by plugins.LoadConfig from the same file.
 	Fetch   plugins.FetchConfig    `toml:"fetch"`
 	Plugins []plugins.PluginConfig `toml:"plugins"`
@@ -49,6 +50,21 @@ type GatewayConfig struct {
 	// Listen is the host:port of the IPFS gateway; "" disables it.
 	Listen string `toml:"listen"`
 }
+
+// ExplorerConfig is the [explorer] table.
+type ExplorerConfig struct {
+	// Listen is the host:port of the web explorer; "" disables it.
+	Listen string `toml:"listen"`
+}
+
+// ExplorerPortOffset places a home's explorer beside its other ports:
+// base+5 (base+0..3 are P2P, RPC, Prometheus and the gateway), so the
+// default home's explorer listens on 127.0.0.1:26661.
+const ExplorerPortOffset = 5
+
+// DefaultExplorer is the explorer address of a home with the default
+// ports.
+const DefaultExplorer = "127.0.0.1:26661"
 
 // WorkerConfig is the [worker] table.
 type WorkerConfig struct {
@@ -110,6 +126,11 @@ dir = %q
 # IPFS HTTP gateway (trustless raw/CAR and plain bytes); "" disables it.
 listen = %q
 
+[explorer]
+# Web explorer (chain status, sources, datasets, validators, evidence);
+# "" disables it. Bind it to loopback unless you mean to publish it.
+listen = %q
+
 [worker]
 concurrency = %d
 journal_dir = %q
@@ -140,7 +161,7 @@ allow_private_ranges = %s
 // Write writes c as home's assay.toml, with comments. The [fetch]
 // concurrency, file_root and [[plugins]] are left to their defaults.
 func (c *Config) Write(home string) error {
-	body := fmt.Sprintf(configTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.Worker.Concurrency,
+	body := fmt.Sprintf(configTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.Explorer.Listen, c.Worker.Concurrency,
 		c.Worker.JournalDir, c.Worker.Fault, c.Sandbox.CacheDir, c.Sandbox.Engine,
 		time.Duration(c.Fetch.Timeout).String(), c.Fetch.MaxBytes, tomlStrings(c.Fetch.AllowPrivateRanges))
 	if err := os.WriteFile(filepath.Join(home, ConfigFile), []byte(body), 0o600); err != nil {

@@ -34,6 +34,8 @@ func TestAssayConfigRejectsTyposAndRanges(t *testing.T) {
 		{"engine", "[sandbox]\nengine = \"jit\"\n", `sandbox.engine: "jit"`},
 		{"fault", "[worker]\nfault = \"evil\"\n", `worker.fault: "evil"`},
 		{"gateway", "[gateway]\nlisten = \"8080\"\n", `gateway.listen: "8080"`},
+		{"explorer", "[explorer]\nlisten = \"localhost\"\n", `explorer.listen: "localhost"`},
+		{"explorer off", "[explorer]\nlisten = \"\"\n", ""},
 		{"empty dir", "[pin]\ndir = \"\"\n", "pin.dir: must be set"},
 		{"wrong type", "[worker]\nconcurrency = \"four\"\n", "concurrency"},
 	}

@@ -15,6 +15,7 @@ import (
 
 	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/internal/explorer"
 	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/plugins/builtin"
 	"github.com/assaynet/assay/runtime/pin"
@@ -36,6 +37,9 @@ type Options struct {
 	NoPrometheus bool
 	// Fault overrides assay.toml's worker.fault when set.
 	Fault string
+	// NoExplorer leaves the explorer off whatever assay.toml says (the
+	// devnet serves node 0's only).
+	NoExplorer bool
 }
 
 // Node is one node: CometBFT with the app, the worker, the pin store, the
@@ -46,6 +50,7 @@ type Node struct {
 	ChainID  string
 	Operator []byte      // the operator's address
 	Gateway  string      // http://host:port once started; "" when disabled
+	Explorer string      // http://host:port once started; "" when disabled
 	RPC      *worker.RPC // the chain as the worker sees it (in process)
 	Worker   *worker.Worker
 
@@ -59,6 +64,10 @@ type Node struct {
 	ownRT  bool
 	mgr    *plugins.Manager
 	gw     *http.Server
+	ex     *http.Server
+	exStop context.CancelFunc // ends the explorer's live streams
+	noEx   bool
+	rpc    string // CometBFT RPC listen address, as clients dial it
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -85,7 +94,8 @@ func Open(ctx context.Context, home string, o Options) (n *Node, err error) {
 	if o.Comet == nil {
 		o.Comet = cmtlog.NewNopLogger()
 	}
-	n = &Node{Home: home, cfg: ac, prom: cfg.Instrumentation.Prometheus, log: o.Logger, rt: o.Runtime}
+	n = &Node{Home: home, cfg: ac, prom: cfg.Instrumentation.Prometheus, log: o.Logger, rt: o.Runtime,
+		noEx: o.NoExplorer, rpc: cfg.RPC.ListenAddress}
 	defer func() {
 		if err != nil {
 			n.Stop()
@@ -175,7 +185,7 @@ func Start(ctx context.Context, home string, o Options) (*Node, error) {
 	return n, nil
 }
 
-// Start starts CometBFT, the gateway and the worker, adds the Assay
+// Start starts CometBFT, the gateway, the explorer and the worker, adds the Assay
 // metrics when Prometheus is on, and checks in the background that the
 // operator is an active validator (a warning in the log if not). The
 // worker and the check stop when ctx ends or on Stop. Call Stop also
@@ -194,6 +204,11 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	wctx, cancel := context.WithCancel(ctx)
 	n.cancel = cancel
+	if l := n.cfg.Explorer.Listen; l != "" && !n.noEx {
+		if err := n.startExplorer(wctx, l); err != nil {
+			return err
+		}
+	}
 	n.wg.Add(2)
 	go func() { defer n.wg.Done(); _ = n.Worker.Run(wctx) }()
 	go func() { defer n.wg.Done(); n.warnIfNotValidator(wctx) }()
@@ -216,6 +231,31 @@ func (n *Node) startGateway(addr string) error {
 		defer n.wg.Done()
 		if err := n.gw.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			n.log.Error("gateway", "err", err)
+		}
+	}()
+	return nil
+}
+
+// startExplorer serves the web explorer on addr and runs its block
+// follower until ctx ends or Stop.
+func (n *Node) startExplorer(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("explorer: %w", err)
+	}
+	ectx, stop := context.WithCancel(ctx)
+	n.exStop = stop
+	x := explorer.New(explorer.Config{Chain: n.RPC.Chain(), ChainID: n.ChainID, Gateway: n.Gateway, RPC: n.rpc,
+		Logger: n.log.With("part", "explorer")})
+	n.ex = &http.Server{Handler: x.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ectx }}
+	n.Explorer = "http://" + ln.Addr().String()
+	n.wg.Add(2)
+	go func() { defer n.wg.Done(); x.Run(ectx) }()
+	go func() {
+		defer n.wg.Done()
+		if err := n.ex.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.log.Error("explorer", "err", err)
 		}
 	}()
 	return nil
@@ -261,6 +301,12 @@ func (n *Node) Stop() {
 	if n.gw != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		_ = n.gw.Shutdown(ctx)
+		cancel()
+	}
+	if n.ex != nil {
+		n.exStop() // ends the live streams, which Shutdown would wait for
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = n.ex.Shutdown(ctx)
 		cancel()
 	}
 	n.wg.Wait()

@@ -51,6 +51,7 @@ func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
 	}
 	for i, h := range homes {
 		c := Default(HostPort(h.ListenHost, h.Ports.Gateway))
+		c.Explorer.Listen = HostPort(h.ListenHost, h.Ports.P2P+ExplorerPortOffset)
 		if o.Concurrency > 0 {
 			c.Worker.Concurrency = o.Concurrency
 		}

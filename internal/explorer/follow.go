@@ -14,12 +14,12 @@ import (
 
 // Bounds of what the follower keeps and does.
 const (
-	keepBlocks    = 60  // recent blocks kept (status page, block interval)
-	keepDatasets  = 20  // recently resolved rounds kept (status page)
-	keepMarks     = 40  // recent round outcomes kept per validator (sparkline)
+	keepBlocks    = 60   // recent blocks kept (status page, block interval)
+	keepDatasets  = 20   // recently resolved rounds kept (status page)
+	keepMarks     = 40   // recent round outcomes kept per validator (sparkline)
 	maxOperators  = 1000 // validators the sparklines track
-	blocksPerTick = 50  // blocks one poll reads, so a follower behind catches up in steps
-	maxSubs       = 64  // live pages at once; more are refused
+	blocksPerTick = 50   // blocks one poll reads, so a follower behind catches up in steps
+	maxSubs       = 64   // live pages at once; more are refused
 	pollEvery     = 250 * time.Millisecond
 )
 

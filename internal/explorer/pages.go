@@ -29,17 +29,17 @@ const (
 
 // statusData is the status page.
 type statusData struct {
-	Height       uint64
-	CatchingUp   bool
-	BlockTime    string
-	Interval     string // mean time between the recent blocks
-	Validators   int
-	Active       int // power > 0, not jailed
-	Online       int // signed the latest commit
-	Signers      int // signatures slots of that commit
-	Blocks       []Block
-	Resolved     []Resolved
-	Gateway      string
+	Height     uint64
+	CatchingUp bool
+	BlockTime  string
+	Interval   string // mean time between the recent blocks
+	Validators int
+	Active     int // power > 0, not jailed
+	Online     int // signed the latest commit
+	Signers    int // signatures slots of that commit
+	Blocks     []Block
+	Resolved   []Resolved
+	Gateway    string
 }
 
 func (x *Explorer) status(w http.ResponseWriter, r *http.Request) {

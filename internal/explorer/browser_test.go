@@ -83,10 +83,10 @@ func TestExplorerBrowser(t *testing.T) {
 	}
 
 	// A source: follow a dataset's output to the gateway and back.
-	b.do("source page", chromedp.Navigate(base+"/source/btc-usd"), chromedp.WaitVisible(css("a.output")), chromedp.WaitVisible(css("input.cmd")))
+	b.do("source page", chromedp.Navigate(base+"/source/btc-usd"), chromedp.WaitVisible(css("a.output")), chromedp.WaitVisible(css("code.cmd")))
 	b.shot("source")
 	href := get1(b, "output link", chromedp.AttributeValue(css("a.output"), "href")).Value
-	if cmd := get1(b, "verify command", chromedp.Value(css("input.cmd"))); !strings.HasPrefix(cmd, "assay dataset verify btc-usd ") || !strings.Contains(cmd, "--trust-hash ") {
+	if cmd := get1(b, "verify command", chromedp.Text(css("code.cmd"))); !strings.HasPrefix(cmd, "assay dataset verify btc-usd ") || !strings.Contains(cmd, "--trust-hash ") {
 		t.Errorf("verify command %q", cmd)
 	}
 	b.do("follow the output link", chromedp.Click(css("a.output")))
@@ -163,10 +163,10 @@ func (b *browser) waitLocation(url string) {
 	b.t.Fatalf("the tab never reached %s", url)
 }
 
-// shot saves a screenshot of the viewport as name.png.
+// shot saves a screenshot of the whole page as name.png.
 func (b *browser) shot(name string) {
 	b.t.Helper()
-	png := get1(b, "screenshot "+name, chromedp.CaptureScreenshot())
+	png := get1(b, "screenshot "+name, chromedp.FullScreenshot(100))
 	if err := saveShot(b.t, b.dir, name, png); err != nil {
 		b.t.Fatal(err)
 	}

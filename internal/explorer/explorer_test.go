@@ -64,7 +64,7 @@ func TestSparkline(t *testing.T) {
 	if n := strings.Count(s, "<rect"); n != 3 {
 		t.Fatalf("%d bars in %s", n, s)
 	}
-	if !strings.Contains(s, `aria-label="last 3 rounds: 2 valid reveals, 1 penalties"`) || strings.Contains(s, "script") {
+	if !strings.Contains(s, `aria-label="last 3 rounds: 2 revealed, 1 penalised"`) || strings.Contains(s, "script") {
 		t.Fatalf("sparkline %s", s)
 	}
 	if s := string(sparkline(nil)); !strings.Contains(s, "no rounds seen") {
@@ -116,6 +116,24 @@ func TestFollowerBounds(t *testing.T) {
 	}
 	if f.subscribe() != nil {
 		t.Fatal("a closed follower accepted a subscriber")
+	}
+}
+
+// TestAddMark: a penalty takes the place of the same round's reveal, so
+// a validator has one mark per round; other marks append.
+func TestAddMark(t *testing.T) {
+	ms := addMark(nil, Mark{Height: 5, Source: "a", Round: 4})
+	ms = addMark(ms, Mark{Height: 5, Source: "b", Round: 4})
+	ms = addMark(ms, Mark{Height: 6, Source: "a", Round: 4, Penalty: "WRONG_VERDICT"})
+	ms = addMark(ms, Mark{Height: 7, Source: "c", Round: 2, Penalty: "MISSED_REVEAL"})
+	want := []Mark{{6, "a", 4, "WRONG_VERDICT"}, {5, "b", 4, ""}, {7, "c", 2, "MISSED_REVEAL"}}
+	if len(ms) != len(want) {
+		t.Fatalf("marks %+v, want %+v", ms, want)
+	}
+	for i := range want {
+		if ms[i] != want[i] {
+			t.Fatalf("marks %+v, want %+v", ms, want)
+		}
 	}
 }
 

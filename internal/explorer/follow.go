@@ -8,6 +8,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
+	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
 )
@@ -42,11 +43,13 @@ type Resolved struct {
 	Round, Height             uint64
 }
 
-// Mark is one recent round outcome of a validator: a valid reveal, or a
-// penalty.
+// Mark is one recent round outcome of a validator: a reveal that opened
+// its commit, or a penalty (which replaces the reveal of the same round).
 type Mark struct {
-	Height  uint64
-	Penalty string // "" for a valid reveal, else the penalty's kind
+	Height  uint64 // the block of the reveal or penalty
+	Source  string
+	Round   uint64
+	Penalty string // "" for a reveal, else the penalty's kind
 }
 
 // follower reads each new block's header and results once and keeps the
@@ -143,8 +146,16 @@ func (x *Explorer) readBlock(ctx context.Context, h uint64) (blockRead, error) {
 				OutputCID: a[state.AttrOutputCID], Round: r, Height: h})
 		case state.EventPenalty:
 			b.Penalties++
-			op := a[state.AttrOperator]
-			b.marks[op] = append(b.marks[op], Mark{Height: h, Penalty: a[state.AttrKind]})
+		}
+	}
+	if b.Penalties > 0 {
+		// the penalty events name no round: the evidence of the block does
+		ev, _, err := chain.Get[state.Page[state.EvidenceView]](ctx, x.c, state.PathEvidencePage(state.ListOptions{Limit: state.MaxLimit, FromHeight: h, ToHeight: h}))
+		if err != nil {
+			return blockRead{}, err
+		}
+		for _, e := range ev.Items {
+			b.marks[e.Operator] = append(b.marks[e.Operator], Mark{Height: h, Source: e.Source, Round: e.Round, Penalty: e.Kind})
 		}
 	}
 	for _, tr := range res.TxsResults {
@@ -156,7 +167,8 @@ func (x *Explorer) readBlock(ctx context.Context, h uint64) (blockRead, error) {
 				signer = a[state.AttrSigner]
 			case state.EventReveal:
 				if a[state.AttrResult] == state.OutcomeOK && signer != "" {
-					b.marks[signer] = append(b.marks[signer], Mark{Height: h})
+					r, _ := strconv.ParseUint(a[state.AttrRound], 10, 64)
+					b.marks[signer] = append(b.marks[signer], Mark{Height: h, Source: a[state.AttrSource], Round: r})
 				}
 			}
 		}
@@ -181,7 +193,10 @@ func (f *follower) add(b blockRead) {
 		if _, ok := f.marks[op]; !ok && len(f.marks) >= maxOperators {
 			continue
 		}
-		all := append(f.marks[op], ms...)
+		all := f.marks[op]
+		for _, m := range ms {
+			all = addMark(all, m)
+		}
 		if len(all) > keepMarks {
 			all = all[len(all)-keepMarks:]
 		}
@@ -193,6 +208,20 @@ func (f *follower) add(b blockRead) {
 		default:
 		}
 	}
+}
+
+// addMark appends m to ms, or, for a penalty of a round that ms holds a
+// reveal of, puts it in the reveal's place: one mark per round.
+func addMark(ms []Mark, m Mark) []Mark {
+	if m.Penalty != "" && m.Source != "" {
+		for i := len(ms) - 1; i >= 0; i-- {
+			if ms[i].Source == m.Source && ms[i].Round == m.Round {
+				ms[i] = m
+				return ms
+			}
+		}
+	}
+	return append(ms, m)
 }
 
 // snapshot returns copies of the recent blocks (newest first) and

@@ -149,7 +149,7 @@ func TestExplorerPages(t *testing.T) {
 	}
 	// the follower reads blocks in the background: wait until it has read
 	// the reveal of the dataset's round
-	waitFor(t, ctx, func() bool { _, _, b := get(t, base+"/validators"); return strings.Contains(b, "1 valid reveals") })
+	waitFor(t, ctx, func() bool { _, _, b := get(t, base+"/validators"); return strings.Contains(b, "1 revealed") })
 	t.Run("pages", func(t *testing.T) {
 		cases := []struct {
 			path string
@@ -163,7 +163,7 @@ func TestExplorerPages(t *testing.T) {
 			{"/sources?q=nothing-matches", 200, []string{"0 matches", "No sources found"}},
 			{"/source/btc-usd", 200, []string{"Source btc-usd", "Code CID", "a round every 2 blocks", "last price",
 				"assay dataset verify btc-usd ", "--node tcp://127.0.0.1:", "--trust-height ", "--trust-hash ", f.n.Gateway + "/ipfs/" + ds.OutputCID, "ACCEPTED"}},
-			{"/validators", 200, []string{"Validators", strings.ToLower(hexOp(f.n.Operator))[:6], "<svg", `role="img"`, "valid reveals"}},
+			{"/validators", 200, []string{"Validators", strings.ToLower(hexOp(f.n.Operator))[:6], "<svg", `role="img"`, "revealed, 0 penalised"}},
 			{"/evidence", 200, []string{"No evidence"}},
 			{"/source/no-such-source", 404, []string{"No source no-such-source on this chain."}},
 			{"/sources?cursor=%21%21", 400, []string{"Bad list position"}},

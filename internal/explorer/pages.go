@@ -56,9 +56,6 @@ func (x *Explorer) status(w http.ResponseWriter, r *http.Request) {
 		span := time.Duration(blocks[0].unix - blocks[len(blocks)-1].unix)
 		d.Interval = (span / time.Duration(len(blocks)-1)).Round(time.Millisecond).String()
 	}
-	if len(blocks) > 0 {
-		d.BlockTime = blocks[0].Time
-	}
 	if vs, err := x.c.Validators(ctx); err == nil {
 		d.Validators = len(vs)
 		for _, v := range vs {
@@ -70,7 +67,7 @@ func (x *Explorer) status(w http.ResponseWriter, r *http.Request) {
 	if st.Height > 0 {
 		h := int64(st.Height)
 		if c, err := x.c.RPC().Commit(ctx, &h); err == nil {
-			d.BlockTime = c.Header.Time.UTC().Format("2006-01-02T15:04:05.000Z")
+			d.BlockTime = c.Header.Time.UTC().Format("15:04:05.000")
 			d.Signers = len(c.Commit.Signatures)
 			for _, s := range c.Commit.Signatures {
 				if s.BlockIDFlag == cmttypes.BlockIDFlagCommit {

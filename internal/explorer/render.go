@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // pages are the parsed templates, one per page, each with the layout.
@@ -23,6 +24,7 @@ func parsePages() pages {
 		"join":       strings.Join,
 		"shortCID":   shortCID,
 		"shortHexes": func(ss []string) string { return joinShort(ss) },
+		"ts":         shortTime,
 	}
 	p := pages{}
 	for _, n := range pageNames {
@@ -61,6 +63,15 @@ func (x *Explorer) render(w http.ResponseWriter, r *http.Request, code int, name
 // fail renders the error page with msg (escaped like everything else).
 func (x *Explorer) fail(w http.ResponseWriter, r *http.Request, code int, msg string) {
 	x.render(w, r, code, "error", http.StatusText(code), msg)
+}
+
+// shortTime shows an RFC 3339 time to the millisecond ("" stays "").
+func shortTime(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006-01-02 15:04:05.000Z")
 }
 
 // shortCID abbreviates a CID for a table cell (the full one is in the
@@ -103,10 +114,10 @@ func verifyCommand(node, source string, round, trustHeight uint64, trustHash str
 }
 
 // sparkline draws outcomes as an inline SVG: one bar per round, a tall
-// green bar for a valid reveal, a short red one for a penalty. It holds
+// green bar for a reveal, a short red one for a penalty. It holds
 // numbers and fixed colours only, never chain text.
 func sparkline(ms []Mark) template.HTML {
-	const bw, gap, hgt = 4, 1, 18
+	const bw, gap, hgt = 6, 2, 20
 	ok, bad := 0, 0
 	var b strings.Builder
 	for i, m := range ms {
@@ -120,7 +131,7 @@ func sparkline(ms []Mark) template.HTML {
 		}
 	}
 	w := max(len(ms)*(bw+gap), 1)
-	label := fmt.Sprintf("last %d rounds: %d valid reveals, %d penalties", len(ms), ok, bad)
+	label := fmt.Sprintf("last %d rounds: %d revealed, %d penalised", len(ms), ok, bad)
 	if len(ms) == 0 {
 		label = "no rounds seen since the explorer started"
 	}

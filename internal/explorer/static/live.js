@@ -33,7 +33,7 @@
     }
     if (statusHeight && b.height > Number(statusHeight.textContent || 0)) {
       statusHeight.textContent = String(b.height);
-      if (statusTime) statusTime.textContent = b.time;
+      if (statusTime) statusTime.textContent = b.time.slice(11, 23);
     }
     if (!blocks || blocks.querySelector('tr[data-height="' + b.height + '"]')) return;
     var row = document.createElement("tr");

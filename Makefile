@@ -9,14 +9,14 @@ FUZZTIME  ?= 30s
 # Debian packages the tests and demo use when present (C validator, WAT corpus, protoc).
 DEB_TOOLS := clang lld wabt protobuf-compiler
 
-.PHONY: all build test test-long test-e2e demo demo-validator bench bench-devnet fuzz lint vet fmt-check tools proto validators clean
+.PHONY: all build test test-long test-e2e explorer-shots demo demo-validator bench bench-devnet fuzz lint vet fmt-check tools proto validators clean
 
 all: build
 
 build:
 	$(GO) build -o $(ASSAY) ./cmd/assay
 
-## tools: install optional Debian tools (clang, lld, wabt, protoc) when running as root;
+## tools: install optional Debian tools (clang, lld, wabt, protoc, chromium) when running as root;
 ## otherwise say what is missing. Never fails the build: tests skip what they cannot run.
 tools:
 	@missing=""; for t in clang wasm-ld wat2wasm protoc; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
@@ -25,6 +25,13 @@ tools:
 	    echo "tools: installing $(DEB_TOOLS) (missing:$$missing)"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_TOOLS)) >/dev/null 2>&1 || echo "tools: apt-get failed; tests needing$$missing will skip"; \
 	  else echo "tools: missing$$missing (apt-get install $(DEB_TOOLS)); tests needing them will skip"; fi; \
+	fi
+	@# chromium: the explorer's browser test (internal/explorer, TestExplorerBrowser) skips without it
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "tools: installing chromium"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || echo "tools: apt-get chromium failed; the browser test will skip"; \
+	  else echo "tools: missing chromium (apt-get install chromium); the browser test will skip"; fi; \
 	fi
 
 vet:
@@ -39,6 +46,7 @@ lint: vet fmt-check
 ## test: everything CI runs (vet, gofmt, unit + integration tests, race on concurrent packages).
 test: tools lint
 	$(GO) test -count=1 -timeout 20m $(PKGS)
+	ASSAY_E2E=1 $(GO) test -count=1 -timeout 5m ./internal/explorer -run 'TestExplorerBrowser'
 	$(GO) test -count=1 -race -timeout 10m ./runtime/pin/... ./plugins/... ./consensus/worker/...
 
 ## test-long: soaks and many-seed simulations.
@@ -49,6 +57,11 @@ test-long: tools
 test-e2e: tools
 	ASSAY_E2E=1 $(GO) test -count=1 -timeout 30m ./cmd/assay -run 'TestKillAndRestart|TestKillAfterCommit|TestFaultsSlashed|TestHaltAndResume|TestTestnetProcesses|TestStartSIGTERMWithHungPlugin'
 	ASSAY_E2E=1 $(GO) test -count=1 -timeout 10m ./internal/devnet -run 'TestDevnetHeadless'
+	ASSAY_E2E=1 $(GO) test -count=1 -timeout 5m ./internal/explorer -run 'TestExplorerBrowser' -v
+
+## explorer-shots: refresh docs/explorer/*.png with the browser test's screenshots.
+explorer-shots: tools
+	ASSAY_E2E=1 ASSAY_EXPLORER_SHOTS=$(CURDIR)/docs/explorer $(GO) test -count=1 -timeout 5m ./internal/explorer -run 'TestExplorerBrowser'
 
 ## demo: the devnet, 4 validators in one process with a faulty one, for 90 s (DEMO_ARGS to change).
 DEMO_ARGS ?= --duration 90s

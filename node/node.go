@@ -12,6 +12,7 @@ import (
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 	"github.com/cometbft/cometbft/rpc/client/local"
+	cid "github.com/ipfs/go-cid"
 
 	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/consensus/worker"
@@ -245,7 +246,15 @@ func (n *Node) startExplorer(ctx context.Context, addr string) error {
 	}
 	ectx, stop := context.WithCancel(ctx)
 	n.exStop = stop
-	x := explorer.New(explorer.Config{Chain: n.RPC.Chain(), ChainID: n.ChainID, Gateway: n.Gateway, RPC: n.rpc,
+	has := func(ctx context.Context, s string) bool {
+		c, err := cid.Decode(s)
+		if err != nil {
+			return false
+		}
+		ok, err := n.store.Has(ctx, c)
+		return err == nil && ok
+	}
+	x := explorer.New(explorer.Config{Chain: n.RPC.Chain(), ChainID: n.ChainID, Gateway: n.Gateway, Has: has, RPC: n.rpc,
 		Logger: n.log.With("part", "explorer")})
 	n.ex = &http.Server{Handler: x.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ectx }}

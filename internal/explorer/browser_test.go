@@ -2,16 +2,19 @@ package explorer_test
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/internal/devnet"
 	"github.com/assaynet/assay/internal/testports"
 )
@@ -59,13 +62,14 @@ func TestExplorerBrowser(t *testing.T) {
 
 	// Status: a block arrives without a reload.
 	b.do("status page", chromedp.EmulateViewport(1200, 800), chromedp.Navigate(base+"/"), chromedp.WaitVisible(css("#blocks tr")))
-	first := get1(b, "height", chromedp.Text(css("#live-height")))
+	first := get1(b, "newest block", chromedp.Evaluate[int](`Number(document.querySelector("#blocks tr").dataset.height)`))
 	get1(b, "mark the page", chromedp.Evaluate[string](`window.__noReload = "same page"`))
 	b.do("a new block appears live", chromedp.WaitVisible(css("#blocks tr.fresh")))
 	marker := get1(b, "marker", chromedp.Evaluate[string](`window.__noReload || "reloaded"`))
-	now := get1(b, "height", chromedp.Text(css("#live-height")))
-	if marker != "same page" || now == first {
-		t.Fatalf("live update: marker %q, height %s → %s", marker, first, now)
+	fresh := get1(b, "new block", chromedp.Evaluate[int](`Number(document.querySelector("#blocks tr.fresh").dataset.height)`))
+	header := get1(b, "height", chromedp.Evaluate[int](`Number(document.getElementById("live-height").textContent)`))
+	if marker != "same page" || fresh <= first || header < fresh {
+		t.Fatalf("live update: marker %q, newest block %d at load, then %d; header height %d", marker, first, fresh, header)
 	}
 	b.do("keyboard", chromedp.KeyEvent("\t"))
 	if focused := get1(b, "focus", chromedp.Evaluate[string](`document.activeElement.className`)); focused != "skip" {
@@ -83,13 +87,13 @@ func TestExplorerBrowser(t *testing.T) {
 	}
 
 	// A source: follow a dataset's output to the gateway and back.
-	b.do("source page", chromedp.Navigate(base+"/source/btc-usd"), chromedp.WaitVisible(css("a.output")), chromedp.WaitVisible(css("code.cmd")))
+	b.do("source page", chromedp.Navigate(base+"/source/btc-usd"), chromedp.WaitVisible(css("a.output.held")), chromedp.WaitVisible(css("code.cmd")))
 	b.shot("source")
-	href := get1(b, "output link", chromedp.AttributeValue(css("a.output"), "href")).Value
+	href := get1(b, "output link", chromedp.AttributeValue(css("a.output.held"), "href")).Value
 	if cmd := get1(b, "verify command", chromedp.Text(css("code.cmd"))); !strings.HasPrefix(cmd, "assay dataset verify btc-usd ") || !strings.Contains(cmd, "--trust-hash ") {
 		t.Errorf("verify command %q", cmd)
 	}
-	b.do("follow the output link", chromedp.Click(css("a.output")))
+	b.do("follow the output link", chromedp.Click(css("a.output.held")))
 	b.waitLocation(href)
 	b.do("gateway page", chromedp.WaitReady(css("body")))
 	if gw := get1(b, "gateway body", chromedp.Text(css("body"))); !strings.HasPrefix(href, net.Nodes[0].Gateway+"/ipfs/") || !strings.Contains(gw, "price") {
@@ -196,9 +200,25 @@ func startDevnet(t *testing.T, ctx context.Context) *devnet.Net {
 		_, _, e1 := c.LatestDataset(ctx, "btc-usd", "")
 		_, _, e2 := c.LatestDataset(ctx, "eth-usd", "")
 		ev, e3 := c.Evidence(ctx)
-		return e1 == nil && e2 == nil && e3 == nil && len(ev) > 0
+		return e1 == nil && e2 == nil && e3 == nil && len(ev) > 0 && attested(ctx, net, "btc-usd")
 	})
 	return net
+}
+
+// attested reports whether node 0 attested one of source's newest
+// datasets, so its gateway serves the output.
+func attested(ctx context.Context, net *devnet.Net, source string) bool {
+	p, _, err := net.Nodes[0].RPC.Chain().Datasets(ctx, source, state.ListOptions{Limit: 10})
+	if err != nil {
+		return false
+	}
+	op := hex.EncodeToString(net.Nodes[0].Operator)
+	for _, d := range p.Items {
+		if slices.Contains(d.Attesters, op) {
+			return true
+		}
+	}
+	return false
 }
 
 // newBrowser starts headless Chromium with a fresh profile and returns a

@@ -25,6 +25,10 @@ type Config struct {
 	// Gateway is the node's IPFS gateway, http://host:port; output CIDs
 	// link to Gateway/ipfs/CID. "": no links.
 	Gateway string
+	// Has reports whether the node's pin store holds a CID, which its
+	// gateway then serves (a node holds the outputs of the rounds it
+	// validated); nil: every output is assumed held.
+	Has func(ctx context.Context, cid string) bool
 	// RPC is the node's CometBFT RPC address as a client dials it (e.g.
 	// tcp://127.0.0.1:26657), shown in the verify commands.
 	RPC string

@@ -162,6 +162,7 @@ func (x *Explorer) search(ctx context.Context, d *sourcesData, cursor string) er
 type datasetRow struct {
 	state.DatasetView
 	Link   string // the output on the node's gateway; "" without one
+	Held   bool   // the node's gateway has it
 	Verify string
 }
 
@@ -214,6 +215,7 @@ func (x *Explorer) source(w http.ResponseWriter, r *http.Request) {
 		row := datasetRow{DatasetView: ds}
 		if x.cfg.Gateway != "" && ds.OutputCID != "" {
 			row.Link = x.cfg.Gateway + "/ipfs/" + ds.OutputCID
+			row.Held = x.cfg.Has == nil || x.cfg.Has(ctx, ds.OutputCID)
 		}
 		if d.TrustHash != "" {
 			row.Verify = verifyCommand(x.cfg.RPC, ds.Source, ds.Round, d.TrustHeight, d.TrustHash)

@@ -111,3 +111,31 @@ func TestFetchDefaultsAreTheNodes(t *testing.T) {
 		}
 	}
 }
+
+// TestTestnetExplorerPorts: WriteTestnet gives every home an explorer at
+// its base port + ExplorerPortOffset (26661 for the default base), next to
+// its other ports and clashing with none of them.
+func TestTestnetExplorerPorts(t *testing.T) {
+	homes, err := WriteTestnet(t.TempDir(), TestnetOptions{ChainID: "c", Nodes: 2, BasePort: 26656, Stake: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range homes {
+		c, err := Load(h.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := HostPort("127.0.0.1", 26656+10*i+ExplorerPortOffset)
+		if c.Explorer.Listen != want {
+			t.Errorf("node%d explorer %q, want %q", i, c.Explorer.Listen, want)
+		}
+		for _, p := range []int{h.Ports.P2P, h.Ports.RPC, h.Ports.Prometheus, h.Ports.Gateway} {
+			if HostPort("127.0.0.1", p) == c.Explorer.Listen {
+				t.Errorf("node%d explorer on port %d, taken by another part", i, p)
+			}
+		}
+	}
+	if homes[0].Dir != "" && HostPort("127.0.0.1", 26656+ExplorerPortOffset) != DefaultExplorer {
+		t.Errorf("DefaultExplorer %s is not the default home's", DefaultExplorer)
+	}
+}

@@ -2,6 +2,7 @@ package explorer
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"net/http"
@@ -199,7 +200,8 @@ func (x *Explorer) source(w http.ResponseWriter, r *http.Request) {
 		x.fail(w, r, http.StatusBadGateway, "Reading source "+id+" failed: "+err.Error())
 		return
 	}
-	d := sourceData{Source: s, Params: len(s.Spec.Params) * 3 / 4, RPC: x.cfg.RPC}
+	params, _ := base64.StdEncoding.DecodeString(s.Spec.Params)
+	d := sourceData{Source: s, Params: len(params), RPC: x.cfg.RPC}
 	d.TrustHeight, d.TrustHash = x.trustRoot(ctx)
 	p, _, err := x.c.Datasets(ctx, id, state.ListOptions{Limit: datasetsPerPage, Cursor: cursor})
 	if errors.Is(err, state.ErrBadQuery) {

@@ -11,14 +11,14 @@ DEB_TOOLS := clang lld wabt protobuf-compiler
 # Debian packages of the Rust SDK's toolchain (wasm32 targets of rustc 1.63).
 RUST_TOOLS := rustc libstd-rust-dev-wasm32
 
-.PHONY: all build test test-long test-e2e demo demo-validator bench bench-devnet fuzz lint vet fmt-check tools proto validators clean
+.PHONY: all build test test-long test-e2e explorer-shots demo demo-validator bench bench-devnet fuzz lint vet fmt-check tools proto validators clean
 
 all: build
 
 build:
 	$(GO) build -o $(ASSAY) ./cmd/assay
 
-## tools: install optional Debian tools (clang, lld, wabt, protoc) when running as root;
+## tools: install optional Debian tools (clang, lld, wabt, protoc, chromium) when running as root;
 ## otherwise say what is missing. Never fails the build: tests skip what they cannot run.
 tools:
 	@missing=""; for t in clang wasm-ld wat2wasm protoc; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
@@ -40,6 +40,13 @@ tools:
 	  if command -v npm >/dev/null 2>&1; then (cd sdk/as && npm ci --no-audit --no-fund --prefer-offline >/dev/null 2>&1) || echo "tools: npm ci in sdk/as failed; the AssemblyScript rebuild tests will skip"; \
 	  else echo "tools: missing npm (apt-get install npm); the AssemblyScript rebuild tests will skip"; fi; \
 	fi
+	@# chromium: the explorer's browser test (internal/explorer, TestExplorerBrowser) skips without it
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "tools: installing chromium"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || echo "tools: apt-get chromium failed; the browser test will skip"; \
+	  else echo "tools: missing chromium (apt-get install chromium); the browser test will skip"; fi; \
+	fi
 
 vet:
 	$(GO) vet $(PKGS)
@@ -53,6 +60,7 @@ lint: vet fmt-check
 ## test: everything CI runs (vet, gofmt, unit + integration tests, race on concurrent packages).
 test: tools lint
 	$(GO) test -count=1 -timeout 20m $(PKGS)
+	ASSAY_E2E=1 $(GO) test -count=1 -timeout 5m ./internal/explorer -run 'TestExplorerBrowser'
 	$(GO) test -count=1 -race -timeout 10m ./runtime/pin/... ./plugins/... ./consensus/worker/...
 
 ## test-long: soaks and many-seed simulations.
@@ -63,6 +71,11 @@ test-long: tools
 test-e2e: tools
 	ASSAY_E2E=1 $(GO) test -count=1 -timeout 30m ./cmd/assay -run 'TestKillAndRestart|TestKillAfterCommit|TestFaultsSlashed|TestHaltAndResume|TestTestnetProcesses|TestStartSIGTERMWithHungPlugin'
 	ASSAY_E2E=1 $(GO) test -count=1 -timeout 10m ./internal/devnet -run 'TestDevnetHeadless'
+	ASSAY_E2E=1 $(GO) test -count=1 -timeout 5m ./internal/explorer -run 'TestExplorerBrowser' -v
+
+## explorer-shots: refresh docs/explorer/*.png with the browser test's screenshots.
+explorer-shots: tools
+	ASSAY_E2E=1 ASSAY_EXPLORER_SHOTS=$(CURDIR)/docs/explorer $(GO) test -count=1 -timeout 5m ./internal/explorer -run 'TestExplorerBrowser'
 
 ## demo: the devnet, 4 validators in one process with a faulty one, for 90 s (DEMO_ARGS to change).
 DEMO_ARGS ?= --duration 90s

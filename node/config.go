@@ -28,12 +28,13 @@ const (
 // every default; Load reads a file strictly over them.
 type Config struct {
 	// OperatorKey is the operator key file (signs Commit/Reveal txs).
-	OperatorKey string        `toml:"operator_key_file"`
-	Pin         PinConfig     `toml:"pin"`
-	Gateway     GatewayConfig `toml:"gateway"`
-	API         APIConfig     `toml:"api"`
-	Worker      WorkerConfig  `toml:"worker"`
-	Sandbox     SandboxConfig `toml:"sandbox"`
+	OperatorKey string         `toml:"operator_key_file"`
+	Pin         PinConfig      `toml:"pin"`
+	Gateway     GatewayConfig  `toml:"gateway"`
+	API         APIConfig      `toml:"api"`
+	Explorer    ExplorerConfig `toml:"explorer"`
+	Worker      WorkerConfig   `toml:"worker"`
+	Sandbox     SandboxConfig  `toml:"sandbox"`
 	// Fetch and Plugins are read by plugins.LoadConfig from the same file.
 	Fetch   plugins.FetchConfig    `toml:"fetch"`
 	Plugins []plugins.PluginConfig `toml:"plugins"`
@@ -65,6 +66,21 @@ type APIConfig struct {
 // port of its own: the port after the gateway's (26656 p2p, 26657 RPC,
 // 26658 metrics, 26659 gateway).
 const DefaultAPIListen = "127.0.0.1:26660"
+
+// ExplorerConfig is the [explorer] table.
+type ExplorerConfig struct {
+	// Listen is the host:port of the web explorer; "" disables it.
+	Listen string `toml:"listen"`
+}
+
+// ExplorerPortOffset places a home's explorer beside its other ports:
+// base+5 (base+0..3 are P2P, RPC, Prometheus and the gateway), so the
+// default home's explorer listens on 127.0.0.1:26661.
+const ExplorerPortOffset = 5
+
+// DefaultExplorer is the explorer address of a home with the default
+// ports.
+const DefaultExplorer = "127.0.0.1:26661"
 
 // WorkerConfig is the [worker] table.
 type WorkerConfig struct {
@@ -133,6 +149,11 @@ listen = %q
 # Browser origins allowed to read it: "https://app.example", or "*" for any.
 cors_origins = %s
 
+[explorer]
+# Web explorer (chain status, sources, datasets, validators, evidence);
+# "" disables it. Bind it to loopback unless you mean to publish it.
+listen = %q
+
 [worker]
 concurrency = %d
 journal_dir = %q
@@ -163,7 +184,7 @@ allow_private_ranges = %s
 // Write writes c as home's assay.toml, with comments. The [fetch]
 // concurrency, file_root and [[plugins]] are left to their defaults.
 func (c *Config) Write(home string) error {
-	body := fmt.Sprintf(configTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.API.Listen, tomlStrings(c.API.CORSOrigins), c.Worker.Concurrency,
+	body := fmt.Sprintf(configTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.API.Listen, tomlStrings(c.API.CORSOrigins), c.Explorer.Listen, c.Worker.Concurrency,
 		c.Worker.JournalDir, c.Worker.Fault, c.Sandbox.CacheDir, c.Sandbox.Engine,
 		time.Duration(c.Fetch.Timeout).String(), c.Fetch.MaxBytes, tomlStrings(c.Fetch.AllowPrivateRanges))
 	if err := os.WriteFile(filepath.Join(home, ConfigFile), []byte(body), 0o600); err != nil {

@@ -34,6 +34,8 @@ func TestAssayConfigRejectsTyposAndRanges(t *testing.T) {
 		{"engine", "[sandbox]\nengine = \"jit\"\n", `sandbox.engine: "jit"`},
 		{"fault", "[worker]\nfault = \"evil\"\n", `worker.fault: "evil"`},
 		{"gateway", "[gateway]\nlisten = \"8080\"\n", `gateway.listen: "8080"`},
+		{"explorer", "[explorer]\nlisten = \"localhost\"\n", `explorer.listen: "localhost"`},
+		{"explorer off", "[explorer]\nlisten = \"\"\n", ""},
 		{"empty dir", "[pin]\ndir = \"\"\n", "pin.dir: must be set"},
 		{"api listen", "[api]\nlisten = \"26660\"\n", `api.listen: "26660"`},
 		{"api off", "[api]\nlisten = \"\"\n", ""},
@@ -114,5 +116,33 @@ func TestFetchDefaultsAreTheNodes(t *testing.T) {
 		if tc.ok != (err == nil) || (tc.ok && int64(len(b)) != tc.size) {
 			t.Errorf("%s: fetched %d bytes, err %v; want ok %v", tc.name, len(b), err, tc.ok)
 		}
+	}
+}
+
+// TestTestnetExplorerPorts: WriteTestnet gives every home an explorer at
+// its base port + ExplorerPortOffset (26661 for the default base), next to
+// its other ports and clashing with none of them.
+func TestTestnetExplorerPorts(t *testing.T) {
+	homes, err := WriteTestnet(t.TempDir(), TestnetOptions{ChainID: "c", Nodes: 2, BasePort: 26656, Stake: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, h := range homes {
+		c, err := Load(h.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := HostPort("127.0.0.1", 26656+10*i+ExplorerPortOffset)
+		if c.Explorer.Listen != want {
+			t.Errorf("node%d explorer %q, want %q", i, c.Explorer.Listen, want)
+		}
+		for _, p := range []int{h.Ports.P2P, h.Ports.RPC, h.Ports.Prometheus, h.Ports.Gateway} {
+			if HostPort("127.0.0.1", p) == c.Explorer.Listen {
+				t.Errorf("node%d explorer on port %d, taken by another part", i, p)
+			}
+		}
+	}
+	if homes[0].Dir != "" && HostPort("127.0.0.1", 26656+ExplorerPortOffset) != DefaultExplorer {
+		t.Errorf("DefaultExplorer %s is not the default home's", DefaultExplorer)
 	}
 }

@@ -12,9 +12,11 @@ import (
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
 	"github.com/cometbft/cometbft/rpc/client/local"
+	cid "github.com/ipfs/go-cid"
 
 	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/internal/explorer"
 	"github.com/assaynet/assay/internal/httpapi"
 	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/plugins/builtin"
@@ -37,6 +39,9 @@ type Options struct {
 	NoPrometheus bool
 	// Fault overrides assay.toml's worker.fault when set.
 	Fault string
+	// NoExplorer leaves the explorer off whatever assay.toml says (the
+	// devnet serves node 0's only).
+	NoExplorer bool
 }
 
 // Node is one node: CometBFT with the app, the worker, the pin store, the
@@ -48,6 +53,7 @@ type Node struct {
 	Operator []byte      // the operator's address
 	Gateway  string      // http://host:port once started; "" when disabled
 	API      string      // the HTTP API's http://host:port once started; "" when disabled
+	Explorer string      // http://host:port once started; "" when disabled
 	RPC      *worker.RPC // the chain as the worker sees it (in process)
 	Worker   *worker.Worker
 
@@ -62,6 +68,9 @@ type Node struct {
 	mgr    *plugins.Manager
 	gw     *http.Server
 	api    *http.Server
+	ex     *http.Server
+	noEx   bool
+	rpc    string // CometBFT RPC listen address, as clients dial it
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -88,7 +97,8 @@ func Open(ctx context.Context, home string, o Options) (n *Node, err error) {
 	if o.Comet == nil {
 		o.Comet = cmtlog.NewNopLogger()
 	}
-	n = &Node{Home: home, cfg: ac, prom: cfg.Instrumentation.Prometheus, log: o.Logger, rt: o.Runtime}
+	n = &Node{Home: home, cfg: ac, prom: cfg.Instrumentation.Prometheus, log: o.Logger, rt: o.Runtime,
+		noEx: o.NoExplorer, rpc: cfg.RPC.ListenAddress}
 	defer func() {
 		if err != nil {
 			n.Stop()
@@ -178,7 +188,7 @@ func Start(ctx context.Context, home string, o Options) (*Node, error) {
 	return n, nil
 }
 
-// Start starts CometBFT, the gateway, the HTTP API and the worker, adds the Assay
+// Start starts CometBFT, the gateway, the HTTP API, the explorer and the worker, adds the Assay
 // metrics when Prometheus is on, and checks in the background that the
 // operator is an active validator (a warning in the log if not). The
 // worker and the check stop when ctx ends or on Stop. Call Stop also
@@ -199,6 +209,11 @@ func (n *Node) Start(ctx context.Context) error {
 	n.cancel = cancel
 	if l := n.cfg.API.Listen; l != "" {
 		if err := n.startAPI(wctx, l); err != nil {
+			return err
+		}
+	}
+	if l := n.cfg.Explorer.Listen; l != "" && !n.noEx {
+		if err := n.startExplorer(wctx, l); err != nil {
 			return err
 		}
 	}
@@ -252,6 +267,37 @@ func (n *Node) startAPI(ctx context.Context, addr string) error {
 	return nil
 }
 
+// startExplorer serves the web explorer on addr and runs its block
+// follower until ctx ends (Stop cancels it).
+func (n *Node) startExplorer(ctx context.Context, addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("explorer: %w", err)
+	}
+	has := func(ctx context.Context, s string) bool {
+		c, err := cid.Decode(s)
+		if err != nil {
+			return false
+		}
+		ok, err := n.store.Has(ctx, c)
+		return err == nil && ok
+	}
+	x := explorer.New(explorer.Config{Chain: n.RPC.Chain(), ChainID: n.ChainID, Gateway: n.Gateway, Has: has, RPC: n.rpc,
+		Logger: n.log.With("part", "explorer")})
+	n.ex = &http.Server{Handler: x.Handler(), ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
+	n.Explorer = "http://" + ln.Addr().String()
+	n.wg.Add(2)
+	go func() { defer n.wg.Done(); x.Run(ctx) }()
+	go func() {
+		defer n.wg.Done()
+		if err := n.ex.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			n.log.Error("explorer", "err", err)
+		}
+	}()
+	return nil
+}
+
 // Client is a CometBFT RPC client of the node in process.
 func (n *Node) Client() *local.Local { return n.comet.Client() }
 
@@ -284,15 +330,15 @@ func (n *Node) StopWithin(d time.Duration) bool {
 
 // Stop stops every part that started and closes every part that opened,
 // in reverse order. Each part's stop is bounded (plugins: kill grace and
-// reap wait; gateway and API: 2 s each; CometBFT).
+// reap wait; gateway, API and explorer: 2 s each; CometBFT).
 func (n *Node) Stop() {
 	if n.cancel != nil {
 		n.cancel()
 	}
-	for _, srv := range []*http.Server{n.api, n.gw} {
+	for _, srv := range []*http.Server{n.api, n.ex, n.gw} {
 		if srv != nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			_ = srv.Shutdown(ctx) // the API's streams ended with n.cancel
+			_ = srv.Shutdown(ctx) // the API's and explorer's streams ended with n.cancel
 			cancel()
 		}
 	}

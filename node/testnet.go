@@ -77,6 +77,7 @@ func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
 		c := Default(HostPort(h.ListenHost, h.Ports.Gateway))
 		c.API.Listen = HostPort(h.ListenHost, apiPort(o.BasePort, h.Ports))
 		c.API.CORSOrigins = o.CORSOrigins
+		c.Explorer.Listen = HostPort(h.ListenHost, sidePort(o.BasePort, h.Ports, ExplorerPortOffset))
 		if o.Concurrency > 0 {
 			c.Worker.Concurrency = o.Concurrency
 		}
@@ -93,11 +94,16 @@ func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
 // (BasePort+PortStride·i+4, inside the node's stride of ports), or 0 (any
 // free port, known once the node started) when the ports were picked
 // free (BasePort 0): the port after a free one may be taken.
-func apiPort(base int, p cometnode.Ports) int {
+func apiPort(base int, p cometnode.Ports) int { return sidePort(base, p, 4) }
+
+// sidePort is the port offset past a home's first (P2P) port, inside the
+// node's stride of PortStride ports, or 0 (any free port, known once the
+// node started) when the ports were picked free (BasePort 0).
+func sidePort(base int, p cometnode.Ports, offset int) int {
 	if base == 0 {
 		return 0
 	}
-	return p.Gateway + 1
+	return p.P2P + offset
 }
 
 // HostPort joins a host and a port (brackets for IPv6).

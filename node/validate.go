@@ -59,6 +59,11 @@ func (c *Config) Validate() error {
 			bad("api.cors_origins", "%q: %v", o, err)
 		}
 	}
+	if l := c.Explorer.Listen; l != "" {
+		if _, _, err := net.SplitHostPort(l); err != nil {
+			bad("explorer.listen", "%q is not host:port (\"\" disables the explorer)", l)
+		}
+	}
 	if t := time.Duration(c.Fetch.Timeout); t <= 0 || t > MaxFetchTimeout {
 		bad("fetch.timeout", "%s is out of range (0s, %s]", t, MaxFetchTimeout)
 	}

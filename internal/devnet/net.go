@@ -99,7 +99,8 @@ func Start(ctx context.Context, dir string, c Config) (*Net, error) {
 	}
 	logger := slog.New(slog.NewTextHandler(d.logFile, nil))
 	for i, h := range homes {
-		n, err := node.Start(ctx, h.Dir, node.Options{Runtime: d.Runtime, NoPrometheus: true, Logger: logger.With("node", i)})
+		// node 0 serves the explorer; one is enough in one process
+		n, err := node.Start(ctx, h.Dir, node.Options{Runtime: d.Runtime, NoPrometheus: true, Logger: logger.With("node", i), NoExplorer: i > 0})
 		if err != nil {
 			d.Stop()
 			return nil, fmt.Errorf("node %d: %w", i, err)

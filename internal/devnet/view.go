@@ -14,6 +14,9 @@ const maxEvidenceShown = 8
 // show draws the live view, or a progress line every 5 s when headless.
 func (v *view) show(s *Summary, lastLine *time.Time) {
 	if v.o.Headless {
+		if lastLine.IsZero() && v.net.Nodes[0].Explorer != "" {
+			fmt.Fprintf(v.out, "explorer %s\n", v.net.Nodes[0].Explorer)
+		}
 		if s.VerifyCommand != "" && !v.verifyShown {
 			v.verifyShown = true
 			fmt.Fprintf(v.out, "verify a dataset, trusting no node: %s\n", s.VerifyCommand)
@@ -51,6 +54,9 @@ func (v *view) show(s *Summary, lastLine *time.Time) {
 	}
 	for _, e := range shown {
 		fmt.Fprintf(&b, "  %s  %-14s %s round %d  slashed %d  jailed until %d\n", e.Operator, e.Kind, e.Source, e.Round, e.Slashed, e.JailedUntil)
+	}
+	if x := v.net.Nodes[0].Explorer; x != "" {
+		fmt.Fprintf(&b, "\nexplorer  %s   (node 0's web explorer; open it in a browser)\n", x)
 	}
 	b.WriteString("\ngateways\n")
 	for _, g := range s.Gateways {

@@ -137,7 +137,7 @@ func TestFormatF64MatchesJCS(t *testing.T) {
 		}
 		bad := 0
 		for i, f := range part {
-			if want := esNumber(f); got[i] != want {
+			if want := string(jcs.AppendNumber(nil, f)); got[i] != want {
 				if bad++; bad <= 10 {
 					t.Errorf("%v (bits %016x): C %q, jcs %q", f, math.Float64bits(f), got[i], want)
 				}
@@ -318,35 +318,43 @@ func TestReaderMatchesJCS(t *testing.T) {
 	}
 }
 
-// esNumber is ECMAScript's Number::toString (RFC 8785 section 3.2.2.3):
-// sdk/jcs.AppendNumber, except that integers of magnitude above 2^53 and
-// below 1e18 get their shortest round-trip digits ("1152921504606847000"
-// for 2^60, as node prints it), where AppendNumber prints every digit.
-func esNumber(f float64) string {
-	if math.Abs(f) <= 1<<53 || math.Abs(f) >= 1e18 || f != math.Trunc(f) {
-		return string(jcs.AppendNumber(nil, f))
-	}
-	s := strconv.FormatFloat(math.Abs(f), 'e', -1, 64)
-	mant, exp, _ := strings.Cut(s, "e")
-	digits := strings.Replace(mant, ".", "", 1)
-	n, _ := strconv.Atoi(exp)
-	out := digits + strings.Repeat("0", n+1-len(digits))
-	if f < 0 {
-		out = "-" + out
-	}
-	return out
-}
-
-// TestESIntegersDifferFromJCS pins the one known difference between the C
-// writer (ECMAScript) and sdk/jcs.AppendNumber: integers above 2^53.
-func TestESIntegersDifferFromJCS(t *testing.T) {
+// TestESIntegersMatchJCS: the C writer and sdk/jcs.AppendNumber both
+// write node's String(x) for the doubles of sdk/jcs's ECMAScript golden
+// table (integers of 50 to 76 bits, powers of two and ten and their
+// neighbours): integers beyond 2^53 get their shortest round-trip digits,
+// 2^55 is 36028797018963970.
+func TestESIntegersMatchJCS(t *testing.T) {
 	h := newHarness(t)
-	f := math.Ldexp(1, 60)
-	got := h.run(binary.LittleEndian.AppendUint64([]byte{'F'}, math.Float64bits(f)))
-	if got != "1152921504606847000\n" {
-		t.Errorf("2^60: C %q, want ECMAScript's 1152921504606847000", got)
+	data, err := os.ReadFile("../jcs/testdata/es_numbers.txt")
+	if err != nil {
+		t.Fatal(err)
 	}
-	if j := string(jcs.AppendNumber(nil, f)); j != "1152921504606846976" {
-		t.Logf("sdk/jcs now prints 2^60 as %s: drop esNumber's special case", j)
+	var fs []float64
+	var want []string
+	in := []byte{'F'}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		hex, text, _ := strings.Cut(line, " ")
+		bits, err := strconv.ParseUint(hex, 16, 64)
+		if err != nil {
+			t.Fatalf("es_numbers.txt: %q: %v", line, err)
+		}
+		fs, want = append(fs, math.Float64frombits(bits)), append(want, text)
+		in = binary.LittleEndian.AppendUint64(in, bits)
+	}
+	got := strings.Split(strings.TrimSuffix(h.run(in), "\n"), "\n")
+	if len(got) != len(fs) {
+		t.Fatalf("%d lines for %d values", len(got), len(fs))
+	}
+	bad := 0
+	for i, f := range fs {
+		j := string(jcs.AppendNumber(nil, f))
+		if got[i] != want[i] || j != want[i] {
+			if bad++; bad <= 10 {
+				t.Errorf("%v (bits %016x): C %q, jcs %q, ECMAScript %q", f, math.Float64bits(f), got[i], j, want[i])
+			}
+		}
 	}
 }

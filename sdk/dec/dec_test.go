@@ -67,7 +67,10 @@ func TestFromFloat(t *testing.T) {
 	tests := []struct {
 		f    float64
 		want string
-	}{{0.1, "0.1"}, {37123.5, "37123.5"}, {1e21, "1000000000000000000000"}, {-2.5e-7, "-0.00000025"}}
+	}{{0.1, "0.1"}, {37123.5, "37123.5"}, {1e21, "1000000000000000000000"}, {-2.5e-7, "-0.00000025"},
+		// Integers beyond 2^53: the shortest round-trip digits, as RFC 8785
+		// and sdk/jcs write them (node: String(2**55)).
+		{1 << 53, "9007199254740992"}, {1 << 55, "36028797018963970"}, {-(1 << 59), "-576460752303423500"}}
 	for _, tt := range tests {
 		d, err := FromFloat(tt.f)
 		if err != nil || d.String() != tt.want {

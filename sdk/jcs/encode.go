@@ -159,7 +159,10 @@ func AppendNumber(dst []byte, f float64) []byte {
 	if f == 0 {
 		return append(dst, '0')
 	}
-	if f > -1e18 && f < 1e18 && f == float64(int64(f)) {
+	// Up to 2^53 every integer is a double and its digits are its shortest
+	// round trip. Beyond, ECMAScript prints the shortest digits padded with
+	// zeros (2^55 is 36028797018963970, not 36028797018963968).
+	if f >= -1<<53 && f <= 1<<53 && f == float64(int64(f)) {
 		return strconv.AppendInt(dst, int64(f), 10)
 	}
 	if f < 0 {

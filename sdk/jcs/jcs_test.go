@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -45,6 +47,92 @@ func TestAppendNumberRFC8785(t *testing.T) {
 		if got := string(AppendNumber(nil, math.Float64frombits(tt.bits))); got != tt.want {
 			t.Errorf("%#016x: got %s, want %s", tt.bits, got, tt.want)
 		}
+	}
+}
+
+// Integers beyond 2^53 print as their shortest round-trip digits padded
+// with zeros, as ECMAScript does, not with every digit of the double; the
+// expectations are node's String(Number(in)).
+func TestCanonicalizeBigIntegers(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"9007199254740991", "9007199254740991"}, // 2^53-1
+		{"9007199254740992", "9007199254740992"}, // 2^53
+		{"9007199254740993", "9007199254740992"}, // rounds to 2^53
+		{"9007199254740994", "9007199254740994"}, // 2^53+2
+		{"9007199254740995", "9007199254740996"},
+		{"-9007199254740993", "-9007199254740992"},
+		{"4503599627370497", "4503599627370497"},
+		{"4503599627370496.5", "4503599627370496"},
+		{"1e16", "10000000000000000"},
+		{"18014398509481988", "18014398509481988"}, // 2^54+4: all digits are shortest
+		{"30473895520886872", "30473895520886870"},
+		{"36028797018963968", "36028797018963970"}, // 2^55
+		{"72057594037927936", "72057594037927940"}, // 2^56
+		{"99999999999999999", "100000000000000000"},
+		{"123456789012345678", "123456789012345680"},
+		{"576460752303423488", "576460752303423500"}, // 2^59
+		{"-576460752303423488", "-576460752303423500"},
+		{"999999999999999872", "999999999999999900"}, // largest double below 1e18
+		{"-999999999999999872", "-999999999999999900"},
+		{"1152921504606846976", "1152921504606847000"}, // 2^60
+		{"-1152921504606846976", "-1152921504606847000"},
+		{"9007199254740993e3", "9007199254740993000"},
+		{"999999999999999999", "1000000000000000000"},
+		{"1000000000000000000", "1000000000000000000"},
+		{"-1e18", "-1000000000000000000"},
+		{"9223372036854775807", "9223372036854776000"}, // 2^63-1 rounds to 2^63
+		{"-9223372036854775808", "-9223372036854776000"},
+		{"18446744073709551615", "18446744073709552000"},
+		{"12345678901234567890", "12345678901234567000"},
+		{"-12345678901234567890", "-12345678901234567000"},
+		{"1e20", "100000000000000000000"},
+		{"295147905179352825856", "295147905179352830000"}, // 2^68
+		{"999999999999999999999", "1e+21"},
+		{"1e21", "1e+21"},
+		{"-1e21", "-1e+21"},
+	}
+	for _, tt := range tests {
+		got, err := Canonicalize([]byte(tt.in), DefaultLimits())
+		if err != nil {
+			t.Errorf("%s: %v", tt.in, err)
+			continue
+		}
+		if string(got) != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestAppendNumberES compares AppendNumber with node's String(x) for the
+// doubles of testdata/es_numbers.txt (integers of 50 to 76 bits, powers
+// of two and ten and their neighbours, both signs).
+func TestAppendNumberES(t *testing.T) {
+	data, err := os.ReadFile("testdata/es_numbers.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, bad := 0, 0
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		hex, want, ok := strings.Cut(line, " ")
+		bits, err := strconv.ParseUint(hex, 16, 64)
+		if !ok || err != nil {
+			t.Fatalf("es_numbers.txt:%d: %q is not \"bits text\"", i+1, line)
+		}
+		n++
+		if got := string(AppendNumber(nil, math.Float64frombits(bits))); got != want {
+			if bad++; bad <= 10 {
+				t.Errorf("%s (%v): got %s, want %s", hex, math.Float64frombits(bits), got, want)
+			}
+		}
+	}
+	if bad > 10 {
+		t.Errorf("%d of %d values differ", bad, n)
+	}
+	if n < 700 {
+		t.Errorf("es_numbers.txt has %d values, want the 734 committed", n)
 	}
 }
 

@@ -101,6 +101,11 @@ func sameAsGo(t *testing.T, port string) {
 		{`{"symbol":"X",` + win + `,"max_candles":1}`, `[[1699999500,1,1,1,1,1],[1699999501,1,1,1,1,1]]`},
 		{`{"symbol":"X","window_start":5,"window_end":5}`, `[]`},
 		{`{"window":60}`, `[]`},
+		// Integers beyond 2^53 are written as ECMAScript does: 2^55 is
+		// 36028797018963970, -2^59 is -576460752303423500.
+		{`{"symbol":"X","window_start":36028797018963968,"window_end":36028797018964968}`, `[[36028797018963968,1,1,1,1,1]]`},
+		{`{"symbol":"X","interval":1024,"window_start":-576460752303423488,"window_end":-576460752303420416}`,
+			`[[-576460752303423488,2,2,2,2,2],[-576460752303422464,1,1,1,1,1]]`},
 	}
 	for _, c := range cases {
 		job := sandbox.Job{Source: "same", Input: []byte(c.input), Params: []byte(c.params), Height: 1,

@@ -341,5 +341,37 @@ export function appendString(dst: Bytes, s: string): void {
   dst.push(0x22);
 }
 
-/** Appends an integer of magnitude below 2^53 as RFC 8785 does. */
-export function appendInt(dst: Bytes, v: i64): void { dst.ascii(v.toString()); }
+/**
+ * Appends v as RFC 8785 writes the double nearest to v (sdk/jcs writes
+ * float64(v) the same): every digit up to 2^53; beyond, ECMAScript's
+ * shortest round-trip digits padded with zeros (2^55 is 36028797018963970).
+ */
+export function appendInt(dst: Bytes, v: i64): void {
+  const exact: i64 = 9007199254740992; // 2^53
+  if (v >= -exact && v <= exact) { dst.ascii(v.toString()); return; }
+  const f = <f64>v; // the nearest double, ties to even
+  if (f < 0) dst.push(0x2d);
+  const x = <u64>Math.abs(f); // an integer in (2^53, 2^63]
+  // x = m·2^e with 2^52 <= m < 2^53. The numbers that read back as x lie
+  // within half the gap to each neighbour (the lower gap is half as wide
+  // at a power of two), ends included when m is even (ties to even).
+  const e = <i32>(11 - <i32>clz<u64>(x));
+  const m = x >> <u64>e;
+  const up = (<u64>1) << <u64>(e - 1);
+  const down = m == (<u64>1) << 52 ? up >> 1 : up;
+  const lo = x - down;
+  const hi = x + up;
+  const even = (m & 1) == 0;
+  // Fewest digits: the largest power of ten with a multiple in range (the
+  // range is at most 2^11 wide); of the multiples below and above x, the
+  // nearer one (an integer double is never halfway between two).
+  for (let p: u64 = 10000; p >= 10; p /= 10) {
+    const below = x / p * p;
+    const above = below == x ? x : below + p;
+    const okBelow = even ? below >= lo : below > lo;
+    const okAbove = even ? above <= hi : above < hi;
+    if (okBelow && (!okAbove || x - below < above - x)) { dst.ascii(below.toString()); return; }
+    if (okAbove) { dst.ascii(above.toString()); return; }
+  }
+  dst.ascii(x.toString());
+}

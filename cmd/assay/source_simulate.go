@@ -28,29 +28,34 @@ func runSourceSimulate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: assay source simulate FILE.toml|FILE.json [--height H] [--time T] [--config assay.toml] [--wasm FILE] [--json]")
 		return 2
 	}
-	sf, err := sourcefile.Load(pos[0])
-	if err == nil {
-		o.Time, err = parseFetchTime(*at, time.Now)
-	}
 	if o.Config == "" {
 		o.FileRoot = filepath.Dir(pos[0]) // without a node config, "file" reads beside the source file
 	}
+	o.Log = stderr
+	sf, err := sourcefile.Load(pos[0])
 	var rep authoring.SimReport
-	if o.Log = stderr; err == nil {
-		rep, err = authoring.Simulate(context.Background(), sf, o)
+	if err == nil {
+		if o.Time, err = parseFetchTime(*at, time.Now); err == nil {
+			rep, err = authoring.Simulate(context.Background(), sf, o)
+		}
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "assay source simulate: %v\n", err)
 		return 1
 	}
-	if *asJSON {
-		b, _ := json.Marshal(rep) // a flat struct of strings and numbers cannot fail
-		fmt.Fprintf(stdout, "%s\n", b)
-	} else {
-		rep.WriteText(stdout)
-	}
+	writeReport(stdout, *asJSON, rep)
 	if rep.Status == "UNAVAILABLE" {
 		return 1
 	}
 	return 0
+}
+
+// writeReport prints a report as one JSON line or as its text form.
+func writeReport(w io.Writer, asJSON bool, rep interface{ WriteText(io.Writer) }) {
+	if !asJSON {
+		rep.WriteText(w)
+		return
+	}
+	b, _ := json.Marshal(rep) // the reports are flat structs of strings and numbers
+	fmt.Fprintf(w, "%s\n", b)
 }

@@ -15,8 +15,11 @@ import (
 )
 
 func init() {
-	register(command{name: "source", summary: "data sources: register, list, show", run: group("assay source", []command{
+	register(command{name: "source", summary: "data sources: register, update, retire, simulate, list, show", run: group("assay source", []command{
 		{name: "register", summary: "register a source described in TOML or JSON (stores its code if needed)", run: runSourceRegister},
+		{name: "update", summary: "replace your source's spec with a TOML or JSON file's (open rounds keep theirs)", run: runSourceUpdate},
+		{name: "retire", summary: "retire your source: no new rounds (open rounds finish)", run: runSourceRetire},
+		{name: "simulate", summary: "fetch once and run the validator program as the chain would, without a chain", run: runSourceSimulate},
 		{name: "list", summary: "list registered sources by id, a page at a time", run: func(a []string, o, e io.Writer) int {
 			return runQuery(queryCmd{name: "assay source list", list: listPaging}, a, o, e, func(_ []string, lo state.ListOptions) (string, error) {
 				return state.PathSourcesPage(lo), nil

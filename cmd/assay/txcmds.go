@@ -94,6 +94,26 @@ func runSourceRegister(args []string, stdout, stderr io.Writer) int {
 		})
 }
 
+func runSourceUpdate(args []string, stdout, stderr io.Writer) int {
+	return runTx("assay source update", 1, "FILE.toml|FILE.json", 2*clientTimeout, args, stdout, stderr,
+		func(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, pos []string) (string, error) {
+			sf, err := sourcefile.Load(pos[0])
+			if err != nil {
+				return "", err
+			}
+			codeCID, h, err := submit.UpdateSource(ctx, c, key, sf)
+			return fmt.Sprintf("updated %s at height %d (code %s): rounds from height %d use the new spec", sf.ID, h, codeCID, h+1), err
+		})
+}
+
+func runSourceRetire(args []string, stdout, stderr io.Writer) int {
+	return runTx("assay source retire", 1, "ID", clientTimeout, args, stdout, stderr,
+		func(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, pos []string) (string, error) {
+			h, err := submit.RetireSource(ctx, c, key, pos[0])
+			return fmt.Sprintf("retired %s at height %d: no rounds after it", pos[0], h), err
+		})
+}
+
 func runUnjail(args []string, stdout, stderr io.Writer) int {
 	return runTx("assay unjail", 0, "", clientTimeout, args, stdout, stderr,
 		func(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, _ []string) (string, error) {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -63,12 +62,7 @@ func runValidatorRun(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if f.json {
-		b, _ := json.Marshal(rep) // a flat struct of strings and numbers cannot fail
-		fmt.Fprintf(stdout, "%s\n", b)
-	} else {
-		rep.WriteText(stdout)
-	}
+	writeReport(stdout, f.json, rep)
 	if res.Status == abi.StatusUnavailable {
 		return 1
 	}

@@ -13,7 +13,8 @@ import (
 // testFlags are the flags of `assay validator test`.
 type testFlags struct {
 	authoring.FixtureOptions
-	json bool
+	json   bool
+	update bool
 }
 
 // runValidatorTest is `assay validator test DIR`.
@@ -26,13 +27,25 @@ func runValidatorTest(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.NoInterpreter, "no-interpreter", false, "skip the interpreter cross-check")
 	fs.BoolVar(&f.json, "json", false, "print a JSON array, one object per fixture")
 	fs.StringVar(&f.Fixtures, "fixtures", "testdata", "fixture directory inside DIR")
+	fs.BoolVar(&f.update, "update", false, "first write expected outputs (.expect, .output) for fixtures that have none or differ")
 	pos, err := cliflag.Positionals(fs, args)
 	if err != nil {
 		return cliflag.ExitCode(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: assay validator test DIR [--wasm FILE] [--gas N] [--no-build] [--no-interpreter] [--json]")
+		fmt.Fprintln(stderr, "usage: assay validator test DIR [--wasm FILE] [--gas N] [--no-build] [--no-interpreter] [--json] [--update]")
 		return 2
+	}
+	if f.update {
+		written, err := authoring.UpdateFixtures(pos[0], f.FixtureOptions, stderr)
+		for _, w := range written {
+			fmt.Fprintf(stderr, "wrote %s\n", w)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "assay validator test: --update: %v\n", err)
+			return 1
+		}
+		f.NoBuild = true
 	}
 	rows, err := authoring.RunFixtures(pos[0], f.FixtureOptions, stderr)
 	if err != nil {

@@ -11,6 +11,10 @@
 //   - RunFixtures: a validator program directory's fixtures (built first with
 //     make), each twice on the compiler and once on the interpreter
 //     (WriteFixtureTable prints the rows).
+//   - UpdateFixtures: `validator test --update`, the expected outputs of
+//     fixtures that have none or stale ones, written from a run.
+//   - Simulate: one round of a source file without a chain (`assay
+//     source simulate`): the node's fetch, then the chain's round job.
 //   - Scaffold and WriteScaffold: a new Go or C validator program from templates.
 //
 // # Example

@@ -20,42 +20,55 @@ var validatorName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
 
 // scaffold is what the templates see.
 type scaffold struct {
-	Name   string
-	SDKDir string // local Assay checkout for the go.mod replace; "" = none
-	InTree bool   // the directory is inside the Assay module: no go.mod
+	Name       string
+	SDKDir     string // SDKDir, for the templates
+	SDKVersion string // the version of the SDK copy (sdkVersion)
+	InTree     bool   // the directory is inside the Assay module: no go.mod, no SDK copy
 }
+
+// Languages are the languages Scaffold writes, in the order help lists them.
+var Languages = []string{"go", "c", "rust", "as"}
 
 // ValidName reports whether name can name a new validator program: lowercase
 // letters, digits and _, starting with a letter, at most 40 bytes.
 func ValidName(name string) bool { return validatorName.MatchString(name) }
 
-// Scaffold renders the files of a new validator program called name in language
-// lang ("go" or "c") that will live in dir: a program that canonicalises
-// JSON (Go) or echoes its input (C), fixtures and a Makefile. The Go
-// module's replace directive points at the Assay checkout sdk, or the one
-// above dir (then the scaffold joins that module: no go.mod) or above the
-// working directory; Scaffold returns that checkout ("" when none was
-// found). Files maps slash-separated paths to contents.
-func Scaffold(name, lang, dir, sdk string) (files map[string]string, sdkDir string, err error) {
+// Scaffold renders the files of a new validator program called name in
+// language lang (Languages) that will live in dir: a program that
+// canonicalises JSON (Go, Rust), checks it is JSON (AssemblyScript) or
+// echoes its input (C), fixtures and a Makefile. Files maps
+// slash-separated paths to contents.
+//
+// Go, Rust and AssemblyScript scaffolds get a copy of their SDK in
+// SDKDir, from this binary (or from the Assay checkout sdk, when set),
+// named by a version over its contents (the returned sdkVersion): the
+// project builds outside a checkout and offline, and a rebuild from the
+// same files reproduces the code CID. The Go scaffold's go.mod requires
+// the Assay module at that version and replaces it with ./assay-sdk. A Go
+// scaffold inside an Assay checkout joins that module instead: no go.mod,
+// no copy. C's SDK is one header, copied as assay.h.
+func Scaffold(name, lang, dir, sdk string) (files map[string]string, sdkVersion string, err error) {
 	if !ValidName(name) {
 		return nil, "", fmt.Errorf("bad validator name %q (lowercase letters, digits, _)", name)
 	}
-	s := &scaffold{Name: name}
-	var tmpl map[string]string
-	switch lang {
-	case "go":
-		root, inTree, err := locateSDK(dir, sdk)
-		if err != nil {
+	tmpl, ok := templates[lang]
+	if !ok {
+		return nil, "", fmt.Errorf("unknown language %q (want %s)", lang, strings.Join(Languages, ", "))
+	}
+	checkout, inTree, err := locateSDK(dir, sdk)
+	if err != nil {
+		return nil, "", err
+	}
+	s := &scaffold{Name: name, SDKDir: SDKDir, InTree: inTree && lang == "go"}
+	files = make(map[string]string, len(tmpl)+16)
+	switch {
+	case lang == "c":
+		files["assay.h"] = string(csdk.Header)
+	case !s.InTree:
+		if s.SDKVersion, err = addSDK(files, lang, checkout); err != nil {
 			return nil, "", err
 		}
-		s.SDKDir, s.InTree = root, inTree
-		tmpl = goScaffold
-	case "c":
-		tmpl = cScaffold
-	default:
-		return nil, "", fmt.Errorf("unknown language %q (want go or c)", lang)
 	}
-	files = make(map[string]string, len(tmpl)+1)
 	for fname, text := range tmpl {
 		if fname == "go.mod" && s.InTree {
 			continue
@@ -67,35 +80,28 @@ func Scaffold(name, lang, dir, sdk string) (files map[string]string, sdkDir stri
 		}
 		files[strings.ReplaceAll(fname, "NAME", s.Name)] = b.String()
 	}
-	if lang == "c" {
-		files["assay.h"] = string(csdk.Header)
-	}
-	return files, s.SDKDir, nil
+	return files, s.SDKVersion, nil
 }
 
-// locateSDK finds the Assay checkout: the --sdk flag, or the module root
-// above dir (then the scaffold joins that module) or above the working
-// directory. Without one the go.mod has no replace directive.
+// locateSDK returns the Assay checkout of the --sdk flag ("" without
+// one: the embedded SDK) and whether dir is inside an Assay checkout.
 func locateSDK(dir, flagSDK string) (string, bool, error) {
-	if flagSDK != "" {
-		abs, err := filepath.Abs(flagSDK)
-		if err != nil {
-			return "", false, err
-		}
-		if !isAssayRoot(abs) {
-			return "", false, fmt.Errorf("--sdk %s: no go.mod of %s there", flagSDK, assayModule)
-		}
-		return abs, false, nil
-	}
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return "", false, err
 	}
-	if root := assayRootAbove(absDir); root != "" {
-		return root, true, nil
+	inTree := assayRootAbove(absDir) != ""
+	if flagSDK == "" {
+		return "", inTree, nil
 	}
-	wd, _ := os.Getwd()
-	return assayRootAbove(wd), false, nil
+	abs, err := filepath.Abs(flagSDK)
+	if err != nil {
+		return "", false, err
+	}
+	if !isAssayRoot(abs) {
+		return "", false, fmt.Errorf("--sdk %s: no go.mod of %s there", flagSDK, assayModule)
+	}
+	return abs, inTree, nil
 }
 
 func assayRootAbove(dir string) string {

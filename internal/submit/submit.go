@@ -1,5 +1,6 @@
 // Package submit sends the txs a client sends — `assay code store`,
-// `assay source register`, `assay unjail` and the devnet's registrations —
+// `assay source register|update|retire`, `assay unjail` and the devnet's
+// registrations —
 // through a consensus/chain client: sign at the account's next sequence,
 // broadcast, wait until in a block.
 //
@@ -88,26 +89,56 @@ func StoreCode(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, was
 // RegisterSource stores the source file's code if needed and registers
 // the source; it returns the code's CID.
 func RegisterSource(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, sf *sourcefile.SourceFile) (string, error) {
-	codeCID := sf.Code
-	if sf.CodeFile != "" {
-		wasm, err := filelimit.Read(sf.CodeFile, filelimit.Code)
-		if err != nil {
-			return "", err
-		}
-		if codeCID, _, err = StoreCode(ctx, c, key, wasm); err != nil {
-			return "", fmt.Errorf("store code: %w", err)
-		}
-	}
-	spec, err := sourceSpec(sf, codeCID)
+	spec, err := storeSpec(ctx, c, key, sf)
 	if err != nil {
 		return "", err
 	}
 	_, _, err = One(ctx, c, key, tx.RegisterSourceBody(sf.ID, spec))
-	return codeCID, err
+	return spec.CodeCid, err
 }
 
-// sourceSpec converts a source file to the chain's spec.
-func sourceSpec(sf *sourcefile.SourceFile, codeCID string) (*pb.SourceSpec, error) {
+// UpdateSource stores the source file's code if needed and replaces the
+// spec of the source sf.ID (an UpdateSource tx, signed by its owner); it
+// returns the code's CID and the height of the block that holds the tx.
+// Rounds opened up to that height keep the spec they were opened with;
+// rounds from the next block on use the new one (docs/protocol.md).
+func UpdateSource(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, sf *sourcefile.SourceFile) (string, uint64, error) {
+	spec, err := storeSpec(ctx, c, key, sf)
+	if err != nil {
+		return "", 0, err
+	}
+	h, _, err := One(ctx, c, key, tx.UpdateSourceBody(sf.ID, spec))
+	return spec.CodeCid, h, err
+}
+
+// RetireSource retires source id (a RetireSource tx, signed by its
+// owner) and returns the height of the block that holds the tx: no round
+// opens after it; rounds already open finish.
+func RetireSource(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, id string) (uint64, error) {
+	h, _, err := One(ctx, c, key, tx.RetireSourceBody(id))
+	return h, err
+}
+
+// storeSpec stores sf's code file unless the chain has it and returns
+// sf's spec.
+func storeSpec(ctx context.Context, c *chain.Client, key ed25519.PrivateKey, sf *sourcefile.SourceFile) (*pb.SourceSpec, error) {
+	codeCID := sf.Code
+	if sf.CodeFile != "" {
+		wasm, err := filelimit.Read(sf.CodeFile, filelimit.Code)
+		if err != nil {
+			return nil, err
+		}
+		if codeCID, _, err = StoreCode(ctx, c, key, wasm); err != nil {
+			return nil, fmt.Errorf("store code: %w", err)
+		}
+	}
+	return Spec(sf, codeCID)
+}
+
+// Spec converts a source file to the chain's spec, naming code codeCID
+// (the CID of sf.Code or of sf.CodeFile's module). memory_pages 0
+// becomes the node default, as the chain stores it.
+func Spec(sf *sourcefile.SourceFile, codeCID string) (*pb.SourceSpec, error) {
 	params, err := sf.ReadParams()
 	if err != nil {
 		return nil, err

@@ -80,7 +80,7 @@ func decodeTOML(data []byte) (*SourceFile, error) {
 			keys = append(keys, k.String())
 		}
 		if len(keys) > 0 {
-			return nil, fmt.Errorf("unknown field(s) %s", strings.Join(keys, ", "))
+			return nil, fmt.Errorf("unknown field(s) %s%s", strings.Join(keys, ", "), retiredHint(keys...))
 		}
 	}
 	sf := tf.SourceFile
@@ -103,10 +103,24 @@ func decodeJSON(data []byte) (*SourceFile, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&sf); err != nil {
+		if strings.Contains(err.Error(), `unknown field "retired"`) {
+			return nil, fmt.Errorf("%w%s", err, retiredHint("retired"))
+		}
 		return nil, err
 	}
 	if dec.More() {
 		return nil, fmt.Errorf("data after the JSON object")
 	}
 	return &sf, nil
+}
+
+// retiredHint explains a "retired" field: retiring is a tx of its own,
+// not a field of the source (the chain's source record has one).
+func retiredHint(keys ...string) string {
+	for _, k := range keys {
+		if k == "retired" {
+			return " (a source file describes a source; retire one with `assay source retire ID`)"
+		}
+	}
+	return ""
 }

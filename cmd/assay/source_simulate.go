@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/assaynet/assay/internal/authoring"
+	"github.com/assaynet/assay/internal/cliflag"
+	"github.com/assaynet/assay/plugins/sourcefile"
+)
+
+// runSourceSimulate is `assay source simulate FILE.toml [--height H]
+// [--time T] [--config assay.toml] [--wasm FILE] [--json]`.
+func runSourceSimulate(args []string, stdout, stderr io.Writer) int {
+	var o authoring.SimOptions
+	fs := newFlags("assay source simulate", stderr)
+	cliflag.Int(fs, &o.Height, "height", 1, 1, maxHeightFlag, "round height")
+	at := fs.String("time", "", "round block time: RFC 3339 or unix seconds (default: now)")
+	fs.StringVar(&o.Config, "config", "", "assay.toml with [fetch] and [[plugins]] tables (default: built-in fetchers)")
+	fs.StringVar(&o.Wasm, "wasm", "", "module `file` when the source names its code by CID")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	pos, err := cliflag.Interleaved(fs, args)
+	if err != nil || len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: assay source simulate FILE.toml|FILE.json [--height H] [--time T] [--config assay.toml] [--wasm FILE] [--json]")
+		return 2
+	}
+	if o.Config == "" {
+		o.FileRoot = filepath.Dir(pos[0]) // without a node config, "file" reads beside the source file
+	}
+	o.Log = stderr
+	sf, err := sourcefile.Load(pos[0])
+	var rep authoring.SimReport
+	if err == nil {
+		if o.Time, err = parseFetchTime(*at, time.Now); err == nil {
+			rep, err = authoring.Simulate(context.Background(), sf, o)
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "assay source simulate: %v\n", err)
+		return 1
+	}
+	writeReport(stdout, *asJSON, rep)
+	if rep.Status == "UNAVAILABLE" {
+		return 1
+	}
+	return 0
+}
+
+// writeReport prints a report as one JSON line or as its text form.
+func writeReport(w io.Writer, asJSON bool, rep interface{ WriteText(io.Writer) }) {
+	if !asJSON {
+		rep.WriteText(w)
+		return
+	}
+	b, _ := json.Marshal(rep) // the reports are flat structs of strings and numbers
+	fmt.Fprintf(w, "%s\n", b)
+}

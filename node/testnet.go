@@ -56,11 +56,32 @@ func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
 		}
 		c.Worker.Fault = o.Faults[i]
 		c.Fetch.AllowPrivateRanges = o.AllowPrivateRanges
+		c.Bitswap.Listen = []string{bitswapListen(h.ListenHost, h.Ports.Gateway, o.BasePort)}
 		if err := c.Write(h.Dir); err != nil {
 			return nil, err
 		}
 	}
 	return homes, nil
+}
+
+// bitswapListen is a home's libp2p listen multiaddr: the port two after
+// its gateway's (26661 for `assay init`) with a fixed base port, any free
+// port (tcp/0, announced on chain at each start) without.
+func bitswapListen(host string, gateway, basePort int) string {
+	port := 0
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	if basePort != 0 {
+		port = gateway + 2
+	}
+	proto := "ip4"
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		proto = "ip6"
+	} else if ip == nil {
+		return fmt.Sprintf("/dns/%s/tcp/%d", host, port)
+	}
+	return fmt.Sprintf("/%s/%s/tcp/%d", proto, host, port)
 }
 
 // HostPort joins a host and a port (brackets for IPv6).

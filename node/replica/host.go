@@ -1,0 +1,145 @@
+package replica
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/ipfs/boxo/bitswap"
+	bsnet "github.com/ipfs/boxo/bitswap/network/bsnet"
+	"github.com/ipfs/boxo/blockstore"
+	"github.com/libp2p/go-libp2p"
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/p2p/security/noise"
+	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
+	ma "github.com/multiformats/go-multiaddr"
+)
+
+// Host is a node's libp2p host with a bitswap client and server over
+// the node's blockstore: any IPFS peer that dials it can fetch the
+// blocks the node holds by CID, and the node fetches from its peers.
+type Host struct {
+	// P2P is the libp2p host (TCP, Noise, Yamux; no relay, no NAT
+	// traversal, no DHT).
+	P2P host.Host
+	// Bitswap is the bitswap client and server.
+	Bitswap *bitswap.Bitswap
+}
+
+// NewHost starts a libp2p host with identity key, listening on listen
+// (multiaddrs such as /ip4/127.0.0.1/tcp/26661), and a bitswap client
+// and server over bs. Close it when done.
+func NewHost(ctx context.Context, key crypto.PrivKey, listen []string, bs blockstore.Blockstore) (*Host, error) {
+	h, err := libp2p.New(
+		libp2p.Identity(key),
+		libp2p.ListenAddrStrings(listen...),
+		libp2p.NoTransports,
+		libp2p.Transport(tcp.NewTCPTransport),
+		libp2p.Security(noise.ID, noise.New),
+		libp2p.DisableRelay(),
+		libp2p.DisableMetrics(), // several nodes in one process share the registry
+		libp2p.Ping(false),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("replica: libp2p host on %v: %w", listen, err)
+	}
+	// no content routing: a node asks the peers it is connected to (the
+	// attesters it dials), as a plain IPFS peer asks its peers
+	b := bitswap.New(ctx, bsnet.NewFromIpfsHost(h), nil, bs, bitswap.SetSendDontHaves(true))
+	return &Host{P2P: h, Bitswap: b}, nil
+}
+
+// Addrs returns the host's listen addresses as /…/p2p/<peer id>
+// multiaddrs, the form other peers dial.
+func (h *Host) Addrs() []string {
+	self := peer.AddrInfo{ID: h.P2P.ID(), Addrs: h.P2P.Addrs()}
+	mas, err := peer.AddrInfoToP2pAddrs(&self)
+	if err != nil {
+		return nil
+	}
+	out := make([]string, len(mas))
+	for i, m := range mas {
+		out[i] = m.String()
+	}
+	return out
+}
+
+// Connect dials the peers of multiaddrs (each ending in /p2p/<id>),
+// returning how many are connected; unparsable addresses and failed
+// dials are skipped (the error joins them).
+func (h *Host) Connect(ctx context.Context, multiaddrs []string) (int, error) {
+	var errs []error
+	var infos []peer.AddrInfo
+	for _, s := range multiaddrs {
+		m, err := ma.NewMultiaddr(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("multiaddr %q: %w", s, err))
+			continue
+		}
+		ai, err := peer.AddrInfoFromP2pAddr(m)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("multiaddr %q: %w", s, err))
+			continue
+		}
+		infos = append(infos, *ai)
+	}
+	n := 0
+	for _, ai := range infos {
+		if ai.ID == h.P2P.ID() {
+			continue
+		}
+		if err := h.P2P.Connect(ctx, ai); err != nil {
+			errs = append(errs, fmt.Errorf("dial %s: %w", ai.ID, err))
+			continue
+		}
+		n++
+	}
+	return n, errors.Join(errs...)
+}
+
+// Close stops bitswap and the host.
+func (h *Host) Close() error {
+	return errors.Join(h.Bitswap.Close(), h.P2P.Close())
+}
+
+// LoadOrCreateKey reads the libp2p identity key at path (a protobuf
+// private key, as Kubo keeps one), or creates an Ed25519 key there
+// (0600) when the file does not exist.
+func LoadOrCreateKey(path string) (crypto.PrivKey, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		k, err := crypto.UnmarshalPrivateKey(b)
+		if err != nil {
+			return nil, fmt.Errorf("replica: libp2p key %s: %w", path, err)
+		}
+		return k, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("replica: libp2p key: %w", err)
+	}
+	k, _, err := crypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		return nil, fmt.Errorf("replica: generate libp2p key: %w", err)
+	}
+	b, err = crypto.MarshalPrivateKey(k)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("replica: libp2p key: %w", err)
+	}
+	// write and rename: a crash leaves no half-written key
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return nil, fmt.Errorf("replica: write libp2p key: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return nil, fmt.Errorf("replica: write libp2p key: %w", err)
+	}
+	return k, nil
+}

@@ -11,10 +11,19 @@ import (
 	"github.com/ipfs/boxo/bitswap"
 	bsnet "github.com/ipfs/boxo/bitswap/network/bsnet"
 	"github.com/ipfs/boxo/blockstore"
-	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
+	csec "github.com/libp2p/go-libp2p/core/sec"
+	basichost "github.com/libp2p/go-libp2p/p2p/host/basic"
+	"github.com/libp2p/go-libp2p/p2p/host/eventbus"
+	"github.com/libp2p/go-libp2p/p2p/host/peerstore/pstoremem"
+	rcmgr "github.com/libp2p/go-libp2p/p2p/host/resource-manager"
+	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
+	"github.com/libp2p/go-libp2p/p2p/net/swarm"
+	"github.com/libp2p/go-libp2p/p2p/net/upgrader"
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	ma "github.com/multiformats/go-multiaddr"
@@ -24,34 +33,99 @@ import (
 // the node's blockstore: any IPFS peer that dials it can fetch the
 // blocks the node holds by CID, and the node fetches from its peers.
 type Host struct {
-	// P2P is the libp2p host (TCP, Noise, Yamux; no relay, no NAT
-	// traversal, no DHT).
+	// P2P is the libp2p host (TCP, Noise, Yamux; no QUIC, relay, NAT
+	// traversal or DHT).
 	P2P host.Host
 	// Bitswap is the bitswap client and server.
 	Bitswap *bitswap.Bitswap
+
+	rm network.ResourceManager
 }
 
 // NewHost starts a libp2p host with identity key, listening on listen
 // (multiaddrs such as /ip4/127.0.0.1/tcp/26661), and a bitswap client
 // and server over bs. Close it when done.
 func NewHost(ctx context.Context, key crypto.PrivKey, listen []string, bs blockstore.Blockstore) (*Host, error) {
-	h, err := libp2p.New(
-		libp2p.Identity(key),
-		libp2p.ListenAddrStrings(listen...),
-		libp2p.NoTransports,
-		libp2p.Transport(tcp.NewTCPTransport),
-		libp2p.Security(noise.ID, noise.New),
-		libp2p.DisableRelay(),
-		libp2p.DisableMetrics(), // several nodes in one process share the registry
-		libp2p.Ping(false),
-	)
+	h, rm, err := newP2P(key, listen)
 	if err != nil {
 		return nil, fmt.Errorf("replica: libp2p host on %v: %w", listen, err)
 	}
 	// no content routing: a node asks the peers it is connected to (the
 	// attesters it dials), as a plain IPFS peer asks its peers
 	b := bitswap.New(ctx, bsnet.NewFromIpfsHost(h), nil, bs, bitswap.SetSendDontHaves(true))
-	return &Host{P2P: h, Bitswap: b}, nil
+	return &Host{P2P: h, Bitswap: b, rm: rm}, nil
+}
+
+// newP2P assembles a libp2p host from its parts: TCP only, Noise,
+// Yamux, the default resource limits. Building it without the go-libp2p
+// package's defaults keeps QUIC, WebRTC and WebTransport out of the
+// binary.
+func newP2P(key crypto.PrivKey, listen []string) (host.Host, network.ResourceManager, error) {
+	addrs := make([]ma.Multiaddr, len(listen))
+	for i, l := range listen {
+		m, err := ma.NewMultiaddr(l)
+		if err != nil {
+			return nil, nil, fmt.Errorf("listen %q: %w", l, err)
+		}
+		addrs[i] = m
+	}
+	id, err := peer.IDFromPrivateKey(key)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := pstoremem.NewPeerstore()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := errors.Join(ps.AddPrivKey(id, key), ps.AddPubKey(id, key.GetPublic())); err != nil {
+		return nil, nil, err
+	}
+	rm, err := rcmgr.NewResourceManager(rcmgr.NewFixedLimiter(rcmgr.DefaultLimits.AutoScale()))
+	if err != nil {
+		return nil, nil, err
+	}
+	bus := eventbus.NewBus()
+	sw, err := swarm.NewSwarm(id, ps, bus, swarm.WithResourceManager(rm))
+	if err != nil {
+		_ = rm.Close()
+		return nil, nil, err
+	}
+	h, err := assemble(sw, key, rm, bus, addrs)
+	if err != nil {
+		_ = sw.Close()
+		_ = rm.Close()
+		return nil, nil, err
+	}
+	return h, rm, nil
+}
+
+// assemble adds the TCP transport to sw, listens and starts a host.
+func assemble(sw *swarm.Swarm, key crypto.PrivKey, rm network.ResourceManager, bus event.Bus, addrs []ma.Multiaddr) (host.Host, error) {
+	muxers := []upgrader.StreamMuxer{{ID: yamux.ID, Muxer: yamux.DefaultTransport}}
+	sec, err := noise.New(noise.ID, key, muxers)
+	if err != nil {
+		return nil, err
+	}
+	up, err := upgrader.New([]csec.SecureTransport{sec}, muxers, nil, rm, nil)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := tcp.NewTCPTransport(up, rm, nil)
+	if err != nil {
+		return nil, err
+	}
+	if err := sw.AddTransport(tr); err != nil {
+		return nil, err
+	}
+	if err := sw.Listen(addrs...); err != nil {
+		return nil, err
+	}
+	h, err := basichost.NewHost(sw, &basichost.HostOpts{EventBus: bus, DisableSignedPeerRecord: true})
+	if err != nil {
+		return nil, err
+	}
+	h.Start()
+	return h, nil
 }
 
 // Addrs returns the host's listen addresses as /…/p2p/<peer id>
@@ -104,7 +178,7 @@ func (h *Host) Connect(ctx context.Context, multiaddrs []string) (int, error) {
 
 // Close stops bitswap and the host.
 func (h *Host) Close() error {
-	return errors.Join(h.Bitswap.Close(), h.P2P.Close())
+	return errors.Join(h.Bitswap.Close(), h.P2P.Close(), h.rm.Close())
 }
 
 // LoadOrCreateKey reads the libp2p identity key at path (a protobuf

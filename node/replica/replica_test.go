@@ -13,6 +13,7 @@ import (
 
 	cid "github.com/ipfs/go-cid"
 
+	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/runtime/pin"
 )
 
@@ -163,5 +164,37 @@ func checkPinned(t *testing.T, s *pin.Store, c cid.Cid, want []byte) {
 	got, err := s.Get(ctx, c)
 	if err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("%s: %d bytes (%v), want the %d original bytes", c, len(got), err, len(want))
+	}
+}
+
+// TestFallbackWhenBitswapUnreachable: an attester whose multiaddr
+// cannot be dialled is fetched from through its gateway, and the fetch
+// is counted as a gateway fetch.
+func TestFallbackWhenBitswapUnreachable(t *testing.T) {
+	ctx := ctxT(t)
+	src, dst := store(t), store(t)
+	data := content(t)
+	c, err := src.AddPinned(ctx, bytes.NewReader(data), "d")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, err := src.Gateway()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(gw)
+	defer srv.Close()
+	// a peer id that listens nowhere: the dial fails at once
+	gone := newHost(t, store(t))
+	addr := gone.Addrs()[0]
+	_ = gone.Close()
+	r := New(Config{Store: dst, Host: newHost(t, dst), Timeout: 5 * time.Second})
+	r.addrs = map[string]state.RetrievalView{"aa": {Operator: "aa", Gateway: srv.URL, Multiaddrs: []string{addr}}}
+	if err := r.fetch(ctx, c, "d", []string{"aa"}); err != nil {
+		t.Fatal(err)
+	}
+	checkPinned(t, dst, c, data)
+	if s := r.Stats(); s.Fetched != 1 || s.Gateway != 1 {
+		t.Fatalf("stats %+v, want one fetch, from the gateway", s)
 	}
 }

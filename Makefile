@@ -48,7 +48,7 @@ test-long: tools
 ## test-e2e: the longer multi-process tests (kill -9 and restart, faults slashed, halt and resume).
 test-e2e: tools
 	ASSAY_E2E=1 $(GO) test -count=1 -timeout 30m ./cmd/assay -run 'TestKillAndRestart|TestKillAfterCommit|TestFaultsSlashed|TestHaltAndResume|TestTestnetProcesses|TestStartSIGTERMWithHungPlugin'
-	ASSAY_E2E=1 $(GO) test -count=1 -timeout 10m ./internal/devnet -run 'TestDevnetHeadless|TestEveryDatasetOnEveryNode'
+	ASSAY_E2E=1 $(GO) test -count=1 -timeout 10m ./internal/devnet -run 'TestDevnetHeadless|TestEveryDatasetOnEveryNode|TestReplicateAfterRestart'
 
 ## demo: the devnet, 4 validators in one process with a faulty one, for 90 s (DEMO_ARGS to change).
 DEMO_ARGS ?= --duration 90s

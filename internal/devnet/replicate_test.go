@@ -43,7 +43,8 @@ const replicateDelay = 5 * time.Second
 // each gateway serving the verified bytes within replicateDelay of the
 // resolving block; and a plain IPFS peer (boxo's bitswap client on its
 // own libp2p host) fetches a dataset by CID from a node that did not
-// attest it. With ASSAY_E2E=1 it follows 30 datasets and logs the delay
+// attest it, and `assay dataset get`'s gateway list (a dead local
+// gateway, then the announced ones) serves it verified. With ASSAY_E2E=1 it follows 30 datasets and logs the delay
 // from resolution until a dataset is on all four nodes (p50, max).
 func TestEveryDatasetOnEveryNode(t *testing.T) {
 	if testing.Short() {
@@ -106,6 +107,27 @@ func TestEveryDatasetOnEveryNode(t *testing.T) {
 	t.Logf("time from resolution until a dataset is on all 4 nodes: p50 %v, max %v (%d datasets, %d replicas per round)",
 		delays[len(delays)/2].Round(time.Millisecond), delays[len(delays)-1].Round(time.Millisecond), len(delays), 2)
 	plainPeerFetch(ctx, t, d.Nodes, last)
+	announcedGatewayFetch(ctx, t, c, last)
+}
+
+// announcedGatewayFetch is `assay dataset get` without --gateway: a dead
+// local gateway first, then the gateways announced on chain, the answer
+// verified against the CID.
+func announcedGatewayFetch(ctx context.Context, t *testing.T, c *chain.Client, d state.DatasetView) {
+	t.Helper()
+	dead := "http://127.0.0.1:1"
+	gws, err := dataset.AnnouncedGateways(ctx, c, dead)
+	if err != nil || len(gws) != 5 || gws[0] != dead {
+		t.Fatalf("gateways %v, %v: want the dead one and four announced", gws, err)
+	}
+	id, err := cid.Decode(d.OutputCID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	if _, err := dataset.FromGateways(ctx, gws, id, false, func(m string) { notes = append(notes, m) }); err != nil || len(notes) != 1 {
+		t.Fatalf("from announced gateways: %v (notes %q)", err, notes)
+	}
 }
 
 // waitAnnounced waits until the chain holds every node's retrieval
@@ -233,5 +255,96 @@ func plainPeerFetch(ctx context.Context, t *testing.T, nodes []*node.Node, d sta
 	}
 	if len(b) == 0 {
 		t.Fatal("empty output")
+	}
+}
+
+// TestReplicateAfterRestart (ASSAY_E2E=1): a node that was down while
+// datasets resolved fetches every one of them once it restarts, from
+// its replication cursor: nothing resolved during the outage is lost.
+func TestReplicateAfterRestart(t *testing.T) {
+	if os.Getenv("ASSAY_E2E") != "1" {
+		t.Skip("ASSAY_E2E=1: stops and restarts a node of a four-node devnet")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	d, err := Start(ctx, t.TempDir(), Config{Validators: 4, BasePort: freeBase(t, 4), BlockTime: 300 * time.Millisecond,
+		CacheDir: t.TempDir(), GenesisParams: `{"commit_window":"4","reveal_window":"4"}`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Stop()
+	wasm, err := os.ReadFile(echoWasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := RegisterSources(ctx, d, wasm, nil, Sources{Symbols: []string{"BTC-USD"}, Every: 2, Replicas: 2}); err != nil {
+		t.Fatal(err)
+	}
+	c := d.Nodes[0].RPC.Chain()
+	waitAnnounced(ctx, t, c, d.Nodes)
+	home := d.Nodes[3].Home
+	d.Nodes[3].Stop()
+	down, err := c.Height(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missed := waitDatasets(ctx, t, c, down, 6)
+	n, err := node.Start(ctx, home, node.Options{Runtime: d.Runtime, NoPrometheus: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Nodes[3] = n
+	restarted := time.Now()
+	for _, ds := range missed {
+		id, err := cid.Decode(ds.OutputCID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitGateway(ctx, t, n.Gateway, id)
+	}
+	t.Logf("node 3 had the %d datasets resolved while it was down %v after its restart", len(missed), time.Since(restarted).Round(time.Millisecond))
+	if s := n.Replica.Stats(); s.Fetched < uint64(len(missed)) || s.Failed != 0 {
+		t.Errorf("node 3 after restart: %+v, want ≥ %d fetched, none failed", s, len(missed))
+	}
+}
+
+// waitDatasets waits until at least n datasets of btc-usd resolved after
+// height after and returns them.
+func waitDatasets(ctx context.Context, t *testing.T, c *chain.Client, after uint64, n int) []state.DatasetView {
+	t.Helper()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ds, err := chain.All[state.DatasetView](ctx, c, func(cursor string) string {
+			return state.PathDatasets("btc-usd", state.ListOptions{Cursor: cursor, FromHeight: after + 1})
+		})
+		if err == nil && len(ds) >= n {
+			return ds
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%d datasets after height %d: %v", len(ds), after, ctx.Err())
+		case <-tick.C:
+		}
+	}
+}
+
+// waitGateway waits until gw serves id's verified bytes.
+func waitGateway(ctx context.Context, t *testing.T, gw string, id cid.Cid) {
+	t.Helper()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		gctx, cancel := context.WithTimeout(ctx, time.Second)
+		_, err := dataset.FromGateway(gctx, gw, id, false)
+		cancel()
+		if err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s not on %s: %v (last: %v)", id, gw, ctx.Err(), err)
+		case <-tick.C:
+		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	cid "github.com/ipfs/go-cid"
 
 	"github.com/assaynet/assay/consensus/chain"
+	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/runtime/pin"
 )
@@ -167,7 +168,7 @@ func (r *Replicator) Run(ctx context.Context) error {
 // step queues every dataset resolved above the scanned height up to the
 // current height.
 func (r *Replicator) step(ctx context.Context, jobs chan<- state.DatasetView) error {
-	h, err := r.cfg.Chain.Height(ctx)
+	h, err := r.appHeight(ctx)
 	if errors.Is(err, chain.ErrCatchingUp) {
 		return nil // the state is behind: look again once caught up
 	}
@@ -204,6 +205,22 @@ func (r *Replicator) step(ctx context.Context, jobs chan<- state.DatasetView) er
 	return r.advance()
 }
 
+// appHeight returns the height of the app's committed state. The block
+// store's height (/status) can be one ahead while the block is being
+// applied: listing up to it would miss the datasets that block resolves,
+// for good, since the next listing starts after it.
+func (r *Replicator) appHeight(ctx context.Context) (uint64, error) {
+	h, err := r.cfg.Chain.Height(ctx)
+	if err != nil {
+		return 0, err
+	}
+	_, qh, err := r.cfg.Chain.Query(ctx, state.PathParams)
+	if err != nil {
+		return 0, err
+	}
+	return min(h, qh), nil
+}
+
 func pendingKey(d state.DatasetView) string { return d.Source + "/" + strconv.FormatUint(d.Round, 10) }
 
 // work replicates one dataset and moves the cursor.
@@ -212,7 +229,9 @@ func (r *Replicator) work(ctx context.Context, d state.DatasetView) {
 	if ctx.Err() != nil {
 		return
 	}
+	start := time.Now()
 	err := r.replicate(ctx, d)
+	r.log.Debug("replicated", "source", d.Source, "round", d.Round, "took", time.Since(start), "err", err)
 	if ctx.Err() != nil {
 		return // not done: it stays pending, below the cursor
 	}
@@ -251,21 +270,32 @@ func (r *Replicator) advance() error {
 	return r.saveCursor(cur)
 }
 
-// datasets lists every source's datasets resolved in [from, to].
+// maxEventScan is the most heights whose block events datasets reads to
+// find the sources that resolved rounds; a longer range (a new node, a
+// long outage) lists every source instead.
+const maxEventScan = 64
+
+// datasets lists the datasets resolved in [from, to]: those of the
+// sources that closed a round as resolved in those blocks' events, or of
+// every source when the range is long or the events cannot be read.
 func (r *Replicator) datasets(ctx context.Context, from, to uint64) ([]state.DatasetView, error) {
-	srcs, err := chain.All[state.SourceView](ctx, r.cfg.Chain, func(cursor string) string {
-		return state.PathSourcesPage(state.ListOptions{Limit: state.MaxLimit, Cursor: cursor})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("list sources: %w", err)
+	var ids []string
+	var err error
+	if to-from < maxEventScan {
+		ids, err = r.resolvedSources(ctx, from, to)
+	}
+	if to-from >= maxEventScan || err != nil {
+		if ids, err = r.allSources(ctx); err != nil {
+			return nil, err
+		}
 	}
 	var out []state.DatasetView
-	for _, s := range srcs {
+	for _, id := range ids {
 		ds, err := chain.All[state.DatasetView](ctx, r.cfg.Chain, func(cursor string) string {
-			return state.PathDatasets(s.ID, state.ListOptions{Limit: state.MaxLimit, Cursor: cursor, FromHeight: from, ToHeight: to})
+			return state.PathDatasets(id, state.ListOptions{Limit: state.MaxLimit, Cursor: cursor, FromHeight: from, ToHeight: to})
 		})
 		if err != nil {
-			return nil, fmt.Errorf("list datasets of %q: %w", s.ID, err)
+			return nil, fmt.Errorf("list datasets of %q: %w", id, err)
 		}
 		out = append(out, ds...)
 	}
@@ -277,6 +307,53 @@ func (r *Replicator) datasets(ctx context.Context, from, to uint64) ([]state.Dat
 		return strings.Compare(a.Source, b.Source)
 	})
 	return out, nil
+}
+
+// resolvedSources returns the sources of the round_closed events with
+// phase RESOLVED in blocks [from, to], sorted, each once.
+func (r *Replicator) resolvedSources(ctx context.Context, from, to uint64) ([]string, error) {
+	var ids []string
+	for h := from; h <= to; h++ {
+		hh := int64(h)
+		res, err := r.cfg.Chain.RPC().BlockResults(ctx, &hh)
+		if err != nil {
+			return nil, fmt.Errorf("block results %d: %w", h, err)
+		}
+		for _, e := range res.FinalizeBlockEvents {
+			if e.Type != state.EventRoundClosed {
+				continue
+			}
+			var src, phase string
+			for _, a := range e.Attributes {
+				switch a.Key {
+				case state.AttrSource:
+					src = a.Value
+				case state.AttrPhase:
+					phase = a.Value
+				}
+			}
+			if phase == pb.Phase_PHASE_RESOLVED.String() {
+				ids = append(ids, src)
+			}
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+// allSources returns every source id.
+func (r *Replicator) allSources(ctx context.Context) ([]string, error) {
+	srcs, err := chain.All[state.SourceView](ctx, r.cfg.Chain, func(cursor string) string {
+		return state.PathSourcesPage(state.ListOptions{Limit: state.MaxLimit, Cursor: cursor})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list sources: %w", err)
+	}
+	ids := make([]string, len(srcs))
+	for i, s := range srcs {
+		ids[i] = s.ID
+	}
+	return ids, nil
 }
 
 // refreshAddrs reads every operator's retrieval addresses.
@@ -340,7 +417,7 @@ func (r *Replicator) fetchRetry(ctx context.Context, cidStr, name string, attest
 		if err == nil || attempt >= r.cfg.Attempts || ctx.Err() != nil {
 			return err
 		}
-		r.log.Debug("replicate: retry", "cid", c, "attempt", attempt, "err", err)
+		r.log.Info("replicate: retrying", "cid", c, "attempt", attempt, "in", wait, "err", err)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

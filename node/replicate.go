@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -68,8 +69,12 @@ func (n *Node) RetrievalAddrs() (gateway string, multiaddrs []string) {
 	return gateway, n.P2P.Addrs()
 }
 
-// announceAttempts bounds the tries of the start-up announcement.
-const announceAttempts = 10
+// announceAttempts bounds the tries of the start-up announcement,
+// announceWait how long one waits for its tx to land.
+const (
+	announceAttempts = 10
+	announceWait     = 15 * time.Second
+)
 
 // announce sends an AnnounceRetrieval tx when the chain's record of the
 // operator differs from RetrievalAddrs, retrying with backoff (the
@@ -80,6 +85,9 @@ func (n *Node) announce(ctx context.Context) error {
 		mas = mas[:state.MaxMultiaddrs]
 	}
 	c := n.RPC.Chain()
+	if err := waitStarted(ctx, c); err != nil {
+		return err
+	}
 	wait := 500 * time.Millisecond
 	var last error
 	for range announceAttempts {
@@ -88,6 +96,7 @@ func (n *Node) announce(ctx context.Context) error {
 			return nil
 		}
 		last = err
+		n.log.Info("announce retrieval addresses: retrying", "in", wait, "err", err)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -103,9 +112,6 @@ func (n *Node) announce(ctx context.Context) error {
 // announceOnce sends the announcement unless the chain already holds it,
 // and reports whether the chain holds it now.
 func (n *Node) announceOnce(ctx context.Context, c *chain.Client, gw string, mas []string) (bool, error) {
-	if h, err := c.Height(ctx); err != nil || h == 0 {
-		return false, errors.Join(err, errors.New("chain not started"))
-	}
 	cur, _, err := chain.Get[state.RetrievalView](ctx, c, state.PathRetrieval(n.Operator))
 	switch {
 	case err == nil && cur.Gateway == gw && slices.Equal(cur.Multiaddrs, mas):
@@ -113,10 +119,59 @@ func (n *Node) announceOnce(ctx context.Context, c *chain.Client, gw string, mas
 	case err != nil && !errors.Is(err, state.ErrNotFound):
 		return false, err
 	}
-	s := chain.NewSender(c, n.ChainID, n.key)
+	// bounded: a tx dropped from the mempool is sent again by the next attempt
+	ctx, cancel := context.WithTimeout(ctx, announceWait)
+	defer cancel()
+	s := chain.NewSender(pendingAware{c}, n.ChainID, n.key)
 	if _, _, err := s.SendAndWait(ctx, c, tx.AnnounceRetrievalBody(gw, mas)); err != nil {
 		return false, err
 	}
 	n.log.Info("announced retrieval addresses", "gateway", gw, "multiaddrs", mas)
 	return true, nil
+}
+
+// waitStarted waits until the chain has a block and the node is not
+// catching up (polling every 250 ms), or ctx ends.
+func waitStarted(ctx context.Context, c *chain.Client) error {
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if h, err := c.Height(ctx); err == nil && h > 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// maxPendingScan bounds the mempool txs pendingAware reads.
+const maxPendingScan = 1000
+
+// pendingAware is a chain.Mempool whose Sequence counts the account's
+// txs waiting in the mempool, as CheckTx does: the node's worker may
+// have Commit or Reveal txs of the same account in flight.
+type pendingAware struct {
+	*chain.Client
+}
+
+func (p pendingAware) Sequence(ctx context.Context, addr []byte) (uint64, error) {
+	seq, err := p.Client.Sequence(ctx, addr)
+	if err != nil {
+		return 0, err
+	}
+	limit := maxPendingScan
+	res, err := p.Client.RPC().UnconfirmedTxs(ctx, &limit)
+	if err != nil {
+		return seq, nil // the committed sequence; a refusal makes Send resync
+	}
+	for _, raw := range res.Txs {
+		d, err := tx.Decode(raw, len(raw))
+		if err == nil && bytes.Equal(d.Address, addr) && d.Tx.Sequence >= seq {
+			seq = d.Tx.Sequence + 1
+		}
+	}
+	return seq, nil
 }

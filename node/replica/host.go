@@ -27,6 +27,7 @@ import (
 	"github.com/libp2p/go-libp2p/p2p/security/noise"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
 	ma "github.com/multiformats/go-multiaddr"
+	manet "github.com/multiformats/go-multiaddr/net"
 )
 
 // Host is a node's libp2p host with a bitswap client and server over
@@ -129,9 +130,18 @@ func assemble(sw *swarm.Swarm, key crypto.PrivKey, rm network.ResourceManager, b
 }
 
 // Addrs returns the host's listen addresses as /…/p2p/<peer id>
-// multiaddrs, the form other peers dial.
+// multiaddrs, the form other peers dial: the listeners' own addresses
+// (stable, unlike the host's observed ones), or the host's interface
+// addresses when a listener is on an unspecified address (0.0.0.0).
 func (h *Host) Addrs() []string {
-	self := peer.AddrInfo{ID: h.P2P.ID(), Addrs: h.P2P.Addrs()}
+	addrs := h.P2P.Network().ListenAddresses()
+	for _, a := range addrs {
+		if ip, err := manet.ToIP(a); err == nil && ip.IsUnspecified() {
+			addrs = h.P2P.Addrs()
+			break
+		}
+	}
+	self := peer.AddrInfo{ID: h.P2P.ID(), Addrs: addrs}
 	mas, err := peer.AddrInfoToP2pAddrs(&self)
 	if err != nil {
 		return nil

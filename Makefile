@@ -70,7 +70,7 @@ test-long: tools
 ## test-e2e: the longer multi-process tests (kill -9 and restart, faults slashed, halt and resume).
 test-e2e: tools
 	ASSAY_E2E=1 $(GO) test -count=1 -timeout 30m ./cmd/assay -run 'TestKillAndRestart|TestKillAfterCommit|TestFaultsSlashed|TestHaltAndResume|TestTestnetProcesses|TestStartSIGTERMWithHungPlugin'
-	ASSAY_E2E=1 $(GO) test -count=1 -timeout 10m ./internal/devnet -run 'TestDevnetHeadless'
+	ASSAY_E2E=1 $(GO) test -count=1 -timeout 10m ./internal/devnet -run 'TestDevnetHeadless|TestEveryDatasetOnEveryNode|TestReplicateAfterRestart'
 	ASSAY_E2E=1 $(GO) test -count=1 -timeout 5m ./internal/explorer -run 'TestExplorerBrowser' -v
 
 ## explorer-shots: refresh docs/explorer/*.png with the browser test's screenshots.

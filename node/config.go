@@ -13,6 +13,7 @@ import (
 
 	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/node/replica"
 	"github.com/assaynet/assay/plugins"
 )
 
@@ -35,6 +36,10 @@ type Config struct {
 	Explorer    ExplorerConfig `toml:"explorer"`
 	Worker      WorkerConfig   `toml:"worker"`
 	Sandbox     SandboxConfig  `toml:"sandbox"`
+	// Bitswap and Replicate put every agreed dataset on every node
+	// (docs/node.md, "Replication").
+	Bitswap   BitswapConfig   `toml:"bitswap"`
+	Replicate ReplicateConfig `toml:"replicate"`
 	// Fetch and Plugins are read by plugins.LoadConfig from the same file.
 	Fetch   plugins.FetchConfig    `toml:"fetch"`
 	Plugins []plugins.PluginConfig `toml:"plugins"`
@@ -50,6 +55,38 @@ type PinConfig struct {
 type GatewayConfig struct {
 	// Listen is the host:port of the IPFS gateway; "" disables it.
 	Listen string `toml:"listen"`
+	// PublicURL is the gateway URL the node announces on chain; ""
+	// announces http://<listen>.
+	PublicURL string `toml:"public_url"`
+}
+
+// BitswapConfig is the [bitswap] table: the node's libp2p host.
+type BitswapConfig struct {
+	// Listen are the multiaddrs of the libp2p host (TCP); empty disables
+	// it (replication then uses the attesters' gateways only).
+	Listen []string `toml:"listen"`
+	// Announce are the multiaddrs announced on chain (without
+	// /p2p/<id>, which is added); empty announces the listen addresses.
+	Announce []string `toml:"announce"`
+	// KeyFile is the libp2p identity key, created on first start.
+	KeyFile string `toml:"key_file"`
+}
+
+// ReplicateConfig is the [replicate] table.
+type ReplicateConfig struct {
+	// Enabled fetches and pins every agreed dataset's output.
+	Enabled bool `toml:"enabled"`
+	// Inputs also fetches and pins every dataset's inputs.
+	Inputs bool `toml:"inputs"`
+	// Announce publishes the node's retrieval addresses (AnnounceRetrieval
+	// tx) on start when the chain's differ.
+	Announce    bool             `toml:"announce"`
+	Concurrency int              `toml:"concurrency"`
+	Timeout     plugins.Duration `toml:"timeout"`  // one attempt of one fetch
+	Attempts    int              `toml:"attempts"` // tries per CID, doubling backoff from 1 s
+	MaxBytes    int64            `toml:"max_bytes"`
+	// CursorFile keeps the height below which every dataset is done.
+	CursorFile string `toml:"cursor_file"`
 }
 
 // APIConfig is the [api] table: the HTTP read API (docs/node.md, "HTTP
@@ -73,10 +110,17 @@ type ExplorerConfig struct {
 	Listen string `toml:"listen"`
 }
 
-// ExplorerPortOffset places a home's explorer beside its other ports:
-// base+5 (base+0..3 are P2P, RPC, Prometheus and the gateway), so the
-// default home's explorer listens on 127.0.0.1:26661.
-const ExplorerPortOffset = 5
+// A home's ports, offsets from its base port (the P2P port): base+0..3
+// are CometBFT's P2P, RPC and Prometheus ports and the gateway
+// (consensus/node.Ports), then the HTTP API, the explorer and the libp2p
+// host; PortsPerHome of them, within the PortStride of 10 between two
+// testnet nodes. The default home's are 26656–26662.
+const (
+	APIPortOffset      = 4
+	ExplorerPortOffset = 5
+	BitswapPortOffset  = 6
+	PortsPerHome       = 7
+)
 
 // DefaultExplorer is the explorer address of a home with the default
 // ports.
@@ -112,11 +156,21 @@ func Default(gateway string) *Config {
 	c.Worker.Concurrency = worker.DefaultConcurrency
 	c.Worker.JournalDir = "data/journal"
 	c.Sandbox.CacheDir = "data/wasm-cache"
+	c.Bitswap.Listen = []string{DefaultBitswapListen}
+	c.Bitswap.KeyFile = "config/libp2p_key"
+	c.Replicate = ReplicateConfig{Enabled: true, Announce: true, Concurrency: replica.DefaultConcurrency,
+		Timeout: plugins.Duration(replica.DefaultTimeout), Attempts: replica.DefaultAttempts,
+		MaxBytes: replica.DefaultMaxBytes, CursorFile: "data/replicate-cursor"}
 	c.Fetch.Timeout = plugins.Duration(plugins.DefaultTimeout)
 	c.Fetch.MaxBytes = plugins.DefaultMaxBytes
 	c.Fetch.Concurrency = plugins.DefaultConcurrency
 	return c
 }
+
+// DefaultBitswapListen is the libp2p listen address of `assay init`:
+// base+6, after CometBFT's 26656–26658, the gateway's 26659, the API's
+// 26660 and the explorer's 26661.
+const DefaultBitswapListen = "/ip4/127.0.0.1/tcp/26662"
 
 // Path resolves p, a path of assay.toml, against home: relative paths are
 // relative to the node home.
@@ -142,6 +196,29 @@ dir = %q
 [gateway]
 # IPFS HTTP gateway (trustless raw/CAR and plain bytes); "" disables it.
 listen = %q
+# The URL announced on chain for this gateway; "" announces http://<listen>.
+public_url = %q
+
+[bitswap]
+# libp2p host (TCP) with a bitswap server over the pin store: any IPFS peer
+# can fetch the node's datasets by CID. [] disables it.
+listen = %s
+# Multiaddrs announced on chain (the /p2p/<peer id> is added); [] announces listen.
+announce = %s
+key_file = %q
+
+[replicate]
+# Fetch every agreed dataset's output from its attesters (bitswap, then
+# their gateways), hash-check it and pin it; inputs too when inputs = true.
+enabled = %t
+inputs = %t
+# Publish this node's gateway URL and multiaddrs on chain when they change.
+announce = %t
+concurrency = %d
+timeout = %q
+attempts = %d
+max_bytes = %d
+cursor_file = %q
 
 [api]
 # HTTP read API (JSON under /api/v1/, docs/openapi.yaml); "" disables it.
@@ -184,7 +261,11 @@ allow_private_ranges = %s
 // Write writes c as home's assay.toml, with comments. The [fetch]
 // concurrency, file_root and [[plugins]] are left to their defaults.
 func (c *Config) Write(home string) error {
-	body := fmt.Sprintf(configTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.API.Listen, tomlStrings(c.API.CORSOrigins), c.Explorer.Listen, c.Worker.Concurrency,
+	r := c.Replicate
+	body := fmt.Sprintf(configTOML, c.OperatorKey, c.Pin.Dir, c.Gateway.Listen, c.Gateway.PublicURL,
+		tomlStrings(c.Bitswap.Listen), tomlStrings(c.Bitswap.Announce), c.Bitswap.KeyFile,
+		r.Enabled, r.Inputs, r.Announce, r.Concurrency, time.Duration(r.Timeout).String(), r.Attempts, r.MaxBytes, r.CursorFile,
+		c.API.Listen, tomlStrings(c.API.CORSOrigins), c.Explorer.Listen, c.Worker.Concurrency,
 		c.Worker.JournalDir, c.Worker.Fault, c.Sandbox.CacheDir, c.Sandbox.Engine,
 		time.Duration(c.Fetch.Timeout).String(), c.Fetch.MaxBytes, tomlStrings(c.Fetch.AllowPrivateRanges))
 	if err := os.WriteFile(filepath.Join(home, ConfigFile), []byte(body), 0o600); err != nil {

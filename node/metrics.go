@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/node/replica"
 	"github.com/assaynet/assay/runtime/pin"
 )
 
@@ -33,7 +34,33 @@ func registerMetrics(n *Node) {
 			prometheus.GaugeOpts{Namespace: "assay", Subsystem: "worker", Name: "height", Help: "Last committed height the worker saw."},
 			func() float64 { return float64(n.Worker.Stats().Height) }))
 		prometheus.MustRegister(pinCollectors(n.store)...)
+		if n.Replica != nil {
+			prometheus.MustRegister(replicaCollectors(n.Replica)...)
+		}
 	})
+}
+
+// replicaCollectors are the replicator's metrics: assay_replicate_*
+// (docs/node.md, "Replication").
+func replicaCollectors(r *replica.Replicator) []prometheus.Collector {
+	counter := func(name, help string, get func(replica.Stats) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(
+			prometheus.CounterOpts{Namespace: "assay", Subsystem: "replicate", Name: name, Help: help},
+			func() float64 { return float64(get(r.Stats())) })
+	}
+	gauge := func(name, help string, get func(replica.Stats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(
+			prometheus.GaugeOpts{Namespace: "assay", Subsystem: "replicate", Name: name, Help: help},
+			func() float64 { return get(r.Stats()) })
+	}
+	return []prometheus.Collector{
+		counter("fetched_total", "Dataset CIDs fetched from attesters and pinned.", func(s replica.Stats) uint64 { return s.Fetched }),
+		counter("gateway_total", "Of fetched_total, those fetched from a gateway (bitswap failed).", func(s replica.Stats) uint64 { return s.Gateway }),
+		counter("present_total", "Dataset CIDs already pinned (attested by this node).", func(s replica.Stats) uint64 { return s.Present }),
+		counter("failed_total", "Dataset CIDs given up after every attempt.", func(s replica.Stats) uint64 { return s.Failed }),
+		gauge("queue", "Datasets queued or in flight.", func(s replica.Stats) float64 { return float64(s.Queue) }),
+		gauge("cursor", "Height at or below which every dataset is done.", func(s replica.Stats) float64 { return float64(s.Cursor) }),
+	}
 }
 
 // pinCollectors are the pin store's metrics: assay_pin_* (docs/node.md).

@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/assaynet/assay/node/replica"
 	"github.com/assaynet/assay/runtime/pin"
 )
 
@@ -36,6 +37,29 @@ func TestPinMetrics(t *testing.T) {
 			t.Errorf("metric %s missing (have %v)", name, got)
 		} else if v != 0 {
 			t.Errorf("%s = %v on a fresh store, want 0", name, v)
+		}
+	}
+}
+
+// TestReplicaMetrics: the replicator's counters are exported under
+// assay_replicate_*.
+func TestReplicaMetrics(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(replicaCollectors(replica.New(replica.Config{}))...)
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, f := range families {
+		got[f.GetName()] = true
+	}
+	for _, name := range []string{
+		"assay_replicate_fetched_total", "assay_replicate_gateway_total", "assay_replicate_present_total",
+		"assay_replicate_failed_total", "assay_replicate_queue", "assay_replicate_cursor",
+	} {
+		if !got[name] {
+			t.Errorf("metric %s missing (have %v)", name, got)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"github.com/assaynet/assay/consensus/worker"
 	"github.com/assaynet/assay/internal/explorer"
 	"github.com/assaynet/assay/internal/httpapi"
+	"github.com/assaynet/assay/node/replica"
 	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/plugins/builtin"
 	"github.com/assaynet/assay/runtime/pin"
@@ -56,8 +58,15 @@ type Node struct {
 	Explorer string      // http://host:port once started; "" when disabled
 	RPC      *worker.RPC // the chain as the worker sees it (in process)
 	Worker   *worker.Worker
+	// P2P is the libp2p host with bitswap once started; nil when
+	// [bitswap] listen is empty.
+	P2P *replica.Host
+	// Replica fetches and pins every agreed dataset once started; nil
+	// when [replicate] enabled is false.
+	Replica *replica.Replicator
 
 	cfg    *Config
+	key    ed25519.PrivateKey // the operator key
 	prom   bool
 	log    *slog.Logger
 	comet  *cometnode.Node
@@ -171,6 +180,7 @@ func (n *Node) openWorker(o Options) error {
 		return err
 	}
 	n.Operator = n.Worker.Operator()
+	n.key = key
 	return nil
 }
 
@@ -202,11 +212,14 @@ func (n *Node) Start(ctx context.Context) error {
 			return err
 		}
 	}
+	wctx, cancel := context.WithCancel(ctx)
+	n.cancel = cancel
+	if err := n.startReplication(wctx); err != nil {
+		return err
+	}
 	if n.prom {
 		registerMetrics(n)
 	}
-	wctx, cancel := context.WithCancel(ctx)
-	n.cancel = cancel
 	if l := n.cfg.API.Listen; l != "" {
 		if err := n.startAPI(wctx, l); err != nil {
 			return err
@@ -343,6 +356,9 @@ func (n *Node) Stop() {
 		}
 	}
 	n.wg.Wait()
+	if n.P2P != nil {
+		_ = n.P2P.Close() // before the store it serves from
+	}
 	// Only the worker fetches, and it has stopped: kill the plugins while
 	// CometBFT stops, so that the two bounded waits do not add up.
 	mgrDone := make(chan struct{})

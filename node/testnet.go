@@ -83,6 +83,7 @@ func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
 		}
 		c.Worker.Fault = o.Faults[i]
 		c.Fetch.AllowPrivateRanges = o.AllowPrivateRanges
+		c.Bitswap.Listen = []string{bitswapListen(h.ListenHost, o.BasePort, h.Ports)}
 		if err := c.Write(h.Dir); err != nil {
 			return nil, err
 		}
@@ -94,7 +95,7 @@ func WriteTestnet(dir string, o TestnetOptions) ([]cometnode.Home, error) {
 // (BasePort+PortStride·i+4, inside the node's stride of ports), or 0 (any
 // free port, known once the node started) when the ports were picked
 // free (BasePort 0): the port after a free one may be taken.
-func apiPort(base int, p cometnode.Ports) int { return sidePort(base, p, 4) }
+func apiPort(base int, p cometnode.Ports) int { return sidePort(base, p, APIPortOffset) }
 
 // sidePort is the port offset past a home's first (P2P) port, inside the
 // node's stride of PortStride ports, or 0 (any free port, known once the
@@ -104,6 +105,23 @@ func sidePort(base int, p cometnode.Ports, offset int) int {
 		return 0
 	}
 	return p.P2P + offset
+}
+
+// bitswapListen is a home's libp2p listen multiaddr: base+6 (26662 for
+// `assay init`) with a fixed base port, any free port (tcp/0, announced
+// on chain at each start) without.
+func bitswapListen(host string, base int, p cometnode.Ports) string {
+	port := sidePort(base, p, BitswapPortOffset)
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	proto := "ip4"
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		proto = "ip6"
+	} else if ip == nil {
+		return fmt.Sprintf("/dns/%s/tcp/%d", host, port)
+	}
+	return fmt.Sprintf("/%s/%s/tcp/%d", proto, host, port)
 }
 
 // HostPort joins a host and a port (brackets for IPv6).

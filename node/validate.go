@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	ma "github.com/multiformats/go-multiaddr"
+
 	"github.com/assaynet/assay/consensus/worker"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
@@ -73,6 +75,7 @@ func (c *Config) Validate() error {
 	if n := c.Fetch.Concurrency; n < 1 || n > MaxFetchConcurrency {
 		bad("fetch.concurrency", "%d is out of range 1..%d", n, MaxFetchConcurrency)
 	}
+	errs = append(errs, c.validateReplicate()...)
 	return errors.Join(errs...)
 }
 
@@ -92,4 +95,56 @@ func checkOrigin(o string) error {
 		return errors.New("an origin is scheme://host[:port] with nothing after it")
 	}
 	return nil
+}
+
+// Ranges of the [replicate] keys.
+const (
+	MaxReplicateConcurrency = 256
+	MaxReplicateAttempts    = 100
+	MaxReplicateTimeout     = time.Hour
+	MaxReplicateBytes       = 4 << 30
+)
+
+// validateReplicate checks [gateway] public_url, [bitswap] and
+// [replicate].
+func (c *Config) validateReplicate() []error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if u := c.Gateway.PublicURL; u != "" {
+		if p, err := url.Parse(u); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			bad("gateway.public_url", "%q is not an http(s) URL", u)
+		}
+	}
+	for _, key := range []struct {
+		name  string
+		addrs []string
+	}{{"bitswap.listen", c.Bitswap.Listen}, {"bitswap.announce", c.Bitswap.Announce}} {
+		for _, a := range key.addrs {
+			if _, err := ma.NewMultiaddr(a); err != nil {
+				bad(key.name, "%q is not a multiaddr: %v", a, err)
+			}
+		}
+	}
+	if len(c.Bitswap.Listen) > 0 && c.Bitswap.KeyFile == "" {
+		bad("bitswap.key_file", "must be set")
+	}
+	r := c.Replicate
+	if r.Enabled && r.CursorFile == "" {
+		bad("replicate.cursor_file", "must be set")
+	}
+	if n := r.Concurrency; n < 1 || n > MaxReplicateConcurrency {
+		bad("replicate.concurrency", "%d is out of range 1..%d", n, MaxReplicateConcurrency)
+	}
+	if n := r.Attempts; n < 1 || n > MaxReplicateAttempts {
+		bad("replicate.attempts", "%d is out of range 1..%d", n, MaxReplicateAttempts)
+	}
+	if t := time.Duration(r.Timeout); t <= 0 || t > MaxReplicateTimeout {
+		bad("replicate.timeout", "%s is out of range (0s, %s]", t, MaxReplicateTimeout)
+	}
+	if n := r.MaxBytes; n < 1 || n > MaxReplicateBytes {
+		bad("replicate.max_bytes", "%d is out of range 1..%d", n, int64(MaxReplicateBytes))
+	}
+	return errs
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/internal/dataset"
@@ -15,7 +16,8 @@ import (
 // package dataset.
 func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay dataset get", stderr)
-	gw := fs.String("gateway", envOr("ASSAY_GATEWAY", defaultGateway), "a node's gateway URL ($ASSAY_GATEWAY)")
+	gw := fs.String("gateway", envOr("ASSAY_GATEWAY", defaultGateway), "a node's gateway URL ($ASSAY_GATEWAY); when not given, the gateways announced on chain (--node) are tried after it")
+	cf := addClientFlags(fs, false)
 	home := fs.String("home", "", "read from this node home's pin store instead of a gateway")
 	out := fs.String("o", "", "write to FILE instead of stdout")
 	car := fs.Bool("car", false, "fetch a CAR (trustless) instead of the plain bytes")
@@ -49,8 +51,10 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 	var b []byte
 	if *home != "" {
 		b, err = pinned.FromHome(ctx, *home, id, *car, func(m string) { fmt.Fprintf(stderr, "assay dataset get: %s\n", m) })
-	} else {
+	} else if cliflag.IsSet(fs, "gateway") || os.Getenv("ASSAY_GATEWAY") != "" {
 		b, err = dataset.FromGateway(ctx, *gw, id, *car)
+	} else {
+		b, err = fromAnnounced(ctx, *cf.node, *gw, id, *car, stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "assay dataset get: %v\n", err)
@@ -66,4 +70,16 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// fromAnnounced tries gw, then every gateway announced on chain.
+func fromAnnounced(ctx context.Context, nodes, gw string, id cid.Cid, car bool, stderr io.Writer) ([]byte, error) {
+	note := func(m string) { fmt.Fprintf(stderr, "assay dataset get: %s\n", m) }
+	gws := []string{gw}
+	if c, _, err := dial(ctx, nodes); err == nil {
+		if gws, err = dataset.AnnouncedGateways(ctx, c, gw); err != nil {
+			note(fmt.Sprintf("announced gateways: %v", err))
+		}
+	}
+	return dataset.FromGateways(ctx, gws, id, car, note)
 }

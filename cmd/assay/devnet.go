@@ -32,7 +32,7 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	row := fs.Bool("row", false, "print the README devnet table row of the run on exit")
 	fs.BoolVar(&o.Headless, "headless", false, "print progress lines instead of the live view")
 	fs.StringVar(&o.Dir, "dir", "", "keep the node homes in DIR (default: a temp dir, removed on exit)")
-	cliflag.Int(fs, &o.BasePort, "base-port", 26700, 1, maxBasePort, "node i uses base-port+10i .. +4 (p2p, rpc, metrics, gateway, api)")
+	cliflag.Int(fs, &o.BasePort, "base-port", 26700, 1, maxBasePort, "node i uses base-port+10i .. +6 (p2p, rpc, metrics, gateway, api, explorer, libp2p)")
 	fs.StringVar(&o.Code, "code", devnet.Builtin, "validator program of the example sources: a .wasm file, or "+devnet.Builtin+" (examples/jsonfields, built into assay)")
 	fs.StringVar(&o.Params, "params", devnet.Builtin, "params of the example sources: a file, \"\" for none, or "+devnet.Builtin+" (its ticker fields)")
 	symbols := fs.String("symbols", "BTC-USD,ETH-USD", "one source per symbol, served by the mock exchange")

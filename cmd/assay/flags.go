@@ -9,12 +9,13 @@ import (
 	cmttypes "github.com/cometbft/cometbft/types"
 
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/node"
 )
 
 // Ranges of numeric flags.
 const (
-	// maxBasePort leaves room for the five ports base .. base+4.
-	maxBasePort = 65535 - 4
+	// maxBasePort leaves room for a home's ports base .. base+6.
+	maxBasePort = 65535 - (node.PortsPerHome - 1)
 	// maxMemoryPagesFlag is wasm32's whole address space in 64 KiB pages.
 	maxMemoryPagesFlag = 65536
 	// maxNodesFlag bounds testnet -n and devnet --validators.
@@ -35,10 +36,10 @@ var (
 )
 
 // checkNet checks what single flag ranges cannot: that n nodes on loopback
-// (base-port+10i .. +4 each, unless every node has its own host) stay
+// (base-port+10i .. +6 each, unless every node has its own host) stay
 // within 65535, and that the total stake fits CometBFT's voting power.
 func checkNet(n, basePort int, stake uint64, ownHosts bool) error {
-	if last := basePort + 10*(n-1) + 4; !ownHosts && last > 65535 {
+	if last := basePort + 10*(n-1) + node.PortsPerHome - 1; !ownHosts && last > 65535 {
 		return fmt.Errorf("-n %d from --base-port %d needs ports up to %d (> 65535)", n, basePort, last)
 	}
 	if stake > maxStakeFlag/uint64(n) {

@@ -40,7 +40,7 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	var stake uint64
 	var port int
 	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "the validator's stake")
-	cliflag.Int(fs, &port, "base-port", cometnode.DefaultBasePort, 1, maxBasePort, "first of the node's five loopback ports (p2p, rpc, metrics, gateway, api)")
+	cliflag.Int(fs, &port, "base-port", cometnode.DefaultBasePort, 1, maxBasePort, "first of the node's seven loopback ports (p2p, rpc, metrics, gateway, api, explorer, libp2p)")
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
@@ -71,7 +71,7 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("o", "", "output directory (required)")
 	chainID := fs.String("chain-id", "assay-testnet", "chain id")
 	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "stake of each validator")
-	cliflag.Int(fs, &port, "base-port", 26600, 1, maxBasePort, "node i uses base-port+10i .. +4 (p2p, rpc, metrics, gateway, api); with --hosts every node uses base-port .. +4")
+	cliflag.Int(fs, &port, "base-port", 26600, 1, maxBasePort, "node i uses base-port+10i .. +6 (p2p, rpc, metrics, gateway, api, explorer, libp2p); with --hosts every node uses base-port .. +6")
 	cliflag.Duration(fs, &commit, "timeout-commit", 500*time.Millisecond, 0, time.Hour, "CometBFT timeout_commit")
 	params := fs.String("params", "", "genesis params JSON, e.g. '{\"commit_window\":\"4\"}'")
 	hostList := fs.String("hosts", "", "one distinct host (IP or hostname) per node, comma-separated: node i's peers dial it at hosts[i]")

@@ -289,3 +289,10 @@ func (c *Client) Wait(ctx context.Context, hash []byte) (uint64, error) {
 		}
 	}
 }
+
+// Retrievals returns every validator operator's announced retrieval
+// addresses (AnnounceRetrieval), by operator.
+func (c *Client) Retrievals(ctx context.Context) ([]state.RetrievalView, error) {
+	v, _, err := Get[[]state.RetrievalView](ctx, c, state.PathRetrievals)
+	return v, err
+}

@@ -1303,6 +1303,76 @@ func (x *Meta) GetRestricted() bool {
 	return false
 }
 
+// Retrieval is where a validator's node serves the content it pins: the
+// last AnnounceRetrieval of its operator.
+type Retrieval struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Operator      []byte                 `protobuf:"bytes,1,opt,name=operator,proto3" json:"operator,omitempty"`
+	Gateway       string                 `protobuf:"bytes,2,opt,name=gateway,proto3" json:"gateway,omitempty"`
+	Multiaddrs    []string               `protobuf:"bytes,3,rep,name=multiaddrs,proto3" json:"multiaddrs,omitempty"`
+	Height        uint64                 `protobuf:"varint,4,opt,name=height,proto3" json:"height,omitempty"` // block of the announcement
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Retrieval) Reset() {
+	*x = Retrieval{}
+	mi := &file_assay_v1_state_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Retrieval) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Retrieval) ProtoMessage() {}
+
+func (x *Retrieval) ProtoReflect() protoreflect.Message {
+	mi := &file_assay_v1_state_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Retrieval.ProtoReflect.Descriptor instead.
+func (*Retrieval) Descriptor() ([]byte, []int) {
+	return file_assay_v1_state_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Retrieval) GetOperator() []byte {
+	if x != nil {
+		return x.Operator
+	}
+	return nil
+}
+
+func (x *Retrieval) GetGateway() string {
+	if x != nil {
+		return x.Gateway
+	}
+	return ""
+}
+
+func (x *Retrieval) GetMultiaddrs() []string {
+	if x != nil {
+		return x.Multiaddrs
+	}
+	return nil
+}
+
+func (x *Retrieval) GetHeight() uint64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
 var File_assay_v1_state_proto protoreflect.FileDescriptor
 
 const file_assay_v1_state_proto_rawDesc = "" +
@@ -1434,7 +1504,14 @@ const file_assay_v1_state_proto_rawDesc = "" +
 	"\bchain_id\x18\x04 \x01(\tR\achainId\x12\x1e\n" +
 	"\n" +
 	"restricted\x18\x05 \x01(\bR\n" +
-	"restricted*l\n" +
+	"restricted\"y\n" +
+	"\tRetrieval\x12\x1a\n" +
+	"\boperator\x18\x01 \x01(\fR\boperator\x12\x18\n" +
+	"\agateway\x18\x02 \x01(\tR\agateway\x12\x1e\n" +
+	"\n" +
+	"multiaddrs\x18\x03 \x03(\tR\n" +
+	"multiaddrs\x12\x16\n" +
+	"\x06height\x18\x04 \x01(\x04R\x06height*l\n" +
 	"\x05Phase\x12\x15\n" +
 	"\x11PHASE_UNSPECIFIED\x10\x00\x12\x10\n" +
 	"\fPHASE_COMMIT\x10\x01\x12\x10\n" +
@@ -1461,7 +1538,7 @@ func file_assay_v1_state_proto_rawDescGZIP() []byte {
 }
 
 var file_assay_v1_state_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_assay_v1_state_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_assay_v1_state_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_assay_v1_state_proto_goTypes = []any{
 	(Phase)(0),         // 0: assay.v1.Phase
 	(EvidenceKind)(0),  // 1: assay.v1.EvidenceKind
@@ -1476,17 +1553,18 @@ var file_assay_v1_state_proto_goTypes = []any{
 	(*Evidence)(nil),   // 10: assay.v1.Evidence
 	(*Beacon)(nil),     // 11: assay.v1.Beacon
 	(*Meta)(nil),       // 12: assay.v1.Meta
-	(*SourceSpec)(nil), // 13: assay.v1.SourceSpec
-	(*Verdict)(nil),    // 14: assay.v1.Verdict
+	(*Retrieval)(nil),  // 13: assay.v1.Retrieval
+	(*SourceSpec)(nil), // 14: assay.v1.SourceSpec
+	(*Verdict)(nil),    // 15: assay.v1.Verdict
 }
 var file_assay_v1_state_proto_depIdxs = []int32{
-	13, // 0: assay.v1.Source.spec:type_name -> assay.v1.SourceSpec
-	14, // 1: assay.v1.Assignee.verdict:type_name -> assay.v1.Verdict
+	14, // 0: assay.v1.Source.spec:type_name -> assay.v1.SourceSpec
+	15, // 1: assay.v1.Assignee.verdict:type_name -> assay.v1.Verdict
 	0,  // 2: assay.v1.Round.phase:type_name -> assay.v1.Phase
 	7,  // 3: assay.v1.Round.assignees:type_name -> assay.v1.Assignee
-	13, // 4: assay.v1.Round.spec:type_name -> assay.v1.SourceSpec
+	14, // 4: assay.v1.Round.spec:type_name -> assay.v1.SourceSpec
 	1,  // 5: assay.v1.Evidence.kind:type_name -> assay.v1.EvidenceKind
-	14, // 6: assay.v1.Evidence.revealed:type_name -> assay.v1.Verdict
+	15, // 6: assay.v1.Evidence.revealed:type_name -> assay.v1.Verdict
 	7,  // [7:7] is the sub-list for method output_type
 	7,  // [7:7] is the sub-list for method input_type
 	7,  // [7:7] is the sub-list for extension type_name
@@ -1506,7 +1584,7 @@ func file_assay_v1_state_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_assay_v1_state_proto_rawDesc), len(file_assay_v1_state_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   11,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -105,6 +105,7 @@ type TxBody struct {
 	//	*TxBody_Commit
 	//	*TxBody_Reveal
 	//	*TxBody_Unjail
+	//	*TxBody_AnnounceRetrieval
 	Kind          isTxBody_Kind `protobuf_oneof:"kind"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -210,6 +211,15 @@ func (x *TxBody) GetUnjail() *Unjail {
 	return nil
 }
 
+func (x *TxBody) GetAnnounceRetrieval() *AnnounceRetrieval {
+	if x != nil {
+		if x, ok := x.Kind.(*TxBody_AnnounceRetrieval); ok {
+			return x.AnnounceRetrieval
+		}
+	}
+	return nil
+}
+
 type isTxBody_Kind interface {
 	isTxBody_Kind()
 }
@@ -242,6 +252,10 @@ type TxBody_Unjail struct {
 	Unjail *Unjail `protobuf:"bytes,7,opt,name=unjail,proto3,oneof"`
 }
 
+type TxBody_AnnounceRetrieval struct {
+	AnnounceRetrieval *AnnounceRetrieval `protobuf:"bytes,8,opt,name=announce_retrieval,json=announceRetrieval,proto3,oneof"`
+}
+
 func (*TxBody_StoreCode) isTxBody_Kind() {}
 
 func (*TxBody_RegisterSource) isTxBody_Kind() {}
@@ -255,6 +269,8 @@ func (*TxBody_Commit) isTxBody_Kind() {}
 func (*TxBody_Reveal) isTxBody_Kind() {}
 
 func (*TxBody_Unjail) isTxBody_Kind() {}
+
+func (*TxBody_AnnounceRetrieval) isTxBody_Kind() {}
 
 // StoreCode stores a validator program (Wasm module). wasm may be gzip-compressed; the
 // code is identified by the CID of the uncompressed bytes.
@@ -1150,6 +1166,62 @@ func (*Unjail) Descriptor() ([]byte, []int) {
 	return file_assay_v1_tx_proto_rawDescGZIP(), []int{16}
 }
 
+// AnnounceRetrieval publishes where the signer's node serves the content
+// it pins (docs/protocol.md section 2). The signer must be a validator
+// operator; a new announcement replaces the old one. Empty fields are
+// allowed: an announcement with neither withdraws the node's addresses.
+type AnnounceRetrieval struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Gateway       string                 `protobuf:"bytes,1,opt,name=gateway,proto3" json:"gateway,omitempty"`       // base URL of the node's IPFS HTTP gateway, http(s)://host[:port]
+	Multiaddrs    []string               `protobuf:"bytes,2,rep,name=multiaddrs,proto3" json:"multiaddrs,omitempty"` // libp2p multiaddrs ending in /p2p/<peer id> (bitswap)
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnnounceRetrieval) Reset() {
+	*x = AnnounceRetrieval{}
+	mi := &file_assay_v1_tx_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnnounceRetrieval) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnnounceRetrieval) ProtoMessage() {}
+
+func (x *AnnounceRetrieval) ProtoReflect() protoreflect.Message {
+	mi := &file_assay_v1_tx_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnnounceRetrieval.ProtoReflect.Descriptor instead.
+func (*AnnounceRetrieval) Descriptor() ([]byte, []int) {
+	return file_assay_v1_tx_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *AnnounceRetrieval) GetGateway() string {
+	if x != nil {
+		return x.Gateway
+	}
+	return ""
+}
+
+func (x *AnnounceRetrieval) GetMultiaddrs() []string {
+	if x != nil {
+		return x.Multiaddrs
+	}
+	return nil
+}
+
 var File_assay_v1_tx_proto protoreflect.FileDescriptor
 
 const file_assay_v1_tx_proto_rawDesc = "" +
@@ -1159,7 +1231,7 @@ const file_assay_v1_tx_proto_rawDesc = "" +
 	"\x04body\x18\x01 \x01(\fR\x04body\x12\x16\n" +
 	"\x06signer\x18\x02 \x01(\fR\x06signer\x12\x1a\n" +
 	"\bsequence\x18\x03 \x01(\x04R\bsequence\x12\x1c\n" +
-	"\tsignature\x18\x04 \x01(\fR\tsignature\"\x97\x03\n" +
+	"\tsignature\x18\x04 \x01(\fR\tsignature\"\xe5\x03\n" +
 	"\x06TxBody\x124\n" +
 	"\n" +
 	"store_code\x18\x01 \x01(\v2\x13.assay.v1.StoreCodeH\x00R\tstoreCode\x12C\n" +
@@ -1168,7 +1240,8 @@ const file_assay_v1_tx_proto_rawDesc = "" +
 	"\rretire_source\x18\x04 \x01(\v2\x16.assay.v1.RetireSourceH\x00R\fretireSource\x12/\n" +
 	"\x06commit\x18\x05 \x01(\v2\x15.assay.v1.CommitBatchH\x00R\x06commit\x12/\n" +
 	"\x06reveal\x18\x06 \x01(\v2\x15.assay.v1.RevealBatchH\x00R\x06reveal\x12*\n" +
-	"\x06unjail\x18\a \x01(\v2\x10.assay.v1.UnjailH\x00R\x06unjailB\x06\n" +
+	"\x06unjail\x18\a \x01(\v2\x10.assay.v1.UnjailH\x00R\x06unjail\x12L\n" +
+	"\x12announce_retrieval\x18\b \x01(\v2\x1b.assay.v1.AnnounceRetrievalH\x00R\x11announceRetrievalB\x06\n" +
 	"\x04kind\"\x1f\n" +
 	"\tStoreCode\x12\x12\n" +
 	"\x04wasm\x18\x01 \x01(\fR\x04wasm\"2\n" +
@@ -1231,7 +1304,12 @@ const file_assay_v1_tx_proto_rawDesc = "" +
 	"\x04salt\x18\x04 \x01(\fR\x04salt\">\n" +
 	"\vRevealBatch\x12/\n" +
 	"\aentries\x18\x01 \x03(\v2\x15.assay.v1.RevealEntryR\aentries\"\b\n" +
-	"\x06UnjailB(Z&github.com/assaynet/assay/consensus/pbb\x06proto3"
+	"\x06Unjail\"M\n" +
+	"\x11AnnounceRetrieval\x12\x18\n" +
+	"\agateway\x18\x01 \x01(\tR\agateway\x12\x1e\n" +
+	"\n" +
+	"multiaddrs\x18\x02 \x03(\tR\n" +
+	"multiaddrsB(Z&github.com/assaynet/assay/consensus/pbb\x06proto3"
 
 var (
 	file_assay_v1_tx_proto_rawDescOnce sync.Once
@@ -1245,25 +1323,26 @@ func file_assay_v1_tx_proto_rawDescGZIP() []byte {
 	return file_assay_v1_tx_proto_rawDescData
 }
 
-var file_assay_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 17)
+var file_assay_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_assay_v1_tx_proto_goTypes = []any{
-	(*Tx)(nil),             // 0: assay.v1.Tx
-	(*TxBody)(nil),         // 1: assay.v1.TxBody
-	(*StoreCode)(nil),      // 2: assay.v1.StoreCode
-	(*KeyValue)(nil),       // 3: assay.v1.KeyValue
-	(*FetchSpec)(nil),      // 4: assay.v1.FetchSpec
-	(*SourceSpec)(nil),     // 5: assay.v1.SourceSpec
-	(*Metadata)(nil),       // 6: assay.v1.Metadata
-	(*Field)(nil),          // 7: assay.v1.Field
-	(*RegisterSource)(nil), // 8: assay.v1.RegisterSource
-	(*UpdateSource)(nil),   // 9: assay.v1.UpdateSource
-	(*RetireSource)(nil),   // 10: assay.v1.RetireSource
-	(*CommitEntry)(nil),    // 11: assay.v1.CommitEntry
-	(*CommitBatch)(nil),    // 12: assay.v1.CommitBatch
-	(*Verdict)(nil),        // 13: assay.v1.Verdict
-	(*RevealEntry)(nil),    // 14: assay.v1.RevealEntry
-	(*RevealBatch)(nil),    // 15: assay.v1.RevealBatch
-	(*Unjail)(nil),         // 16: assay.v1.Unjail
+	(*Tx)(nil),                // 0: assay.v1.Tx
+	(*TxBody)(nil),            // 1: assay.v1.TxBody
+	(*StoreCode)(nil),         // 2: assay.v1.StoreCode
+	(*KeyValue)(nil),          // 3: assay.v1.KeyValue
+	(*FetchSpec)(nil),         // 4: assay.v1.FetchSpec
+	(*SourceSpec)(nil),        // 5: assay.v1.SourceSpec
+	(*Metadata)(nil),          // 6: assay.v1.Metadata
+	(*Field)(nil),             // 7: assay.v1.Field
+	(*RegisterSource)(nil),    // 8: assay.v1.RegisterSource
+	(*UpdateSource)(nil),      // 9: assay.v1.UpdateSource
+	(*RetireSource)(nil),      // 10: assay.v1.RetireSource
+	(*CommitEntry)(nil),       // 11: assay.v1.CommitEntry
+	(*CommitBatch)(nil),       // 12: assay.v1.CommitBatch
+	(*Verdict)(nil),           // 13: assay.v1.Verdict
+	(*RevealEntry)(nil),       // 14: assay.v1.RevealEntry
+	(*RevealBatch)(nil),       // 15: assay.v1.RevealBatch
+	(*Unjail)(nil),            // 16: assay.v1.Unjail
+	(*AnnounceRetrieval)(nil), // 17: assay.v1.AnnounceRetrieval
 }
 var file_assay_v1_tx_proto_depIdxs = []int32{
 	2,  // 0: assay.v1.TxBody.store_code:type_name -> assay.v1.StoreCode
@@ -1273,20 +1352,21 @@ var file_assay_v1_tx_proto_depIdxs = []int32{
 	12, // 4: assay.v1.TxBody.commit:type_name -> assay.v1.CommitBatch
 	15, // 5: assay.v1.TxBody.reveal:type_name -> assay.v1.RevealBatch
 	16, // 6: assay.v1.TxBody.unjail:type_name -> assay.v1.Unjail
-	3,  // 7: assay.v1.FetchSpec.config:type_name -> assay.v1.KeyValue
-	4,  // 8: assay.v1.SourceSpec.fetch:type_name -> assay.v1.FetchSpec
-	6,  // 9: assay.v1.SourceSpec.metadata:type_name -> assay.v1.Metadata
-	7,  // 10: assay.v1.Metadata.fields:type_name -> assay.v1.Field
-	5,  // 11: assay.v1.RegisterSource.spec:type_name -> assay.v1.SourceSpec
-	5,  // 12: assay.v1.UpdateSource.spec:type_name -> assay.v1.SourceSpec
-	11, // 13: assay.v1.CommitBatch.entries:type_name -> assay.v1.CommitEntry
-	13, // 14: assay.v1.RevealEntry.verdict:type_name -> assay.v1.Verdict
-	14, // 15: assay.v1.RevealBatch.entries:type_name -> assay.v1.RevealEntry
-	16, // [16:16] is the sub-list for method output_type
-	16, // [16:16] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	17, // 7: assay.v1.TxBody.announce_retrieval:type_name -> assay.v1.AnnounceRetrieval
+	3,  // 8: assay.v1.FetchSpec.config:type_name -> assay.v1.KeyValue
+	4,  // 9: assay.v1.SourceSpec.fetch:type_name -> assay.v1.FetchSpec
+	6,  // 10: assay.v1.SourceSpec.metadata:type_name -> assay.v1.Metadata
+	7,  // 11: assay.v1.Metadata.fields:type_name -> assay.v1.Field
+	5,  // 12: assay.v1.RegisterSource.spec:type_name -> assay.v1.SourceSpec
+	5,  // 13: assay.v1.UpdateSource.spec:type_name -> assay.v1.SourceSpec
+	11, // 14: assay.v1.CommitBatch.entries:type_name -> assay.v1.CommitEntry
+	13, // 15: assay.v1.RevealEntry.verdict:type_name -> assay.v1.Verdict
+	14, // 16: assay.v1.RevealBatch.entries:type_name -> assay.v1.RevealEntry
+	17, // [17:17] is the sub-list for method output_type
+	17, // [17:17] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_assay_v1_tx_proto_init() }
@@ -1302,6 +1382,7 @@ func file_assay_v1_tx_proto_init() {
 		(*TxBody_Commit)(nil),
 		(*TxBody_Reveal)(nil),
 		(*TxBody_Unjail)(nil),
+		(*TxBody_AnnounceRetrieval)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -1309,7 +1390,7 @@ func file_assay_v1_tx_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_assay_v1_tx_proto_rawDesc), len(file_assay_v1_tx_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   17,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

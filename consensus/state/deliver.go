@@ -110,6 +110,8 @@ func (m *Machine) apply(signer []byte, b *pb.TxBody) error {
 		return m.revealBatch(signer, k.Reveal)
 	case *pb.TxBody_Unjail:
 		return m.unjail(signer)
+	case *pb.TxBody_AnnounceRetrieval:
+		return m.announceRetrieval(signer, k.AnnounceRetrieval)
 	}
 	return fail(CodeDecode, "unknown tx kind")
 }

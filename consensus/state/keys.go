@@ -17,6 +17,7 @@ const (
 	prefixEvidence  = "e/" // + uint64be(id)
 	prefixOpen      = "o/" // + operator + uint64be(height) + source id: open rounds per assignee
 	prefixBeacon    = "b"  // the seed chain's head (pb.Beacon)
+	prefixRetrieval = "n/" // + operator: the node's retrieval addresses (pb.Retrieval)
 )
 
 func keyMeta() []byte               { return []byte(prefixMeta) }
@@ -27,6 +28,7 @@ func keyAccount(a []byte) []byte    { return append([]byte(prefixAccount), a...)
 func keyAllow(a []byte) []byte      { return append([]byte(prefixAllow), a...) }
 func keyCode(cid string) []byte     { return []byte(prefixCode + cid) }
 func keySource(id string) []byte    { return []byte(prefixSource + id) }
+func keyRetrieval(op []byte) []byte { return append([]byte(prefixRetrieval), op...) }
 
 func keyRound(id string, h uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefixRound+id+"/"), h)

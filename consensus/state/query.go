@@ -65,6 +65,10 @@ func Query(kv KV, path string) ([]byte, error) {
 		v, err = queryAssigned(kv, rest)
 	case "account":
 		v, err = queryAccount(kv, rest)
+	case "retrieval":
+		v, err = queryRetrieval(kv, rest)
+	case "retrievals":
+		v, err = queryRetrievals(kv)
 	case "evidence":
 		v, err = queryEvidence(kv, q)
 	default:

@@ -71,6 +71,8 @@ func (m *Machine) validateBasic(b *pb.TxBody) error {
 	case *pb.TxBody_Reveal:
 		return m.validateReveals(k.Reveal.GetEntries())
 	case *pb.TxBody_Unjail:
+	case *pb.TxBody_AnnounceRetrieval:
+		return validateRetrieval(k.AnnounceRetrieval)
 	default:
 		return fail(CodeDecode, "unknown tx kind")
 	}

@@ -32,6 +32,11 @@ func UnjailBody() *pb.TxBody {
 	return &pb.TxBody{Kind: &pb.TxBody_Unjail{Unjail: &pb.Unjail{}}}
 }
 
+// AnnounceRetrievalBody returns an AnnounceRetrieval body.
+func AnnounceRetrievalBody(gateway string, multiaddrs []string) *pb.TxBody {
+	return &pb.TxBody{Kind: &pb.TxBody_AnnounceRetrieval{AnnounceRetrieval: &pb.AnnounceRetrieval{Gateway: gateway, Multiaddrs: multiaddrs}}}
+}
+
 // CommitBody returns a Commit batch body with entries sorted by (source,
 // round), as the chain requires.
 func CommitBody(entries ...*pb.CommitEntry) *pb.TxBody {

@@ -134,6 +134,8 @@ func Kind(b *pb.TxBody) string {
 		return "reveal"
 	case *pb.TxBody_Unjail:
 		return "unjail"
+	case *pb.TxBody_AnnounceRetrieval:
+		return "announce_retrieval"
 	}
 	return "unknown"
 }

@@ -42,7 +42,7 @@ const LogFile = "devnet.log"
 // Config shapes a devnet.
 type Config struct {
 	Validators int
-	BasePort   int           // node i uses BasePort+10i .. +4
+	BasePort   int           // node i uses BasePort+10i .. +6
 	BlockTime  time.Duration // CometBFT timeout_commit
 	Fault      string        // fault of the last validator ("" for none)
 	Jobs       int           // worker concurrency per node (0: the default)

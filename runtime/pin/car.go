@@ -66,6 +66,11 @@ func (s *Store) ImportCAR(ctx context.Context, r io.Reader) ([]cid.Cid, error) {
 		return nil, err
 	}
 	defer s.mu.RUnlock()
+	return s.importCAR(ctx, r)
+}
+
+// importCAR is ImportCAR for a caller holding s.mu.
+func (s *Store) importCAR(ctx context.Context, r io.Reader) ([]cid.Cid, error) {
 	// checkBlock below does the hash check (once, with a typed error).
 	br, err := car.NewBlockReader(r, car.WithTrustedCAR(true))
 	if err != nil {

@@ -17,15 +17,17 @@ import (
 
 var update = flag.Bool("update", false, "rewrite testdata/store_check_v1.json")
 
-// TestStoreCheckV1Golden pins the v1 store-time check: the module limits
-// and the initializer's gas bound. A change to any of them changes which
+// TestStoreCheckV1Golden pins the v1 store-time check: the module limits,
+// the initializer's gas bound and the StoreCode txs a block may hold. A
+// change to any of them changes which
 // modules the chain stores, so it must be a new protocol version, never an
 // edit (run with -update only for a new version's file).
 func TestStoreCheckV1Golden(t *testing.T) {
 	v1 := struct {
-		MeterLimits any // AllowImport (a func) is not encoded
-		InitGas     uint64
-	}{rules.MeterLimitsV1(), rules.InitGasV1}
+		MeterLimits   any // AllowImport (a func) is not encoded
+		InitGas       uint64
+		MaxStoreCodes int
+	}{rules.MeterLimitsV1(), rules.InitGasV1, rules.V1().MaxStoreCodes}
 	got, err := json.MarshalIndent(v1, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -51,8 +53,8 @@ func TestStoreCheckV1Golden(t *testing.T) {
 // accepted).
 func TestStateRequiresRules(t *testing.T) {
 	full := rules.V1()
-	noCode, noTemplate := full, full
-	noCode.Code, noTemplate.Template = nil, nil
+	noCode, noTemplate, noCap := full, full, full
+	noCode.Code, noTemplate.Template, noCap.MaxStoreCodes = nil, nil, 0
 	for _, tc := range []struct {
 		name string
 		cfg  state.Config
@@ -61,6 +63,7 @@ func TestStateRequiresRules(t *testing.T) {
 		{"v1", full, true},
 		{"no code checker", noCode, false},
 		{"no template check", noTemplate, false},
+		{"no StoreCode cap", noCap, false},
 		{"zero", state.Config{}, false},
 	} {
 		_, err := state.Open(state.NewMemKV(), tc.cfg)

@@ -1,7 +1,9 @@
 package state_test
 
 import (
+	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -95,6 +97,47 @@ func TestRecheckSkipsModuleCheck(t *testing.T) {
 	for _, s := range steps {
 		if got := s.run(); got != s.want || cc.n != s.n {
 			t.Fatalf("%s: code %d after %d checks, want %d after %d", s.name, got, cc.n, s.want, s.n)
+		}
+	}
+}
+
+// TestStoreCodesPerBlock: a block holds at most rules.MaxStoreCodesV1
+// StoreCode txs. ProcessProposal refuses a proposal with more (each may
+// cost a good part of a second in FinalizeBlock, and a faulty proposer
+// need not have checked them), and OrderProposal leaves the rest for later
+// blocks, a signer's StoreCode past the cap ending its run.
+func TestStoreCodesPerBlock(t *testing.T) {
+	c := newChain(t, 100)
+	a, b := newAccount("a"), newAccount("b")
+	store := func(acc *account, seq uint64) []byte {
+		raw, err := tx.Sign(chainID, acc.key, seq, tx.StoreCodeBody(minimalWasm(t)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	a0, a1, a2, b0, b1 := store(a, 0), store(a, 1), signedAt(t, a, 2), store(b, 0), signedAt(t, b, 1)
+	if rules.MaxStoreCodesV1 != 2 {
+		t.Fatalf("the cases below assume a cap of 2, not %d", rules.MaxStoreCodesV1)
+	}
+	got := c.m.OrderProposal([][]byte{a0, b0, a1, a2, b1}, 0)
+	if want := [][]byte{a0, b0, b1}; !slices.EqualFunc(got, want, slices.Equal) {
+		t.Fatalf("OrderProposal chose %d txs, want a0 b0 b1", len(got))
+	}
+	p := c.proposer()
+	vrf := c.m.VRFTx(p.vrf)
+	for _, tc := range []struct {
+		name string
+		txs  [][]byte
+		ok   bool
+	}{
+		{"two", [][]byte{vrf, a0, b0, b1}, true},
+		{"three", [][]byte{vrf, a0, b0, a1}, false},
+		{"three, one badly signed", [][]byte{vrf, a0, b0, append([]byte(nil), a1[:len(a1)-1]...)}, true}, // does not decode: not counted
+	} {
+		err := c.m.ProcessProposal(consAddr(p), tc.txs)
+		if tc.ok != (err == nil) || err != nil && !errors.Is(err, state.ErrProposal) {
+			t.Errorf("%s: ProcessProposal = %v", tc.name, err)
 		}
 	}
 }

@@ -83,11 +83,19 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	return &abci.ResponseInitChain{Validators: updates(ups), AppHash: hash}, nil
 }
 
-// CheckTx runs the mempool checks (docs/protocol.md section 2).
+// CheckTx runs the mempool checks (docs/protocol.md section 2). A
+// recheck (after each block, of the txs left in the mempool) skips the
+// store-time check of a StoreCode module, whose answer cannot change
+// (state.Machine.RecheckTx).
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	r := a.m.CheckTx(req.Tx)
+	var r state.TxResult
+	if req.Type == abci.CheckTxType_Recheck {
+		r = a.m.RecheckTx(req.Tx)
+	} else {
+		r = a.m.CheckTx(req.Tx)
+	}
 	return &abci.ResponseCheckTx{Code: uint32(r.Code), Log: r.Log, Codespace: codespace(r.Code)}, nil
 }
 

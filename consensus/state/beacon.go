@@ -28,11 +28,19 @@ func (m *Machine) VRFTx(key ed25519.PrivateKey) []byte {
 
 // ProcessProposal checks a proposed block's txs: the first must be the
 // VRF tx of proposer (a consensus address) over Seed(), verified with the
-// VRF key it registered, and no other tx may be a VRF tx. It changes no
-// state. Everything else in a block is checked per tx when it executes.
+// VRF key it registered, and no other tx may be a VRF tx; and at most
+// Config.MaxStoreCodes txs may carry a StoreCode (whatever their
+// signature or sequence), which bounds the CPU the store-time check takes
+// in one block. It changes no state. Everything else in a block is
+// checked per tx when it executes.
 func (m *Machine) ProcessProposal(proposer []byte, txs [][]byte) error {
-	_, _, err := m.checkVRF(proposer, txs)
-	return err
+	if _, _, err := m.checkVRF(proposer, txs); err != nil {
+		return err
+	}
+	if n := m.storeCodes(txs[1:]); n > m.cfg.MaxStoreCodes {
+		return fmt.Errorf("%w: %d StoreCode txs, at most %d in a block", ErrProposal, n, m.cfg.MaxStoreCodes)
+	}
+	return nil
 }
 
 // checkVRF returns the proposer's record and its VRF output.

@@ -13,8 +13,18 @@ import (
 // CheckTx runs the mempool checks: decoding and size, stateless field
 // checks, the signature, and the sequence, counting txs from the same
 // sender already accepted since the last Commit. It changes no state
-// except the pending sequences.
-func (m *Machine) CheckTx(raw []byte) TxResult {
+// except the pending sequences. For StoreCode it also runs the module
+// check (size, gzip and the store-time check, code 9).
+func (m *Machine) CheckTx(raw []byte) TxResult { return m.checkTx(raw, false) }
+
+// RecheckTx is CheckTx for a tx already in the mempool, rechecked after a
+// block: the same checks, except that a StoreCode module is not checked
+// again beyond its size and gzip (the store-time check depends on the
+// module bytes and the protocol version alone, so its answer cannot have
+// changed, and it may cost a good part of a second).
+func (m *Machine) RecheckTx(raw []byte) TxResult { return m.checkTx(raw, true) }
+
+func (m *Machine) checkTx(raw []byte, recheck bool) TxResult {
 	if seed.IsTx(raw) {
 		return errResult(fail(CodeDecode, "a VRF tx is only valid as a block's first tx, put there by its proposer"))
 	}
@@ -33,7 +43,11 @@ func (m *Machine) CheckTx(raw []byte) TxResult {
 		return errResult(fail(CodeSequence, "sequence %d, expected %d", d.Tx.Sequence, next))
 	}
 	if sc := d.Body.GetStoreCode(); sc != nil {
-		if _, _, err := m.checkModule(sc); err != nil {
+		if recheck {
+			if _, err := inflate(sc.GetWasm(), m.params.MaxCodeBytes); err != nil {
+				return errResult(err)
+			}
+		} else if _, _, err := m.checkModule(sc); err != nil {
 			return errResult(err)
 		}
 	}

@@ -61,6 +61,12 @@ func newChain(t testing.TB, stakes ...uint64) *chain {
 // newChainWith is newChain with the genesis params params (protojson).
 func newChainWith(t testing.TB, params string, stakes ...uint64) *chain {
 	t.Helper()
+	return newChainConfig(t, config(), params, stakes...)
+}
+
+// newChainConfig is newChainWith with the rules cfg.
+func newChainConfig(t testing.TB, cfg state.Config, params string, stakes ...uint64) *chain {
+	t.Helper()
 	c := &chain{t: t, kv: state.NewMemKV(), owner: newAccount("owner")}
 	g := &state.Genesis{Params: []byte(params)}
 	for i, s := range stakes {
@@ -74,7 +80,7 @@ func newChainWith(t testing.TB, params string, stakes ...uint64) *chain {
 		})
 	}
 	var err error
-	if c.m, err = state.Open(c.kv, config()); err != nil {
+	if c.m, err = state.Open(c.kv, cfg); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := c.m.InitGenesis(chainID, g); err != nil {

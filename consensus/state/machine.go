@@ -20,7 +20,7 @@ type CodeChecker interface {
 	Check(wasm []byte) (codeCID string, err error)
 }
 
-// Config holds the rules the machine applies beyond its own code. Both
+// Config holds the rules the machine applies beyond its own code. All
 // are part of the protocol's definition (consensus/rules.V1 gives them):
 // Open refuses a Config that leaves one out.
 type Config struct {
@@ -28,6 +28,11 @@ type Config struct {
 	Code CodeChecker
 	// Template validates one fetch config value.
 	Template func(string) error
+	// MaxStoreCodes is how many StoreCode txs one block may hold: the
+	// store-time check may run a module's initializer for a good part of
+	// a second, so ProcessProposal refuses a block with more and
+	// OrderProposal leaves the rest for later blocks.
+	MaxStoreCodes int
 }
 
 // ErrState is returned when the stored state is unreadable.
@@ -60,8 +65,8 @@ var marshal = proto.MarshalOptions{Deterministic: true}
 // Open loads the committed state from kv. A new chain has an empty kv and
 // Height 0 until InitGenesis and Commit. The app hash is kv's Hash.
 func Open(kv Store, cfg Config) (*Machine, error) {
-	if cfg.Code == nil || cfg.Template == nil {
-		return nil, fmt.Errorf("%w: Code and Template are required (consensus/rules)", ErrConfig)
+	if cfg.Code == nil || cfg.Template == nil || cfg.MaxStoreCodes <= 0 {
+		return nil, fmt.Errorf("%w: Code, Template and MaxStoreCodes are required (consensus/rules)", ErrConfig)
 	}
 	m := &Machine{cfg: cfg, kv: kv, st: newOverlay(kv), meta: &pb.Meta{}, beacon: &pb.Beacon{}, params: DefaultParams(), pending: map[string]uint64{}}
 	if err := m.load(); err != nil {

@@ -444,7 +444,7 @@ func TestAssignedQuery(t *testing.T) {
 func TestTemplateHook(t *testing.T) {
 	c := newChain(t, 100)
 	cc := c.setupSource("ok", 10, 1)
-	m, err := state.Open(c.kv, state.Config{Code: config().Code, Template: func(s string) error {
+	m, err := state.Open(c.kv, state.Config{Code: config().Code, MaxStoreCodes: config().MaxStoreCodes, Template: func(s string) error {
 		if strings.Contains(s, "{{bad}}") {
 			return fmt.Errorf("unknown variable bad")
 		}

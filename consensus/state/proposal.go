@@ -19,12 +19,15 @@ import (
 // mempool order), starting at the signer's next sequence; a tx whose
 // sequence is already used is left out, and a gap (or a tx that does not
 // fit) ends that signer's run in this block. Txs that do not decode are
-// left out: they fail in any block. Only the proposer runs this; every
-// block stays valid whatever it holds.
+// left out: they fail in any block. At most Config.MaxStoreCodes
+// StoreCode txs go in (ProcessProposal refuses more): a signer's
+// StoreCode past them ends its run. Only the proposer runs this; every
+// block it chooses passes ProcessProposal.
 func (m *Machine) OrderProposal(txs [][]byte, maxBytes int64) [][]byte {
 	type item struct {
-		raw []byte
-		seq uint64
+		raw   []byte
+		seq   uint64
+		store bool // a StoreCode
 	}
 	bySigner := map[string][]item{}
 	var slots []string // each decodable tx's signer, in mempool order
@@ -34,7 +37,7 @@ func (m *Machine) OrderProposal(txs [][]byte, maxBytes int64) [][]byte {
 			continue
 		}
 		k := string(d.Address)
-		bySigner[k] = append(bySigner[k], item{raw, d.Tx.Sequence})
+		bySigner[k] = append(bySigner[k], item{raw, d.Tx.Sequence, d.Body.GetStoreCode() != nil})
 		slots = append(slots, k)
 	}
 	next := make(map[string]uint64, len(bySigner))
@@ -49,6 +52,7 @@ func (m *Machine) OrderProposal(txs [][]byte, maxBytes int64) [][]byte {
 	}
 	out := make([][]byte, 0, len(slots))
 	var total int64
+	stores := 0
 	stopped := map[string]bool{}
 	for _, k := range slots {
 		items := bySigner[k]
@@ -60,13 +64,28 @@ func (m *Machine) OrderProposal(txs [][]byte, maxBytes int64) [][]byte {
 		switch {
 		case stopped[k] || it.seq < next[k]:
 			continue
-		case it.seq > next[k] || maxBytes > 0 && total+int64(len(it.raw)) > maxBytes:
+		case it.seq > next[k] || maxBytes > 0 && total+int64(len(it.raw)) > maxBytes,
+			it.store && stores >= m.cfg.MaxStoreCodes:
 			stopped[k] = true
 			continue
+		}
+		if it.store {
+			stores++
 		}
 		out = append(out, it.raw)
 		total += int64(len(it.raw))
 		next[k]++
 	}
 	return out
+}
+
+// storeCodes counts the txs that decode to a StoreCode.
+func (m *Machine) storeCodes(txs [][]byte) int {
+	n := 0
+	for _, raw := range txs {
+		if d, err := tx.Decode(raw, int(min(m.params.MaxTxBytes, 1<<30))); err == nil && d.Body.GetStoreCode() != nil {
+			n++
+		}
+	}
+	return n
 }

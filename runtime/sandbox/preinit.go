@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/assaynet/assay/runtime/abi"
+	"github.com/assaynet/assay/runtime/meter"
 	"github.com/assaynet/assay/runtime/sandbox/internal/dataimage"
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -89,7 +90,7 @@ func (r *Runtime) preinitialize(ctx context.Context, compiled wazero.CompiledMod
 
 // initOnce runs _initialize in a fresh instance and snapshots it.
 func (r *Runtime) initOnce(ctx context.Context, compiled wazero.CompiledModule, data dataimage.Image, gl []dataimage.ExportedGlobal, run int) (*preImage, error) {
-	job := Job{Time: InitRealtime, GasLimit: InitGasLimit, MemoryPages: r.cfg.MaxMemoryPages,
+	job := Job{Time: InitRealtime, GasLimit: r.initGasLimit(), MemoryPages: r.cfg.MaxMemoryPages,
 		MaxOutput: DefaultMaxOutput, MaxLog: DefaultMaxLog}
 	s := &jobState{job: &job, rng: newRandStream(r.initSource[run], 0), mono: MonotonicStart, monoBase: MonotonicStart, init: true}
 	ctx = withState(ctx, s)
@@ -114,7 +115,7 @@ func (r *Runtime) initOnce(ctx context.Context, compiled wazero.CompiledModule, 
 	case res.Status == abi.StatusUnavailable:
 		return nil, res.Err
 	case res.Kind == abi.KindOutOfGas:
-		return nil, fmt.Errorf("%w: _initialize ran past the initialization gas bound of %d", ErrInit, InitGasLimit)
+		return nil, fmt.Errorf("%w: _initialize ran past the initialization gas bound of %d", ErrInit, job.GasLimit)
 	case res.Status != abi.StatusAccepted:
 		return nil, fmt.Errorf("%w: _initialize ended %s %s after %d gas%s", ErrInit, res.Status, res.Kind, res.GasUsed, logTail(s.log))
 	case len(s.out) > 0:
@@ -135,6 +136,46 @@ func (r *Runtime) initOnce(ctx context.Context, compiled wazero.CompiledModule, 
 		img.names[eg.Name] = i
 	}
 	return img, nil
+}
+
+// initGasLimit is the gas bound of _initialize: InitGasLimit unless
+// CheckInit set another.
+func (r *Runtime) initGasLimit() uint64 {
+	if r.initGas != 0 {
+		return r.initGas
+	}
+	return InitGasLimit
+}
+
+// CheckInit runs, once, the pre-initialization Store would run for wasm
+// (the raw module bytes, which runtime/meter accepts under lim) and returns
+// why it did not hold, errors.Is ErrInit: _initialize trapped, ran past
+// gas, called a job-only host function or was not deterministic. It
+// returns nil for a module that pre-initializes and for one Store keeps
+// without an image anyway (no _initialize; a data count section).
+//
+// It is the chain's store-time check (consensus/codecheck): the module
+// runs on a fresh wazero interpreter runtime (never the compiler), in the
+// initialization environment of docs/abi.md, with memories of at most
+// lim.MaxMemoryPages pages and _initialize bounded by gas instead of
+// InitGasLimit, and nothing is kept. Its answer depends on wasm, lim and
+// gas alone; only a context that ends first gives another error
+// (ErrUnavailable).
+func CheckInit(ctx context.Context, wasm []byte, lim meter.Limits, gas uint64) error {
+	if has, _ := dataimage.Shape(wasm, abi.ExportInitialize); !has {
+		return nil // Store will not pre-initialize it: nothing to run
+	}
+	r, err := New(ctx, Config{Engine: EngineInterpreter, MaxMemoryPages: lim.MaxMemoryPages, Limits: lim})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = r.Close(context.WithoutCancel(ctx)) }()
+	r.initGas = max(gas, 1)
+	c, err := r.Store(ctx, wasm)
+	if err != nil {
+		return err
+	}
+	return c.PreinitError
 }
 
 // logTail quotes what the initializer logged, for a rejection reason.

@@ -28,6 +28,9 @@ type Runtime struct {
 	// both "" (docs/abi.md). Tests make them differ to prove that a
 	// non-deterministic initializer is rejected.
 	initSource [2]string
+	// initGas bounds _initialize during pre-initialization (0:
+	// InitGasLimit); CheckInit sets the chain's bound.
+	initGas uint64
 
 	// mem backs guest memories with reused buffers (nil with
 	// cfg.Interrupt: see memoryPool).

@@ -17,7 +17,6 @@ import (
 func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("assay dataset get", stderr)
 	gw := fs.String("gateway", envOr("ASSAY_GATEWAY", defaultGateway), "a node's gateway URL ($ASSAY_GATEWAY); when not given, the gateways announced on chain (--node) are tried after it")
-	cf := addClientFlags(fs, false)
 	home := fs.String("home", "", "read from this node home's pin store instead of a gateway")
 	out := fs.String("o", "", "write to FILE instead of stdout")
 	car := fs.Bool("car", false, "fetch a CAR (trustless) instead of the plain bytes")
@@ -54,7 +53,7 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 	} else if cliflag.IsSet(fs, "gateway") || os.Getenv("ASSAY_GATEWAY") != "" {
 		b, err = dataset.FromGateway(ctx, *gw, id, *car)
 	} else {
-		b, err = fromAnnounced(ctx, *cf.node, *gw, id, *car, stderr)
+		b, err = fromAnnounced(ctx, *tf.Nodes, *gw, id, *car, stderr)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "assay dataset get: %v\n", err)

@@ -52,9 +52,9 @@ func Query(kv KV, path string) ([]byte, error) {
 	case "sources":
 		v, err = querySources(kv, q)
 	case "source":
-		v, err = one(kv, keySource(rest), &pb.Source{}, func(x *pb.Source) any { return sourceView(x) })
+		v, err = one(kv, keySource(rest), fmt.Sprintf("source %q", rest), &pb.Source{}, func(x *pb.Source) any { return sourceView(x) })
 	case "code":
-		v, err = one(kv, keyCode(rest), &pb.Code{}, func(x *pb.Code) any { return codeView(x) })
+		v, err = one(kv, keyCode(rest), fmt.Sprintf("code %q", rest), &pb.Code{}, func(x *pb.Code) any { return codeView(x) })
 	case "round":
 		v, err = queryRound(kv, rest)
 	case "rounds":
@@ -93,13 +93,15 @@ func queryParams(kv KV) (any, error) {
 	return json.RawMessage(out), err
 }
 
-func one[T proto.Message](kv KV, key []byte, msg T, view func(T) any) (any, error) {
+// one answers the record at key as its view; what names the record in
+// a NotFound error (never the raw key bytes).
+func one[T proto.Message](kv KV, key []byte, what string, msg T, view func(T) any) (any, error) {
 	b, err := kv.Get(key)
 	if err != nil {
 		return nil, err
 	}
 	if b == nil {
-		return nil, fmt.Errorf("%w: %s", ErrNotFound, key)
+		return nil, fmt.Errorf("%w: %s", ErrNotFound, what)
 	}
 	if err := proto.Unmarshal(b, msg); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrState, err)
@@ -134,7 +136,7 @@ func queryRound(kv KV, rest string) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: round/{source}/{height}", ErrBadQuery)
 	}
-	return one(kv, keyRound(id, h), &pb.Round{}, func(x *pb.Round) any { return roundView(x) })
+	return one(kv, keyRound(id, h), fmt.Sprintf("round %d of source %q", h, id), &pb.Round{}, func(x *pb.Round) any { return roundView(x) })
 }
 
 func cidString(b []byte) string {

@@ -118,7 +118,7 @@ func queryRetrieval(kv KV, op string) (any, error) {
 	if err != nil || len(addr) != 20 {
 		return nil, fmt.Errorf("%w: retrieval/{hex operator}", ErrBadQuery)
 	}
-	return one(kv, keyRetrieval(addr), &pb.Retrieval{}, func(x *pb.Retrieval) any { return retrievalView(x) })
+	return one(kv, keyRetrieval(addr), fmt.Sprintf("retrieval addresses of operator %x", addr), &pb.Retrieval{}, func(x *pb.Retrieval) any { return retrievalView(x) })
 }
 
 // queryRetrievals answers retrievals: every record, by operator.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -24,32 +23,38 @@ var errCountReached = errors.New("count reached")
 
 // runDatasetWatch is `assay dataset watch SOURCE`: it follows the node's
 // stream of the source's datasets (GET /api/v1/sources/{id}/datasets/stream)
-// and prints each as it is agreed, reconnecting and resuming after a
-// disconnect, until Ctrl-C or --count datasets.
-func runDatasetWatch(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay dataset watch", stderr)
-	api := fs.String("api", envOr("ASSAY_API", defaultAPI), "HTTP API of a node ($ASSAY_API)")
-	after := fs.String("after", "", `start after this cursor: an earlier line's cursor (HEIGHT.ROUND), or HEIGHT ("0": every dataset); default: only new ones`)
-	asJSON := fs.Bool("json", false, "print each dataset as the chain's JSON record, one per line")
+// and prints each as it is agreed (its JSON record, or consumer.WatchEvent's
+// line), reconnecting and resuming after a disconnect, until Ctrl-C or
+// --count datasets.
+func runDatasetWatch(c *cmd, args []string) int {
+	api := c.fs.String("api", envOr("ASSAY_API", defaultAPI), "HTTP API of a node ($ASSAY_API)")
+	after := c.fs.String("after", "", `start after this cursor: an earlier line's cursor (HEIGHT.ROUND), or HEIGHT ("0": every dataset); default: only new ones`)
+	asJSON := c.fs.Bool("json", false, "print each dataset as the chain's JSON record, one per line")
 	var count int
-	cliflag.Int(fs, &count, "count", 0, 0, 1<<30, "exit after this many datasets (0: run until Ctrl-C)")
-	if cliflag.Parse(fs, args) != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: assay dataset watch SOURCE [--api URL] [--after CURSOR] [--json] [--count N]")
+	cliflag.Int(c.fs, &count, "count", 0, 0, 1<<30, "exit after this many datasets (0: run until Ctrl-C)")
+	if !c.parse(args, 1, "usage: assay dataset watch SOURCE [--api URL] [--after CURSOR] [--json] [--count N]") {
 		return 2
 	}
-	c, err := consumer.NewClient(*api)
+	client, err := consumer.NewClient(*api)
 	if err != nil {
-		fmt.Fprintf(stderr, "assay dataset watch: --api: %v\n", err)
-		return 2
+		return c.failf(2, "--api: %v", err)
 	}
-	c = c.WithRetry(250*time.Millisecond, 5*time.Second).WithRetryHook(func(err error, after string) {
-		fmt.Fprintf(stderr, "assay dataset watch: %v; reconnecting after %s\n", err, after)
+	client = client.WithRetry(250*time.Millisecond, 5*time.Second).WithRetryHook(func(err error, after string) {
+		c.warn(fmt.Sprintf("%v; reconnecting after %s", err, after))
 	})
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	n := 0
-	err = c.Watch(ctx, fs.Arg(0), *after, func(ev consumer.WatchEvent) error {
-		if err := printWatched(stdout, ev, *asJSON); err != nil {
+	err = client.Watch(ctx, c.fs.Arg(0), *after, func(ev consumer.WatchEvent) error {
+		line := ev.String()
+		if *asJSON {
+			b, err := json.Marshal(ev.Dataset)
+			if err != nil {
+				return err
+			}
+			line = string(b)
+		}
+		if _, err := fmt.Fprintln(c.stdout, line); err != nil {
 			return err
 		}
 		if n++; count > 0 && n >= count {
@@ -57,28 +62,8 @@ func runDatasetWatch(args []string, stdout, stderr io.Writer) int {
 		}
 		return nil
 	})
-	switch {
-	case errors.Is(err, errCountReached), errors.Is(err, context.Canceled):
+	if errors.Is(err, errCountReached) || errors.Is(err, context.Canceled) {
 		return 0
-	default:
-		fmt.Fprintf(stderr, "assay dataset watch: %v\n", err)
-		return 1
 	}
-}
-
-// printWatched prints one dataset: its JSON record, or a line of
-// key=value pairs ending with the cursor to resume after it.
-func printWatched(w io.Writer, ev consumer.WatchEvent, asJSON bool) error {
-	d := ev.Dataset
-	if asJSON {
-		b, err := json.Marshal(d)
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(w, "%s\n", b)
-		return err
-	}
-	_, err := fmt.Fprintf(w, "round=%d height=%d time=%s status=%s output=%s attesters=%d cursor=%s\n",
-		d.Round, d.Height, d.Time, d.Status, d.OutputCID, len(d.Attesters), ev.Cursor)
-	return err
+	return c.fail(1, err)
 }

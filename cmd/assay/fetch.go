@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,62 +18,50 @@ func init() {
 }
 
 // runFetch is `assay fetch --source FILE --height H [--time T]
-// [--config assay.toml] [-o OUT]`.
-func runFetch(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay fetch", stderr)
+// [--config assay.toml] [-o OUT]`: flags and output over
+// builtin.FetchOnce.
+func runFetch(c *cmd, args []string) int {
 	var ff fetchFlags
-	ff.register(fs)
-	source := fs.String("source", "", "source definition file (.toml or .json)")
+	ff.register(c.fs)
+	source := c.fs.String("source", "", "source definition file (.toml or .json)")
 	var height int64
-	cliflag.Int(fs, &height, "height", 0, 0, maxHeightFlag, "round height")
-	at := fs.String("time", "", "round time: RFC 3339 or unix seconds (default: now)")
-	out := fs.String("o", "", "write the fetched bytes to this file")
-	if err := fs.Parse(args); err != nil {
+	cliflag.Int(c.fs, &height, "height", 0, 0, maxHeightFlag, "round height")
+	at := c.fs.String("time", "", "round time: RFC 3339 or unix seconds (default: now)")
+	out := c.fs.String("o", "", "write the fetched bytes to this file")
+	if err := c.fs.Parse(args); err != nil {
 		return cliflag.ExitCode(err)
 	}
-	if *source == "" || fs.NArg() > 0 {
-		fmt.Fprintln(stderr, "usage: assay fetch --source FILE --height H [--time T] [--config assay.toml] [-o OUT]")
-		return 2
+	if *source == "" || c.fs.NArg() > 0 {
+		return c.usage("usage: assay fetch --source FILE --height H [--time T] [--config assay.toml] [-o OUT]")
 	}
 	roundTime, err := parseFetchTime(*at, time.Now)
 	if err != nil {
-		fmt.Fprintf(stderr, "assay fetch: --time: %v\n", err)
-		return 2
+		return c.failf(2, "--time: %v", err)
 	}
 	sf, err := sourcefile.Load(*source)
 	if err != nil {
-		fmt.Fprintf(stderr, "assay fetch: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
-	return fetchOnce(sf, ff, filepath.Dir(*source), height, roundTime, *out, stdout, stderr)
-}
-
-// fetchOnce runs the fetch (builtin.FetchOnce) and prints its summary.
-func fetchOnce(sf *sourcefile.SourceFile, ff fetchFlags, dir string, height int64, at time.Time,
-	out string, stdout, stderr io.Writer) int {
 	fileRoot := ""
 	if ff.config == "" {
-		fileRoot = dir // without a node config, "file" reads beside the source file
+		fileRoot = filepath.Dir(*source) // without a node config, "file" reads beside the source file
 	}
-	m, err := ff.manager(fileRoot, stderr)
+	m, err := ff.manager(fileRoot, c.stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "assay fetch: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
 	defer m.Close()
-	rep, err := builtin.FetchOnce(context.Background(), m, sf, height, at)
+	rep, err := builtin.FetchOnce(context.Background(), m, sf, height, roundTime)
 	if rep.Config != "" {
-		fmt.Fprintf(stdout, "config  %.300s\n", rep.Config) // what the fetcher receives
+		fmt.Fprintf(c.stdout, "config  %.300s\n", rep.Config) // what the fetcher receives
 	}
-	if err == nil && out != "" {
-		err = os.WriteFile(out, rep.Data, 0o644)
+	if err == nil && *out != "" {
+		err = os.WriteFile(*out, rep.Data, 0o644)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "assay fetch: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
-	fmt.Fprintf(stdout, "source  %s\nkind    %s\nround   height %d, time %s\nsize    %d bytes\ncid     %s\nsha256  %s\ntook    %v\n",
-		sf.ID, sf.Fetch.Kind, height, at.UTC().Format(time.RFC3339), len(rep.Data), rep.CID, hex.EncodeToString(rep.SHA256[:]), rep.Took.Round(time.Microsecond))
+	rep.WriteText(c.stdout)
 	return 0
 }
 

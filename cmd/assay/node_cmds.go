@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -26,15 +24,8 @@ func init() {
 	register(command{name: "testnet", summary: "write N node homes (loopback ports, or --hosts) sharing one genesis", run: runTestnet})
 }
 
-// newFlags returns a flag set that prints errors and usage to stderr.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-func runInit(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay init", stderr)
+func runInit(c *cmd, args []string) int {
+	fs, stdout, stderr := c.fs, c.stdout, c.stderr
 	home := fs.String("home", "", "node home directory (required)")
 	chainID := fs.String("chain-id", "assay-local", "chain id")
 	var stake uint64
@@ -62,8 +53,8 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func runTestnet(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay testnet", stderr)
+func runTestnet(c *cmd, args []string) int {
+	fs, stdout, stderr := c.fs, c.stdout, c.stderr
 	var n, port int
 	var stake uint64
 	var commit time.Duration
@@ -117,8 +108,8 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func runStart(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay start", stderr)
+func runStart(c *cmd, args []string) int {
+	fs, stderr := c.fs, c.stderr
 	home := fs.String("home", "", "node home directory (required)")
 	fault := fs.String("fault", "", "inject a fault for tests: wrong-output, no-reveal or no-commit")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")

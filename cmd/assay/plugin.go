@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"time"
@@ -14,7 +13,7 @@ import (
 )
 
 func init() {
-	register(command{name: "plugin", summary: "operator fetcher plugins: list", run: group("assay plugin", []command{
+	register(command{name: "plugin", summary: "operator fetcher plugins: list", run: group([]command{
 		{name: "list", summary: "start the configured plugins and list their kinds and status", run: runPluginList},
 	})})
 }
@@ -42,26 +41,24 @@ func (f *fetchFlags) manager(fileRoot string, stderr io.Writer) (*plugins.Manage
 
 // runPluginList is `assay plugin list [--config assay.toml]`. It exits 1
 // when a plugin fails to start.
-func runPluginList(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay plugin list", stderr)
+func runPluginList(c *cmd, args []string) int {
 	var ff fetchFlags
-	ff.register(fs)
-	if err := fs.Parse(args); err != nil {
+	ff.register(c.fs)
+	if err := c.fs.Parse(args); err != nil {
 		return cliflag.ExitCode(err)
 	}
-	if !noArgs(fs) {
+	if !noArgs(c.fs) {
 		return 2
 	}
-	m, err := ff.manager("", stderr)
+	m, err := ff.manager("", c.stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "assay plugin list: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
 	defer m.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	startErr := m.StartAll(ctx)
-	m.WriteStatus(stdout)
+	m.WriteStatus(c.stdout)
 	if startErr != nil {
 		return 1
 	}

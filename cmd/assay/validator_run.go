@@ -2,8 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
-	"io"
 	"os"
 
 	"github.com/assaynet/assay/internal/authoring"
@@ -34,35 +32,28 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 }
 
 // runValidatorRun is `assay validator run FILE.wasm --input F ...`.
-func runValidatorRun(args []string, stdout, stderr io.Writer) int {
+func runValidatorRun(c *cmd, args []string) int {
 	var f runFlags
-	fs := newFlags("assay validator run", stderr)
-	f.register(fs)
-	pos, err := cliflag.Interleaved(fs, args)
+	f.register(c.fs)
+	pos, err := cliflag.Interleaved(c.fs, args)
 	if err != nil {
 		return 2
 	}
 	if len(pos) != 1 || f.Input == "" {
-		fmt.Fprintln(stderr, "usage: assay validator run FILE.wasm --input FILE [flags] (see -h)")
-		return 2
+		return c.usage("usage: assay validator run FILE.wasm --input FILE [flags] (see -h)")
 	}
 	job, eng, err := f.Job()
 	if err != nil {
-		fmt.Fprintf(stderr, "assay validator run: %v\n", err)
-		return 2
+		return c.fail(2, err)
 	}
 	rep, res, err := authoring.Run(pos[0], eng, job)
+	if err == nil && f.output != "" && res.Output != nil {
+		err = os.WriteFile(f.output, res.Output, 0o644)
+	}
 	if err != nil {
-		fmt.Fprintf(stderr, "assay validator run: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
-	if f.output != "" && res.Output != nil {
-		if err := os.WriteFile(f.output, res.Output, 0o644); err != nil {
-			fmt.Fprintf(stderr, "assay validator run: %v\n", err)
-			return 1
-		}
-	}
-	writeReport(stdout, f.json, rep)
+	writeReport(c.stdout, f.json, rep)
 	if res.Status == abi.StatusUnavailable {
 		return 1
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 
 	"github.com/assaynet/assay/internal/authoring"
 	"github.com/assaynet/assay/internal/cliflag"
@@ -18,9 +17,9 @@ type testFlags struct {
 }
 
 // runValidatorTest is `assay validator test DIR`.
-func runValidatorTest(args []string, stdout, stderr io.Writer) int {
+func runValidatorTest(c *cmd, args []string) int {
 	var f testFlags
-	fs := newFlags("assay validator test", stderr)
+	fs := c.fs
 	fs.StringVar(&f.Wasm, "wasm", "", "module `file` (default: the one *.wasm in DIR)")
 	cliflag.Uint(fs, &f.GasLimit, "gas", fixture.DefaultGasLimit, 1, maxGasFlag, "gas limit per job")
 	fs.BoolVar(&f.NoBuild, "no-build", false, "do not run make in DIR first")
@@ -33,31 +32,28 @@ func runValidatorTest(args []string, stdout, stderr io.Writer) int {
 		return cliflag.ExitCode(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: assay validator test DIR [--wasm FILE] [--gas N] [--no-build] [--no-interpreter] [--json] [--update]")
-		return 2
+		return c.usage("usage: assay validator test DIR [--wasm FILE] [--gas N] [--no-build] [--no-interpreter] [--json] [--update]")
 	}
 	if f.update {
-		written, err := authoring.UpdateFixtures(pos[0], f.FixtureOptions, stderr)
+		written, err := authoring.UpdateFixtures(pos[0], f.FixtureOptions, c.stderr)
 		for _, w := range written {
-			fmt.Fprintf(stderr, "wrote %s\n", w)
+			fmt.Fprintf(c.stderr, "wrote %s\n", w)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "assay validator test: --update: %v\n", err)
-			return 1
+			return c.failf(1, "--update: %v", err)
 		}
 		f.NoBuild = true
 	}
-	rows, err := authoring.RunFixtures(pos[0], f.FixtureOptions, stderr)
+	rows, err := authoring.RunFixtures(pos[0], f.FixtureOptions, c.stderr)
 	if err != nil {
-		fmt.Fprintf(stderr, "assay validator test: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
 	if f.json {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
 		enc.Encode(rows)
 	} else {
-		authoring.WriteFixtureTable(stdout, rows, !f.NoInterpreter)
+		authoring.WriteFixtureTable(c.stdout, rows, !f.NoInterpreter)
 	}
 	for _, r := range rows {
 		if !r.OK {

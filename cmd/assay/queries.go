@@ -10,7 +10,6 @@ import (
 
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/state"
-	"github.com/assaynet/assay/consumer"
 	"github.com/assaynet/assay/internal/cliflag"
 )
 
@@ -31,20 +30,6 @@ func init() {
 		{name: "show", summary: "show a round's assignees, commits, reveals and outcome", run: queryCmd{nargs: 2, usage: "SOURCE HEIGHT", path: roundPath}.run},
 		{name: "list", summary: "list a source's rounds, newest first, a page at a time", run: queryCmd{nargs: 1, usage: "SOURCE", list: listPaging | listRounds,
 			path: func(a []string, lo state.ListOptions) (string, error) { return state.PathRounds(a[0], lo), nil }}.run},
-	})})
-	register(command{name: "dataset", summary: "datasets: latest SOURCE, list SOURCE, get CID, verify SOURCE ROUND, replay SOURCE ROUND", run: group([]command{
-		{name: "latest", summary: "show a source's dataset of the highest round", run: queryCmd{nargs: 1, usage: "SOURCE [--status S]", list: listStatus, text: datasetsText(false),
-			path: func(a []string, lo state.ListOptions) (string, error) {
-				return state.PathLatestDataset(a[0], lo.Status), nil
-			}}.run},
-		{name: "list", summary: "list a source's datasets, newest first, a page at a time", run: queryCmd{nargs: 1,
-			usage: "SOURCE [--limit N] [--cursor C] [--from R] [--to R] [--from-height H] [--to-height H] [--status S]",
-			list:  listPaging | listRounds | listHeights | listStatus, text: datasetsText(true),
-			path: func(a []string, lo state.ListOptions) (string, error) { return state.PathDatasets(a[0], lo), nil }}.run},
-		{name: "watch", summary: "follow a source's new datasets over a node's HTTP API, resuming after disconnects", run: runDatasetWatch},
-		{name: "get", summary: "fetch a dataset's bytes (or CAR) from a node's gateway, checking its CID", run: runDatasetGet},
-		{name: "verify", summary: "prove a dataset (and its bytes) from a trust root, trusting no node", run: runDatasetVerify},
-		{name: "replay", summary: "re-run a round's validator program on its pinned input and compare with the agreed dataset", run: runDatasetReplay},
 	})})
 	register(command{name: "validators", summary: "list validators: stake, power, jail, misses", run: queryCmd{
 		path: func([]string, state.ListOptions) (string, error) { return state.PathValidators, nil }}.run})
@@ -147,25 +132,6 @@ func roundPath(a []string, _ state.ListOptions) (string, error) {
 		return "", fmt.Errorf("height %q is not a block height", a[1])
 	}
 	return state.PathRound(a[0], h), nil
-}
-
-// datasetsText prints a dataset (page) as consumer.WriteDatasets'
-// table.
-func datasetsText(page bool) func(io.Writer, []byte) error {
-	return func(w io.Writer, b []byte) error {
-		if page {
-			p, err := state.Decode[state.Page[state.DatasetView]](b)
-			if err != nil {
-				return err
-			}
-			return consumer.WriteDatasets(w, p)
-		}
-		d, err := state.Decode[state.DatasetView](b)
-		if err != nil {
-			return err
-		}
-		return consumer.WriteDatasets(w, state.Page[state.DatasetView]{Items: []state.DatasetView{d}})
-	}
 }
 
 // dropWasm removes the module bytes from a code view.

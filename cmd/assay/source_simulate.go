@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"path/filepath"
 	"time"
 
@@ -41,19 +38,9 @@ func runSourceSimulate(c *cmd, args []string) int {
 	if err != nil {
 		return c.fail(1, err)
 	}
-	writeReport(c.stdout, *asJSON, rep)
+	authoring.Write(c.stdout, rep, *asJSON)
 	if rep.Status == "UNAVAILABLE" {
 		return 1
 	}
 	return 0
-}
-
-// writeReport prints a report as one JSON line or as its text form.
-func writeReport(w io.Writer, asJSON bool, rep interface{ WriteText(io.Writer) }) {
-	if !asJSON {
-		rep.WriteText(w)
-		return
-	}
-	b, _ := json.Marshal(rep) // the reports are flat structs of strings and numbers
-	fmt.Fprintf(w, "%s\n", b)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/internal/devnet"
+	"github.com/assaynet/assay/node"
 )
 
 func init() {
@@ -49,7 +50,7 @@ func runDevnet(c *cmd, args []string) int {
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
-	if err := checkNet(o.Validators, o.BasePort, 100, false); err != nil {
+	if err := node.CheckNet(o.Validators, o.BasePort, 100, false); err != nil {
 		return c.fail(2, err)
 	}
 	o.Symbols = strings.Split(*symbols, ",")

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"time"
 
+	cmttypes "github.com/cometbft/cometbft/types"
+
 	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/plugins"
 )
@@ -55,6 +57,20 @@ func (o TestnetOptions) Check() error {
 		if err := CheckHost(h); err != nil {
 			return fmt.Errorf("--rpc-host %q: %w", h, err)
 		}
+	}
+	return nil
+}
+
+// CheckNet checks what single flag ranges cannot: that n nodes on
+// loopback (base-port+10i .. +6 each, unless every node has its own
+// host) stay within 65535, and that the total stake fits CometBFT's
+// voting power.
+func CheckNet(n, basePort int, stake uint64, ownHosts bool) error {
+	if last := basePort + 10*(n-1) + PortsPerHome - 1; !ownHosts && last > 65535 {
+		return fmt.Errorf("-n %d from --base-port %d needs ports up to %d (> 65535)", n, basePort, last)
+	}
+	if maxPower := uint64(cmttypes.MaxTotalVotingPower); stake > maxPower/uint64(n) {
+		return fmt.Errorf("--stake %d × %d validators exceeds CometBFT's total voting power %d", stake, n, maxPower)
 	}
 	return nil
 }

@@ -48,3 +48,28 @@ func TestTestnetOptionsCheck(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckNet: loopback ports beyond 65535 and a total stake beyond
+// CometBFT's voting power are refused, naming the flags; own hosts lift
+// the port bound.
+func TestCheckNet(t *testing.T) {
+	tests := []struct {
+		name     string
+		n, base  int
+		stake    uint64
+		ownHosts bool
+		want     string // "" for no error
+	}{
+		{"fits", 4, 26600, 100, false, ""},
+		{"last port 65535", 1, 65529, 100, false, ""},
+		{"ports beyond", 2, 65530, 100, false, "-n 2 from --base-port 65530 needs ports up to 65546 (> 65535)"},
+		{"own hosts", 2, 65530, 100, true, ""},
+		{"stake beyond", 2, 26600, 1 << 60, false, "--stake 1152921504606846976 × 2 validators exceeds CometBFT's total voting power"},
+	}
+	for _, tt := range tests {
+		err := CheckNet(tt.n, tt.base, tt.stake, tt.ownHosts)
+		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: CheckNet = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}

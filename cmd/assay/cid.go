@@ -18,23 +18,20 @@ func init() {
 
 // runCID is `assay cid [--v0] FILE`: the CID `ipfs add --cid-version=1`
 // (or, with --v0, plain `ipfs add`) would print. FILE "-" is stdin.
-func runCID(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay cid", stderr)
-	v0 := fs.Bool("v0", false, "print the CIDv0 (dag-pb leaves) instead of the CIDv1 (raw leaves)")
-	pos, err := cliflag.Interleaved(fs, args)
+func runCID(c *cmd, args []string) int {
+	v0 := c.fs.Bool("v0", false, "print the CIDv0 (dag-pb leaves) instead of the CIDv1 (raw leaves)")
+	pos, err := cliflag.Interleaved(c.fs, args)
 	if err != nil {
 		return cliflag.ExitCode(err)
 	}
 	if len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: assay cid [--v0] FILE   (FILE - reads stdin)")
-		return 2
+		return c.usage("usage: assay cid [--v0] FILE   (FILE - reads stdin)")
 	}
-	c, err := sumFile(pos[0], *v0)
+	id, err := sumFile(pos[0], *v0)
 	if err != nil {
-		fmt.Fprintf(stderr, "assay cid: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
-	fmt.Fprintln(stdout, c)
+	fmt.Fprintln(c.stdout, id)
 	return 0
 }
 

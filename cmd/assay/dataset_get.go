@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"os"
 
 	"github.com/assaynet/assay/internal/cliflag"
@@ -14,8 +12,8 @@ import (
 
 // runDatasetGet is `assay dataset get CID`: flags and output over
 // package dataset.
-func runDatasetGet(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay dataset get", stderr)
+func runDatasetGet(c *cmd, args []string) int {
+	fs := c.fs
 	gw := fs.String("gateway", envOr("ASSAY_GATEWAY", defaultGateway), "a node's gateway URL ($ASSAY_GATEWAY); when not given, the gateways announced on chain (--node) are tried after it")
 	home := fs.String("home", "", "read from this node home's pin store instead of a gateway")
 	out := fs.String("o", "", "write to FILE instead of stdout")
@@ -25,59 +23,47 @@ func runDatasetGet(args []string, stdout, stderr io.Writer) int {
 	var round uint64
 	cliflag.Uint(fs, &round, "round", 0, 0, maxHeightFlag, "with --verify: that round")
 	tf := addTrustFlags(fs)
-	if cliflag.Parse(fs, args) != nil || fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "usage: assay dataset get CID [-o FILE] [--car] [--gateway URL | --home DIR] [--verify --source S --round R (--trust-height H --trust-hash HEX | --genesis FILE) [--node ADDR[,WITNESS…]]]")
+	if !c.parse(args, 1, "usage: assay dataset get CID [-o FILE] [--car] [--gateway URL | --home DIR] [--verify --source S --round R (--trust-height H --trust-hash HEX | --genesis FILE) [--node ADDR[,WITNESS…]]]") {
 		return 2
 	}
 	if *vf && (*home != "" || *car) {
-		fmt.Fprintln(stderr, "assay dataset get: --verify reads plain bytes from --gateway: not with --home or --car")
-		return 2
+		return c.failf(2, "--verify reads plain bytes from --gateway: not with --home or --car")
 	}
 	if *home != "" && cliflag.IsSet(fs, "gateway") {
-		fmt.Fprintln(stderr, "assay dataset get: use --home or --gateway, not both")
-		return 2
+		return c.failf(2, "use --home or --gateway, not both")
 	}
 	id, err := cid.Decode(fs.Arg(0))
 	if err != nil {
-		fmt.Fprintf(stderr, "assay dataset get: bad CID %q: %v\n", fs.Arg(0), err)
-		return 2
+		return c.failf(2, "bad CID %q: %v", fs.Arg(0), err)
 	}
 	if *vf {
-		return getVerified(tf, *gw, *src, round, id.String(), *out, stdout, stderr)
+		return getVerified(c, tf, *gw, *src, round, id.String(), *out)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 	defer cancel()
 	var b []byte
 	if *home != "" {
-		b, err = pinned.FromHome(ctx, *home, id, *car, func(m string) { fmt.Fprintf(stderr, "assay dataset get: %s\n", m) })
+		b, err = pinned.FromHome(ctx, *home, id, *car, c.warn)
 	} else if cliflag.IsSet(fs, "gateway") || os.Getenv("ASSAY_GATEWAY") != "" {
 		b, err = dataset.FromGateway(ctx, *gw, id, *car)
 	} else {
-		b, err = fromAnnounced(ctx, *tf.Nodes, *gw, id, *car, stderr)
+		b, err = fromAnnounced(ctx, *tf.Nodes, *gw, id, *car, c.warn)
+	}
+	if err == nil {
+		err = writeOut(c.stdout, *out, b)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "assay dataset get: %v\n", err)
-		return 1
-	}
-	if *out == "" {
-		_, err = stdout.Write(b)
-	} else {
-		err = dataset.WriteFile(*out, b)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "assay dataset get: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
 	return 0
 }
 
 // fromAnnounced tries gw, then every gateway announced on chain.
-func fromAnnounced(ctx context.Context, nodes, gw string, id cid.Cid, car bool, stderr io.Writer) ([]byte, error) {
-	note := func(m string) { fmt.Fprintf(stderr, "assay dataset get: %s\n", m) }
+func fromAnnounced(ctx context.Context, nodes, gw string, id cid.Cid, car bool, note func(string)) ([]byte, error) {
 	gws := []string{gw}
 	if c, _, err := dial(ctx, nodes); err == nil {
 		if gws, err = dataset.AnnouncedGateways(ctx, c, gw); err != nil {
-			note(fmt.Sprintf("announced gateways: %v", err))
+			note("announced gateways: " + err.Error())
 		}
 	}
 	return dataset.FromGateways(ctx, gws, id, car, note)

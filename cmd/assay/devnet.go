@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/internal/devnet"
+	"github.com/assaynet/assay/node"
 )
 
 func init() {
@@ -22,8 +22,8 @@ func init() {
 
 // runDevnet is `assay devnet`: flags over devnet.Run, a CPU profile and
 // the summary file.
-func runDevnet(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay devnet", stderr)
+func runDevnet(c *cmd, args []string) int {
+	fs := c.fs
 	o := devnet.RunOptions{}
 	cliflag.Int(fs, &o.Validators, "validators", 4, 1, maxNodesFlag, "validators in the process")
 	cliflag.Uint(fs, &o.Blocks, "blocks", 0, 0, maxHeightFlag, "stop at this height (0: run until Ctrl-C)")
@@ -50,9 +50,8 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
 	}
-	if err := checkNet(o.Validators, o.BasePort, 100, false); err != nil {
-		fmt.Fprintf(stderr, "assay devnet: %v\n", err)
-		return 2
+	if err := node.CheckNet(o.Validators, o.BasePort, 100, false); err != nil {
+		return c.fail(2, err)
 	}
 	o.Symbols = strings.Split(*symbols, ",")
 	if nsources > 0 {
@@ -66,24 +65,22 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 			err = pprof.StartCPUProfile(f)
 		}
 		if err != nil {
-			fmt.Fprintf(stderr, "assay devnet: cpu profile: %v\n", err)
-			return 1
+			return c.failf(1, "cpu profile: %v", err)
 		}
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
-	sum, err := devnet.Run(ctx, o, stdout)
+	sum, err := devnet.Run(ctx, o, c.stdout)
 	if *summaryPath != "" && sum != nil {
 		if werr := sum.WriteFile(*summaryPath); werr != nil && err == nil {
 			err = werr
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "assay devnet: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
 	if *row {
-		fmt.Fprintln(stdout, sum.Row(fmt.Sprintf("%d sources every %d blocks, k = %d, C = %d, %s, %s blocks",
+		fmt.Fprintln(c.stdout, sum.Row(fmt.Sprintf("%d sources every %d blocks, k = %d, C = %d, %s, %s blocks",
 			len(o.Symbols), o.Every, o.Replicas, o.Jobs, filepath.Base(o.Code), o.BlockTime)))
 	}
 	return 0

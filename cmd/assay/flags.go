@@ -35,19 +35,6 @@ var (
 	maxReplicasFlag = state.DefaultParams().MaxReplicas
 )
 
-// checkNet checks what single flag ranges cannot: that n nodes on loopback
-// (base-port+10i .. +6 each, unless every node has its own host) stay
-// within 65535, and that the total stake fits CometBFT's voting power.
-func checkNet(n, basePort int, stake uint64, ownHosts bool) error {
-	if last := basePort + 10*(n-1) + node.PortsPerHome - 1; !ownHosts && last > 65535 {
-		return fmt.Errorf("-n %d from --base-port %d needs ports up to %d (> 65535)", n, basePort, last)
-	}
-	if stake > maxStakeFlag/uint64(n) {
-		return fmt.Errorf("--stake %d × %d validators exceeds CometBFT's total voting power %d", stake, n, maxStakeFlag)
-	}
-	return nil
-}
-
 // noArgs reports whether a command that takes only flags got no
 // positional arguments; if it got some, it prints the first and the
 // command's usage to fs's output.

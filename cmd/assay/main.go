@@ -6,10 +6,13 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"sort"
+
+	"github.com/assaynet/assay/internal/cliflag"
 )
 
 func main() {
@@ -22,7 +25,57 @@ type command struct {
 	summary string
 	// run executes the command with the arguments after its name and
 	// returns the process exit code.
-	run func(args []string, stdout, stderr io.Writer) int
+	run func(c *cmd, args []string) int
+}
+
+// cmd is a command being run: its full name ("assay keys add"), which
+// starts its error lines, its output streams and its flag set.
+type cmd struct {
+	name           string
+	stdout, stderr io.Writer
+	// fs is named name and prints errors and usage to stderr.
+	fs *flag.FlagSet
+}
+
+func newCmd(name string, stdout, stderr io.Writer) *cmd {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return &cmd{name: name, stdout: stdout, stderr: stderr, fs: fs}
+}
+
+// sub returns the sub-command name of c, with a flag set of its own.
+func (c *cmd) sub(name string) *cmd { return newCmd(c.name+" "+name, c.stdout, c.stderr) }
+
+// fail prints "NAME: err" to stderr and returns the exit code.
+func (c *cmd) fail(code int, err error) int {
+	fmt.Fprintf(c.stderr, "%s: %v\n", c.name, err)
+	return code
+}
+
+// failf is fail of a formatted message.
+func (c *cmd) failf(code int, format string, args ...any) int {
+	fmt.Fprintf(c.stderr, "%s: %s\n", c.name, fmt.Sprintf(format, args...))
+	return code
+}
+
+// warn prints "NAME: w" to stderr.
+func (c *cmd) warn(w string) { fmt.Fprintf(c.stderr, "%s: %s\n", c.name, w) }
+
+// usage prints a usage line to stderr and returns 2.
+func (c *cmd) usage(line string) int {
+	fmt.Fprintln(c.stderr, line)
+	return 2
+}
+
+// parse parses args, whose flags may follow the positional arguments,
+// and reports whether it found exactly nargs of those; if not, it prints
+// the usage line.
+func (c *cmd) parse(args []string, nargs int, usage string) bool {
+	if cliflag.Parse(c.fs, args) != nil || c.fs.NArg() != nargs {
+		c.usage(usage)
+		return false
+	}
+	return true
 }
 
 // commands is the top-level command table; each file registers its
@@ -38,15 +91,16 @@ func register(c command) {
 
 // run dispatches args to a top-level command.
 func run(args []string, stdout, stderr io.Writer) int {
+	root := newCmd("assay", stdout, stderr)
 	if len(args) == 0 || isHelp(args[0]) {
-		return help(args, stdout, stderr, "assay", commandList(commands))
+		return help(root, args, commandList(commands))
 	}
 	c, ok := commands[args[0]]
 	if !ok {
 		fmt.Fprintf(stderr, "assay: unknown command %q (run 'assay help')\n", args[0])
 		return 2
 	}
-	return c.run(args[1:], stdout, stderr)
+	return c.run(root.sub(c.name), args[1:])
 }
 
 func commandList(m map[string]command) []command {
@@ -67,30 +121,30 @@ func usage(w io.Writer, prefix string, list []command) {
 
 func isHelp(arg string) bool { return arg == "help" || arg == "-h" || arg == "--help" }
 
-// help prints the command list of prefix for `PREFIX`, `PREFIX help`,
-// -h or --help; anything after the help word is a usage error (exit 2).
-func help(args []string, stdout, stderr io.Writer, prefix string, list []command) int {
+// help prints the command list of c for `PREFIX`, `PREFIX help`, -h or
+// --help; anything after the help word is a usage error (exit 2).
+func help(c *cmd, args []string, list []command) int {
 	if len(args) > 1 {
-		fmt.Fprintf(stderr, "%s %s: unexpected argument %q\nusage: %s help\n", prefix, args[0], args[1], prefix)
+		fmt.Fprintf(c.stderr, "%s %s: unexpected argument %q\nusage: %s help\n", c.name, args[0], args[1], c.name)
 		return 2
 	}
-	usage(stdout, prefix, list)
+	usage(c.stdout, c.name, list)
 	return 0
 }
 
 // group returns a run function that dispatches to sub-commands, so that
 // `assay validator run ...` finds "run" in subs.
-func group(prefix string, subs []command) func([]string, io.Writer, io.Writer) int {
-	return func(args []string, stdout, stderr io.Writer) int {
+func group(subs []command) func(*cmd, []string) int {
+	return func(c *cmd, args []string) int {
 		if len(args) == 0 || isHelp(args[0]) {
-			return help(args, stdout, stderr, prefix, subs)
+			return help(c, args, subs)
 		}
-		for _, c := range subs {
-			if c.name == args[0] {
-				return c.run(args[1:], stdout, stderr)
+		for _, s := range subs {
+			if s.name == args[0] {
+				return s.run(c.sub(s.name), args[1:])
 			}
 		}
-		fmt.Fprintf(stderr, "%s: unknown command %q (run '%s help')\n", prefix, args[0], prefix)
+		fmt.Fprintf(c.stderr, "%s: unknown command %q (run '%s help')\n", c.name, args[0], c.name)
 		return 2
 	}
 }

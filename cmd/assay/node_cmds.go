@@ -3,9 +3,7 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -26,15 +24,8 @@ func init() {
 	register(command{name: "testnet", summary: "write N node homes (loopback ports, or --hosts) sharing one genesis", run: runTestnet})
 }
 
-// newFlags returns a flag set that prints errors and usage to stderr.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return fs
-}
-
-func runInit(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay init", stderr)
+func runInit(c *cmd, args []string) int {
+	fs, stdout := c.fs, c.stdout
 	home := fs.String("home", "", "node home directory (required)")
 	chainID := fs.String("chain-id", "assay-local", "chain id")
 	var stake uint64
@@ -45,25 +36,22 @@ func runInit(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *home == "" {
-		fmt.Fprintln(stderr, "assay init: --home is required")
-		return 2
+		return c.failf(2, "--home is required")
 	}
 	h, err := node.Init(*home, node.TestnetOptions{ChainID: *chainID, BasePort: port, Stake: stake, TimeoutCommit: time.Second})
 	if errors.Is(err, node.ErrHomeExists) {
-		fmt.Fprintf(stderr, "assay init: %s already exists; refusing to overwrite\n", *home)
-		return 1
+		return c.failf(1, "%s already exists; refusing to overwrite", *home)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "assay init: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
 	fmt.Fprintf(stdout, "initialised %s: chain %s, operator %s, rpc 127.0.0.1:%d, gateway 127.0.0.1:%d, api 127.0.0.1:%d\n",
 		*home, *chainID, h.Operator, h.Ports.RPC, h.Ports.Gateway, h.Ports.Gateway+1)
 	return 0
 }
 
-func runTestnet(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay testnet", stderr)
+func runTestnet(c *cmd, args []string) int {
+	fs, stdout := c.fs, c.stdout
 	var n, port int
 	var stake uint64
 	var commit time.Duration
@@ -81,33 +69,28 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *out == "" {
-		fmt.Fprintln(stderr, "assay testnet: -o DIR is required")
-		return 2
+		return c.failf(2, "-o DIR is required")
 	}
-	if err := checkNet(n, port, stake, *hostList != ""); err != nil {
-		fmt.Fprintf(stderr, "assay testnet: %v\n", err)
-		return 2
+	if err := node.CheckNet(n, port, stake, *hostList != ""); err != nil {
+		return c.fail(2, err)
 	}
 	o := node.TestnetOptions{ChainID: *chainID, Nodes: n, BasePort: port, Stake: stake, TimeoutCommit: commit, Params: *params, ListenHost: *listenHost}
 	if *allow != "" {
 		o.AllowPrivateRanges = strings.Split(*allow, ",")
 	}
 	if err := o.Check(); err != nil {
-		fmt.Fprintf(stderr, "assay testnet: %v\n", err)
-		return 2
+		return c.fail(2, err)
 	}
 	if *hostList != "" {
 		hosts, err := node.ParseHosts(*hostList, n)
 		if err != nil {
-			fmt.Fprintf(stderr, "assay testnet: %v\n", err)
-			return 2
+			return c.fail(2, err)
 		}
 		o.Hosts = hosts
 	}
 	homes, err := node.WriteTestnet(*out, o)
 	if err != nil {
-		fmt.Fprintf(stderr, "assay testnet: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
 	for _, h := range homes {
 		fmt.Fprintf(stdout, "%s  operator %s  p2p %s  rpc tcp://%s  gateway http://%s  api http://%s\n", h.Dir, h.Operator,
@@ -117,8 +100,8 @@ func runTestnet(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func runStart(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay start", stderr)
+func runStart(c *cmd, args []string) int {
+	fs, stderr := c.fs, c.stderr
 	home := fs.String("home", "", "node home directory (required)")
 	fault := fs.String("fault", "", "inject a fault for tests: wrong-output, no-reveal or no-commit")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
@@ -126,13 +109,11 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *home == "" {
-		fmt.Fprintln(stderr, "assay start: --home is required")
-		return 2
+		return c.failf(2, "--home is required")
 	}
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(stderr, "assay start: %v\n", err)
-		return 2
+		return c.fail(2, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -140,8 +121,7 @@ func runStart(args []string, stdout, stderr io.Writer) int {
 	comet := cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(stderr)), cmtlog.AllowError())
 	n, err := node.Start(ctx, *home, node.Options{Logger: logger, Comet: comet, Fault: *fault})
 	if err != nil {
-		fmt.Fprintf(stderr, "assay start: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
 	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway, "api", n.API)
 	<-ctx.Done()

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"path/filepath"
 	"time"
 
@@ -15,9 +12,9 @@ import (
 
 // runSourceSimulate is `assay source simulate FILE.toml [--height H]
 // [--time T] [--config assay.toml] [--wasm FILE] [--json]`.
-func runSourceSimulate(args []string, stdout, stderr io.Writer) int {
+func runSourceSimulate(c *cmd, args []string) int {
 	var o authoring.SimOptions
-	fs := newFlags("assay source simulate", stderr)
+	fs := c.fs
 	cliflag.Int(fs, &o.Height, "height", 1, 1, maxHeightFlag, "round height")
 	at := fs.String("time", "", "round block time: RFC 3339 or unix seconds (default: now)")
 	fs.StringVar(&o.Config, "config", "", "assay.toml with [fetch] and [[plugins]] tables (default: built-in fetchers)")
@@ -25,13 +22,12 @@ func runSourceSimulate(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	pos, err := cliflag.Interleaved(fs, args)
 	if err != nil || len(pos) != 1 {
-		fmt.Fprintln(stderr, "usage: assay source simulate FILE.toml|FILE.json [--height H] [--time T] [--config assay.toml] [--wasm FILE] [--json]")
-		return 2
+		return c.usage("usage: assay source simulate FILE.toml|FILE.json [--height H] [--time T] [--config assay.toml] [--wasm FILE] [--json]")
 	}
 	if o.Config == "" {
 		o.FileRoot = filepath.Dir(pos[0]) // without a node config, "file" reads beside the source file
 	}
-	o.Log = stderr
+	o.Log = c.stderr
 	sf, err := sourcefile.Load(pos[0])
 	var rep authoring.SimReport
 	if err == nil {
@@ -40,22 +36,11 @@ func runSourceSimulate(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "assay source simulate: %v\n", err)
-		return 1
+		return c.fail(1, err)
 	}
-	writeReport(stdout, *asJSON, rep)
+	authoring.Write(c.stdout, rep, *asJSON)
 	if rep.Status == "UNAVAILABLE" {
 		return 1
 	}
 	return 0
-}
-
-// writeReport prints a report as one JSON line or as its text form.
-func writeReport(w io.Writer, asJSON bool, rep interface{ WriteText(io.Writer) }) {
-	if !asJSON {
-		rep.WriteText(w)
-		return
-	}
-	b, _ := json.Marshal(rep) // the reports are flat structs of strings and numbers
-	fmt.Fprintf(w, "%s\n", b)
 }

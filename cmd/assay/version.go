@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 
 	"github.com/assaynet/assay/internal/cliflag"
 	"github.com/assaynet/assay/runtime/meter"
@@ -12,15 +11,13 @@ func init() {
 	register(command{name: "version", summary: "print the CLI and rewriter versions", run: runVersion})
 }
 
-func runVersion(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("assay version", stderr)
-	if err := fs.Parse(args); err != nil {
+func runVersion(c *cmd, args []string) int {
+	if err := c.fs.Parse(args); err != nil {
 		return cliflag.ExitCode(err)
 	}
-	if fs.NArg() != 0 {
-		fmt.Fprintf(stderr, "assay version: unexpected argument %q\nusage: assay version\n", fs.Arg(0))
-		return 2
+	if c.fs.NArg() != 0 {
+		return c.failf(2, "unexpected argument %q\nusage: assay version", c.fs.Arg(0))
 	}
-	fmt.Fprintf(stdout, "assay dev (validator ABI v1, rewriter v%d)\n", meter.Version)
+	fmt.Fprintf(c.stdout, "assay dev (validator ABI v1, rewriter v%d)\n", meter.Version)
 	return 0
 }

@@ -1,6 +1,7 @@
 package authoring
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 
@@ -61,6 +62,31 @@ func WriteCheck(w io.Writer, path, id string, info *meter.Info) {
 		fmt.Fprintf(w, "  %s %s\n", ex.Kind, ex.Name)
 	}
 	fmt.Fprintln(w, "check:       ok")
+}
+
+// Report is a report with a text form (RunReport, SimReport).
+type Report interface{ WriteText(io.Writer) }
+
+// Write writes rep as one JSON line when asJSON, else in its text form.
+func Write(w io.Writer, rep Report, asJSON bool) {
+	if !asJSON {
+		rep.WriteText(w)
+		return
+	}
+	b, _ := json.Marshal(rep) // the reports are flat structs of strings and numbers
+	fmt.Fprintf(w, "%s\n", b)
+}
+
+// WriteFixtures writes rows as `assay validator test` prints them: an
+// indented JSON array when asJSON, else WriteFixtureTable.
+func WriteFixtures(w io.Writer, rows []FixtureRow, interp, asJSON bool) {
+	if !asJSON {
+		WriteFixtureTable(w, rows, interp)
+		return
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(rows)
 }
 
 // WriteFixtureTable writes rows as `assay validator test` prints them:

@@ -2,6 +2,8 @@ package authoring
 
 import (
 	"bytes"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 )
@@ -57,6 +59,39 @@ func TestWriteText(t *testing.T) {
 			if strings.Contains(tc.got, n) {
 				t.Errorf("%s: has %q although empty:\n%s", tc.name, n, tc.got)
 			}
+		}
+	}
+}
+
+// textReport is a Report whose text form is fixed.
+type textReport struct {
+	Status string `json:"status"`
+}
+
+func (r textReport) WriteText(w io.Writer) { fmt.Fprintf(w, "status: %s\n", r.Status) }
+
+// TestWriteJSONOrText: Write and WriteFixtures print the JSON form with
+// asJSON (one line; an indented array) and the text form without.
+func TestWriteJSONOrText(t *testing.T) {
+	rows := []FixtureRow{{Name: "good", Status: "ACCEPTED", GasUsed: 12, OK: true}}
+	var table bytes.Buffer
+	WriteFixtureTable(&table, rows, false)
+	tests := []struct {
+		name  string
+		write func(w io.Writer)
+		want  string
+	}{
+		{"report text", func(w io.Writer) { Write(w, textReport{"ACCEPTED"}, false) }, "status: ACCEPTED\n"},
+		{"report json", func(w io.Writer) { Write(w, textReport{"ACCEPTED"}, true) }, `{"status":"ACCEPTED"}` + "\n"},
+		{"fixtures text", func(w io.Writer) { WriteFixtures(w, rows, false, false) }, table.String()},
+		{"fixtures json", func(w io.Writer) { WriteFixtures(w, rows, false, true) },
+			"[\n  {\n    \"name\": \"good\",\n    \"status\": \"ACCEPTED\",\n    \"gas_used\": 12,\n"},
+	}
+	for _, tt := range tests {
+		var b bytes.Buffer
+		tt.write(&b)
+		if !strings.HasPrefix(b.String(), tt.want) || (tt.name != "fixtures json" && b.String() != tt.want) {
+			t.Errorf("%s: got\n%s\nwant\n%s", tt.name, b.String(), tt.want)
 		}
 	}
 }

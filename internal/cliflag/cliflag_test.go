@@ -2,6 +2,7 @@ package cliflag
 
 import (
 	"flag"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -37,6 +38,24 @@ func TestIsSet(t *testing.T) {
 		}
 		if got := IsSet(fs, "gateway"); got != tc.want {
 			t.Errorf("IsSet(%q) = %v, want %v", tc.args, got, tc.want)
+		}
+	}
+}
+
+// TestList: items are trimmed and empty ones dropped.
+func TestList(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{" , ,", nil},
+		{"a", []string{"a"}},
+		{"http://a, http://b ,,c", []string{"http://a", "http://b", "c"}},
+	}
+	for _, tt := range tests {
+		if got := List(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("List(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -2,7 +2,8 @@
 // (`assay dataset verify`, `assay dataset get --verify`, `assay dataset
 // replay`): --trust-height and --trust-hash, or --genesis, and
 // --trust-period, turned into consumer.Options over the --node list
-// (the primary first, then witnesses).
+// (the primary first, then witnesses); and the exit codes and --json
+// form of a verification's outcome (ExitCode, WriteJSON).
 //
 // # Example
 //
@@ -16,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/assaynet/assay/consumer"
@@ -56,11 +56,7 @@ func (f *Flags) Given() bool { return f.Height != 0 || f.Hash != "" || f.Genesis
 // It does not check the trust root: consumer.NewVerifier does.
 func (f *Flags) Options(gateway string) (consumer.Options, error) {
 	o := consumer.Options{TrustHeight: f.Height, TrustPeriod: f.Period, Gateway: gateway}
-	for _, n := range strings.Split(*f.Nodes, ",") {
-		if n = strings.TrimSpace(n); n != "" {
-			o.Nodes = append(o.Nodes, n)
-		}
-	}
+	o.Nodes = cliflag.List(*f.Nodes)
 	if f.Hash != "" {
 		h, err := hex.DecodeString(f.Hash)
 		if err != nil {

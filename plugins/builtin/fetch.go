@@ -3,7 +3,9 @@ package builtin
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -37,6 +39,19 @@ type FetchReport struct {
 	CID    cid.Cid // Data's CIDv1, as the worker pins it
 	SHA256 [sha256.Size]byte
 	Took   time.Duration // the fetch alone
+	// Source, Kind, Height and Time say what was fetched: the source's
+	// id, its fetcher kind and the round.
+	Source, Kind string
+	Height       int64
+	Time         time.Time
+}
+
+// WriteText writes the report of a successful fetch for people, one
+// field a line: what was fetched for which round, its size, CID, SHA-256
+// and how long the fetch took.
+func (r FetchReport) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "source  %s\nkind    %s\nround   height %d, time %s\nsize    %d bytes\ncid     %s\nsha256  %s\ntook    %v\n",
+		r.Source, r.Kind, r.Height, r.Time.UTC().Format(time.RFC3339), len(r.Data), r.CID, hex.EncodeToString(r.SHA256[:]), r.Took.Round(time.Microsecond))
 }
 
 // FetchOnce fetches sf's input for the round at height and time at with
@@ -44,7 +59,7 @@ type FetchReport struct {
 // fetch is an error "UNAVAILABLE: …" (the verdict the worker would
 // report) wrapping m.Fetch's error; the report still holds Config.
 func FetchOnce(ctx context.Context, m *plugins.Manager, sf *sourcefile.SourceFile, height int64, at time.Time) (FetchReport, error) {
-	var rep FetchReport
+	rep := FetchReport{Source: sf.ID, Kind: sf.Fetch.Kind, Height: height, Time: at}
 	round := sf.Round(height, at.UnixNano())
 	if cfg, err := sf.Fetch.Expand(round); err == nil {
 		rep.Config = string(cfg)

@@ -1,6 +1,7 @@
 package builtin_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -92,5 +93,35 @@ func TestFetchOnce(t *testing.T) {
 	}
 	if _, err := builtin.LoadManager(filepath.Join(dir, "missing.toml"), "", nil); err == nil || !strings.Contains(err.Error(), "missing.toml") {
 		t.Errorf("LoadManager(missing file): %v; want an error naming it", err)
+	}
+}
+
+// TestFetchReportWriteText: FetchOnce fills in what was fetched, and
+// WriteText prints one field a line, the time in UTC and the duration
+// rounded to microseconds.
+func TestFetchReportWriteText(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "in.txt"), []byte("hello world\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sf := loadSource(t, dir, "[fetch]\nkind = \"file\"\nconfig = { path = \"in.txt\" }\n")
+	m, err := builtin.LoadManager("", dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	at := time.Date(2023, 11, 14, 23, 13, 20, 0, time.FixedZone("CET", 3600))
+	rep, err := builtin.FetchOnce(context.Background(), m, sf, 7, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep.Took = 1500 * time.Nanosecond
+	var b bytes.Buffer
+	rep.WriteText(&b)
+	want := "source  s1\nkind    file\nround   height 7, time 2023-11-14T22:13:20Z\nsize    12 bytes\n" +
+		"cid     bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4\n" +
+		"sha256  a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447\ntook    2µs\n"
+	if b.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", b.String(), want)
 	}
 }

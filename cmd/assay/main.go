@@ -122,10 +122,20 @@ func usage(w io.Writer, prefix string, list []command) {
 func isHelp(arg string) bool { return arg == "help" || arg == "-h" || arg == "--help" }
 
 // help prints the command list of c for `PREFIX`, `PREFIX help`, -h or
-// --help; anything after the help word is a usage error (exit 2).
+// --help. `PREFIX help NAME` is NAME's help (a group's command list, a
+// command's flags); anything else after the help word is a usage error
+// (exit 2).
 func help(c *cmd, args []string, list []command) int {
-	if len(args) > 1 {
-		fmt.Fprintf(c.stderr, "%s %s: unexpected argument %q\nusage: %s help\n", c.name, args[0], args[1], c.name)
+	switch {
+	case len(args) == 2:
+		for _, s := range list {
+			if s.name == args[1] {
+				return s.run(c.sub(s.name), []string{"-h"})
+			}
+		}
+		fallthrough
+	case len(args) > 2:
+		fmt.Fprintf(c.stderr, "%s %s: unexpected argument %q\nusage: %s help [COMMAND]\n", c.name, args[0], args[1], c.name)
 		return 2
 	}
 	usage(c.stdout, c.name, list)

@@ -16,6 +16,11 @@ func TestRunDispatch(t *testing.T) {
 		{[]string{"help"}, 0, "version"},
 		{[]string{"version"}, 0, "rewriter v"},
 		{[]string{"no-such-command"}, 2, ""},
+		{[]string{"help", "dataset"}, 0, "usage: assay dataset <command>"},
+		{[]string{"dataset", "help"}, 0, "verify"},
+		{[]string{"source", "help", "list"}, 2, ""}, // a leaf's flags, on stderr
+		{[]string{"help", "no-such-command"}, 2, ""},
+		{[]string{"help", "dataset", "latest"}, 2, ""},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer

@@ -1,6 +1,7 @@
 package consumer
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -50,4 +51,19 @@ func (ev WatchEvent) String() string {
 	d := ev.Dataset
 	return fmt.Sprintf("round=%d height=%d time=%s status=%s output=%s attesters=%d cursor=%s",
 		d.Round, d.Height, d.Time, d.Status, d.OutputCID, len(d.Attesters), ev.Cursor)
+}
+
+// Write writes ev as one line to w: String's line, or with asJSON the
+// dataset's JSON record (as `assay dataset watch --json` prints it).
+func (ev WatchEvent) Write(w io.Writer, asJSON bool) error {
+	line := ev.String()
+	if asJSON {
+		b, err := json.Marshal(ev.Dataset)
+		if err != nil {
+			return err
+		}
+		line = string(b)
+	}
+	_, err := fmt.Fprintln(w, line)
+	return err
 }

@@ -2,7 +2,9 @@ package consumer
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/assaynet/assay/consensus/state"
@@ -74,5 +76,23 @@ func TestWatchEventString(t *testing.T) {
 	want := "round=12 height=15 time=2024-01-02T03:04:05Z status=ACCEPTED output=bafyout attesters=2 cursor=15.12"
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
+func TestWatchEventWrite(t *testing.T) {
+	ev := WatchEvent{Dataset: printed, Cursor: "15.12"}
+	for _, asJSON := range []bool{false, true} {
+		var b strings.Builder
+		if err := ev.Write(&b, asJSON); err != nil {
+			t.Fatal(err)
+		}
+		want := ev.String() + "\n"
+		if asJSON {
+			j, _ := json.Marshal(printed)
+			want = string(j) + "\n"
+		}
+		if b.String() != want {
+			t.Errorf("asJSON %v: got %q, want %q", asJSON, b.String(), want)
+		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -82,46 +81,15 @@ func runDatasetVerify(c *cmd, args []string) int {
 	if err != nil {
 		return c.failf(trustroot.ExitUsage, "round %q is not a number\n%s", c.fs.Arg(1), use)
 	}
-	d, code := verify(tf, *gw, c.fs.Arg(0), round, "", *asJSON, c.stdout, c.stderr)
+	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	defer cancel()
+	d, code := tf.Verify(ctx, *gw, c.fs.Arg(0), round, "", *asJSON, c.stdout, c.stderr)
 	if code == trustroot.ExitVerified && *out != "" && d.Bytes != nil {
 		if err := dataset.WriteFile(*out, d.Bytes); err != nil {
 			return c.fail(trustroot.ExitUnavailable, err)
 		}
 	}
 	return code
-}
-
-// verify runs one verification (of wantCID, when not "") and prints its
-// outcome; it returns the dataset and the exit code.
-func verify(tf *trustroot.Flags, gateway, source string, round uint64, wantCID string, asJSON bool, stdout, stderr io.Writer) (*consumer.Dataset, int) {
-	o, err := tf.Options(gateway)
-	var v *consumer.Verifier
-	if err == nil {
-		v, err = consumer.NewVerifier(o)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "assay dataset verify: %v\n", err)
-		return nil, trustroot.ExitUsage
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
-	defer cancel()
-	var d *consumer.Dataset
-	if wantCID != "" {
-		d, err = v.VerifyCID(ctx, source, round, wantCID)
-	} else {
-		d, err = v.Verify(ctx, source, round)
-	}
-	if asJSON {
-		trustroot.WriteJSON(stdout, d, err)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "assay dataset verify: NOT VERIFIED: %v\n", err)
-		return d, trustroot.ExitCode(err)
-	}
-	if !asJSON {
-		d.WriteText(stdout, o)
-	}
-	return d, trustroot.ExitVerified
 }
 
 // getVerified is `assay dataset get CID --verify`: the bytes of CID from
@@ -131,7 +99,9 @@ func getVerified(c *cmd, tf *trustroot.Flags, gateway, source string, round uint
 	if source == "" || round == 0 {
 		return c.failf(trustroot.ExitUsage, "--verify needs --source and --round: the dataset whose proven output is CID")
 	}
-	d, code := verify(tf, gateway, source, round, id, false, c.stderr, c.stderr)
+	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+	defer cancel()
+	d, code := tf.Verify(ctx, gateway, source, round, id, false, c.stderr, c.stderr)
 	if code != trustroot.ExitVerified {
 		return code
 	}
@@ -176,13 +146,10 @@ func runDatasetReplay(c *cmd, args []string) int {
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
 	defer cancel()
 	source := c.fs.Arg(0)
-	var recs replay.Records // proven with a trust root, else trusted from the first node that answers
-	v, err := tf.Verifier("")
-	if v != nil {
-		recs = v.Records()
-	} else if err == nil {
-		client, addr, derr := dial(ctx, *tf.Nodes)
-		recs, err = replay.FromChain(client, addr), derr
+	v, err := tf.Verifier("") // nil without a trust root: records trusted from the node
+	var recs replay.Records
+	if err == nil {
+		recs, err = replay.Open(ctx, v, *tf.Nodes)
 	}
 	var rep replay.Report
 	if err == nil {
@@ -222,15 +189,7 @@ func runDatasetWatch(c *cmd, args []string) int {
 	defer stop()
 	n := 0
 	err = client.Watch(ctx, c.fs.Arg(0), *after, func(ev consumer.WatchEvent) error {
-		line := ev.String()
-		if *asJSON {
-			b, err := json.Marshal(ev.Dataset)
-			if err != nil {
-				return err
-			}
-			line = string(b)
-		}
-		if _, err := fmt.Fprintln(c.stdout, line); err != nil {
+		if err := ev.Write(c.stdout, *asJSON); err != nil {
 			return err
 		}
 		if n++; count > 0 && n >= count {

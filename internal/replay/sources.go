@@ -12,6 +12,7 @@ import (
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consumer"
 	"github.com/assaynet/assay/internal/dataset"
 )
 
@@ -45,6 +46,21 @@ type chainRecords struct {
 // for the report), trusting it: the raw records of the record paths
 // (docs/protocol.md section 4.2), their proofs unchecked.
 func FromChain(c *chain.Client, node string) Records { return chainRecords{c, node} }
+
+// Open returns the records a replay reads: those v proves against
+// light-client verified headers (consumer.Verifier.Records) when v is not
+// nil, else FromChain of the first of nodes (comma-separated RPC
+// addresses, chain.Dial) that answers, trusted.
+func Open(ctx context.Context, v *consumer.Verifier, nodes string) (Records, error) {
+	if v != nil {
+		return v.Records(), nil
+	}
+	c, addr, err := chain.Dial(ctx, nodes)
+	if err != nil {
+		return nil, err
+	}
+	return FromChain(c, addr), nil
+}
 
 // record reads the stored record at a record path into m. The record
 // paths answer only with prove = true; the proof is not checked. An

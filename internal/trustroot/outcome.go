@@ -1,6 +1,7 @@
 package trustroot
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -55,4 +56,39 @@ func WriteJSON(w io.Writer, d *consumer.Dataset, err error) {
 	}
 	b, _ := json.MarshalIndent(res, "", "  ")
 	fmt.Fprintf(w, "%s\n", b)
+}
+
+// Verify is one verification as `assay dataset verify` and `dataset get
+// --verify` run it: the verifier of f over gateway, the dataset of
+// source's round (and, when wantCID is not "", that its proven output is
+// wantCID), its outcome printed — as a Result to stdout with asJSON, as
+// the verified facts to stdout otherwise, and a failure to stderr — and
+// the exit code.
+func (f *Flags) Verify(ctx context.Context, gateway, source string, round uint64, wantCID string, asJSON bool, stdout, stderr io.Writer) (*consumer.Dataset, int) {
+	o, err := f.Options(gateway)
+	var v *consumer.Verifier
+	if err == nil {
+		v, err = consumer.NewVerifier(o)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "assay dataset verify: %v\n", err)
+		return nil, ExitUsage
+	}
+	var d *consumer.Dataset
+	if wantCID != "" {
+		d, err = v.VerifyCID(ctx, source, round, wantCID)
+	} else {
+		d, err = v.Verify(ctx, source, round)
+	}
+	if asJSON {
+		WriteJSON(stdout, d, err)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "assay dataset verify: NOT VERIFIED: %v\n", err)
+		return d, ExitCode(err)
+	}
+	if !asJSON {
+		d.WriteText(stdout, o)
+	}
+	return d, ExitVerified
 }

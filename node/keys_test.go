@@ -135,3 +135,19 @@ func TestStartWarnings(t *testing.T) {
 		}
 	}
 }
+
+func TestLogTo(t *testing.T) {
+	var b strings.Builder
+	o, err := LogTo(&b, "warn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Logger.Info("hidden")
+	o.Logger.Warn("shown")
+	if s := b.String(); strings.Contains(s, "hidden") || !strings.Contains(s, "shown") || o.Comet == nil {
+		t.Errorf("LogTo(warn) wrote %q (comet logger %v)", s, o.Comet)
+	}
+	if _, err := LogTo(&b, "loud"); err == nil {
+		t.Error(`LogTo("loud"): no error`)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -44,6 +45,18 @@ type Options struct {
 	// NoExplorer leaves the explorer off whatever assay.toml says (the
 	// devnet serves node 0's only).
 	NoExplorer bool
+}
+
+// LogTo returns Options whose Assay logs go to w as text at level
+// ("debug", "info", "warn" or "error") and whose CometBFT logs go to w
+// at error level, as `assay start` logs.
+func LogTo(w io.Writer, level string) (Options, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(level)); err != nil {
+		return Options{}, err
+	}
+	return Options{Logger: slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: lvl})),
+		Comet: cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(w)), cmtlog.AllowError())}, nil
 }
 
 // Node is one node: CometBFT with the app, the worker, the pin store, the

@@ -26,13 +26,13 @@ import (
 // (dataset_get.go), verify, replay and watch.
 func init() {
 	register(command{name: "dataset", summary: "datasets: latest SOURCE, list SOURCE, get CID, verify SOURCE ROUND, replay SOURCE ROUND", run: group([]command{
-		{name: "latest", summary: "show a source's dataset of the highest round", run: queryCmd{nargs: 1, usage: "SOURCE [--status S]", list: listStatus, text: datasetsText(false),
+		{name: "latest", summary: "show a source's dataset of the highest round", run: queryCmd{nargs: 1, usage: "SOURCE [--status S]", list: cliflag.Status, text: datasetsText(false),
 			path: func(a []string, lo state.ListOptions) (string, error) {
 				return state.PathLatestDataset(a[0], lo.Status), nil
 			}}.run},
 		{name: "list", summary: "list a source's datasets, newest first, a page at a time", run: queryCmd{nargs: 1,
 			usage: "SOURCE [--limit N] [--cursor C] [--from R] [--to R] [--from-height H] [--to-height H] [--status S]",
-			list:  listPaging | listRounds | listHeights | listStatus, text: datasetsText(true),
+			list:  cliflag.Paging | cliflag.Rounds | cliflag.Heights | cliflag.Status, text: datasetsText(true),
 			path: func(a []string, lo state.ListOptions) (string, error) { return state.PathDatasets(a[0], lo), nil }}.run},
 		{name: "watch", summary: "follow a source's new datasets over a node's HTTP API, resuming after disconnects", run: runDatasetWatch},
 		{name: "get", summary: "fetch a dataset's bytes (or CAR) from a node's gateway, checking its CID", run: runDatasetGet},

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/assaynet/assay/internal/cliflag"
@@ -38,7 +37,7 @@ func runFetch(c *cmd, args []string) int {
 	if *source == "" || c.fs.NArg() > 0 {
 		return c.usage("usage: assay fetch --source FILE --height H [--time T] [--config assay.toml] [-o OUT]")
 	}
-	roundTime, err := parseFetchTime(*at, time.Now)
+	roundTime, err := cliflag.RoundTime(*at, time.Now)
 	if err != nil {
 		return c.failf(2, "--time: %v", err)
 	}
@@ -67,18 +66,6 @@ func runFetch(c *cmd, args []string) int {
 	}
 	rep.WriteText(c.stdout)
 	return 0
-}
-
-// parseFetchTime reads RFC 3339 or unix seconds; empty means now,
-// truncated to the second.
-func parseFetchTime(s string, now func() time.Time) (time.Time, error) {
-	if s == "" {
-		return now().Truncate(time.Second), nil
-	}
-	if sec, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return time.Unix(sec, 0), nil
-	}
-	return time.Parse(time.RFC3339, s)
 }
 
 func init() {

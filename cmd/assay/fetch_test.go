@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // writeFetchSource writes a source file with the given [fetch] section and
@@ -101,15 +100,5 @@ func TestFetchUsage(t *testing.T) {
 	}
 	if code := run([]string{"fetch", "--source", "x.toml", "--time", "yesterday"}, &stdout, &stderr); code != 2 {
 		t.Errorf("bad --time: exit %d", code)
-	}
-}
-
-func TestParseFetchTime(t *testing.T) {
-	now := func() time.Time { return time.Unix(100, 500) }
-	for in, want := range map[string]int64{"": 100, "1700000000": 1700000000, "2023-11-14T22:13:20Z": 1700000000} {
-		got, err := parseFetchTime(in, now)
-		if err != nil || got.Unix() != want || got.Nanosecond() != 0 {
-			t.Errorf("parseFetchTime(%q) = %v, %v; want unix %d", in, got, err, want)
-		}
 	}
 }

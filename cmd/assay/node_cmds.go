@@ -4,14 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
-
-	cmtlog "github.com/cometbft/cometbft/libs/log"
 
 	cometnode "github.com/assaynet/assay/consensus/node"
 	"github.com/assaynet/assay/internal/cliflag"
@@ -111,24 +108,23 @@ func runStart(c *cmd, args []string) int {
 	if *home == "" {
 		return c.failf(2, "--home is required")
 	}
-	var lvl slog.Level
-	if err := lvl.UnmarshalText([]byte(*logLevel)); err != nil {
+	o, err := node.LogTo(stderr, *logLevel)
+	if err != nil {
 		return c.fail(2, err)
 	}
+	o.Fault = *fault
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl}))
-	comet := cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(stderr)), cmtlog.AllowError())
-	n, err := node.Start(ctx, *home, node.Options{Logger: logger, Comet: comet, Fault: *fault})
+	n, err := node.Start(ctx, *home, o)
 	if err != nil {
 		return c.fail(1, err)
 	}
-	logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway, "api", n.API)
+	o.Logger.Info("node started", "home", *home, "chain", n.ChainID, "operator", fmt.Sprintf("%x", n.Operator), "gateway", n.Gateway, "api", n.API)
 	<-ctx.Done()
 	stop() // a second signal now ends the process at once
-	logger.Info("stopping")
+	o.Logger.Info("stopping")
 	if !n.StopWithin(stopTimeout) {
-		logger.Error("node did not stop in time; exiting anyway", "waited", stopTimeout)
+		o.Logger.Error("node did not stop in time; exiting anyway", "waited", stopTimeout)
 		return 1
 	}
 	return 0

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -21,35 +20,27 @@ func init() {
 			run: txCmd{nargs: 1, usage: "FILE.toml|FILE.json", timeout: 2 * clientTimeout, send: updateSource}.run},
 		{name: "retire", summary: "retire your source: no new rounds (open rounds finish)", run: txCmd{nargs: 1, usage: "ID", send: retireSource}.run},
 		{name: "simulate", summary: "fetch once and run the validator program as the chain would, without a chain", run: runSourceSimulate},
-		{name: "list", summary: "list registered sources by id, a page at a time", run: queryCmd{list: listPaging,
+		{name: "list", summary: "list registered sources by id, a page at a time", run: queryCmd{list: cliflag.Paging,
 			path: func(_ []string, lo state.ListOptions) (string, error) { return state.PathSourcesPage(lo), nil }}.run},
 		{name: "show", summary: "show one source", run: queryCmd{nargs: 1, usage: "ID",
 			path: func(a []string, _ state.ListOptions) (string, error) { return state.PathSource(a[0]), nil }}.run},
 	})})
 	register(command{name: "round", summary: "rounds: show SOURCE HEIGHT, list SOURCE", run: group([]command{
 		{name: "show", summary: "show a round's assignees, commits, reveals and outcome", run: queryCmd{nargs: 2, usage: "SOURCE HEIGHT", path: roundPath}.run},
-		{name: "list", summary: "list a source's rounds, newest first, a page at a time", run: queryCmd{nargs: 1, usage: "SOURCE", list: listPaging | listRounds,
+		{name: "list", summary: "list a source's rounds, newest first, a page at a time", run: queryCmd{nargs: 1, usage: "SOURCE", list: cliflag.Paging | cliflag.Rounds,
 			path: func(a []string, lo state.ListOptions) (string, error) { return state.PathRounds(a[0], lo), nil }}.run},
 	})})
 	register(command{name: "validators", summary: "list validators: stake, power, jail, misses", run: queryCmd{
 		path: func([]string, state.ListOptions) (string, error) { return state.PathValidators, nil }}.run})
-	register(command{name: "evidence", summary: "list penalty evidence recorded on chain, newest first", run: queryCmd{list: listPaging | listHeights,
+	register(command{name: "evidence", summary: "list penalty evidence recorded on chain, newest first", run: queryCmd{list: cliflag.Paging | cliflag.Heights,
 		path: func(_ []string, lo state.ListOptions) (string, error) { return state.PathEvidencePage(lo), nil }}.run})
 }
-
-// List flag sets a query command takes.
-const (
-	listPaging  = 1 << iota // --limit, --cursor
-	listRounds              // --from, --to
-	listHeights             // --from-height, --to-height
-	listStatus              // --status
-)
 
 // queryCmd describes one query command.
 type queryCmd struct {
 	nargs int    // positional arguments
 	usage string // their names
-	list  int    // list flag sets
+	list  int    // list flag sets (cliflag.Paging, …)
 	// text prints the answer for people; nil prints indented JSON.
 	text func(w io.Writer, answer []byte) error
 	// filter, when set, rewrites the answer before it is printed.
@@ -58,38 +49,17 @@ type queryCmd struct {
 	path func(args []string, lo state.ListOptions) (string, error)
 }
 
-// addListFlags adds the list flags of sets to fs.
-func addListFlags(fs *flag.FlagSet, sets int) *state.ListOptions {
-	o := &state.ListOptions{}
-	if sets&listPaging != 0 {
-		cliflag.Int(fs, &o.Limit, "limit", state.DefaultLimit, 1, state.MaxLimit, "items per page")
-		fs.StringVar(&o.Cursor, "cursor", "", "the next cursor of a previous page")
-	}
-	if sets&listRounds != 0 {
-		cliflag.Uint(fs, &o.From, "from", 0, 0, maxHeightFlag, "first round")
-		cliflag.Uint(fs, &o.To, "to", 0, 0, maxHeightFlag, "last round (0: no bound)")
-	}
-	if sets&listHeights != 0 {
-		cliflag.Uint(fs, &o.FromHeight, "from-height", 0, 0, maxHeightFlag, "first resolving (evidence: recording) height")
-		cliflag.Uint(fs, &o.ToHeight, "to-height", 0, 0, maxHeightFlag, "last such height (0: no bound)")
-	}
-	if sets&listStatus != 0 {
-		fs.StringVar(&o.Status, "status", "", "only datasets of this status: ACCEPTED, REJECTED, …")
-	}
-	return o
-}
-
 // run runs one ABCI query built from the positional args and list
 // flags, and prints its answer: with --json the chain's JSON as it is,
 // else through q.text or indented.
 func (q queryCmd) run(c *cmd, args []string) int {
 	cf := addClientFlags(c.fs, false)
 	asJSON := c.fs.Bool("json", false, "print the chain's JSON answer unchanged")
-	lo := addListFlags(c.fs, q.list)
+	lo := cliflag.ListFlags(c.fs, q.list)
 	if !c.parse(args, q.nargs, fmt.Sprintf("usage: %s %s [--node ADDR[,ADDR…]] [--json]", c.name, q.usage)) {
 		return 2
 	}
-	if q.list&listPaging != 0 && lo.Limit == state.DefaultLimit {
+	if q.list&cliflag.Paging != 0 && lo.Limit == state.DefaultLimit {
 		lo.Limit = 0 // the chain's default: keep the path short
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)

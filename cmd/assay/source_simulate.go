@@ -31,7 +31,7 @@ func runSourceSimulate(c *cmd, args []string) int {
 	sf, err := sourcefile.Load(pos[0])
 	var rep authoring.SimReport
 	if err == nil {
-		if o.Time, err = parseFetchTime(*at, time.Now); err == nil {
+		if o.Time, err = cliflag.RoundTime(*at, time.Now); err == nil {
 			rep, err = authoring.Simulate(context.Background(), sf, o)
 		}
 	}

@@ -17,11 +17,11 @@ import (
 // The sub-commands of `assay validator`, in the order `assay validator
 // help` lists them: flags and output over package authoring.
 func init() {
-	register(command{name: "validator", summary: "author tools: check, run, new, test a Wasm validator", run: group([]command{
-		{name: "check", summary: "statically check a Wasm validator and print its report", run: runValidatorCheck},
+	register(command{name: "validator", summary: "author tools: check, run, new, test a validator program", run: group([]command{
+		{name: "check", summary: "statically check a validator program (.wasm) and print its report", run: runValidatorCheck},
 		{name: "new", summary: "scaffold a validator program (Go, C, Rust or AssemblyScript) with fixtures and a Makefile", run: runValidatorNew},
-		{name: "run", summary: "run a Wasm validator on an input and print the verdict", run: runValidatorRun},
-		{name: "test", summary: "run a validator's fixtures (twice and under the interpreter) with a gas report", run: runValidatorTest},
+		{name: "run", summary: "run a validator program on an input and print the verdict", run: runValidatorRun},
+		{name: "test", summary: "run a validator program's fixtures (twice and under the interpreter) with a gas report", run: runValidatorTest},
 	})})
 }
 

@@ -91,7 +91,7 @@ func (v *Verifier) proveAt(ctx context.Context, path string, lb *cmttypes.LightB
 	}
 	r := res.Response
 	switch {
-	case r.Code != 0:
+	case state.Code(r.Code) != state.CodeOK:
 		return nil, fail(PartUnavailable, nil, "%s at height %d: %s answered code %d: %s", path, h, v.o.Nodes[0], r.Code, r.Log)
 	case r.Height != h:
 		return nil, fail(PartProof, nil, "%s answered height %d, asked %d", v.o.Nodes[0], r.Height, h)

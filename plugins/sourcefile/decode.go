@@ -103,8 +103,11 @@ func decodeJSON(data []byte) (*SourceFile, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&sf); err != nil {
-		if strings.Contains(err.Error(), `unknown field "retired"`) {
-			return nil, fmt.Errorf("%w%s", err, retiredHint("retired"))
+		var top map[string]json.RawMessage
+		if json.Unmarshal(data, &top) == nil {
+			if _, ok := top["retired"]; ok {
+				return nil, fmt.Errorf("%w%s", err, retiredHint("retired"))
+			}
 		}
 		return nil, err
 	}

@@ -37,8 +37,9 @@ static void *xalloc(uint32_t n) {
 	return p;
 }
 
+/* memory.copy (-mbulk-memory): 10 + n/8 gas instead of a loop per byte. */
 static void copy(void *dst, const void *src, int32_t n) {
-	for (int32_t i = 0; i < n; i++) ((uint8_t *)dst)[i] = ((const uint8_t *)src)[i];
+	if (n > 0) __builtin_memcpy(dst, src, (size_t)n);
 }
 
 static int bytes_eq(const void *a, int32_t an, const void *b, int32_t bn) {
@@ -67,7 +68,10 @@ static void sb_bytes(sbuf *s, const void *p, int32_t n) {
 	s->n += n;
 }
 static void sb_str(sbuf *s, const char *z) { sb_bytes(s, z, assay_strlen(z)); }
-static void sb_byte(sbuf *s, char c) { sb_bytes(s, &c, 1); }
+static void sb_byte(sbuf *s, char c) {
+	if (s->n < s->cap) s->b[s->n++] = c;
+	else sb_bytes(s, &c, 1);
+}
 
 /* %d of an int64 */
 static void sb_i64(sbuf *s, int64_t v) {
@@ -363,8 +367,8 @@ static int32_t next_value_at(const assay_json *p, int32_t *name, int *expect_nam
 	return st == ASSAY__J_VALUE ? i : -1;
 }
 
-/* A member name decoded into the arena, for the duplicate check. */
-typedef struct { int32_t off, len; } name_ref;
+/* A member name, decoded, for the duplicate check. */
+typedef struct { const char *s; int32_t len; } name_ref;
 
 typedef struct {
 	assay_json p;
@@ -393,7 +397,7 @@ static int seen_name(strict_json *j, int32_t i) {
 	name_ref a = j->names[i];
 	if (count < 16) {
 		for (int32_t k = first; k < i; k++)
-			if (bytes_eq(j->arena + j->names[k].off, j->names[k].len, j->arena + a.off, a.len)) return 1;
+			if (bytes_eq(j->names[k].s, j->names[k].len, a.s, a.len)) return 1;
 		return 0;
 	}
 	if (!j->table) {
@@ -406,14 +410,14 @@ static int seen_name(strict_json *j, int32_t i) {
 	int32_t id = j->obj_id[lvl];
 	if (count == 16) /* the first 16 names go into the table now */
 		for (int32_t k = first; k < i; k++) {
-			uint32_t h = hash_name(id, j->arena + j->names[k].off, j->names[k].len) & j->table_mask;
+			uint32_t h = hash_name(id, j->names[k].s, j->names[k].len) & j->table_mask;
 			while (j->table[h]) h = (h + 1) & j->table_mask;
 			j->table[h] = (uint32_t)k + 1;
 		}
-	uint32_t h = hash_name(id, j->arena + a.off, a.len) & j->table_mask;
+	uint32_t h = hash_name(id, a.s, a.len) & j->table_mask;
 	while (j->table[h]) {
 		int32_t k = (int32_t)j->table[h] - 1;
-		if (k >= first && k < i && bytes_eq(j->arena + j->names[k].off, j->names[k].len, j->arena + a.off, a.len)) return 1;
+		if (k >= first && k < i && bytes_eq(j->names[k].s, j->names[k].len, a.s, a.len)) return 1;
 		h = (h + 1) & j->table_mask;
 	}
 	j->table[h] = (uint32_t)i + 1;
@@ -470,26 +474,33 @@ __attribute__((noreturn)) static void json_error(const char *prefix, const assay
 	reject_reason();
 }
 
-/* Reads and decodes the member name at off into the arena. */
+/* The decoded name of token t: its bytes in the input, or, if it has an
+ * escape, decoded into the arena. */
+static name_ref token_name(strict_json *j, const assay_json_tok *t) {
+	if (!t->escaped) return (name_ref){(const char *)j->p.data + t->off, t->len};
+	name_ref r = {j->arena + j->arena_n, 0};
+	r.len = assay_json_str(&j->p, t, j->arena + j->arena_n, j->p.len);
+	j->arena_n += r.len;
+	return r;
+}
+
+/* Reads the member name that starts (with its quote) at off. */
 static name_ref read_name(strict_json *j, int32_t off) {
 	assay_json q;
 	assay_json_tok t;
 	assay_json_init(&q, j->p.data + off, j->p.len - off, 1);
 	assay_json_next(&q, &t);
 	t.off += off;
-	name_ref r = {j->arena_n, 0};
-	r.len = assay_json_str(&j->p, &t, j->arena + j->arena_n, j->p.len);
-	j->arena_n += r.len;
-	return r;
+	return token_name(j, &t);
 }
 
-__attribute__((noreturn)) static void duplicate(const char *prefix, strict_json *j, int32_t at, name_ref n) {
+__attribute__((noreturn)) static void duplicate(const char *prefix, int32_t at, name_ref n) {
 	R.n = 0;
 	sb_str(&R, prefix);
 	sb_str(&R, "offset ");
 	sb_i64(&R, at);
 	sb_str(&R, ": jcs: duplicate member name ");
-	sb_quote(&R, j->arena + n.off, n.len);
+	sb_quote(&R, n.s, n.len);
 	reject_reason();
 }
 
@@ -531,7 +542,7 @@ static void strict_check(strict_json *j, const char *prefix, const void *data, i
 			if (name_at >= 0 && str_eq(p->err, "expected ':' after member name")) {
 				name_ref n = read_name(j, name_at);
 				j->names[j->nnames] = n;
-				if (seen_name(j, j->nnames)) duplicate(prefix, j, name_at, n);
+				if (seen_name(j, j->nnames)) duplicate(prefix, name_at, n);
 			}
 			/* jcs wants a name where the reader finds the end */
 			if (expect_name && str_eq(p->err, "unexpected end of input")) json_fail(prefix, p->err_off, "expected a member name");
@@ -549,15 +560,18 @@ static void strict_check(strict_json *j, const char *prefix, const void *data, i
 			break;
 		case ASSAY_JSON_STRING:
 			if (t.name) {
-				name_ref n = read_name(j, t.off - 1);
+				name_ref n = token_name(j, &t);
 				j->names[j->nnames] = n;
-				if (seen_name(j, j->nnames)) duplicate(prefix, j, t.off - 1, n);
+				if (seen_name(j, j->nnames)) duplicate(prefix, t.off - 1, n);
 				j->nnames++;
 			}
 			break;
 		case ASSAY_JSON_NUMBER: {
+			/* only an exponent or 309+ digits can reach infinity */
+			int big = t.len > 300;
+			for (int32_t i = 0; i < t.len && !big; i++) big = (p->data[t.off + i] | 0x20) == 'e';
 			double f;
-			if (assay_json_f64(p, &t, &f) != 0) {
+			if (big && assay_json_f64(p, &t, &f) != 0) {
 				R.n = 0;
 				sb_str(&R, prefix);
 				sb_str(&R, "offset ");
@@ -818,6 +832,12 @@ static void parse_candle(assay_json *p, const assay_json_tok *e, int32_t idx, ca
 		if (v->kind == ASSAY_JSON_NUMBER) {
 			char text[40];
 			int32_t tn = 0;
+			/* A number of at most 15 significant digits whose decimal
+			 * reads as a normal double is its own shortest round-trip
+			 * form (DBL_DIG is 15): sdk/dec's FromFloat gives the digits
+			 * of the text, so the bignum formatting can be skipped. */
+			r = v->len <= 40 ? dec_parse((const char *)p->data + v->off, v->len, &c->d[k]) : DEC_RANGE;
+			if (r == DEC_OK && c->d[k].n <= 15) continue;
 			assay_json_f64(p, v, &x);
 			r = dec_from_f64(x, &c->d[k], text, &tn);
 			if (r != DEC_OK) {
@@ -922,9 +942,18 @@ static void check_candle(const candle *c, int32_t i, const candle *prev, const p
 	R.n = 0;
 }
 
+/* An int64 as an RFC 8785 number: integers of magnitude up to 2^53 are
+ * exact doubles, printed as their digits; others go through the double. */
+static void out_int(sbuf *s, int64_t v);
+
 static void out_f64(sbuf *s, double v) {
 	char buf[ASSAY_F64_BUF];
 	sb_bytes(s, buf, assay_fmt_f64(buf, v));
+}
+
+static void out_int(sbuf *s, int64_t v) {
+	if (v >= -(1ll << 53) && v <= (1ll << 53)) sb_i64(s, v);
+	else out_f64(s, (double)v);
 }
 
 /* An RFC 8785 string, as assay_output_json_str writes it. */
@@ -932,6 +961,9 @@ static void out_str(sbuf *s, const char *z, int32_t n) {
 	sb_byte(s, '"');
 	for (int32_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)z[i];
+		int32_t run = i;
+		while (run < n && (unsigned char)z[run] >= 0x20 && z[run] != '"' && z[run] != '\\') run++;
+		if (run > i) { sb_bytes(s, z + i, run - i); i = run - 1; continue; }
 		switch (c) {
 		case '"': case '\\': sb_byte(s, '\\'); sb_byte(s, (char)c); break;
 		case '\b': sb_str(s, "\\b"); break;
@@ -1038,7 +1070,7 @@ ASSAY_VALIDATE {
 	for (int32_t i = 0; i < count; i++) {
 		if (i) sb_byte(&out, ',');
 		sb_byte(&out, '[');
-		out_f64(&out, (double)cs[i].t);
+		out_int(&out, cs[i].t);
 		for (int k = 0; k < 5; k++) {
 			num.n = 0;
 			sb_dec(&num, &cs[i].d[k]);
@@ -1048,15 +1080,15 @@ ASSAY_VALIDATE {
 		sb_byte(&out, ']');
 	}
 	sb_str(&out, "],\"interval\":");
-	out_f64(&out, (double)pr.interval);
+	out_int(&out, pr.interval);
 	sb_str(&out, ",\"symbol\":");
 	out_str(&out, pr.symbol, pr.symbol_len);
 	sb_str(&out, ",\"time_unit\":");
 	out_str(&out, pr.time_unit, pr.time_unit_len);
 	sb_str(&out, ",\"window_end\":");
-	out_f64(&out, (double)we);
+	out_int(&out, we);
 	sb_str(&out, ",\"window_start\":");
-	out_f64(&out, (double)ws);
+	out_int(&out, ws);
 	sb_byte(&out, '}');
 	assay_output_write(out.b, out.n);
 }

@@ -11,15 +11,21 @@ import (
 )
 
 // BenchmarkOhlcvLanguages: one validator program, validators/ohlcv, in
-// each SDK on its `accepted` fixture (399 bytes), in one loop: Go with
-// _initialize in every job (pre-initialization off, as before rewriter
-// v3), Go pre-initialized, and the ports to C, Rust and AssemblyScript.
-// Every row must write the Go module's output. Reports gas (exact) and
-// thread CPU µs per job (noisy) per row: the table in README.md and
-// docs/authors.md §7.
+// each SDK, on its `accepted` fixture (399 bytes) and on `rejected-empty`
+// (2 bytes), the rows of each in one loop: Go with _initialize in every
+// job (pre-initialization off, as before rewriter v3), Go pre-initialized,
+// and the ports to C, Rust and AssemblyScript. Every row must give the Go
+// module's verdict and output. Reports gas (exact) and thread CPU µs per
+// job (noisy) per row: the table in README.md and docs/authors.md §7.
 //
-//	go test -run '^$' -bench OhlcvLanguages -benchtime 200x ./runtime/sandbox
+//	go test -run '^$' -bench 'OhlcvLanguages|Preinit' -benchtime 2000x ./runtime/sandbox
 func BenchmarkOhlcvLanguages(b *testing.B) {
+	for _, fx := range []string{"accepted", "rejected-empty"} {
+		b.Run(fx, func(b *testing.B) { benchOhlcvLanguages(b, fx) })
+	}
+}
+
+func benchOhlcvLanguages(b *testing.B, fx string) {
 	const dir = "../../validators"
 	fixture := func(name string) []byte {
 		data, err := os.ReadFile(filepath.Join(dir, "ohlcv/testdata", name))
@@ -28,7 +34,7 @@ func BenchmarkOhlcvLanguages(b *testing.B) {
 		}
 		return data
 	}
-	job := Job{Source: "fixture/accepted", Input: fixture("accepted.input"), Params: fixture("params.json"),
+	job := Job{Source: "fixture/" + fx, Input: fixture(fx + ".input"), Params: fixture("params.json"),
 		Height: 1, Time: 1_700_000_000_000_000_000, GasLimit: DefaultMaxGas} // 2023-11-14T22:13:20Z
 	rows := []struct {
 		name, module string
@@ -44,7 +50,7 @@ func BenchmarkOhlcvLanguages(b *testing.B) {
 	rts := make([]*Runtime, len(rows))
 	codes := make([]*Code, len(rows))
 	gas := make([]uint64, len(rows))
-	var want []byte
+	var want Result
 	for i, r := range rows {
 		wasm, err := os.ReadFile(filepath.Join(dir, r.module))
 		if err != nil {
@@ -57,9 +63,9 @@ func BenchmarkOhlcvLanguages(b *testing.B) {
 		}
 		res := rts[i].Run(ctx, codes[i], job)
 		if i == 0 {
-			want = res.Output
-		} else if !bytes.Equal(res.Output, want) {
-			b.Fatalf("%s writes %q, the Go module %q", r.name, res.Output, want)
+			want = res
+		} else if res.Status != want.Status || !bytes.Equal(res.Output, want.Output) {
+			b.Fatalf("%s: %v %q, the Go module %v %q", r.name, res.Status, res.Output, want.Status, want.Output)
 		}
 		gas[i] = res.GasUsed
 	}
@@ -69,7 +75,11 @@ func BenchmarkOhlcvLanguages(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for i := range rows {
-			cpu[i] += timeRun(b, rts[i], codes[i], job)
+			start := threadCPU()
+			if res := rts[i].Run(ctx, codes[i], job); res.Status != want.Status {
+				b.Fatalf("%s: %v", rows[i].name, res.Status)
+			}
+			cpu[i] += threadCPU() - start
 		}
 	}
 	for i, r := range rows {

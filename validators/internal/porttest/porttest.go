@@ -160,7 +160,7 @@ func BuildCopy(t *testing.T, dir string, files ...string) []byte {
 }
 
 // ReadFile returns the file's bytes or fails t.
-func ReadFile(t *testing.T, path string) []byte {
+func ReadFile(t testing.TB, path string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -253,4 +253,36 @@ func ReasonCases() []Case {
 		cs = append(cs, Case{ps, `[[1699999999,1,1,1,1,1]]`})
 	}
 	return cs
+}
+
+// Fuzz feeds the port and the Go module goModule the same (params,
+// input) pairs and wants the same verdict and bytes: the seeds are
+// Cases(digits17) and ReasonCases; `go test -fuzz` mutates them.
+func Fuzz(f *testing.F, goModule, port string, digits17 bool) {
+	for _, c := range append(Cases(digits17), ReasonCases()...) {
+		f.Add([]byte(c.Params), []byte(c.Input))
+	}
+	ctx := context.Background()
+	rt, err := sandbox.New(ctx, sandbox.Config{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { _ = rt.Close(ctx) })
+	goCode, err := rt.Store(ctx, ReadFile(f, goModule))
+	if err != nil {
+		f.Fatal(err)
+	}
+	portCode, err := rt.Store(ctx, ReadFile(f, port))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, params, input []byte) {
+		job := sandbox.Job{Source: "fuzz", Input: input, Params: params, Height: 1,
+			Time: 1_700_000_000_000_000_000, GasLimit: 200_000_000}
+		want := rt.Run(ctx, goCode, job)
+		got := rt.Run(ctx, portCode, job)
+		if got.Status != want.Status || !bytes.Equal(got.Output, want.Output) {
+			t.Errorf("params %q input %q:\n port %v %q\n   go %v %q", params, input, got.Status, got.Output, want.Status, want.Output)
+		}
+	})
 }

@@ -83,17 +83,18 @@ static void sb_i64(sbuf *s, int64_t v) {
 
 static const char HEX[] = "0123456789abcdef";
 
-/* Go's unicode.IsPrint for a rune >= 0x80, for the code points a reason
- * can plausibly hold: C1 controls, the non-ASCII spaces and format
- * characters and the private-use areas are not printable. */
+#include "isprint.h"
+
+/* Go's strconv.IsPrint for a rune >= 0x80: binary search in the ranges
+ * generated from Go's unicode tables (src/isprint.h). */
 static int go_isprint(uint32_t r) {
-	if (r < 0xa1 || r == 0xad) return 0;
-	if (r >= 0x600 && r <= 0x605) return 0;
-	if (r == 0x61c || r == 0x6dd || r == 0x70f || r == 0x1680 || r == 0x180e) return 0;
-	if ((r >= 0x2000 && r <= 0x200f) || (r >= 0x2028 && r <= 0x202f) || (r >= 0x205f && r <= 0x206f)) return 0;
-	if (r == 0x3000 || r == 0xfeff || (r >= 0xfff0 && r <= 0xfffb)) return 0;
-	if ((r >= 0xe000 && r <= 0xf8ff) || r >= 0xf0000 || (r >= 0xe0000 && r <= 0xe007f)) return 0;
-	return 1;
+	int32_t lo = 0, hi = (int32_t)(sizeof go_print_ranges / sizeof go_print_ranges[0]) / 2;
+	while (lo < hi) {
+		int32_t mid = (lo + hi) / 2;
+		if (r > go_print_ranges[2 * mid + 1]) lo = mid + 1;
+		else hi = mid;
+	}
+	return lo < (int32_t)(sizeof go_print_ranges / sizeof go_print_ranges[0]) / 2 && r >= go_print_ranges[2 * lo];
 }
 
 /* One rune as strconv.Quote/QuoteRune escape it (quote is ' or "). */
@@ -608,17 +609,6 @@ static const struct { const char *name; int type; } fields[] = {
 	{"max_bytes", F_INT},
 };
 
-static int ascii_fold_eq(const char *a, int32_t an, const char *b) {
-	int32_t bn = assay_strlen(b);
-	if (an != bn) return 0;
-	for (int32_t i = 0; i < an; i++) {
-		char x = a[i], y = b[i];
-		if (x >= 'A' && x <= 'Z') x = (char)(x + 32);
-		if (x != y) return 0;
-	}
-	return 1;
-}
-
 /* The first error encoding/json saves: an unknown field or a type. */
 static void type_error(sbuf *e, const char *value, const char *vtext, int32_t vn, const char *field, const char *type) {
 	if (e->n) return;
@@ -641,60 +631,303 @@ static const char *type_name(int type) {
 	}
 }
 
-__attribute__((noreturn)) static void params_syntax(const assay_json *p) {
+/* encoding/json's scanner, as json.Decoder runs it over the params: the
+ * same syntax errors ("invalid character 'x' looking for beginning of
+ * value", ...), "unexpected EOF" and "EOF". It does not check UTF-8 (nor
+ * does encoding/json). Returns where the value ends. */
+enum { GS_VALUE, GS_VALUE_OR_EMPTY, GS_KEY_OR_EMPTY, GS_KEY, GS_STR, GS_ESC, GS_U, GS_NEG, GS_0, GS_1, GS_DOT,
+       GS_DOT0, GS_E, GS_ESIGN, GS_E0, GS_LIT, GS_END };
+
+__attribute__((noreturn)) static void go_syntax(uint8_t c, const char *context) {
 	R.n = 0;
-	if (str_eq(p->err, "unexpected end of input") || str_eq(p->err, "unterminated string")) {
-		/* the decoder ran out of bytes inside the value */
-		sb_str(&R, skip_space(p, 0) >= p->len ? "params: EOF" : "params: unexpected EOF");
-		reject_reason();
+	sb_str(&R, "params: invalid character ");
+	if (c == '"') sb_str(&R, "'\"'");
+	else sb_quote_byte(&R, c);
+	sb_byte(&R, ' ');
+	sb_str(&R, context);
+	reject_reason();
+}
+
+static int32_t go_scan(const uint8_t *d, int32_t n) {
+	uint8_t *stack = xalloc((uint32_t)n + 1); /* '{' key, ':' value, '[' element */
+	int32_t depth = 0, st = GS_VALUE, u = 0;
+	const char *lit = 0;
+	int32_t i;
+	for (i = 0; i <= n; i++) {
+		uint8_t c = i < n ? d[i] : ' '; /* json.Decoder feeds a space at EOF */
+	again:
+		switch (st) {
+		case GS_VALUE_OR_EMPTY:
+			if (is_space(c)) continue;
+			if (c == ']') { depth--; st = GS_END; continue; }
+			/* fall through */
+		case GS_VALUE:
+			if (is_space(c)) continue;
+			if (c == '{' || c == '[') {
+				stack[depth++] = c;
+				st = c == '{' ? GS_KEY_OR_EMPTY : GS_VALUE_OR_EMPTY;
+				if (depth > 10000) { R.n = 0; sb_str(&R, "params: exceeded max depth"); reject_reason(); }
+				continue;
+			}
+			switch (c) {
+			case '"': st = GS_STR; continue;
+			case '-': st = GS_NEG; continue;
+			case '0': st = GS_0; continue;
+			case 't': lit = "true"; u = 1; st = GS_LIT; continue;
+			case 'f': lit = "false"; u = 1; st = GS_LIT; continue;
+			case 'n': lit = "null"; u = 1; st = GS_LIT; continue;
+			}
+			if (c >= '1' && c <= '9') { st = GS_1; continue; }
+			if (i == n) goto eof;
+			go_syntax(c, "looking for beginning of value");
+		case GS_KEY_OR_EMPTY:
+			if (is_space(c)) continue;
+			if (c == '}') { depth--; st = GS_END; continue; }
+			/* fall through */
+		case GS_KEY:
+			if (is_space(c)) continue;
+			if (c == '"') { st = GS_STR; continue; }
+			if (i == n) goto eof;
+			go_syntax(c, "looking for beginning of object key string");
+		case GS_STR:
+			if (i == n) goto eof;
+			if (c == '"') st = GS_END;
+			else if (c == '\\') st = GS_ESC;
+			else if (c < 0x20) go_syntax(c, "in string literal");
+			continue;
+		case GS_ESC:
+			if (i == n) goto eof;
+			if (c == 'u') { st = GS_U; u = 0; continue; }
+			if (c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't' || c == '\\' || c == '/' || c == '"') { st = GS_STR; continue; }
+			go_syntax(c, "in string escape code");
+		case GS_U:
+			if (i == n) goto eof;
+			if (assay__json_hex(c) < 0) go_syntax(c, "in \\u hexadecimal character escape");
+			if (++u == 4) st = GS_STR;
+			continue;
+		case GS_NEG:
+			if (c == '0') { st = GS_0; continue; }
+			if (c >= '1' && c <= '9') { st = GS_1; continue; }
+			if (i == n) goto eof;
+			go_syntax(c, "in numeric literal");
+		case GS_1:
+			if (c >= '0' && c <= '9') continue;
+			/* fall through */
+		case GS_0:
+			if (c == '.') { st = GS_DOT; continue; }
+			if (c == 'e' || c == 'E') { st = GS_E; continue; }
+			st = GS_END;
+			goto again;
+		case GS_DOT:
+			if (c >= '0' && c <= '9') { st = GS_DOT0; continue; }
+			if (i == n) goto eof;
+			go_syntax(c, "after decimal point in numeric literal");
+		case GS_DOT0:
+			if (c >= '0' && c <= '9') continue;
+			if (c == 'e' || c == 'E') { st = GS_E; continue; }
+			st = GS_END;
+			goto again;
+		case GS_E:
+			if (c == '+' || c == '-') { st = GS_ESIGN; continue; }
+			/* fall through */
+		case GS_ESIGN:
+			if (c >= '0' && c <= '9') { st = GS_E0; continue; }
+			if (i == n) goto eof;
+			go_syntax(c, "in exponent of numeric literal");
+		case GS_E0:
+			if (c >= '0' && c <= '9') continue;
+			st = GS_END;
+			goto again;
+		case GS_LIT:
+			if (c == (uint8_t)lit[u]) { if (!lit[++u]) st = GS_END; continue; }
+			if (i == n) goto eof;
+			{
+				char ctx[40] = "in literal ";
+				int32_t k = 11;
+				for (int32_t j = 0; lit[j]; j++) ctx[k++] = lit[j];
+				ctx[k++] = ' '; ctx[k++] = '('; ctx[k++] = 'e'; ctx[k++] = 'x'; ctx[k++] = 'p'; ctx[k++] = 'e'; ctx[k++] = 'c';
+				ctx[k++] = 't'; ctx[k++] = 'i'; ctx[k++] = 'n'; ctx[k++] = 'g'; ctx[k++] = ' '; ctx[k++] = '\'';
+				ctx[k++] = lit[u]; ctx[k++] = '\''; ctx[k++] = ')'; ctx[k] = 0;
+				go_syntax(c, ctx);
+			}
+		case GS_END:
+			if (depth == 0) return i; /* the value ended before this byte */
+			if (is_space(c)) continue;
+			if (stack[depth - 1] == '{') {
+				if (c == ':') { stack[depth - 1] = ':'; st = GS_VALUE; continue; }
+				if (i == n) goto eof;
+				go_syntax(c, "after object key");
+			}
+			if (stack[depth - 1] == ':') {
+				if (c == ',') { stack[depth - 1] = '{'; st = GS_KEY; continue; }
+				if (c == '}') { depth--; continue; }
+				if (i == n) goto eof;
+				go_syntax(c, "after object key:value pair");
+			}
+			if (c == ',') { st = GS_VALUE; continue; }
+			if (c == ']') { depth--; continue; }
+			if (i == n) goto eof;
+			go_syntax(c, "after array element");
+		}
 	}
-	json_error("params: ", p);
+eof:
+	R.n = 0;
+	sb_str(&R, skip_space(&(assay_json){.data = d, .len = n}, 0) >= n ? "params: EOF" : "params: unexpected EOF");
+	reject_reason();
+}
+
+/* The decoder's view of the scanned params: bytes, position. */
+typedef struct { const uint8_t *d; int32_t n, pos; } gdec;
+
+static void gd_space(gdec *g) { while (g->pos < g->n && is_space(g->d[g->pos])) g->pos++; }
+
+static int32_t gd_hex4(const uint8_t *d, int32_t n, int32_t i) {
+	if (i + 6 > n || d[i] != '\\' || d[i + 1] != 'u') return -1;
+	int32_t v = 0;
+	for (int32_t j = 2; j < 6; j++) {
+		int h = assay__json_hex(d[i + j]);
+		if (h < 0) return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static void put_rune(sbuf *s, uint32_t r) {
+	char u[4];
+	int32_t k;
+	if (r < 0x80) { u[0] = (char)r; k = 1; }
+	else if (r < 0x800) { u[0] = (char)(0xc0 | (r >> 6)); u[1] = (char)(0x80 | (r & 0x3f)); k = 2; }
+	else if (r < 0x10000) { u[0] = (char)(0xe0 | (r >> 12)); u[1] = (char)(0x80 | ((r >> 6) & 0x3f)); u[2] = (char)(0x80 | (r & 0x3f)); k = 3; }
+	else { u[0] = (char)(0xf0 | (r >> 18)); u[1] = (char)(0x80 | ((r >> 12) & 0x3f)); u[2] = (char)(0x80 | ((r >> 6) & 0x3f)); u[3] = (char)(0x80 | (r & 0x3f)); k = 4; }
+	sb_bytes(s, u, k);
+}
+
+/* The string at g->pos (its quote), unquoted as encoding/json does:
+ * invalid UTF-8 and lone surrogates become U+FFFD. */
+static void gd_string(gdec *g, sbuf *out) {
+	const uint8_t *d = g->d;
+	int32_t i = g->pos + 1;
+	out->n = 0;
+	while (d[i] != '"') {
+		if (d[i] == '\\') {
+			uint8_t e = d[i + 1];
+			if (e != 'u') {
+				char c = e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n' : e == 'r' ? '\r' : e == 't' ? '\t' : (char)e;
+				sb_byte(out, c);
+				i += 2;
+				continue;
+			}
+			uint32_t r = (uint32_t)gd_hex4(d, g->n, i);
+			i += 6;
+			if (r >= 0xd800 && r < 0xe000) {
+				int32_t lo = gd_hex4(d, g->n, i);
+				if (r < 0xdc00 && lo >= 0xdc00 && lo < 0xe000) { r = 0x10000 + ((r - 0xd800) << 10) + ((uint32_t)lo - 0xdc00); i += 6; }
+				else r = 0xfffd;
+			}
+			put_rune(out, r);
+			continue;
+		}
+		uint32_t r;
+		int32_t k = utf8_at(d + i, g->n - i, &r);
+		if (!k) { put_rune(out, 0xfffd); i++; continue; }
+		sb_bytes(out, d + i, k);
+		i += k;
+	}
+	g->pos = i + 1;
+}
+
+/* Skips the (valid) value at g->pos. */
+static void gd_skip(gdec *g) {
+	int32_t depth = 0;
+	do {
+		gd_space(g);
+		uint8_t c = g->d[g->pos];
+		if (c == '"') { sbuf t = {0, 0, 0}; gd_string(g, &t); }
+		else if (c == '{' || c == '[') { depth++; g->pos++; }
+		else if (c == '}' || c == ']') { depth--; g->pos++; }
+		else if (c == ',' || c == ':') g->pos++;
+		else while (g->pos < g->n && !is_space(g->d[g->pos]) && g->d[g->pos] != ',' && g->d[g->pos] != '}' &&
+		            g->d[g->pos] != ']' && g->d[g->pos] != ':') g->pos++;
+	} while (depth > 0);
+}
+
+/* encoding/json's field match: exact, else folded (ASCII case, and the
+ * two non-ASCII runes that fold into ASCII letters: ſ and the Kelvin K). */
+static int go_fold_eq(const char *key, int32_t n, const char *field) {
+	int32_t j = 0;
+	for (int32_t i = 0; i < n;) {
+		uint8_t c = (uint8_t)key[i];
+		uint32_t r;
+		int32_t k = utf8_at((const uint8_t *)key + i, n - i, &r);
+		if (!k) return 0;
+		if (r == 0x17f) c = 's';
+		else if (r == 0x212a) c = 'k';
+		else if (r >= 0x80) return 0;
+		else if (c >= 'A' && c <= 'Z') c = (uint8_t)(c + 32);
+		if (!field[j] || (uint8_t)field[j] != c) return 0;
+		j++;
+		i += k;
+	}
+	return field[j] == 0;
 }
 
 static void parse_params(params *pr, const char *raw, int32_t n) {
 	if (n == 0) reject_str("params: empty, want JSON");
-	assay_json p;
-	assay_json_tok t, v;
-	assay_json_init(&p, raw, n, ASSAY_JSON_STACK);
-	sbuf err = {0, 0, 0};
-	if (assay_json_next(&p, &t) == ASSAY_JSON_ERROR) params_syntax(&p);
-	if (t.kind == ASSAY_JSON_OBJECT) {
+	gdec g = {(const uint8_t *)raw, 0, 0};
+	g.n = go_scan(g.d, n);
+	sbuf err = {0, 0, 0}, key = {0, 0, 0}, str = {0, 0, 0};
+	gd_space(&g);
+	uint8_t c = g.d[g.pos];
+	if (c == '{') {
+		g.pos++;
 		for (;;) {
-			if (assay_json_next(&p, &t) == ASSAY_JSON_ERROR) params_syntax(&p);
-			if (t.kind == ASSAY_JSON_OBJECT_END) break;
-			char *name = xalloc((uint32_t)t.len + 1);
-			int32_t nn = assay_json_str(&p, &t, name, t.len);
-			if (assay_json_next(&p, &v) == ASSAY_JSON_ERROR) params_syntax(&p);
+			gd_space(&g);
+			if (g.d[g.pos] == '}') { g.pos++; break; }
+			if (g.d[g.pos] == ',') { g.pos++; gd_space(&g); }
+			gd_string(&g, &key);
+			gd_space(&g);
+			g.pos++; /* ':' */
+			gd_space(&g);
 			int f = -1;
-			for (int i = 0; i < (int)(sizeof fields / sizeof fields[0]); i++)
-				if (ascii_fold_eq(name, nn, fields[i].name)) { f = i; break; }
+			for (int i = 0; i < (int)(sizeof fields / sizeof fields[0]) && f < 0; i++)
+				if (bytes_eq(key.b, key.n, fields[i].name, assay_strlen(fields[i].name))) f = i;
+			for (int i = 0; i < (int)(sizeof fields / sizeof fields[0]) && f < 0; i++)
+				if (go_fold_eq(key.b, key.n, fields[i].name)) f = i;
+			uint8_t v = g.d[g.pos];
+			int32_t vstart = g.pos;
 			if (f < 0) {
-				if (!err.n) { sb_str(&err, "params: json: unknown field "); sb_quote(&err, name, nn); }
-			} else if (v.kind != ASSAY_JSON_NULL) {
-				int type = fields[f].type;
-				const char *fname = fields[f].name, *tname = type_name(type);
-				switch (v.kind) {
-				case ASSAY_JSON_STRING:
-					if (type != F_STRING) { type_error(&err, "string", 0, 0, fname, tname); break; }
-					{
-						char *s = xalloc((uint32_t)v.len + 1);
-						int32_t sn = assay_json_str(&p, &v, s, v.len);
-						if (f == 0) { pr->symbol = s; pr->symbol_len = sn; }
-						else { pr->time_unit = s; pr->time_unit_len = sn; }
-					}
-					break;
-				case ASSAY_JSON_TRUE: case ASSAY_JSON_FALSE:
-					if (type != F_BOOL) { type_error(&err, "bool", 0, 0, fname, tname); break; }
-					pr->complete = v.kind == ASSAY_JSON_TRUE;
-					break;
-				case ASSAY_JSON_NUMBER: {
-					int64_t x;
-					if (type == F_STRING || type == F_BOOL) { type_error(&err, "number", 0, 0, fname, tname); break; }
-					if (go_atoi((const char *)p.data + v.off, v.len, &x) != DEC_OK || (v.len > 0 && p.data[v.off] == '+')) {
-						type_error(&err, "number", (const char *)p.data + v.off, v.len, fname, tname);
-						break;
-					}
-					switch (f) {
+				if (!err.n) { sb_str(&err, "params: json: unknown field "); sb_quote(&err, key.b, key.n); }
+				gd_skip(&g);
+				continue;
+			}
+			int type = fields[f].type;
+			const char *fname = fields[f].name, *tname = type_name(type);
+			if (v == 'n') { /* null: no change, a pointer becomes nil */
+				if (f == 3) pr->has_start = 0;
+				if (f == 4) pr->has_end = 0;
+			} else if (v == '"') {
+				if (type != F_STRING) type_error(&err, "string", 0, 0, fname, tname);
+				else {
+					gd_string(&g, &str);
+					char *s = xalloc((uint32_t)str.n + 1);
+					copy(s, str.b, str.n);
+					if (f == 0) { pr->symbol = s; pr->symbol_len = str.n; }
+					else { pr->time_unit = s; pr->time_unit_len = str.n; }
+					continue;
+				}
+			} else if (v == 't' || v == 'f') {
+				if (type != F_BOOL) type_error(&err, "bool", 0, 0, fname, tname);
+				else pr->complete = v == 't';
+			} else if (v == '[' || v == '{') {
+				type_error(&err, v == '[' ? "array" : "object", 0, 0, fname, tname);
+			} else { /* a number */
+				gd_skip(&g);
+				int64_t x;
+				const char *text = (const char *)g.d + vstart;
+				int32_t tn = g.pos - vstart;
+				if (type == F_STRING || type == F_BOOL) type_error(&err, "number", 0, 0, fname, tname);
+				else if (go_atoi(text, tn, &x) != DEC_OK) type_error(&err, "number", text, tn, fname, tname);
+				else switch (f) {
 					case 1: pr->interval = x; break;
 					case 2: pr->window = x; break;
 					case 3: pr->window_start = x; pr->has_start = 1; break;
@@ -702,23 +935,16 @@ static void parse_params(params *pr, const char *raw, int32_t n) {
 					case 7: pr->max_candles = x; break;
 					case 8: pr->max_bytes = x; break;
 					}
-					break;
-				}
-				default: /* an array or an object */
-					type_error(&err, kind_name(v.kind), 0, 0, fname, tname);
-					break;
-				}
-			} else if (fields[f].type == F_PINT64) {
-				if (f == 3) pr->has_start = 0; else pr->has_end = 0;
+				continue;
 			}
-			if ((v.kind == ASSAY_JSON_ARRAY || v.kind == ASSAY_JSON_OBJECT) && assay_json_skip(&p, &v) != 0) params_syntax(&p);
+			g.pos = vstart;
+			gd_skip(&g);
 		}
-	} else if (t.kind != ASSAY_JSON_NULL) {
-		if ((t.kind == ASSAY_JSON_ARRAY) && assay_json_skip(&p, &t) != 0) params_syntax(&p);
-		type_error(&err, t.kind == ASSAY_JSON_TRUE || t.kind == ASSAY_JSON_FALSE ? "bool" : kind_name(t.kind), 0, 0, 0, "main.params");
+	} else if (c != 'n') {
+		type_error(&err, c == '[' ? "array" : c == '"' ? "string" : c == 't' || c == 'f' ? "bool" : "number", 0, 0, 0, "main.params");
 	}
 	if (err.n) { R = err; reject_reason(); }
-	if (assay_json_next(&p, &t) != ASSAY_JSON_EOF) reject_str("params: trailing data after the JSON value");
+	if (skip_space(&(assay_json){.data = (const uint8_t *)raw, .len = n}, g.n) < n) reject_str("params: trailing data after the JSON value");
 
 	int bad_unit = pr->time_unit_len != 0 && !bytes_eq(pr->time_unit, pr->time_unit_len, "s", 1) &&
 		!bytes_eq(pr->time_unit, pr->time_unit_len, "ms", 2);

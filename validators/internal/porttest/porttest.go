@@ -93,7 +93,7 @@ func SameAsGo(t *testing.T, port string, cases []Case) {
 		want := rt.Run(ctx, goCode, job)
 		got := rt.Run(ctx, portCode, job)
 		if got.Status != want.Status || !bytes.Equal(got.Output, want.Output) {
-			t.Errorf("params %s input %q:\n port %v %q\n   go %v %q", c.Params, c.Input, got.Status, got.Output, want.Status, want.Output)
+			t.Errorf("params %q input %q:\n port %v %q\n   go %v %q", clip(c.Params), clip(c.Input), got.Status, got.Output, want.Status, want.Output)
 		}
 	}
 }
@@ -249,6 +249,13 @@ func ReasonCases() []Case {
 		`{"symbol":"X","interval":99999999999999999999,"window":1}`, `{"symbol":"X","window":1,"max_bytes":-0}`,
 		`{"symbol":"X","window":1,"complete":{"a":[1]}}`, `{"symbol":"","window":1}`, `{"symbol":"X","window_end":5,"window_start":9}`,
 		`{"symbol":"X","window":1,"symbol":"Y"}`, `{"symbol":"X","window":1,"interval":null}`,
+		// encoding/json's own syntax errors, EOF, folding and U+FFFD
+		`A`, `{"a":tru}`, `{"a":nul`, `{"a":1.}`, `{"a":1e}`, `{"a":-}`, `{"a":1 "b":2}`, `{"a" 1}`, `[1 2]`,
+		`{"a":"\q"}`, `{"a":"\u12x4"}`, "{\"a\":\"x\x01\"}", `{,}`, `{"a":[1,]}`, `{"a":{"b":1,}}`, `{"a":01}`,
+		`01`, `1x`, `"x"y`, `{"a":1}x`, `{"a":1}}`, strings.Repeat("[", 10001), strings.Repeat("[", 100) + `1` + strings.Repeat("]", 100),
+		"{\"symbol\":\"\xff\xc3\",\"window\":1}", `{"symbol":"\ud800\ud800\udc00","window":1}`,
+		"{\"\u017fymbol\":\"X\",\"\u212aindow\":1}", `{"SYMBOL":"X","Window":1}`, `{"window":1,"symbol":"X","symbol":null}`,
+		`{"\u03a2":""}`, `{"\ud925\ude4e":0}`, `{"\u00a0\u0378\ue000\ufffd":0}`,
 	} {
 		cs = append(cs, Case{ps, `[[1699999999,1,1,1,1,1]]`})
 	}
@@ -282,7 +289,15 @@ func Fuzz(f *testing.F, goModule, port string, digits17 bool) {
 		want := rt.Run(ctx, goCode, job)
 		got := rt.Run(ctx, portCode, job)
 		if got.Status != want.Status || !bytes.Equal(got.Output, want.Output) {
-			t.Errorf("params %q input %q:\n port %v %q\n   go %v %q", params, input, got.Status, got.Output, want.Status, want.Output)
+			t.Errorf("params %q input %q:\n port %v %q\n   go %v %q", clip(string(params)), clip(string(input)), got.Status, got.Output, want.Status, want.Output)
 		}
 	})
+}
+
+// clip shortens s for a failure message.
+func clip(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
 }

@@ -666,7 +666,7 @@ static int32_t go_scan(const uint8_t *d, int32_t n) {
 			if (c == '{' || c == '[') {
 				stack[depth++] = c;
 				st = c == '{' ? GS_KEY_OR_EMPTY : GS_VALUE_OR_EMPTY;
-				if (depth > 10000) { R.n = 0; sb_str(&R, "params: exceeded max depth"); reject_reason(); }
+				if (depth > 10000) go_syntax(c, "exceeded max depth");
 				continue;
 			}
 			switch (c) {

@@ -110,6 +110,7 @@ proto:
 	./scripts/proto.sh
 	./scripts/proto-plugins.sh
 
+## validators: rebuild every committed validator module (Go, C incl. validators/ohlcv-c, Rust, AssemblyScript) reproducibly
 validators:
 	./scripts/validators.sh
 

@@ -19,14 +19,14 @@ for dir in "${go_validators[@]}"; do
      -buildvcs=false -ldflags="-s -w -buildid=" -o "$out" .)
 done
 
-for dir in examples/c-validator; do
+for dir in examples/c-validator validators/ohlcv-c; do   # ohlcv-c: ohlcv ported to sdk/c
   [ -f "$dir/Makefile" ] || continue
   if ! command -v clang >/dev/null 2>&1 || ! command -v wasm-ld >/dev/null 2>&1; then
     echo "c    $dir: skipped, missing clang or wasm-ld (apt-get install clang lld)"
     continue
   fi
   echo "c    $dir"
-  make -s -C "$dir"
+  make -s -B -C "$dir"
 done
 
 # Ports of ohlcv to the Rust and AssemblyScript SDKs (sdk/rust, sdk/as).

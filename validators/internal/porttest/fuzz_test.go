@@ -1,0 +1,13 @@
+//go:build !wasip1
+
+package porttest
+
+import "testing"
+
+// FuzzCSameAsGo: validators/ohlcv-c and the Go module agree on any params
+// and input. The seeds run in go test; `go test -fuzz FuzzCSameAsGo
+// ./validators/internal/porttest` searches further (its corpus lands in
+// this package's testdata, not in the ports' shared fixtures).
+func FuzzCSameAsGo(f *testing.F) {
+	Fuzz(f, "../../ohlcv/ohlcv.wasm", "../../ohlcv-c/ohlcv-c.wasm", true)
+}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assaynet/assay/internal/cputime"
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/pin"
 )
@@ -50,9 +51,9 @@ func benchCode(b *testing.B, rt *Runtime, module string, metered bool) *Code {
 // (wall time off Linux), failing on a bad verdict. Callers lock their OS
 // thread: the guest runs on the calling goroutine.
 func timeRun(b *testing.B, rt *Runtime, code *Code, job Job) time.Duration {
-	start := threadCPU()
+	start := cputime.Thread()
 	res := rt.Run(context.Background(), code, job)
-	d := threadCPU() - start
+	d := cputime.Thread() - start
 	if res.Status != abi.StatusAccepted {
 		b.Fatalf("%s (%v) log %q", verdict(res), res.Err, res.Log)
 	}

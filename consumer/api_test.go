@@ -17,17 +17,11 @@ import (
 // the highest round, Dataset(round) the same record, a page is newest
 // first with a working cursor, and unknown ids match state.ErrNotFound.
 func TestClientReadsNode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a CometBFT node")
-	}
-	d := apitest.Start(t)
-	c, err := consumer.NewClient(d.Nodes[0].API)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, c, _ := apitest.StartClient(t, 0)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var p state.Page[state.DatasetView]
+	var err error
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for len(p.Items) < 3 {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/assaynet/assay/consensus/state"
-	"github.com/assaynet/assay/consumer"
 	"github.com/assaynet/assay/internal/apitest"
 )
 
@@ -23,17 +22,9 @@ import (
 // lines are every dataset up to the last one printed, in resolution
 // order, each once, and stderr says it reconnected.
 func TestDatasetWatchAcrossCut(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a CometBFT node")
-	}
-	d := apitest.Start(t)
-	c, err := consumer.NewClient(d.Nodes[0].API)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, c, past := apitest.StartClient(t, 3)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	past := waitAPIDatasets(ctx, t, c, 3)
 	u, _ := url.Parse(d.Nodes[0].API)
 	proxy := apitest.NewProxy(t, u.Host)
 	count := len(past) + 3
@@ -83,9 +74,6 @@ func TestDatasetWatchAcrossCut(t *testing.T) {
 // TestDatasetWatchText prints the text line of new datasets; an unknown
 // source and a bad --api are errors.
 func TestDatasetWatchText(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a CometBFT node")
-	}
 	d := apitest.Start(t)
 	api := d.Nodes[0].API
 	tests := []struct {
@@ -114,23 +102,5 @@ func TestDatasetWatchText(t *testing.T) {
 				t.Errorf("stdout %q: want a round= line", out.String())
 			}
 		})
-	}
-}
-
-// waitAPIDatasets waits (bounded by ctx) until the API lists n datasets.
-func waitAPIDatasets(ctx context.Context, t *testing.T, c *consumer.Client, n int) []state.DatasetView {
-	t.Helper()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		p, err := c.Datasets(ctx, apitest.Source, state.ListOptions{Limit: state.MaxLimit})
-		if err == nil && len(p.Items) >= n {
-			return p.Items
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("waiting for %d datasets: %v (last error %v)", n, ctx.Err(), err)
-		case <-tick.C:
-		}
 	}
 }

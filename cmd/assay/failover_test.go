@@ -10,6 +10,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/chain"
 	cometnode "github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/consensus/node/nodetest"
 )
 
 // startChain starts validator 0 of an n-validator chain in-process (the
@@ -18,23 +19,8 @@ import (
 // for a peer that never comes, so /status says it is catching up.
 func startChain(t *testing.T, n int) string {
 	t.Helper()
-	homes, err := cometnode.WriteTestnet(t.TempDir(), cometnode.TestnetConfig{ChainID: "assay-failover", Validators: n,
+	nd := nodetest.Start(t, cometnode.TestnetConfig{ChainID: "assay-failover", Validators: n,
 		Fast: true, TimeoutCommit: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	nd, err := cometnode.Open(homes[0].Dir, cometnode.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := nd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := nd.Stop(); err != nil {
-			t.Log(err)
-		}
-	})
 	c := chain.New(nd.Client())
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

@@ -3,12 +3,12 @@ package app_test
 import (
 	"bytes"
 	"context"
-	"os"
 	"strings"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 
+	"github.com/assaynet/assay/consensus/codecheck/codechecktest"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 )
@@ -23,38 +23,24 @@ import (
 func TestStoreCodeInitializerABCI(t *testing.T) {
 	s := newSim(t, 5, 4)
 	ctx := context.Background()
-	const dir = "../../runtime/sandbox/testdata/"
-	tests := []struct {
-		module string
-		code   state.Code
-		reason string
-	}{
-		{"init_trap.wasm", state.CodeWasm, "_initialize ended FAILED trap:unreachable"},
-		{"init_loop.wasm", state.CodeWasm, "_initialize ran past the initialization gas bound of 20000000"},
-		{"init_input.wasm", state.CodeWasm, "_initialize called assay.input_len, which only a job may call"},
-		{"goguest/goguest.wasm", state.CodeOK, ""},
-	}
+	tests := codechecktest.InitCases
 	var block [][]byte
 	for _, tt := range tests {
-		wasm, err := os.ReadFile(dir + tt.module)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body := tx.StoreCodeBody(wasm)
+		body := tx.StoreCodeBody(tt.Wasm(t))
 		first, err := tx.Sign(simChain, s.owner.key, s.owner.seq, body)
 		if err != nil {
 			t.Fatal(err)
 		}
 		r, err := s.replicas[0].CheckTx(ctx, &abci.RequestCheckTx{Tx: first, Type: abci.CheckTxType_New})
-		if err != nil || state.Code(r.Code) != tt.code || !strings.Contains(r.Log, tt.reason) {
-			t.Errorf("%s: CheckTx code %d %q (%v), want %d with %q", tt.module, r.Code, r.Log, err, tt.code, tt.reason)
+		if err != nil || state.Code(r.Code) != tt.Code || !strings.Contains(r.Log, tt.Reason) {
+			t.Errorf("%s: CheckTx code %d %q (%v), want %d with %q", tt.Module, r.Code, r.Log, err, tt.Code, tt.Reason)
 		}
-		if tt.code != state.CodeOK {
+		if tt.Code != state.CodeOK {
 			// The mempool never holds it; were it rechecked, the module
 			// check would not run again.
 			r, err = s.replicas[0].CheckTx(ctx, &abci.RequestCheckTx{Tx: first, Type: abci.CheckTxType_Recheck})
 			if err != nil || r.Code != 0 {
-				t.Errorf("%s: recheck code %d %q (%v), want 0 (sequence only)", tt.module, r.Code, r.Log, err)
+				t.Errorf("%s: recheck code %d %q (%v), want 0 (sequence only)", tt.Module, r.Code, r.Log, err)
 			}
 		}
 		block = append(block, s.sign(s.owner, body))
@@ -73,8 +59,8 @@ func TestStoreCodeInitializerABCI(t *testing.T) {
 		}
 		for j, tt := range tests {
 			r := res.TxResults[j+1]
-			if state.Code(r.Code) != tt.code || !strings.Contains(r.Log, tt.reason) {
-				t.Errorf("replica %d %s: in a block code %d %q, want %d with %q", i, tt.module, r.Code, r.Log, tt.code, tt.reason)
+			if state.Code(r.Code) != tt.Code || !strings.Contains(r.Log, tt.Reason) {
+				t.Errorf("replica %d %s: in a block code %d %q, want %d with %q", i, tt.Module, r.Code, r.Log, tt.Code, tt.Reason)
 			}
 		}
 		if i > 0 && !bytes.Equal(res.AppHash, hash) {

@@ -12,6 +12,7 @@ import (
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/codecheck"
 	"github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/consensus/node/nodetest"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
@@ -23,23 +24,8 @@ const chainID = "assay-chain-test"
 // startNode starts a one-validator chain in-process and returns its node.
 func startNode(t *testing.T) *node.Node {
 	t.Helper()
-	homes, err := node.WriteTestnet(t.TempDir(), node.TestnetConfig{ChainID: chainID, Validators: 1,
+	nd := nodetest.Start(t, node.TestnetConfig{ChainID: chainID, Validators: 1,
 		Fast: true, TimeoutCommit: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	nd, err := node.Open(homes[0].Dir, node.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := nd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := nd.Stop(); err != nil {
-			t.Log(err)
-		}
-	})
 	// the genesis records are committed with block 1
 	c := chain.New(nd.Client())
 	for i := 0; ; i++ {

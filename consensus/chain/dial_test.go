@@ -11,6 +11,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/consensus/node/nodetest"
 )
 
 // closedAddr returns the RPC address of a loopback port nothing listens on.
@@ -30,22 +31,7 @@ func closedAddr(t *testing.T) string {
 // catching up. It returns the node's RPC address once it does.
 func startCatchingUp(t *testing.T) string {
 	t.Helper()
-	homes, err := node.WriteTestnet(t.TempDir(), node.TestnetConfig{ChainID: chainID, Validators: 2, Fast: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	nd, err := node.Open(homes[0].Dir, node.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := nd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := nd.Stop(); err != nil {
-			t.Log(err)
-		}
-	})
+	nd := nodetest.Start(t, node.TestnetConfig{ChainID: chainID, Validators: 2, Fast: true})
 	c := chain.New(nd.Client())
 	st, err := c.Status(ctxT(t))
 	if err != nil || !st.CatchingUp {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/codecheck"
 	"github.com/assaynet/assay/consensus/rules"
+	"github.com/assaynet/assay/internal/cputime"
 	"github.com/assaynet/assay/runtime/meter"
 )
 
@@ -85,9 +86,9 @@ func BenchmarkStoreCodeCheck(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for i := range mods {
-			start := threadCPU()
+			start := cputime.Thread()
 			_, _ = v1.Check(wasm[i])
-			cpu[i] += threadCPU() - start
+			cpu[i] += cputime.Thread() - start
 		}
 	}
 	for i, m := range mods {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/assaynet/assay/consensus/codecheck/codechecktest"
 	"github.com/assaynet/assay/consensus/rules"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
@@ -32,30 +33,20 @@ func readFile(t testing.TB, path string) []byte {
 func TestStoreCodeInitializer(t *testing.T) {
 	c := newChain(t, 100)
 	a := newAccount("author")
-	tests := []struct {
-		module string
-		code   state.Code
-		reason string
-	}{
-		{"init_trap.wasm", state.CodeWasm, "_initialize ended FAILED trap:unreachable"},
-		{"init_loop.wasm", state.CodeWasm, "_initialize ran past the initialization gas bound of 20000000"},
-		{"init_input.wasm", state.CodeWasm, "_initialize called assay.input_len, which only a job may call"},
-		{"goguest/goguest.wasm", state.CodeOK, ""},
-	}
-	for _, tt := range tests {
-		body := tx.StoreCodeBody(readFile(t, sandboxData+tt.module))
+	for _, tt := range codechecktest.InitCases {
+		body := tx.StoreCodeBody(tt.Wasm(t))
 		raw, err := tx.Sign(chainID, a.key, a.seq, body)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := c.m.CheckTx(raw); got.Code != tt.code || !strings.Contains(got.Log, tt.reason) {
-			t.Errorf("%s: CheckTx code %d %q, want %d with %q", tt.module, got.Code, got.Log, tt.code, tt.reason)
+		if got := c.m.CheckTx(raw); got.Code != tt.Code || !strings.Contains(got.Log, tt.Reason) {
+			t.Errorf("%s: CheckTx code %d %q, want %d with %q", tt.Module, got.Code, got.Log, tt.Code, tt.Reason)
 		}
 		// In a block (a proposer need not have run CheckTx): the same
 		// answer; the tx uses its sequence either way.
 		res := c.block(c.sign(a, body)).TxResults[0]
-		if res.Code != tt.code || !strings.Contains(res.Log, tt.reason) {
-			t.Errorf("%s: in a block code %d %q, want %d with %q", tt.module, res.Code, res.Log, tt.code, tt.reason)
+		if res.Code != tt.Code || !strings.Contains(res.Log, tt.Reason) {
+			t.Errorf("%s: in a block code %d %q, want %d with %q", tt.Module, res.Code, res.Log, tt.Code, tt.Reason)
 		}
 	}
 }

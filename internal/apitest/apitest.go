@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/consumer"
 	"github.com/assaynet/assay/internal/devnet"
 	"github.com/assaynet/assay/internal/testports"
 )
@@ -34,9 +36,12 @@ func repoRoot() string {
 // Start starts a one-validator devnet (blocks every 100 ms, windows of
 // four blocks) with source Source registered (a round every block, one
 // replica, the echo validator), and stops it when t ends. Its node's API
-// is at Net.Nodes[0].API and allows any origin.
+// is at Net.Nodes[0].API and allows any origin. Under -short it skips t.
 func Start(t testing.TB) *devnet.Net {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("starts a CometBFT node")
+	}
 	// the nodes run until Stop: their context must outlive this call
 	d, err := devnet.Start(context.Background(), t.TempDir(), devnet.Config{Validators: 1, BasePort: testports.FreeBase(t, 1),
 		BlockTime: 100 * time.Millisecond, CacheDir: t.TempDir(),
@@ -55,6 +60,43 @@ func Start(t testing.TB) *devnet.Net {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// StartClient starts the devnet (Start), makes a consumer client of its
+// node's API and, when n > 0, waits (at most a minute) until the API
+// lists at least n datasets of Source, which it returns newest first.
+func StartClient(t testing.TB, n int) (*devnet.Net, *consumer.Client, []state.DatasetView) {
+	t.Helper()
+	d := Start(t)
+	c, err := consumer.NewClient(d.Nodes[0].API)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		return d, c, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return d, c, WaitDatasets(ctx, t, c, n)
+}
+
+// WaitDatasets waits (bounded by ctx) until c lists at least n datasets
+// of Source and returns them, newest first.
+func WaitDatasets(ctx context.Context, t testing.TB, c *consumer.Client, n int) []state.DatasetView {
+	t.Helper()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		p, err := c.Datasets(ctx, Source, state.ListOptions{Limit: state.MaxLimit})
+		if err == nil && len(p.Items) >= n {
+			return p.Items
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("waiting for %d datasets: %v (last error %v)", n, ctx.Err(), err)
+		case <-tick.C:
+		}
+	}
 }
 
 // Proxy forwards TCP connections to a target; Cut closes every open one.

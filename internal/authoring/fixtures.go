@@ -45,16 +45,7 @@ type FixtureRow struct {
 // each twice on the compiler and, unless o.NoInterpreter, once on the
 // interpreter, which must agree on verdict and gas.
 func RunFixtures(dir string, o FixtureOptions, buildOut io.Writer) ([]FixtureRow, error) {
-	if !o.NoBuild {
-		if err := makeIn(dir, buildOut); err != nil {
-			return nil, err
-		}
-	}
-	wasmPath, err := findWasm(dir, o.Wasm)
-	if err != nil {
-		return nil, err
-	}
-	wasm, err := filelimit.Read(wasmPath, filelimit.Code)
+	wasm, err := builtWasm(dir, o, buildOut)
 	if err != nil {
 		return nil, err
 	}
@@ -83,6 +74,26 @@ func rowOf(r fixture.Report) FixtureRow {
 		row.Error = r.Err.Error()
 	}
 	return row
+}
+
+// builtWasm builds the validator program in dir unless o.NoBuild (make,
+// when it has a Makefile; make's output goes to buildOut) and reads its
+// module: o.Wasm, or the single *.wasm file in dir.
+func builtWasm(dir string, o FixtureOptions, buildOut io.Writer) ([]byte, error) {
+	if !o.NoBuild {
+		if err := makeIn(dir, buildOut); err != nil {
+			return nil, err
+		}
+	}
+	wasmPath, err := findWasm(dir, o.Wasm)
+	if err != nil {
+		return nil, err
+	}
+	wasm, err := filelimit.Read(wasmPath, filelimit.Code)
+	if err != nil {
+		return nil, err
+	}
+	return wasm, nil
 }
 
 // makeIn runs make in dir when it has a Makefile.

@@ -14,22 +14,22 @@ import (
 // WriteText writes r as `assay validator run` prints it: one aligned
 // "name: value" line per field, empty fields left out, the log last.
 func (r RunReport) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "status:      %s\n", r.Status)
+	field(w, "status", "%s", r.Status)
 	if r.Kind != "" {
-		fmt.Fprintf(w, "kind:        %s\n", r.Kind)
+		field(w, "kind", "%s", r.Kind)
 	}
 	if r.Reason != "" {
-		fmt.Fprintf(w, "reason:      %q\n", r.Reason)
+		field(w, "reason", "%q", r.Reason)
 	}
 	if r.Error != "" {
-		fmt.Fprintf(w, "error:       %s\n", r.Error)
+		field(w, "error", "%s", r.Error)
 	}
-	fmt.Fprintf(w, "gas used:    %d\n", r.GasUsed)
-	fmt.Fprintf(w, "output:      %d bytes\n", r.OutputSize)
-	fmt.Fprintf(w, "output cid:  %s\n", r.OutputCID)
-	fmt.Fprintf(w, "code cid:    %s\n", r.CodeCID)
-	fmt.Fprintf(w, "engine:      %s\n", r.Engine)
-	fmt.Fprintf(w, "wall:        %.3f ms\n", r.WallMS)
+	field(w, "gas used", "%d", r.GasUsed)
+	field(w, "output", "%d bytes", r.OutputSize)
+	field(w, "output cid", "%s", r.OutputCID)
+	field(w, "code cid", "%s", r.CodeCID)
+	field(w, "engine", "%s", r.Engine)
+	field(w, "wall", "%.3f ms", r.WallMS)
 	if r.Log != "" {
 		fmt.Fprintf(w, "log:\n%s\n", r.Log)
 	}
@@ -39,29 +39,35 @@ func (r RunReport) WriteText(w io.Writer) {
 // as `assay validator check` prints it: sizes, limits, imports and
 // exports, one aligned line each.
 func WriteCheck(w io.Writer, path, id string, info *meter.Info) {
-	fmt.Fprintf(w, "file:        %s\n", path)
-	fmt.Fprintf(w, "size:        %d bytes\n", info.Size)
-	fmt.Fprintf(w, "code cid:    %s\n", id)
+	field(w, "file", "%s", path)
+	field(w, "size", "%d bytes", info.Size)
+	field(w, "code cid", "%s", id)
 	mem := fmt.Sprintf("min %d pages", info.MemoryMin)
 	if info.HasMemoryMax {
 		mem += fmt.Sprintf(", max %d", info.MemoryMax)
 	}
-	fmt.Fprintf(w, "memory:      %s\n", mem)
-	fmt.Fprintf(w, "table:       min %d\n", info.TableMin)
-	fmt.Fprintf(w, "functions:   %d\n", info.Functions)
-	fmt.Fprintf(w, "globals:     %d\n", info.Globals)
-	fmt.Fprintf(w, "data:        %d bytes\n", info.DataBytes)
-	fmt.Fprintf(w, "max locals:  %d\n", info.MaxLocals)
-	fmt.Fprintf(w, "max nesting: %d\n", info.MaxNesting)
-	fmt.Fprintf(w, "imports:     %d\n", len(info.Imports))
+	field(w, "memory", "%s", mem)
+	field(w, "table", "min %d", info.TableMin)
+	field(w, "functions", "%d", info.Functions)
+	field(w, "globals", "%d", info.Globals)
+	field(w, "data", "%d bytes", info.DataBytes)
+	field(w, "max locals", "%d", info.MaxLocals)
+	field(w, "max nesting", "%d", info.MaxNesting)
+	field(w, "imports", "%d", len(info.Imports))
 	for _, im := range info.Imports {
 		fmt.Fprintf(w, "  %s %s.%s %s\n", im.Kind, im.Module, im.Name, im.Type)
 	}
-	fmt.Fprintf(w, "exports:     %d\n", len(info.Exports))
+	field(w, "exports", "%d", len(info.Exports))
 	for _, ex := range info.Exports {
 		fmt.Fprintf(w, "  %s %s\n", ex.Kind, ex.Name)
 	}
-	fmt.Fprintln(w, "check:       ok")
+	field(w, "check", "ok")
+}
+
+// field writes one line of a text report: "name:", padded so that the
+// values line up, then the value args formatted by format.
+func field(w io.Writer, name, format string, args ...any) {
+	fmt.Fprintf(w, "%-13s"+format+"\n", append([]any{name + ":"}, args...)...)
 }
 
 // Report is a report with a text form (RunReport, SimReport).

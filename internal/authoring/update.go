@@ -11,7 +11,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/assaynet/assay/internal/filelimit"
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/pin"
 	"github.com/assaynet/assay/sdk/fixture"
@@ -31,16 +30,7 @@ import (
 // test that follows reports it. UpdateFixtures returns the files it
 // wrote, sorted. It builds first (make) unless o.NoBuild.
 func UpdateFixtures(dir string, o FixtureOptions, buildOut io.Writer) ([]string, error) {
-	if !o.NoBuild {
-		if err := makeIn(dir, buildOut); err != nil {
-			return nil, err
-		}
-	}
-	wasmPath, err := findWasm(dir, o.Wasm)
-	if err != nil {
-		return nil, err
-	}
-	wasm, err := filelimit.Read(wasmPath, filelimit.Code)
+	wasm, err := builtWasm(dir, o, buildOut)
 	if err != nil {
 		return nil, err
 	}

@@ -56,21 +56,8 @@ func TestEveryDatasetOnEveryNode(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	d, err := Start(ctx, t.TempDir(), Config{Validators: 4, BasePort: freeBase(t, 4), BlockTime: 300 * time.Millisecond,
-		CacheDir: t.TempDir(), GenesisParams: `{"commit_window":"4","reveal_window":"4"}`})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, c := startReplicating(ctx, t)
 	defer d.Stop()
-	wasm, err := os.ReadFile(echoWasm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := RegisterSources(ctx, d, wasm, nil, Sources{Symbols: []string{"BTC-USD"}, Every: 2, Replicas: 2}); err != nil {
-		t.Fatal(err)
-	}
-	c := d.Nodes[0].RPC.Chain()
-	waitAnnounced(ctx, t, c, d.Nodes)
 	t.Logf("every node announced its addresses %v after the start", time.Since(d.Started).Round(time.Millisecond))
 
 	var delays []time.Duration
@@ -279,21 +266,24 @@ func plainPeerFetch(ctx context.Context, t *testing.T, nodes []*node.Node, d sta
 	}
 }
 
-// TestReplicateAfterRestart (ASSAY_E2E=1): a node that was down while
-// datasets resolved fetches every one of them once it restarts, from
-// its replication cursor: nothing resolved during the outage is lost.
-func TestReplicateAfterRestart(t *testing.T) {
-	if os.Getenv("ASSAY_E2E") != "1" {
-		t.Skip("ASSAY_E2E=1: stops and restarts a node of a four-node devnet")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-	defer cancel()
+// startReplicating starts a four-node devnet (blocks every 300 ms,
+// windows of four blocks) with source btc-usd registered (a round every
+// second block, two replicas, the echo validator) and returns it with
+// node 0's chain client once every node announced its retrieval
+// addresses. The caller stops it (before ctx ends).
+func startReplicating(ctx context.Context, t *testing.T) (*Net, *chain.Client) {
+	t.Helper()
 	d, err := Start(ctx, t.TempDir(), Config{Validators: 4, BasePort: freeBase(t, 4), BlockTime: 300 * time.Millisecond,
 		CacheDir: t.TempDir(), GenesisParams: `{"commit_window":"4","reveal_window":"4"}`})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer d.Stop()
+	ok := false
+	defer func() {
+		if !ok { // a failure below
+			d.Stop()
+		}
+	}()
 	wasm, err := os.ReadFile(echoWasm)
 	if err != nil {
 		t.Fatal(err)
@@ -303,6 +293,21 @@ func TestReplicateAfterRestart(t *testing.T) {
 	}
 	c := d.Nodes[0].RPC.Chain()
 	waitAnnounced(ctx, t, c, d.Nodes)
+	ok = true
+	return d, c
+}
+
+// TestReplicateAfterRestart (ASSAY_E2E=1): a node that was down while
+// datasets resolved fetches every one of them once it restarts, from
+// its replication cursor: nothing resolved during the outage is lost.
+func TestReplicateAfterRestart(t *testing.T) {
+	if os.Getenv("ASSAY_E2E") != "1" {
+		t.Skip("ASSAY_E2E=1: stops and restarts a node of a four-node devnet")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	d, c := startReplicating(ctx, t)
+	defer d.Stop()
 	home := d.Nodes[3].Home
 	d.Nodes[3].Stop()
 	down, err := c.Height(ctx)

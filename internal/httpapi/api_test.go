@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -9,48 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/assaynet/assay/consensus/state"
-	"github.com/assaynet/assay/consumer"
 	"github.com/assaynet/assay/internal/apitest"
-	"github.com/assaynet/assay/internal/devnet"
 )
-
-// waitDatasets waits (bounded by ctx) until the node's API lists at
-// least n datasets of apitest.Source and returns them, newest first.
-func waitDatasets(ctx context.Context, t *testing.T, c *consumer.Client, n int) []state.DatasetView {
-	t.Helper()
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		p, err := c.Datasets(ctx, apitest.Source, state.ListOptions{Limit: state.MaxLimit})
-		if err == nil && len(p.Items) >= n {
-			return p.Items
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("waiting for %d datasets: %v (last error %v)", n, ctx.Err(), err)
-		case <-tick.C:
-		}
-	}
-}
-
-// startNet starts the test devnet and waits for n datasets.
-func startNet(t *testing.T, n int) (*devnet.Net, *consumer.Client, []state.DatasetView) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("starts a CometBFT node")
-	}
-	d := apitest.Start(t)
-	c, err := consumer.NewClient(d.Nodes[0].API)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	return d, c, waitDatasets(ctx, t, c, n)
-}
 
 // fetch GETs url with the given headers and returns the answer and body.
 func fetch(t *testing.T, method, url string, header map[string]string) (*http.Response, string) {
@@ -78,7 +38,7 @@ func fetch(t *testing.T, method, url string, header map[string]string) (*http.Re
 // and for errors: unknown ids are 404, bad parameters 400, other methods
 // 405, each with a JSON body naming the bad input.
 func TestEndpoints(t *testing.T) {
-	d, _, ds := startNet(t, 3)
+	d, _, ds := apitest.StartClient(t, 3)
 	base := d.Nodes[0].API + "/api/v1"
 	latest := ds[0]
 	for _, x := range ds {

@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/assaynet/assay/internal/apitest"
 	"github.com/assaynet/assay/internal/httpapi"
 )
 
@@ -12,7 +13,7 @@ import (
 // a list lets only its origins read (echoed, with Vary: Origin); no
 // list adds no header; preflights of allowed origins get the methods.
 func TestCORS(t *testing.T) {
-	d, _, _ := startNet(t, 1)
+	d, _, _ := apitest.StartClient(t, 1)
 	chain := d.Nodes[0].RPC.Chain()
 	serve := func(origins []string) string {
 		srv := httptest.NewServer(httpapi.New(httpapi.Config{Chain: chain, CORSOrigins: origins}).Handler())

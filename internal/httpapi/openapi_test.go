@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/assaynet/assay/internal/apitest"
 	"github.com/assaynet/assay/internal/httpapi"
 )
 
@@ -56,7 +57,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Fatalf("served paths %v\ndocumented   %v", served, documented)
 	}
 
-	d, _, ds := startNet(t, 1)
+	d, _, ds := apitest.StartClient(t, 1)
 	round := strconv.FormatUint(ds[0].Round, 10)
 	for _, p := range documented {
 		url := d.Nodes[0].API + httpapi.Prefix + strings.NewReplacer("{id}", "btc-usd", "{round}", round).Replace(p)

@@ -52,7 +52,7 @@ var errEnough = errors.New("enough")
 // datasets arrive in resolution order, each once, and are exactly the
 // chain's list (up to the last one received).
 func TestStreamExactlyOnceAcrossCut(t *testing.T) {
-	d, direct, past := startNet(t, 3)
+	d, direct, past := apitest.StartClient(t, 3)
 	u, _ := url.Parse(d.Nodes[0].API)
 	proxy := apitest.NewProxy(t, u.Host)
 	var retries atomic.Int32
@@ -134,7 +134,7 @@ func nextEvent(t *testing.T, sc *bufio.Scanner) []string {
 // dataset after cursor "H.R" is the next in resolution order; unknown
 // sources are 404 and bad cursors 400 before the stream starts.
 func TestStreamResumeAndErrors(t *testing.T) {
-	d, direct, past := startNet(t, 3)
+	d, direct, past := apitest.StartClient(t, 3)
 	base := d.Nodes[0].API + "/api/v1/sources/"
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/assaynet/assay/internal/cputime"
 	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/pin"
 )
@@ -50,13 +51,28 @@ func benchCode(b *testing.B, rt *Runtime, module string, metered bool) *Code {
 // (wall time off Linux), failing on a bad verdict. Callers lock their OS
 // thread: the guest runs on the calling goroutine.
 func timeRun(b *testing.B, rt *Runtime, code *Code, job Job) time.Duration {
-	start := threadCPU()
+	start := cputime.Thread()
 	res := rt.Run(context.Background(), code, job)
-	d := threadCPU() - start
+	d := cputime.Thread() - start
 	if res.Status != abi.StatusAccepted {
 		b.Fatalf("%s (%v) log %q", verdict(res), res.Err, res.Log)
 	}
 	return d
+}
+
+// timePair resets b's timer and runs job b.N times on each of two codes
+// (codeA on rtA, then codeB on rtB, in turn) on a locked OS thread; it
+// returns the CPU time each took in all.
+func timePair(b *testing.B, job Job, rtA *Runtime, codeA *Code, rtB *Runtime, codeB *Code) (ta, tb time.Duration) {
+	b.Helper()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ResetTimer()
+	for range b.N {
+		ta += timeRun(b, rtA, codeA, job)
+		tb += timeRun(b, rtB, codeB, job)
+	}
+	return ta, tb
 }
 
 // BenchmarkMetering: metered (rewritten) vs the original module unmetered,
@@ -68,14 +84,7 @@ func BenchmarkMetering(b *testing.B) {
 			metered, plain := benchCode(b, rtM, w.module, true), benchCode(b, rtU, w.module, false)
 			job := w.job
 			job.GasLimit = DefaultMaxGas
-			var tm, tu time.Duration
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ResetTimer()
-			for range b.N {
-				tm += timeRun(b, rtM, metered, job)
-				tu += timeRun(b, rtU, plain, job)
-			}
+			tm, tu := timePair(b, job, rtM, metered, rtU, plain)
 			b.ReportMetric(float64(tm.Microseconds())/float64(b.N), "metered-cpu-µs/job")
 			b.ReportMetric(float64(tu.Microseconds())/float64(b.N), "unmetered-cpu-µs/job")
 			b.ReportMetric(float64(tm)/float64(tu), "metered/unmetered")
@@ -91,14 +100,7 @@ func BenchmarkEngines(b *testing.B) {
 			cc, ci := benchCode(b, rtC, w.module, true), benchCode(b, rtI, w.module, true)
 			job := w.job
 			job.GasLimit = DefaultMaxGas
-			var tc, ti time.Duration
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ResetTimer()
-			for range b.N {
-				tc += timeRun(b, rtC, cc, job)
-				ti += timeRun(b, rtI, ci, job)
-			}
+			tc, ti := timePair(b, job, rtC, cc, rtI, ci)
 			b.ReportMetric(float64(ti)/float64(tc), "interpreter/compiler")
 		})
 	}
@@ -113,14 +115,7 @@ func BenchmarkInterrupt(b *testing.B) {
 			off, on := benchCode(b, rtOff, w.module, true), benchCode(b, rtOn, w.module, true)
 			job := w.job
 			job.GasLimit = DefaultMaxGas
-			var tOff, tOn time.Duration
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ResetTimer()
-			for range b.N {
-				tOff += timeRun(b, rtOff, off, job)
-				tOn += timeRun(b, rtOn, on, job)
-			}
+			tOff, tOn := timePair(b, job, rtOff, off, rtOn, on)
 			b.ReportMetric(float64(tOn)/float64(tOff), "interrupt/none")
 		})
 	}
@@ -165,14 +160,7 @@ func BenchmarkPreinit(b *testing.B) {
 	cp, co := benchCode(b, rtP, "goguest/goguest.wasm", true), benchCode(b, rtO, "goguest/goguest.wasm", true)
 	job := Job{Input: []byte("1"), GasLimit: DefaultMaxGas}
 	gp, go_ := rtP.Run(context.Background(), cp, job).GasUsed, rtO.Run(context.Background(), co, job).GasUsed
-	var tp, to time.Duration
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	b.ResetTimer()
-	for range b.N {
-		tp += timeRun(b, rtP, cp, job)
-		to += timeRun(b, rtO, co, job)
-	}
+	tp, to := timePair(b, job, rtP, cp, rtO, co)
 	b.ReportMetric(float64(tp.Microseconds())/float64(b.N), "preinit-cpu-µs/job")
 	b.ReportMetric(float64(to.Microseconds())/float64(b.N), "initialize-cpu-µs/job")
 	b.ReportMetric(float64(tp)/float64(to), "preinit/initialize")

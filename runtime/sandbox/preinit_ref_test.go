@@ -15,12 +15,30 @@ import (
 
 // referencePrograms are the reference validator programs: committed module
 // and fixture directory, relative to this package.
-var referencePrograms = []struct{ name, wasm, fixtures string }{
+var referencePrograms = []referenceProgram{
 	{"csv", "../../validators/csv/csv.wasm", "../../validators/csv/testdata"},
 	{"ethblock", "../../validators/ethblock/ethblock.wasm", "../../validators/ethblock/testdata"},
 	{"jsoncanon", "../../validators/jsoncanon/jsoncanon.wasm", "../../validators/jsoncanon/testdata"},
 	{"ohlcv", "../../validators/ohlcv/ohlcv.wasm", "../../validators/ohlcv/testdata"},
 	{"jsonfields", "../../examples/jsonfields/module/jsonfields.wasm", "../../examples/jsonfields/testdata"},
+}
+
+// referenceProgram is a reference validator program: its module and its
+// fixture directory.
+type referenceProgram struct{ name, wasm, fixtures string }
+
+// load reads p's module and fixtures.
+func (p referenceProgram) load(t *testing.T) ([]byte, []fixture.Fixture) {
+	t.Helper()
+	wasm, err := os.ReadFile(p.wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fxs, err := fixture.Load(p.fixtures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wasm, fxs
 }
 
 var bothEngines = []sandbox.Engine{sandbox.EngineCompiler, sandbox.EngineInterpreter}
@@ -76,14 +94,7 @@ func TestPreinitReferencePrograms(t *testing.T) {
 	ctx := context.Background()
 	for _, p := range referencePrograms {
 		t.Run(p.name, func(t *testing.T) {
-			wasm, err := os.ReadFile(p.wasm)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fxs, err := fixture.Load(p.fixtures)
-			if err != nil {
-				t.Fatal(err)
-			}
+			wasm, fxs := p.load(t)
 			codes := map[*sandbox.Runtime]*sandbox.Code{}
 			for _, eng := range bothEngines {
 				codes[pre[eng]], codes[old[eng]] = store(t, pre[eng], wasm), store(t, old[eng], wasm)
@@ -160,14 +171,7 @@ func TestOneGasNumber(t *testing.T) {
 	}{{"fixture/x", 1}, {"prices/eth-usd", 2}, {"s", 1_000_003}, {"", 77}}
 	for _, p := range referencePrograms {
 		t.Run(p.name, func(t *testing.T) {
-			wasm, err := os.ReadFile(p.wasm)
-			if err != nil {
-				t.Fatal(err)
-			}
-			fxs, err := fixture.Load(p.fixtures)
-			if err != nil {
-				t.Fatal(err)
-			}
+			wasm, fxs := p.load(t)
 			for _, f := range fxs[:min(len(fxs), 4)] {
 				var want uint64
 				for i, eng := range bothEngines {

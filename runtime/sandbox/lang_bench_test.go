@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/assaynet/assay/internal/cputime"
 )
 
 // BenchmarkOhlcvLanguages: one validator program, validators/ohlcv, in
@@ -75,11 +77,11 @@ func benchOhlcvLanguages(b *testing.B, fx string) {
 	b.ResetTimer()
 	for range b.N {
 		for i := range rows {
-			start := threadCPU()
+			start := cputime.Thread()
 			if res := rts[i].Run(ctx, codes[i], job); res.Status != want.Status {
 				b.Fatalf("%s: %v", rows[i].name, res.Status)
 			}
-			cpu[i] += threadCPU() - start
+			cpu[i] += cputime.Thread() - start
 		}
 	}
 	for i, r := range rows {

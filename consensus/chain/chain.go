@@ -18,6 +18,10 @@ import (
 // height, while the node is block-syncing: its state is behind the chain.
 var ErrCatchingUp = errors.New("chain: node is catching up")
 
+// ErrNoState is Params' error before the node's app has committed block
+// 1, which commits the genesis records: there are no params to read yet.
+var ErrNoState = errors.New("chain: no committed state yet (before block 1)")
+
 // QueryError is a query the app answered with a non-zero result code.
 // errors.Is matches it against state.ErrNotFound (CodeNotFound) and
 // state.ErrBadQuery (CodeInvalid: an unknown path or bad arguments).
@@ -171,9 +175,14 @@ func Get[T any](ctx context.Context, c *Client, path string) (T, uint64, error) 
 
 // Params returns the chain's params.
 func (c *Client) Params(ctx context.Context) (*pb.Params, error) {
-	b, _, err := c.Query(ctx, state.PathParams)
+	b, h, err := c.Query(ctx, state.PathParams)
 	if err != nil {
 		return nil, err
+	}
+	if h == 0 {
+		// The genesis records are committed with block 1: before that the
+		// app answers from the empty state, whose params are all zero.
+		return nil, ErrNoState
 	}
 	return state.DecodeParams(b)
 }

@@ -26,10 +26,11 @@ func startNode(t *testing.T) *node.Node {
 	t.Helper()
 	nd := nodetest.Start(t, node.TestnetConfig{ChainID: chainID, Validators: 1,
 		Fast: true, TimeoutCommit: 50 * time.Millisecond})
-	// the genesis records are committed with block 1
+	// the genesis records are committed with block 1: until the app has
+	// committed it, Params says so (the block store's height can run ahead)
 	c := chain.New(nd.Client())
 	for i := 0; ; i++ {
-		if h, err := c.Height(context.Background()); err == nil && h >= 1 {
+		if _, err := c.Params(context.Background()); err == nil {
 			return nd
 		}
 		if i == 200 {
@@ -211,5 +212,16 @@ func TestSendResyncsSequence(t *testing.T) {
 	var te *chain.TxError
 	if !errors.As(err, &te) || te.Stage != chain.StageCheck || te.Code != state.CodeSignature {
 		t.Fatalf("wrong chain id: %v", err)
+	}
+}
+
+// TestParamsBeforeBlockOne: a node whose app has committed no block (the
+// lone validator 0 of a two-validator chain waits for its peer) answers
+// queries from the empty state; Params says there is no state rather than
+// answering zero params, which the worker would take for the chain's.
+func TestParamsBeforeBlockOne(t *testing.T) {
+	nd := nodetest.Start(t, node.TestnetConfig{ChainID: chainID, Validators: 2, Fast: true})
+	if _, err := chain.New(nd.Client()).Params(ctxT(t)); !errors.Is(err, chain.ErrNoState) {
+		t.Fatalf("Params before block 1: %v, want ErrNoState", err)
 	}
 }

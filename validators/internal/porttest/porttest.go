@@ -15,7 +15,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
+	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
@@ -65,6 +67,13 @@ func Cases(digits17 bool) []Case {
 // verdict and output bytes (a rejection's output is its reason).
 func SameAsGo(t *testing.T, port string, cases []Case) {
 	t.Helper()
+	sameAsGo(t, port, cases, nil)
+}
+
+// sameAsGo is SameAsGo where, for the case indexes in reasonOnly, a
+// rejection's reason may differ.
+func sameAsGo(t *testing.T, port string, cases []Case, reasonOnly map[int]string) {
+	t.Helper()
 	goWasm, err := os.ReadFile(GoModule)
 	if err != nil {
 		t.Fatal(err)
@@ -87,15 +96,34 @@ func SameAsGo(t *testing.T, port string, cases []Case) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cases {
+	used := 0
+	for i, c := range cases {
 		job := sandbox.Job{Source: "same", Input: []byte(c.Input), Params: []byte(c.Params), Height: 1,
 			Time: 1_700_000_000_000_000_000, GasLimit: 200_000_000}
 		want := rt.Run(ctx, goCode, job)
 		got := rt.Run(ctx, portCode, job)
-		if got.Status != want.Status || !bytes.Equal(got.Output, want.Output) {
-			t.Errorf("params %q input %q:\n port %v %q\n   go %v %q", clip(c.Params), clip(c.Input), got.Status, got.Output, want.Status, want.Output)
+		if got.Status == want.Status && bytes.Equal(got.Output, want.Output) {
+			continue
 		}
+		if why, ok := reasonOnly[i]; ok && got.Status == want.Status && want.Status == abi.StatusRejected {
+			used++
+			t.Logf("case %d: reason differs (%s):\n port %q\n   go %q", i, why, got.Output, want.Output)
+			continue
+		}
+		t.Errorf("case %d: params %q input %q:\n port %v %q\n   go %v %q", i, clip(c.Params), clip(c.Input), got.Status, got.Output, want.Status, want.Output)
 	}
+	if used != len(reasonOnly) {
+		t.Errorf("%d of the %d reason exceptions are used: remove the others", used, len(reasonOnly))
+	}
+}
+
+// SameReasons runs ReasonCases on the port: the same verdict, reason and
+// output bytes as GoModule on every job. exceptions lists, by index into
+// ReasonCases, the jobs where only the reason text may differ (each with
+// why); their verdict must still match, and an accepted output too.
+func SameReasons(t *testing.T, port string, exceptions map[int]string) {
+	t.Helper()
+	sameAsGo(t, port, ReasonCases(), exceptions)
 }
 
 // Rebuild runs `make -s -B OUT=...` in dir twice, each time into a new
@@ -300,4 +328,51 @@ func clip(s string) string {
 		return s[:200] + "..."
 	}
 	return s
+}
+
+// PrintRanges lists the runes from 0x80 up that this Go's unicode.IsPrint
+// accepts (what strconv.Quote, and so %q, leaves unescaped), as sorted
+// [first, last] pairs: the ports quote reasons with them.
+func PrintRanges() [][2]rune {
+	var out [][2]rune
+	first := rune(-1)
+	for r := rune(0x80); r <= unicode.MaxRune+1; r++ {
+		p := r <= unicode.MaxRune && unicode.IsPrint(r)
+		switch {
+		case p && first < 0:
+			first = r
+		case !p && first >= 0:
+			out = append(out, [2]rune{first, r - 1})
+			first = -1
+		}
+	}
+	return out
+}
+
+// PrintTable writes PrintRanges as a source file: header, then the pairs
+// four to a line as "0x..., 0x...," after a tab, then footer. With update
+// it rewrites path; either way it wants path to hold those bytes (after a
+// Go upgrade with new Unicode tables: run the test with -update, then make
+// validators).
+func PrintTable(t *testing.T, path, header, footer string, update bool) {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString(header)
+	for i, r := range PrintRanges() {
+		if i%4 == 0 {
+			b.WriteString("\n\t")
+		} else {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "0x%x, 0x%x,", r[0], r[1])
+	}
+	b.WriteString("\n" + footer)
+	if update {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := ReadFile(t, path); !bytes.Equal(got, b.Bytes()) {
+		t.Fatalf("%s is not this Go's unicode.IsPrint (Unicode %s): run this test with -update, then make validators", path, unicode.Version)
+	}
 }

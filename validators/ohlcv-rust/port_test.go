@@ -50,8 +50,15 @@ func TestReproducibleBuild(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, f := range []string{"sdk/rust/src/lib.rs", "sdk/rust/src/json.rs", "sdk/rust/src/dec.rs",
-		"validators/ohlcv-rust/src/lib.rs", "validators/ohlcv-rust/Makefile"} {
+	sdk, err := filepath.Glob("../../sdk/rust/src/*.rs")
+	if err != nil || len(sdk) == 0 {
+		t.Fatalf("no sdk/rust/src/*.rs: %v", err)
+	}
+	files := []string{"validators/ohlcv-rust/src/lib.rs", "validators/ohlcv-rust/Makefile"}
+	for _, f := range sdk {
+		files = append(files, strings.TrimPrefix(filepath.ToSlash(f), "../../"))
+	}
+	for _, f := range files {
 		b, err := os.ReadFile(filepath.Join("../..", f))
 		if err != nil {
 			t.Fatal(err)

@@ -9,14 +9,22 @@
 
 const BASE: u64 = 1000000000;
 
-/** A positive decimal 0.d1d2d3… × 10^point; digits has no leading or trailing zeros ("" = 0). */
+/** A positive decimal 0.d1d2d3… × 10^point: digits (values 0-9) with no leading or trailing zeros (none = 0). */
 export class Digits {
-  constructor(public digits: string, public point: i32) {}
+  constructor(public d: Uint8Array, public n: i32, public point: i32) {}
+  /** The digits as text. */
+  text(): string {
+    let s = "";
+    for (let i = 0; i < this.n; i++) s += String.fromCharCode(0x30 + this.d[i]);
+    return s;
+  }
 }
+
+const ZERO = new Digits(new Uint8Array(0), 0, 0);
 
 // m·2^e as an exact decimal.
 function expand(m: u64, e: i32): Digits {
-  if (m == 0) return new Digits("", 0);
+  if (m == 0) return ZERO;
   const limbs: u64[] = [];
   while (m > 0) { limbs.push(m % BASE); m /= BASE; }
   let shift = 0;
@@ -38,15 +46,18 @@ function expand(m: u64, e: i32): Digits {
     }
     shift = e; // N·5^-e × 10^e
   }
-  let s = limbs[limbs.length - 1].toString();
-  for (let i = limbs.length - 2; i >= 0; i--) {
-    const t = limbs[i].toString();
-    s += "000000000".substring(t.length) + t;
+  const d = new Uint8Array(limbs.length * 9);
+  let n = 0;
+  for (let i = limbs.length - 1; i >= 0; i--) {
+    let x = limbs[i];
+    for (let j = 8; j >= 0; j--) { d[n + j] = <u8>(x % 10); x /= 10; }
+    n += 9;
   }
-  const point = s.length + shift;
-  let end = s.length;
-  while (end > 0 && s.charCodeAt(end - 1) == 0x30) end--;
-  return new Digits(s.substring(0, end), point);
+  let a = 0;
+  while (d[a] == 0) a++;
+  let b = n;
+  while (d[b - 1] == 0) b--;
+  return new Digits(d.subarray(a, b), b - a, n - a + shift);
 }
 
 function mulSmall(limbs: u64[], k: u64): void {
@@ -61,15 +72,15 @@ function mulSmall(limbs: u64[], k: u64): void {
 
 // -1, 0 or +1 as a is less than, equal to or greater than b.
 function cmpDigits(a: Digits, b: Digits): i32 {
-  if (a.digits.length == 0 || b.digits.length == 0) {
-    if (a.digits.length == b.digits.length) return 0;
-    return a.digits.length == 0 ? -1 : 1;
+  if (a.n == 0 || b.n == 0) {
+    if (a.n == b.n) return 0;
+    return a.n == 0 ? -1 : 1;
   }
   if (a.point != b.point) return a.point < b.point ? -1 : 1;
-  const n = max(a.digits.length, b.digits.length);
+  const n = max(a.n, b.n);
   for (let i = 0; i < n; i++) {
-    const x = i < a.digits.length ? a.digits.charCodeAt(i) : 0x30;
-    const y = i < b.digits.length ? b.digits.charCodeAt(i) : 0x30;
+    const x = i < a.n ? a.d[i] : 0;
+    const y = i < b.n ? b.d[i] : 0;
     if (x != y) return x < y ? -1 : 1;
   }
   return 0;
@@ -99,21 +110,28 @@ const POW10: f64[] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e
 const MAX_BITS: u64 = 0x7fefffffffffffff;
 const INF_BITS: u64 = 0x7ff0000000000000;
 
+// The first k digits of d as an integer (k <= 19).
+function leading(d: Digits, k: i32): u64 {
+  let x: u64 = 0;
+  for (let i = 0; i < k; i++) x = x * 10 + <u64>d.d[i];
+  return x;
+}
+
 /** The double nearest to d (ties to even), +Inf beyond the largest. */
 export function nearest(d: Digits): f64 {
-  const n = d.digits.length;
+  const n = d.n;
   if (n == 0 || d.point < -323) return 0;
   if (d.point > 310) return Infinity;
   const k = d.point - n; // d = digits × 10^k
   if (n <= 15 && k >= -22 && k <= 22) {
-    const x = <f64>I64.parseInt(d.digits);
+    const x = <f64>leading(d, n);
     return k < 0 ? x / POW10[-k] : x * POW10[k];
   }
   // A guess within a few units in the last place, then exact steps.
   // (The first 19 digits times powers of ten: each step rounds once, and
   // only the last can be subnormal.)
   const used = n < 19 ? n : 19;
-  let guess = <f64>U64.parseInt(d.digits.substring(0, used));
+  let guess = <f64>leading(d, used);
   let e = d.point - used;
   while (e > 22) { guess *= 1e22; e -= 22; }
   while (e < -22) { guess /= 1e22; e += 22; }
@@ -141,13 +159,11 @@ export function nearest(d: Digits): f64 {
 
 /** The digits of JSON number text (validated): -?int[.frac][e[+-]exp]. */
 export function digitsOf(text: string): Digits {
-  let i = 0;
-  if (text.charCodeAt(0) == 0x2d) i = 1;
-  let s = "";
-  let fracLen = 0;
-  let inFrac = false;
+  const d = new Uint8Array(text.length);
+  let n = 0, lead = 0, fracLen = 0;
+  let inFrac = false, nonzero = false;
   let exp: i64 = 0;
-  for (; i < text.length; i++) {
+  for (let i = text.charCodeAt(0) == 0x2d ? 1 : 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c == 0x2e) { inFrac = true; continue; }
     if (c == 0x65 || c == 0x45) {
@@ -160,19 +176,24 @@ export function digitsOf(text: string): Digits {
       if (neg) exp = -exp;
       break;
     }
-    s += String.fromCharCode(c);
     if (inFrac) fracLen++;
+    if (c == 0x30 && !nonzero) { lead++; continue; } // leading zeros
+    nonzero = true;
+    d[n++] = <u8>(c - 0x30);
   }
-  let a = 0;
-  while (a < s.length && s.charCodeAt(a) == 0x30) a++;
-  let b = s.length;
-  while (b > a && s.charCodeAt(b - 1) == 0x30) b--;
-  if (a == b) return new Digits("", 0);
-  // value = s × 10^(exp - fracLen); s without its leading zeros has s.length - a digits
-  let point = <i64>(s.length - a) + exp - <i64>fracLen;
+  while (n > 0 && d[n - 1] == 0) n--;
+  if (n == 0) return ZERO;
+  // value = digits (with the trailing zeros cut) × 10^(exp - fracLen + cut)
+  let all = 0; // digits after the leading zeros, trailing zeros included
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c == 0x65 || c == 0x45) break;
+    if (c >= 0x30 && c <= 0x39) all++;
+  }
+  let point = <i64>(all - lead) + exp - <i64>fracLen;
   if (point > 100000) point = 100000;
   if (point < -100000) point = -100000;
-  return new Digits(s.substring(a, b), <i32>point);
+  return new Digits(d, n, <i32>point);
 }
 
 /** strconv.ParseFloat(text, 64) of valid JSON number text; ±Inf when out of range. */
@@ -185,33 +206,46 @@ export function parseF64(text: string): f64 {
 export function shortest(f: f64): Digits {
   const bits = reinterpret<u64>(f) & 0x7fffffffffffffff;
   const x = expand(mant(bits), bexp(bits));
-  const target = reinterpret<f64>(bits);
-  for (let p = 1; p < 17; p++) {
-    if (x.digits.length <= p) return x;
-    const r = roundTo(x, p);
-    if (nearest(r) == target) return r;
+  if (x.n <= 15 && (bits >> 52) != 0) return x; // a normal double's own 15 digits are its shortest
+  // The decimals that read back as x lie between the midpoints to its
+  // neighbours, the ends included when its mantissa is even.
+  const lo = bits > 0 ? midpoint(bits - 1, bits) : ZERO;
+  const hi = midpoint(bits, bits + 1);
+  const even = (mant(bits) & 1) == 0;
+  for (let p = 1; p < x.n; p++) {
+    const down = truncate(x, p);
+    const up = bumped(down, p);
+    const cd = cmpDigits(down, lo), cu = cmpDigits(up, hi);
+    const okDown = cd > 0 || (even && cd == 0);
+    const okUp = cu < 0 || (even && cu == 0);
+    if (!okDown && !okUp) continue;
+    if (okDown && !okUp) return down;
+    if (okUp && !okDown) return up;
+    // both read back: the nearer, ties to the even digit
+    const next = x.d[p];
+    const rest = x.n > p + 1;
+    if (next > 5 || (next == 5 && (rest || (x.d[p - 1] & 1) == 1))) return up;
+    return down;
   }
-  return x.digits.length <= 17 ? x : roundTo(x, 17);
+  return x;
 }
 
-// x rounded to p significant digits, half to even.
-function roundTo(x: Digits, p: i32): Digits {
-  const next = x.digits.charCodeAt(p);
-  let up = next > 0x35;
-  if (next == 0x35) {
-    up = x.digits.length > p + 1 || (x.digits.charCodeAt(p - 1) & 1) == 1;
-  }
-  let s = x.digits.substring(0, p);
-  let point = x.point;
-  if (up) {
-    let i = p - 1;
-    while (i >= 0 && s.charCodeAt(i) == 0x39) i--;
-    if (i < 0) { s = "1"; point++; }
-    else s = s.substring(0, i) + String.fromCharCode(s.charCodeAt(i) + 1);
-  }
-  let end = s.length;
-  while (end > 0 && s.charCodeAt(end - 1) == 0x30) end--;
-  return new Digits(s.substring(0, end), point);
+// The first p digits of x (p < x.n), trailing zeros cut.
+function truncate(x: Digits, p: i32): Digits {
+  let n = p;
+  while (n > 0 && x.d[n - 1] == 0) n--;
+  return new Digits(x.d.subarray(0, n), n, x.point);
+}
+
+// t (the first p digits of a decimal, trailing zeros cut) plus one unit in its p-th digit.
+function bumped(t: Digits, p: i32): Digits {
+  const d = new Uint8Array(p);
+  for (let i = 0; i < t.n; i++) d[i] = t.d[i];
+  let i = p - 1;
+  while (i >= 0 && d[i] == 9) { d[i] = 0; i--; }
+  if (i < 0) { d[0] = 1; return new Digits(d, 1, t.point + 1); }
+  d[i]++;
+  return new Digits(d, i + 1, t.point);
 }
 
 /** strconv.FormatFloat(f, 'e', -1, 64) of a finite f: d[.ddd]e±XX. */
@@ -219,8 +253,9 @@ export function formatE(f: f64): string {
   if (f == 0) return ((reinterpret<u64>(f) >> 63) != 0 ? "-" : "") + "0e+00";
   const d = shortest(f);
   let s = f < 0 ? "-" : "";
-  s += d.digits.substring(0, 1);
-  if (d.digits.length > 1) s += "." + d.digits.substring(1);
+  const t = d.text();
+  s += t.substring(0, 1);
+  if (t.length > 1) s += "." + t.substring(1);
   const x = d.point - 1;
   const a = x < 0 ? -x : x;
   return s + "e" + (x < 0 ? "-" : "+") + (a < 10 ? "0" : "") + a.toString();

@@ -84,12 +84,15 @@ impl Decimal {
         if !f.is_finite() {
             return Err(String::from("dec: decimal out of range"));
         }
-        // strconv.FormatFloat(f, 'e', -1, 64): d.ddde±XX, for the
-        // reason's text if it is out of range.
+        // core's LowerExp gives the shortest digits as d.ddde±x; the
+        // reason of a range error quotes them as strconv.FormatFloat(f,
+        // 'e', -1, 64) does: d.ddde±XX.
         let s = format!("{:e}", f);
-        let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let x: i32 = exp.parse().unwrap_or(0);
-        Decimal::parse(&format!("{}e{}{:02}", mant, if x < 0 { '-' } else { '+' }, x.unsigned_abs()))
+        Decimal::parse(&s).map_err(|_| {
+            let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+            let x: i32 = exp.parse().unwrap_or(0);
+            range(&format!("{}e{}{:02}", mant, if x < 0 { '-' } else { '+' }, x.unsigned_abs()))
+        })
     }
 
     /// -1, 0 or +1.

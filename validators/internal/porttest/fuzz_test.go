@@ -11,3 +11,15 @@ import "testing"
 func FuzzCSameAsGo(f *testing.F) {
 	Fuzz(f, "../../ohlcv/ohlcv.wasm", "../../ohlcv-c/ohlcv-c.wasm", true)
 }
+
+// FuzzRustSameAsGo: validators/ohlcv-rust and the Go module agree on any
+// params and input (the seeds run in go test).
+func FuzzRustSameAsGo(f *testing.F) {
+	Fuzz(f, "../../ohlcv/ohlcv.wasm", "../../ohlcv-rust/ohlcv-rust.wasm", true)
+}
+
+// FuzzASSameAsGo: validators/ohlcv-as and the Go module agree on any
+// params and input (the seeds run in go test).
+func FuzzASSameAsGo(f *testing.F) {
+	Fuzz(f, "../../ohlcv/ohlcv.wasm", "../../ohlcv-as/ohlcv-as.wasm", true)
+}

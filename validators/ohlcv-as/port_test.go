@@ -26,13 +26,13 @@ func TestFixturesSandbox(t *testing.T) { assaytest.RunSandbox(t, "ohlcv-as.wasm"
 // fixtures do not cover and wants the same verdict and bytes, numbers of
 // 17 significant digits included (sdk/as reads and writes doubles exactly:
 // num.ts).
-func TestSameAsGo(t *testing.T) { porttest.SameAsGo(t, "ohlcv-as.wasm", porttest.Cases(true)) }
+func TestSameAsGo(t *testing.T) { porttest.SameAsGo(t, "ohlcv-as.wasm", porttest.Cases()) }
 
 // TestSameReasonsAsGo: on porttest.ReasonCases (every rejection path of
 // the Go program) the port gives the same verdict and output, and rejects
 // with the Go program's reasons byte for byte, sdk/jcs's, sdk/dec's and
 // encoding/json's error texts and offsets included.
-func TestSameReasonsAsGo(t *testing.T) { porttest.SameReasons(t, "ohlcv-as.wasm", nil) }
+func TestSameReasonsAsGo(t *testing.T) { porttest.SameReasons(t, "ohlcv-as.wasm") }
 
 // TestReproducibleBuild rebuilds the module with sdk/as's pinned asc
 // twice and wants the committed bytes. It skips when sdk/as/node_modules

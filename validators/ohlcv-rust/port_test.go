@@ -25,13 +25,13 @@ func TestFixturesSandbox(t *testing.T) { assaytest.RunSandbox(t, "ohlcv-rust.was
 
 // TestSameAsGo runs the Go module and the port on inputs and params the
 // fixtures do not cover and wants the same verdict and bytes.
-func TestSameAsGo(t *testing.T) { porttest.SameAsGo(t, "ohlcv-rust.wasm", porttest.Cases(true)) }
+func TestSameAsGo(t *testing.T) { porttest.SameAsGo(t, "ohlcv-rust.wasm", porttest.Cases()) }
 
 // TestSameReasonsAsGo: on porttest.ReasonCases (every rejection path of
 // the Go program) the port gives the same verdict and output, and rejects
 // with the Go program's reasons byte for byte, sdk/jcs's, sdk/dec's and
 // encoding/json's error texts and offsets included.
-func TestSameReasonsAsGo(t *testing.T) { porttest.SameReasons(t, "ohlcv-rust.wasm", nil) }
+func TestSameReasonsAsGo(t *testing.T) { porttest.SameReasons(t, "ohlcv-rust.wasm") }
 
 // TestReproducibleBuild rebuilds the module with Debian's rustc from a copy
 // of the sources in another directory and wants the committed bytes. It

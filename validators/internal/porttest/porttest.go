@@ -17,7 +17,6 @@ import (
 	"testing"
 	"unicode"
 
-	"github.com/assaynet/assay/runtime/abi"
 	"github.com/assaynet/assay/runtime/sandbox"
 )
 
@@ -29,15 +28,9 @@ type Case struct{ Params, Input string }
 
 const win = `"window_start":1699999500,"window_end":1699999800`
 
-// Cases returns inputs and params the fixtures do not cover. With
-// digits17 false, the one number of 17 significant digits
-// (0.30000000000000004) is replaced by one of 16: AssemblyScript's
-// parseFloat and f64.toString are not exact there.
-func Cases(digits17 bool) []Case {
-	o := "0.30000000000000004"
-	if !digits17 {
-		o = "0.3000000000000001"
-	}
+// Cases returns inputs and params the fixtures do not cover.
+func Cases() []Case {
+	const o = "0.30000000000000004"
 	return []Case{
 		{`{"symbol":"ETH-USD",` + win + `}`, `[[1699999500,1.5e3,"2e3","1000.0",1.25e3,"0.000"]]`},
 		{`{"symbol":"X","interval":60,` + win + `,"complete":true}`, `[[1699999500,1,1,1,1,1]]`},
@@ -67,13 +60,6 @@ func Cases(digits17 bool) []Case {
 // verdict and output bytes (a rejection's output is its reason).
 func SameAsGo(t *testing.T, port string, cases []Case) {
 	t.Helper()
-	sameAsGo(t, port, cases, nil)
-}
-
-// sameAsGo is SameAsGo where, for the case indexes in reasonOnly, a
-// rejection's reason may differ.
-func sameAsGo(t *testing.T, port string, cases []Case, reasonOnly map[int]string) {
-	t.Helper()
 	goWasm, err := os.ReadFile(GoModule)
 	if err != nil {
 		t.Fatal(err)
@@ -96,34 +82,24 @@ func sameAsGo(t *testing.T, port string, cases []Case, reasonOnly map[int]string
 	if err != nil {
 		t.Fatal(err)
 	}
-	used := 0
 	for i, c := range cases {
 		job := sandbox.Job{Source: "same", Input: []byte(c.Input), Params: []byte(c.Params), Height: 1,
 			Time: 1_700_000_000_000_000_000, GasLimit: 200_000_000}
 		want := rt.Run(ctx, goCode, job)
 		got := rt.Run(ctx, portCode, job)
-		if got.Status == want.Status && bytes.Equal(got.Output, want.Output) {
-			continue
+		if got.Status != want.Status || !bytes.Equal(got.Output, want.Output) {
+			t.Errorf("case %d: params %q input %q:\n port %v %q\n   go %v %q", i, clip(c.Params), clip(c.Input), got.Status, got.Output, want.Status, want.Output)
 		}
-		if why, ok := reasonOnly[i]; ok && got.Status == want.Status && want.Status == abi.StatusRejected {
-			used++
-			t.Logf("case %d: reason differs (%s):\n port %q\n   go %q", i, why, got.Output, want.Output)
-			continue
-		}
-		t.Errorf("case %d: params %q input %q:\n port %v %q\n   go %v %q", i, clip(c.Params), clip(c.Input), got.Status, got.Output, want.Status, want.Output)
-	}
-	if used != len(reasonOnly) {
-		t.Errorf("%d of the %d reason exceptions are used: remove the others", used, len(reasonOnly))
 	}
 }
 
 // SameReasons runs ReasonCases on the port: the same verdict, reason and
-// output bytes as GoModule on every job. exceptions lists, by index into
-// ReasonCases, the jobs where only the reason text may differ (each with
-// why); their verdict must still match, and an accepted output too.
-func SameReasons(t *testing.T, port string, exceptions map[int]string) {
+// output bytes as GoModule on every job. Every port passes it strictly
+// (no exceptions): it is the one entry each port's TestSameReasonsAsGo
+// calls.
+func SameReasons(t *testing.T, port string) {
 	t.Helper()
-	sameAsGo(t, port, ReasonCases(), exceptions)
+	SameAsGo(t, port, ReasonCases())
 }
 
 // Rebuild runs `make -s -B OUT=...` in dir twice, each time into a new
@@ -294,9 +270,9 @@ func ReasonCases() []Case {
 
 // Fuzz feeds the port and the Go module goModule the same (params,
 // input) pairs and wants the same verdict and bytes: the seeds are
-// Cases(digits17) and ReasonCases; `go test -fuzz` mutates them.
-func Fuzz(f *testing.F, goModule, port string, digits17 bool) {
-	for _, c := range append(Cases(digits17), ReasonCases()...) {
+// Cases and ReasonCases; `go test -fuzz` mutates them.
+func Fuzz(f *testing.F, goModule, port string) {
+	for _, c := range append(Cases(), ReasonCases()...) {
 		f.Add([]byte(c.Params), []byte(c.Input))
 	}
 	ctx := context.Background()

@@ -22,11 +22,13 @@ func TestFixturesSandbox(t *testing.T) { assaytest.RunSandbox(t, "ohlcv-c.wasm",
 
 // TestSameAsGo runs the Go module and the port on inputs and params the
 // fixtures do not cover and wants the same verdict and bytes.
-func TestSameAsGo(t *testing.T) { porttest.SameAsGo(t, "ohlcv-c.wasm", porttest.Cases(true)) }
+func TestSameAsGo(t *testing.T) { porttest.SameAsGo(t, "ohlcv-c.wasm", porttest.Cases()) }
 
-// TestSameReasonsAsGo: the port rejects with the Go program's reasons
-// byte for byte, sdk/jcs's and sdk/dec's error texts and offsets included.
-func TestSameReasonsAsGo(t *testing.T) { porttest.SameAsGo(t, "ohlcv-c.wasm", porttest.ReasonCases()) }
+// TestSameReasonsAsGo: on porttest.ReasonCases (every rejection path of
+// the Go program) the port gives the same verdict and output, and rejects
+// with the Go program's reasons byte for byte, sdk/jcs's, sdk/dec's and
+// encoding/json's error texts and offsets included.
+func TestSameReasonsAsGo(t *testing.T) { porttest.SameReasons(t, "ohlcv-c.wasm") }
 
 // TestReproducibleBuild rebuilds the module with clang twice in place and
 // once from a copy of the sources in another directory, and wants the

@@ -17,6 +17,31 @@ function isDigits(s: string): bool {
 
 function trimLeftZeros(s: string): string { let i = 0; while (i < s.length && s.charCodeAt(i) == 0x30) i++; return s.substring(i); }
 
+const ATOI_OK = 0, ATOI_SYNTAX = 1, ATOI_RANGE = 2;
+let atoiValue: i64 = 0;
+
+// strconv.Atoi(s) into atoiValue: its syntax or range error, whichever it
+// meets first scanning (an overflow before a bad character is a range
+// error, as in Go).
+function goAtoi(s: string): i32 {
+  let i = 0;
+  let neg = false;
+  if (s.length > 0 && (s.charCodeAt(0) == 0x2b || s.charCodeAt(0) == 0x2d)) { neg = s.charCodeAt(0) == 0x2d; i = 1; }
+  if (i == s.length) return ATOI_SYNTAX;
+  let u: u64 = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return ATOI_SYNTAX;
+    if (u >= 1844674407370955162) return ATOI_RANGE; // maxUint64/10 + 1
+    const v = u * 10 + <u64>(c - 0x30);
+    if (v < u * 10) return ATOI_RANGE;
+    u = v;
+  }
+  if (neg ? u > 0x8000000000000000 : u >= 0x8000000000000000) return ATOI_RANGE;
+  atoiValue = neg ? <i64>(0 - u) : <i64>u;
+  return ATOI_OK;
+}
+
 /** sign × digits × 10^exp; digits has no leading or trailing zeros ("" = 0). */
 export class Dec {
   neg: bool = false;
@@ -30,16 +55,10 @@ export class Dec {
     let ei = s.indexOf("e");
     if (ei < 0) ei = s.indexOf("E");
     if (ei >= 0) {
-      const es = s.substring(ei + 1);
-      let body = es;
-      let eneg = false;
-      if (body.length > 0 && (body.charCodeAt(0) == 0x2b || body.charCodeAt(0) == 0x2d)) { eneg = body.charCodeAt(0) == 0x2d; body = body.substring(1); }
-      if (body.length == 0 || !isDigits(body)) { decError = "dec: invalid decimal: " + quote(clip(s)); return null; }
-      const t = trimLeftZeros(body);
-      if (t.length > 7) { decError = "dec: decimal out of range: " + quote(clip(s)); return null; }
-      exp = t.length == 0 ? 0 : I32.parseInt(t);
-      if (eneg) exp = -exp;
-      if (exp > 10 * MAX_EXP || exp < -10 * MAX_EXP) { decError = "dec: decimal out of range: " + quote(clip(s)); return null; }
+      const r = goAtoi(s.substring(ei + 1));
+      if (r == ATOI_SYNTAX) { decError = "dec: invalid decimal: " + quote(clip(s)); return null; }
+      if (r == ATOI_RANGE || atoiValue > 10 * MAX_EXP || atoiValue < -10 * MAX_EXP) { decError = "dec: decimal out of range: " + quote(clip(s)); return null; }
+      exp = <i32>atoiValue;
       mant = s.substring(0, ei);
     }
     const d = new Dec();

@@ -82,3 +82,5 @@ export function log(msg: string): void {
 
 export * from "./json";
 export * from "./dec";
+export * from "./num";
+export * from "./params";

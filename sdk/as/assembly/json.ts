@@ -1,6 +1,8 @@
 // A strict JSON parser with the Go SDK's limits and error texts (sdk/jcs),
 // and an RFC 8785 writer. AssemblyScript has no exceptions: parse returns
 // null and leaves the error in `jsonError`.
+import { GO_PRINT_RANGES } from "./isprint";
+import { parseF64 } from "./num";
 
 export const KIND_NULL = 0;
 export const KIND_BOOL = 1;
@@ -167,7 +169,7 @@ class Parser {
       if (this.digits() == 0) return this.fail(this.pos, "invalid number: no digits in exponent");
     }
     const text = String.UTF8.decodeUnsafe(this.d.dataStart + <usize>start, <usize>(this.pos - start));
-    const f = parseFloat(text);
+    const f = parseF64(text);
     if (!isFinite(f)) {
       return this.fail(start, "jcs: number out of range: " + (text.length > 40 ? text.substring(0, 40) + "..." : text));
     }
@@ -252,7 +254,7 @@ class Parser {
   }
 }
 
-function utf8Len(d: Uint8Array, i: i32): i32 {
+export function utf8Len(d: Uint8Array, i: i32): i32 {
   const c = <u32>d[i];
   let k = 0, cp: u32 = 0, min: u32 = 0;
   if (c >= 0xc2 && c <= 0xdf) { k = 2; cp = c & 0x1f; min = 0x80; }
@@ -269,22 +271,46 @@ function utf8Len(d: Uint8Array, i: i32): i32 {
   return k;
 }
 
-function quoteChar(c: u8): string {
-  if (c == 0x27) return "'\\''";
-  if (c >= 0x20 && c <= 0x7e) return "'" + String.fromCharCode(c) + "'";
-  return "'\\x" + ((<i32>c) < 16 ? "0" : "") + (<i32>c).toString(16) + "'";
+// Whether Go's strconv.IsPrint holds for r (what %q leaves unescaped).
+export function goIsPrint(r: u32): bool {
+  if (r < 0x80) return r >= 0x20 && r < 0x7f;
+  let lo = 0, hi = GO_PRINT_RANGES.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (r > GO_PRINT_RANGES[2 * mid + 1]) lo = mid + 1; else hi = mid;
+  }
+  return lo < GO_PRINT_RANGES.length / 2 && r >= GO_PRINT_RANGES[2 * lo];
 }
 
-/** s in double quotes with `"` and `\` escaped (Go's %q for plain text). */
+const HEXDIGITS = "0123456789abcdef";
+
+/** Rune r as Go's strconv.Quote (q = 0x22) or QuoteRune (q = 0x27) writes it inside the quotes. */
+export function goRune(r: u32, q: u32): string {
+  if (r == q || r == 0x5c) return "\\" + String.fromCodePoint(r);
+  if (goIsPrint(r)) return String.fromCodePoint(r);
+  if (r == 7) return "\\a";
+  if (r == 8) return "\\b";
+  if (r == 12) return "\\f";
+  if (r == 10) return "\\n";
+  if (r == 13) return "\\r";
+  if (r == 9) return "\\t";
+  if (r == 11) return "\\v";
+  let s = r < 0x80 ? "\\x" : r < 0x10000 ? "\\u" : "\\U";
+  const n = r < 0x80 ? 2 : r < 0x10000 ? 4 : 8;
+  for (let i = n - 1; i >= 0; i--) s += HEXDIGITS.charAt(<i32>((r >> (4 * <u32>i)) & 15));
+  return s;
+}
+
+/** A byte as Go's %q prints it (the rune of that value, single-quoted). */
+export function quoteChar(c: u8): string { return "'" + goRune(<u32>c, 0x27) + "'"; }
+
+/** s as Go's %q (strconv.Quote) writes it: printable runes of Go's unicode tables as they are, the others escaped. */
 export function quote(s: string): string {
   let out = "\"";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c == 0x22) out += "\\\"";
-    else if (c == 0x5c) out += "\\\\";
-    else if (c == 0x0a) out += "\\n";
-    else if (c < 0x20) out += "\\x" + (c < 16 ? "0" : "") + c.toString(16);
-    else out += String.fromCharCode(c);
+  for (let i = 0; i < s.length; ) {
+    const r = <u32>s.codePointAt(i);
+    out += goRune(r, 0x22);
+    i += r >= 0x10000 ? 2 : 1;
   }
   return out + "\"";
 }

@@ -27,20 +27,48 @@ fn range(s: &str) -> String {
     format!("dec: decimal out of range: {}", crate::json::quote(&clip(s)))
 }
 
+/// strconv.Atoi(s): Err(true) for its range error, Err(false) for its
+/// syntax error, whichever it meets first scanning (an overflow before a
+/// bad character is a range error, as in Go).
+fn go_atoi(s: &str) -> Result<i64, bool> {
+    let b = s.as_bytes();
+    let (neg, body) = match b.first() {
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        _ => (false, b),
+    };
+    if body.is_empty() {
+        return Err(false);
+    }
+    let mut u: u64 = 0;
+    for &c in body {
+        if !c.is_ascii_digit() {
+            return Err(false);
+        }
+        if u >= u64::MAX / 10 + 1 {
+            return Err(true);
+        }
+        u = u.checked_mul(10).and_then(|x| x.checked_add((c - b'0') as u64)).ok_or(true)?;
+    }
+    if neg {
+        if u > 1 << 63 { Err(true) } else { Ok((u as i64).wrapping_neg()) }
+    } else if u >= 1 << 63 {
+        Err(true)
+    } else {
+        Ok(u as i64)
+    }
+}
+
 impl Decimal {
     /// Parses [+-]digits[.digits][e[+-]digits].
     pub fn parse(s: &str) -> Result<Decimal, String> {
         let (mant, mut exp) = match s.find(|c| c == 'e' || c == 'E') {
             None => (s, 0i64),
             Some(i) => {
-                let es = &s[i + 1..];
-                let body = es.strip_prefix(|c| c == '+' || c == '-').unwrap_or(es);
-                if body.is_empty() || !body.bytes().all(|b| b.is_ascii_digit()) {
-                    return Err(syntax(s));
-                }
-                let e = match es.parse::<i64>() {
+                let e = match go_atoi(&s[i + 1..]) {
                     Ok(e) => e,
-                    Err(_) => return Err(range(s)),
+                    Err(true) => return Err(range(s)),
+                    Err(false) => return Err(syntax(s)),
                 };
                 if !(-10 * MAX_EXP..=10 * MAX_EXP).contains(&e) {
                     return Err(range(s));
@@ -84,7 +112,15 @@ impl Decimal {
         if !f.is_finite() {
             return Err(String::from("dec: decimal out of range"));
         }
-        Decimal::parse(&format!("{:e}", f))
+        // core's LowerExp gives the shortest digits as d.ddde±x; the
+        // reason of a range error quotes them as strconv.FormatFloat(f,
+        // 'e', -1, 64) does: d.ddde±XX.
+        let s = format!("{:e}", f);
+        Decimal::parse(&s).map_err(|_| {
+            let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+            let x: i32 = exp.parse().unwrap_or(0);
+            range(&format!("{}e{}{:02}", mant, if x < 0 { '-' } else { '+' }, x.unsigned_abs()))
+        })
     }
 
     /// -1, 0 or +1.

@@ -282,6 +282,14 @@ impl<'a> Parser<'a> {
                     buf.extend_from_slice(char::from_u32(r).unwrap_or('\u{fffd}').encode_utf8(&mut tmp).as_bytes());
                 }
                 0..=0x1f => return Err(self.err(&format!("control character {:#x} in string", c))),
+                0x80..=0xff => {
+                    let n = utf8_len(&self.d[self.pos..]);
+                    if n == 0 {
+                        return Err(self.err("jcs: invalid UTF-8"));
+                    }
+                    buf.extend_from_slice(&self.d[self.pos..self.pos + n]);
+                    self.pos += n;
+                }
                 _ => {
                     buf.push(c);
                     self.pos += 1;
@@ -292,28 +300,88 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn quote_char(c: u8) -> String {
-    match c {
-        b'\'' => String::from("'\\''"),
-        0x20..=0x7e => format!("'{}'", c as char),
-        _ => format!("'\\x{:02x}'", c),
+
+/// Whether Go's strconv.IsPrint holds for r (what %q leaves unescaped).
+pub fn go_is_print(r: u32) -> bool {
+    if r < 0x80 {
+        return (0x20..0x7f).contains(&r);
+    }
+    let t = &crate::isprint::GO_PRINT_RANGES;
+    let (mut lo, mut hi) = (0usize, t.len() / 2);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if r > t[2 * mid + 1] { lo = mid + 1 } else { hi = mid }
+    }
+    lo < t.len() / 2 && r >= t[2 * lo]
+}
+
+/// Appends rune r as Go's strconv.Quote (q = '"') or QuoteRune (q = '\'')
+/// write it inside the quotes.
+pub fn push_go_rune(out: &mut String, r: u32, q: char) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    if r == q as u32 || r == '\\' as u32 {
+        out.push('\\');
+        out.push(char::from_u32(r).unwrap_or('?'));
+        return;
+    }
+    if go_is_print(r) {
+        out.push(char::from_u32(r).unwrap_or('\u{fffd}'));
+        return;
+    }
+    out.push('\\');
+    match r {
+        7 => out.push('a'),
+        8 => out.push('b'),
+        12 => out.push('f'),
+        10 => out.push('n'),
+        13 => out.push('r'),
+        9 => out.push('t'),
+        11 => out.push('v'),
+        _ if r < 0x80 => {
+            out.push('x');
+            out.push(HEX[(r >> 4) as usize] as char);
+            out.push(HEX[(r & 15) as usize] as char);
+        }
+        _ => {
+            let n = if r < 0x10000 { 4 } else { 8 };
+            out.push(if r < 0x10000 { 'u' } else { 'U' });
+            for i in (0..n).rev() {
+                out.push(HEX[((r >> (4 * i)) & 15) as usize] as char);
+            }
+        }
     }
 }
 
-/// s in double quotes with `"` and `\` escaped (Go's %q for plain ASCII).
+/// s as Go's %q (strconv.Quote) writes it: printable runes of Go's
+/// unicode tables as they are, the others escaped.
 pub fn quote(s: &str) -> String {
     let mut out = String::from("\"");
     for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
+        push_go_rune(&mut out, ch as u32, '"');
     }
     out.push('"');
     out
+}
+
+/// A byte as Go's %q prints it (the rune of that value, single-quoted).
+pub fn quote_char(c: u8) -> String {
+    let mut out = String::from("'");
+    push_go_rune(&mut out, c as u32, '\'');
+    out.push('\'');
+    out
+}
+
+/// Length of the valid UTF-8 sequence that starts d (0 if invalid).
+pub(crate) fn utf8_len(d: &[u8]) -> usize {
+    let n = match d.first() {
+        None => return 0,
+        Some(&c) if c < 0x80 => return 1,
+        Some(&c) if (0xc2..=0xdf).contains(&c) => 2,
+        Some(&c) if (0xe0..=0xef).contains(&c) => 3,
+        Some(&c) if (0xf0..=0xf4).contains(&c) => 4,
+        _ => return 0,
+    };
+    if d.len() < n || core::str::from_utf8(&d[..n]).is_err() { 0 } else { n }
 }
 
 /// Appends s as an RFC 8785 string.

@@ -14,10 +14,13 @@
 //! `Ok(bytes)` ACCEPTS with those bytes as the output; `Err(reason)`
 //! REJECTS with the reason. A panic traps (FAILED `trap:unreachable`).
 //! [`json`] parses like the Go SDK's `sdk/jcs` (same errors) and writes
-//! RFC 8785; [`dec`] is `sdk/dec`. Only std; no crates from outside.
+//! RFC 8785; [`dec`] is `sdk/dec`; [`params`] decodes params as the Go
+//! SDK's `DecodeParams` does (encoding/json's errors and rules). Only std; no crates from outside.
 
 pub mod dec;
+mod isprint;
 pub mod json;
+pub mod params;
 
 
 mod sys {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/assaynet/assay/runtime/sandbox"
 )
@@ -27,15 +28,9 @@ type Case struct{ Params, Input string }
 
 const win = `"window_start":1699999500,"window_end":1699999800`
 
-// Cases returns inputs and params the fixtures do not cover. With
-// digits17 false, the one number of 17 significant digits
-// (0.30000000000000004) is replaced by one of 16: AssemblyScript's
-// parseFloat and f64.toString are not exact there.
-func Cases(digits17 bool) []Case {
-	o := "0.30000000000000004"
-	if !digits17 {
-		o = "0.3000000000000001"
-	}
+// Cases returns inputs and params the fixtures do not cover.
+func Cases() []Case {
+	const o = "0.30000000000000004"
 	return []Case{
 		{`{"symbol":"ETH-USD",` + win + `}`, `[[1699999500,1.5e3,"2e3","1000.0",1.25e3,"0.000"]]`},
 		{`{"symbol":"X","interval":60,` + win + `,"complete":true}`, `[[1699999500,1,1,1,1,1]]`},
@@ -87,15 +82,24 @@ func SameAsGo(t *testing.T, port string, cases []Case) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range cases {
+	for i, c := range cases {
 		job := sandbox.Job{Source: "same", Input: []byte(c.Input), Params: []byte(c.Params), Height: 1,
 			Time: 1_700_000_000_000_000_000, GasLimit: 200_000_000}
 		want := rt.Run(ctx, goCode, job)
 		got := rt.Run(ctx, portCode, job)
 		if got.Status != want.Status || !bytes.Equal(got.Output, want.Output) {
-			t.Errorf("params %q input %q:\n port %v %q\n   go %v %q", clip(c.Params), clip(c.Input), got.Status, got.Output, want.Status, want.Output)
+			t.Errorf("case %d: params %q input %q:\n port %v %q\n   go %v %q", i, clip(c.Params), clip(c.Input), got.Status, got.Output, want.Status, want.Output)
 		}
 	}
+}
+
+// SameReasons runs ReasonCases on the port: the same verdict, reason and
+// output bytes as GoModule on every job. Every port passes it strictly
+// (no exceptions): it is the one entry each port's TestSameReasonsAsGo
+// calls.
+func SameReasons(t *testing.T, port string) {
+	t.Helper()
+	SameAsGo(t, port, ReasonCases())
 }
 
 // Rebuild runs `make -s -B OUT=...` in dir twice, each time into a new
@@ -204,6 +208,8 @@ func ReasonCases() []Case {
 		`[[1699999500,"` + long + `x",1,1,1,1]]`, `[[1699999500,"` + long + long[:11] + `",1,1,1,1]]`,
 		`[[1699999500,"\u00e9\u00a0x\n",1,1,1,1]]`, `[[1699999500,"1.2.3",1,1,1,1]]`, `[[1699999500,"--1",1,1,1,1]]`,
 		`[[1699999500,"1e101",1,1,1,1]]`, `[[1699999500,"0e5000",1,1,1,1]]`,
+		// strconv.Atoi meets the overflow before the bad character: a range error
+		`[[1699999500,"1e18700000000000000000A",1,1,1,1]]`, `[[1699999500,"1e1870000000000000000A",1,1,1,1]]`,
 		`[[1699999500,1e101,1,1,1,1]]`, `[[1699999500,1.5e-100,1,1,1,1]]`, `[[1699999500,-1e-101,1,1,1,1]]`,
 		`[[1699999500,1,1e100,1,1,1]]`, `[[1699999500,1,1,1e-100,1,1]]`,
 		`[{"t":1699999500,"o":1,"h":1,"l":1,"c":1,"w":1}]`, `[[true,1,1,1,1,1]]`, `[["1699999500",1,1,1,1,1]]`,
@@ -264,9 +270,9 @@ func ReasonCases() []Case {
 
 // Fuzz feeds the port and the Go module goModule the same (params,
 // input) pairs and wants the same verdict and bytes: the seeds are
-// Cases(digits17) and ReasonCases; `go test -fuzz` mutates them.
-func Fuzz(f *testing.F, goModule, port string, digits17 bool) {
-	for _, c := range append(Cases(digits17), ReasonCases()...) {
+// Cases and ReasonCases; `go test -fuzz` mutates them.
+func Fuzz(f *testing.F, goModule, port string) {
+	for _, c := range append(Cases(), ReasonCases()...) {
 		f.Add([]byte(c.Params), []byte(c.Input))
 	}
 	ctx := context.Background()
@@ -300,4 +306,51 @@ func clip(s string) string {
 		return s[:200] + "..."
 	}
 	return s
+}
+
+// PrintRanges lists the runes from 0x80 up that this Go's unicode.IsPrint
+// accepts (what strconv.Quote, and so %q, leaves unescaped), as sorted
+// [first, last] pairs: the ports quote reasons with them.
+func PrintRanges() [][2]rune {
+	var out [][2]rune
+	first := rune(-1)
+	for r := rune(0x80); r <= unicode.MaxRune+1; r++ {
+		p := r <= unicode.MaxRune && unicode.IsPrint(r)
+		switch {
+		case p && first < 0:
+			first = r
+		case !p && first >= 0:
+			out = append(out, [2]rune{first, r - 1})
+			first = -1
+		}
+	}
+	return out
+}
+
+// PrintTable writes PrintRanges as a source file: header, then the pairs
+// four to a line as "0x..., 0x...," after a tab, then footer. With update
+// it rewrites path; either way it wants path to hold those bytes (after a
+// Go upgrade with new Unicode tables: run the test with -update, then make
+// validators).
+func PrintTable(t *testing.T, path, header, footer string, update bool) {
+	t.Helper()
+	var b bytes.Buffer
+	b.WriteString(header)
+	for i, r := range PrintRanges() {
+		if i%4 == 0 {
+			b.WriteString("\n\t")
+		} else {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "0x%x, 0x%x,", r[0], r[1])
+	}
+	b.WriteString("\n" + footer)
+	if update {
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := ReadFile(t, path); !bytes.Equal(got, b.Bytes()) {
+		t.Fatalf("%s is not this Go's unicode.IsPrint (Unicode %s): run this test with -update, then make validators", path, unicode.Version)
+	}
 }

@@ -2,7 +2,9 @@
 // RFC 8785 output as the Go reference validator program (see its package
 // comment). Build: make (the compiler is sdk/as's pinned assemblyscript).
 import * as assay from "../../../sdk/as/assembly/index";
-import { Value, Bytes, Dec, parse, quote, appendString, appendInt, KIND_NUMBER, KIND_STRING, KIND_BOOL, KIND_ARRAY, KIND_OBJECT } from "../../../sdk/as/assembly/index";
+import { Value, Bytes, Dec, parse, quote, appendString, appendInt, KIND_NUMBER, KIND_STRING, KIND_ARRAY, KIND_OBJECT } from "../../../sdk/as/assembly/index";
+import { Field, decodeParams, paramsError, TYPE_STRING, TYPE_BOOL, TYPE_INT, TYPE_INT64, TYPE_PTR_INT64 } from "../../../sdk/as/assembly/params";
+import { formatE } from "../../../sdk/as/assembly/num";
 import { jsonError } from "../../../sdk/as/assembly/json";
 import { decError } from "../../../sdk/as/assembly/dec";
 
@@ -35,34 +37,28 @@ function floorDiv(a: i64, b: i64): i64 {
   return q;
 }
 
-function intOf(name: string, v: Value, out: i64[]): bool {
-  if (!v.isInteger()) return fail("params: " + name + " is not an integer");
-  out[0] = <i64>v.num;
-  return true;
-}
+const PARAM_FIELDS: Field[] = [
+  new Field("symbol", TYPE_STRING), new Field("interval", TYPE_INT64), new Field("window", TYPE_INT64),
+  new Field("window_start", TYPE_PTR_INT64), new Field("window_end", TYPE_PTR_INT64), new Field("time_unit", TYPE_STRING),
+  new Field("complete", TYPE_BOOL), new Field("max_candles", TYPE_INT), new Field("max_bytes", TYPE_INT),
+];
 
 function parseParams(raw: Uint8Array, p: Params): bool {
-  if (raw.length == 0) return fail("params: empty, want JSON");
-  const v = parse(raw, 8, 0);
-  if (v === null) return fail("params: " + jsonError);
-  if (v.kind != KIND_OBJECT) return fail("params: a JSON " + v.kindName() + ", want an object");
-  const n: i64[] = [0];
-  for (let i = 0; i < v.names.length; i++) {
-    const name = v.names[i];
-    const m = v.arr[i];
-    if (name == "symbol" || name == "time_unit") {
-      if (m.kind != KIND_STRING) return fail("params: " + name + " is a JSON " + m.kindName());
-      if (name == "symbol") p.symbol = m.str; else p.timeUnit = m.str;
-    } else if (name == "complete") {
-      if (m.kind != KIND_BOOL) return fail("params: complete is a JSON " + m.kindName());
-      p.complete = m.bool;
-    } else if (name == "interval") { if (!intOf(name, m, n)) return false; p.interval = n[0]; }
-    else if (name == "window") { if (!intOf(name, m, n)) return false; p.window = n[0]; }
-    else if (name == "window_start") { if (!intOf(name, m, n)) return false; p.windowStart = n[0]; p.hasStart = true; }
-    else if (name == "window_end") { if (!intOf(name, m, n)) return false; p.windowEnd = n[0]; p.hasEnd = true; }
-    else if (name == "max_candles") { if (!intOf(name, m, n)) return false; p.maxCandles = n[0]; }
-    else if (name == "max_bytes") { if (!intOf(name, m, n)) return false; p.maxBytes = n[0]; }
-    else return fail("params: unknown field " + quote(name));
+  const sets = decodeParams(raw, "main.params", PARAM_FIELDS);
+  if (sets === null) return fail(paramsError);
+  for (let i = 0; i < sets.length; i++) {
+    const s = sets[i];
+    switch (s.field) {
+      case 0: p.symbol = s.str; break;
+      case 1: p.interval = s.int; break;
+      case 2: p.window = s.int; break;
+      case 3: p.hasStart = !s.isNil; p.windowStart = s.int; break;
+      case 4: p.hasEnd = !s.isNil; p.windowEnd = s.int; break;
+      case 5: p.timeUnit = s.str; break;
+      case 6: p.complete = s.bool; break;
+      case 7: p.maxCandles = s.int; break;
+      case 8: p.maxBytes = s.int; break;
+    }
   }
   if (p.symbol.length == 0) return fail("params: symbol is required");
   if (p.timeUnit.length > 0 && p.timeUnit != "s" && p.timeUnit != "ms")
@@ -96,10 +92,9 @@ function decimalOf(v: Value): Dec | null {
   if (v.kind != KIND_NUMBER) { decError = "a " + v.kindName() + ", want a number or a decimal string"; return null; }
   const exact = Dec.parse(v.raw);
   if (exact !== null && exact.digits.length <= 15) return Dec.parse(goExpText(exact));
-  // More than 15 digits: the double's shortest digits, from the runtime.
-  const viaFloat = Dec.parse(v.num.toString());
-  if (viaFloat === null) return null;
-  return Dec.parse(goExpText(viaFloat));
+  // More than 15 digits: the double's shortest digits, as Go's
+  // strconv.FormatFloat(f, 'e', -1, 64) writes them.
+  return Dec.parse(formatE(v.num));
 }
 
 const FIELDS: string[] = ["t", "o", "h", "l", "c", "v"];

@@ -3,6 +3,7 @@
 //! Build: make (Debian's cargo and rustc with libstd-rust-dev-wasm32).
 use assay::dec::Decimal;
 use assay::json::{self, Value};
+use assay::params::{self, Field, Set, Type};
 use assay::Round;
 
 assay::validator!(validate);
@@ -19,25 +20,19 @@ struct Params {
     max_bytes: i64,
 }
 
-fn int_field(name: &str, v: &Value) -> Result<i64, String> {
-    if !v.is_integer() {
-        return Err(format!("params: {} is not an integer", name));
-    }
-    match v {
-        Value::Number(f) => Ok(*f as i64),
-        _ => unreachable!(),
-    }
-}
+const FIELDS: &[Field] = &[
+    Field { name: "symbol", ty: Type::String },
+    Field { name: "interval", ty: Type::Int64 },
+    Field { name: "window", ty: Type::Int64 },
+    Field { name: "window_start", ty: Type::PtrInt64 },
+    Field { name: "window_end", ty: Type::PtrInt64 },
+    Field { name: "time_unit", ty: Type::String },
+    Field { name: "complete", ty: Type::Bool },
+    Field { name: "max_candles", ty: Type::Int },
+    Field { name: "max_bytes", ty: Type::Int },
+];
 
 fn parse_params(raw: &[u8]) -> Result<Params, String> {
-    if raw.is_empty() {
-        return Err(String::from("params: empty, want JSON"));
-    }
-    let v = json::parse(raw, json::Limits { max_depth: 8, max_values: 0 }).map_err(|e| format!("params: {}", e))?;
-    let members = match v {
-        Value::Object(m) => m,
-        other => return Err(format!("params: a JSON {}, want an object", other.kind())),
-    };
     let mut p = Params {
         symbol: String::new(),
         interval: 0,
@@ -49,21 +44,20 @@ fn parse_params(raw: &[u8]) -> Result<Params, String> {
         max_candles: 0,
         max_bytes: 0,
     };
-    for (name, v) in &members {
-        match (name.as_str(), v) {
-            ("symbol", Value::String(s)) => p.symbol = s.clone(),
-            ("time_unit", Value::String(s)) => p.time_unit = s.clone(),
-            ("complete", Value::Bool(b)) => p.complete = *b,
-            ("interval", v) => p.interval = int_field(name, v)?,
-            ("window", v) => p.window = int_field(name, v)?,
-            ("window_start", v) => p.window_start = Some(int_field(name, v)?),
-            ("window_end", v) => p.window_end = Some(int_field(name, v)?),
-            ("max_candles", v) => p.max_candles = int_field(name, v)?,
-            ("max_bytes", v) => p.max_bytes = int_field(name, v)?,
-            ("symbol" | "time_unit" | "complete", v) => {
-                return Err(format!("params: {} is a JSON {}", name, v.kind()))
-            }
-            _ => return Err(format!("params: unknown field {}", json::quote(name))),
+    for (i, set) in params::decode(raw, "main.params", FIELDS)? {
+        match (i, set) {
+            (0, Set::Str(s)) => p.symbol = s,
+            (5, Set::Str(s)) => p.time_unit = s,
+            (6, Set::Bool(b)) => p.complete = b,
+            (1, Set::Int(x)) => p.interval = x,
+            (2, Set::Int(x)) => p.window = x,
+            (3, Set::Int(x)) => p.window_start = Some(x),
+            (4, Set::Int(x)) => p.window_end = Some(x),
+            (3, _) => p.window_start = None,
+            (4, _) => p.window_end = None,
+            (7, Set::Int(x)) => p.max_candles = x,
+            (8, Set::Int(x)) => p.max_bytes = x,
+            _ => {}
         }
     }
     if p.symbol.is_empty() {
@@ -110,7 +104,7 @@ struct Candle {
     d: [Decimal; 5], // o, h, l, c, v
 }
 
-const FIELDS: [&str; 6] = ["t", "o", "h", "l", "c", "v"];
+const NAMES: [&str; 6] = ["t", "o", "h", "l", "c", "v"];
 
 fn decimal(v: &Value) -> Result<Decimal, String> {
     match v {
@@ -133,7 +127,7 @@ fn parse_candle(e: &Value) -> Result<Candle, String> {
                 return Err(format!("object with {} members, want t, o, h, l, c, v", m.len()));
             }
             let mut f = Vec::with_capacity(6);
-            for name in FIELDS {
+            for name in NAMES {
                 match e.get(name) {
                     Some(v) => f.push(v),
                     None => return Err(format!("missing {}", json::quote(name))),
@@ -152,7 +146,7 @@ fn parse_candle(e: &Value) -> Result<Candle, String> {
     };
     let mut d: [Decimal; 5] = Default::default();
     for i in 0..5 {
-        d[i] = decimal(fields[i + 1]).map_err(|err| format!("{}: {}", FIELDS[i + 1], err))?;
+        d[i] = decimal(fields[i + 1]).map_err(|err| format!("{}: {}", NAMES[i + 1], err))?;
     }
     Ok(Candle { t, d })
 }

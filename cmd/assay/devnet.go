@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
+	httppprof "net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -46,6 +50,7 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 	cliflag.Duration(fs, &o.BlockTime, "block-time", 500*time.Millisecond, 0, time.Hour, "CometBFT timeout_commit: the pause after each block (1s gives about one block per second)")
 	fs.BoolVar(&o.Spread, "spread", true, "register the sources over --every blocks so their rounds spread evenly (false: all in one block)")
 	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of the run to FILE (go tool pprof)")
+	pprofAddr := fs.String("pprof", "", "serve /debug/pprof on ADDR (a loopback host:port) with block and mutex profiles sampled, for go tool pprof")
 	fs.StringVar(&o.GenesisParams, "genesis-params", `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`, "genesis params JSON")
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
@@ -72,6 +77,14 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 		defer f.Close()
 		defer pprof.StopCPUProfile()
 	}
+	if *pprofAddr != "" {
+		stopPprof, err := servePprof(*pprofAddr)
+		if err != nil {
+			fmt.Fprintf(stderr, "assay devnet: pprof: %v\n", err)
+			return 1
+		}
+		defer stopPprof()
+	}
 	sum, err := devnet.Run(ctx, o, stdout)
 	if *summaryPath != "" && sum != nil {
 		if werr := sum.WriteFile(*summaryPath); werr != nil && err == nil {
@@ -87,4 +100,35 @@ func runDevnet(args []string, stdout, stderr io.Writer) int {
 			len(o.Symbols), o.Every, o.Replicas, o.Jobs, filepath.Base(o.Code), o.BlockTime)))
 	}
 	return 0
+}
+
+// servePprof serves net/http/pprof's handlers on addr, which must be a
+// loopback address, and samples the block profile (one event per 10 µs
+// blocked) and the mutex profile (one contention in 5) until the
+// returned stop.
+func servePprof(addr string) (stop func(), err error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("--pprof %q: want host:port", addr)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("--pprof %q: the host must be loopback", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", httppprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", httppprof.Trace)
+	runtime.SetBlockProfileRate(10_000) // one sample per 10 µs blocked
+	runtime.SetMutexProfileFraction(5)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return func() {
+		_ = srv.Close()
+		runtime.SetBlockProfileRate(0)
+		runtime.SetMutexProfileFraction(0)
+	}, nil
 }

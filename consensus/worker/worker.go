@@ -89,6 +89,22 @@ type Worker struct {
 	sender     *chain.Sender       // signs with the next sequence
 	lastSend   uint64              // height of the last accepted broadcast
 	lastReport map[string]struct{} // rate-limits repeated log lines
+
+	// The batch being broadcast runs in its own goroutine (sendBatch), so
+	// the loop keeps starting jobs while CheckTx waits for the node's
+	// block execution. While it is in flight the loop does not touch the
+	// sender (no sequence sync); the next batches wait in queued, each
+	// replaced by a later plan of its kind (each plan lists every entry
+	// not yet sent).
+	inflight bool
+	queued   [2]*batch // [0] commit, [1] reveal
+	sentc    chan sendResult
+}
+
+// sendResult is the outcome of one batch's broadcast.
+type sendResult struct {
+	b   *batch
+	err error
 }
 
 // New checks cfg and makes a Worker.
@@ -110,6 +126,7 @@ func New(cfg Config) (*Worker, error) {
 		cancels:    map[key]context.CancelFunc{},
 		lastReport: map[string]struct{}{},
 		sender:     chain.NewSender(cfg.Chain, cfg.ChainID, cfg.Key),
+		sentc:      make(chan sendResult, 1),
 	}
 	w.sender.OnRefused = func(chain.TxResult) { w.stats.rejected.Add(1) }
 	return w, nil
@@ -153,6 +170,10 @@ func (w *Worker) Run(ctx context.Context) error {
 		case k := <-w.done:
 			w.finish(ctx, k)
 			continue
+		case r := <-w.sentc:
+			w.sendDone(r)
+			w.pump(ctx)
+			continue
 		case <-tick.C:
 		}
 		if err := w.poll(ctx); err != nil && ctx.Err() == nil {
@@ -181,11 +202,16 @@ func (w *Worker) poll(ctx context.Context) error {
 		return nil // a lagging read; wait for the next block
 	}
 	delete(w.lastReport, "poll")
-	w.log.Debug("block", "height", at, "rounds", len(rounds), "pending", w.plan.sched.size(), "sequence", w.sender.Next())
+	w.log.Debug("block", "height", at, "rounds", len(rounds), "pending", w.plan.sched.size())
 	w.height = at
 	w.stats.height.Store(at)
-	if err := w.syncSequence(ctx); err != nil {
-		return err
+	w.queued = [2]*batch{} // this step plans them again, up to date
+	// While a broadcast is in flight the sender is its own: a later
+	// block syncs the sequence.
+	if !w.inflight {
+		if err := w.syncSequence(ctx); err != nil {
+			return err
+		}
 	}
 	if err := w.readBatchCap(ctx); err != nil {
 		return err
@@ -225,11 +251,12 @@ func (w *Worker) do(ctx context.Context, pl plan) {
 		w.launch(ctx, j)
 	}
 	if pl.Commit != nil {
-		w.send(ctx, pl.Commit)
+		w.queued[0] = pl.Commit
 	}
 	if pl.Reveal != nil {
-		w.send(ctx, pl.Reveal)
+		w.queued[1] = pl.Reveal
 	}
+	w.pump(ctx)
 	for _, k := range pl.Lost {
 		w.warnOnce("lost/"+k.source+fmt.Sprint(k.round), "cannot reveal: no journal entry", "source", k.source, "round", k.round)
 	}

@@ -28,7 +28,7 @@ func TestServePprof(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stop()
-	for p, want := range map[string]string{"block": "contention", "mutex": "contention", "goroutine": "goroutine"} {
+	for p, want := range map[string]string{"block": "contention", "mutex": "sampling period=5", "goroutine": "goroutine"} {
 		resp, err := http.Get("http://" + addr + "/debug/pprof/" + p + "?debug=1")
 		if err != nil {
 			t.Fatal(err)

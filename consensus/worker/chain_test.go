@@ -45,6 +45,9 @@ type memChain struct {
 	// entered, when set, gets a value (if it has room) each time a
 	// Broadcast starts waiting on hold.
 	entered chan struct{}
+	// holdAssigned and enteredAssigned do the same for Assigned, like a
+	// query that waits for the block being executed.
+	holdAssigned, enteredAssigned chan struct{}
 	// noLog strips the log text from CheckTx refusals: the worker must
 	// act on result codes alone.
 	noLog bool
@@ -138,6 +141,16 @@ func get[T any](c *memChain, path string) (T, error) {
 }
 
 func (c *memChain) Assigned(_ context.Context, op []byte) (uint64, []*pb.Round, error) {
+	c.mu.Lock()
+	hold, entered := c.holdAssigned, c.enteredAssigned
+	c.mu.Unlock()
+	if hold != nil {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-hold
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	views, err := get[[]state.RoundView](c, state.PathAssigned(op))

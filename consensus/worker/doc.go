@@ -31,8 +31,9 @@
 // has no journal entry, and whether to prune the journal. The loop
 // (Worker.Run, worker.go) is the I/O around it:
 //
-//  1. at a new block, read the chain and call step with the journal and
-//     time.Now;
+//  1. at a new block, read the chain (in a goroutine of its own, one read
+//     at a time, so the loop never waits on the node) and call step with
+//     what it read, the journal and time.Now;
 //  2. perform the plan: cancel, start jobs in goroutines, queue the
 //     Commit and Reveal batches, prune; one batch at a time is broadcast
 //     in a goroutine of its own (the stores synced first for a commit),

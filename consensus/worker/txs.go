@@ -6,15 +6,11 @@ import (
 	"fmt"
 )
 
-// syncSequence reconciles the local sequence with the chain's: it moves
-// forward when the chain is ahead, and back (dropping every in-flight
-// mark, so the entries are sent again) when sent txs have not landed for
-// ResendAfter blocks.
-func (w *Worker) syncSequence(ctx context.Context) error {
-	cs, err := w.cfg.Chain.Sequence(ctx, w.operator)
-	if err != nil {
-		return fmt.Errorf("sequence: %w", err)
-	}
+// syncSequence reconciles the local sequence with cs, the chain's: it
+// moves forward when the chain is ahead, and back (dropping every
+// in-flight mark, so the entries are sent again) when sent txs have not
+// landed for ResendAfter blocks.
+func (w *Worker) syncSequence(cs uint64) {
 	switch {
 	case cs >= w.sender.Next():
 		w.sender.SetNext(cs)
@@ -23,7 +19,6 @@ func (w *Worker) syncSequence(ctx context.Context) error {
 		w.sender.SetNext(cs)
 		w.plan.resend()
 	}
-	return nil
 }
 
 // pump starts the broadcast of the next queued batch, commit first,

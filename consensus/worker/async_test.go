@@ -83,10 +83,16 @@ func TestJobsRunWhileBroadcastWaits(t *testing.T) {
 // line, so no job started until the query answered.
 func TestJobsRunWhileReadWaits(t *testing.T) {
 	const blockTime = 200 * time.Millisecond // the chain's pace
-	var fetched atomic.Int32
+	var reading atomic.Bool
+	fetchedWhileReading := make(chan struct{}, 100)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		time.Sleep(40 * time.Millisecond) // an upstream's latency, so jobs queue
-		fetched.Add(1)
+		if reading.Load() {
+			select {
+			case fetchedWhileReading <- struct{}{}:
+			default:
+			}
+		}
 		_, _ = w.Write([]byte(`{"price":"1"}`))
 	}))
 	defer srv.Close()
@@ -138,13 +144,13 @@ func TestJobsRunWhileReadWaits(t *testing.T) {
 	}
 	// A read waits; 10 rounds opened at each of the last blocks, and one
 	// slot runs them at 40 ms each.
-	before := fetched.Load()
+	reading.Store(true)
 	deadline := time.After(5 * time.Second)
-	for fetched.Load() < before+3 {
+	for n := 0; n < 3; n++ {
 		select {
+		case <-fetchedWhileReading:
 		case <-deadline:
-			t.Fatalf("%d fetches while a read waited, want at least 3", fetched.Load()-before)
-		case <-time.After(20 * time.Millisecond): // polling a counter, bounded by deadline
+			t.Fatalf("%d fetches while a read waited, want at least 3", n)
 		}
 	}
 }

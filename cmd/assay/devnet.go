@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -46,6 +45,7 @@ func runDevnet(c *cmd, args []string) int {
 	cliflag.Duration(fs, &o.BlockTime, "block-time", 500*time.Millisecond, 0, time.Hour, "CometBFT timeout_commit: the pause after each block (1s gives about one block per second)")
 	fs.BoolVar(&o.Spread, "spread", true, "register the sources over --every blocks so their rounds spread evenly (false: all in one block)")
 	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of the run to FILE (go tool pprof)")
+	pprofAddr := fs.String("pprof", "", "serve /debug/pprof on ADDR (a loopback host:port) with block and mutex profiles sampled, for go tool pprof")
 	fs.StringVar(&o.GenesisParams, "genesis-params", `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`, "genesis params JSON")
 	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
 		return 2
@@ -59,16 +59,10 @@ func runDevnet(c *cmd, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			return c.failf(1, "cpu profile: %v", err)
-		}
-		defer f.Close()
-		defer pprof.StopCPUProfile()
+	stopProfiling, err := devnet.StartProfiling(*cpuProfile, *pprofAddr)
+	defer stopProfiling()
+	if err != nil {
+		return c.fail(1, err)
 	}
 	sum, err := devnet.Run(ctx, o, c.stdout)
 	if *summaryPath != "" && sum != nil {

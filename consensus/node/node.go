@@ -10,6 +10,7 @@ import (
 	"time"
 
 	dbm "github.com/cometbft/cometbft-db"
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	"github.com/cometbft/cometbft/libs/log"
 	cmtnode "github.com/cometbft/cometbft/node"
@@ -237,7 +238,7 @@ func New(cfg *cmtcfg.Config, opts Options) (*Node, error) {
 	}
 	pv := privval.LoadOrGenFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
 	dbs := &dbTracker{}
-	n, err := cmtnode.NewNode(cfg, pv, nodeKey, proxy.NewLocalClientCreator(a),
+	n, err := cmtnode.NewNode(cfg, pv, nodeKey, clientCreator(a),
 		cmtnode.DefaultGenesisDocProviderFunc(cfg), dbs.provider,
 		cmtnode.DefaultMetricsProvider(cfg.Instrumentation), logger)
 	if err != nil {
@@ -326,3 +327,15 @@ func (n *Node) Client() *local.Local { return local.New(n.cmt) }
 
 // RPCAddress returns the RPC listen address, e.g. "tcp://127.0.0.1:26657".
 func (n *Node) RPCAddress() string { return n.Config.RPC.ListenAddress }
+
+// clientCreator hands the app to CometBFT in process with one lock per
+// ABCI connection (consensus, mempool, query, snapshot), not one lock for
+// all of them (proxy.NewLocalClientCreator): the App serializes what
+// touches the state machine itself, and its Query reads a saved version
+// of the tree, so a query need not wait for a block's FinalizeBlock and
+// Commit, nor a block for the queue of queries. With the single lock the
+// worker's, the replicator's and the API's queries sat on the consensus
+// path of the 5,000-source devnet (README, devnet).
+func clientCreator(a abci.Application) proxy.ClientCreator {
+	return proxy.NewConnSyncLocalClientCreator(a)
+}

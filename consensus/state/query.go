@@ -28,10 +28,14 @@ var (
 )
 
 // Row caps of the lists that are not paged: validators are listed whole
-// (up to a bound), the open rounds of an assignee up to maxQueryRows.
+// (up to a bound), the open rounds of an assignee up to maxAssignedRows,
+// the most keys one query visits (section 6.1). An assignee's open rounds
+// are its workload: 5,000 sources every 10 blocks give each of 4
+// validators ~375 a block, open for up to commit_window + reveal_window
+// blocks, ~3,000; a cap of 1,000 hid the newest from the worker.
 const (
-	maxQueryRows = 1000
-	maxListRows  = 100_000
+	maxAssignedRows = 10_000
+	maxListRows     = 100_000
 )
 
 // Query answers an ABCI query path from the committed state in kv, as
@@ -370,7 +374,7 @@ func queryAssigned(kv KV, op string) (any, error) {
 	var keys [][]byte
 	err = kv.Iterate(prefix, prefixEnd(prefix), func(k, _ []byte) bool {
 		keys = append(keys, bytes.Clone(k))
-		return len(keys) < maxQueryRows
+		return len(keys) < maxAssignedRows
 	})
 	if err != nil {
 		return nil, err

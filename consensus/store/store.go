@@ -38,8 +38,12 @@ const DefaultKeep = 1000
 // 1,000-source devnet (4 nodes in one process): 100,000 nodes took the
 // process from 548 to 962 MB RSS, 10,000 to 690 MB, 2,000 to 605 MB, with
 // the same rounds resolved and FinalizeBlock + Commit for 1,000 reveals
-// at 26–30 ms CPU.
-const cacheNodes = 2_000
+// at 26–30 ms CPU. At 5,000 sources 2,000 was too few: IAVL's GetNode
+// holds the node database's one mutex through a miss's leveldb read, so
+// the block's Sets and every query queued behind the misses, and leveldb
+// reads were 17 % of the devnet's CPU (143 ms per block over the 4 nodes);
+// with 30,000 they were 9 % (62 ms per block), at 1.0–1.2 GB RSS.
+const cacheNodes = 30_000
 
 // ErrVersion is returned for a version the tree does not hold.
 var ErrVersion = errors.New("store: version not available")

@@ -39,6 +39,15 @@ type memChain struct {
 	// catchingUp makes Height report ErrCatchingUp, like a node that is
 	// block-syncing after a restart.
 	catchingUp bool
+	// hold, when set, makes Broadcast wait until it is closed, like a
+	// CheckTx that waits for the node's block execution.
+	hold chan struct{}
+	// entered, when set, gets a value (if it has room) each time a
+	// Broadcast starts waiting on hold.
+	entered chan struct{}
+	// holdAssigned and enteredAssigned do the same for Assigned, like a
+	// query that waits for the block being executed.
+	holdAssigned, enteredAssigned chan struct{}
 	// noLog strips the log text from CheckTx refusals: the worker must
 	// act on result codes alone.
 	noLog bool
@@ -133,6 +142,16 @@ func get[T any](c *memChain, path string) (T, error) {
 
 func (c *memChain) Assigned(_ context.Context, op []byte) (uint64, []*pb.Round, error) {
 	c.mu.Lock()
+	hold, entered := c.holdAssigned, c.enteredAssigned
+	c.mu.Unlock()
+	if hold != nil {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-hold
+	}
+	c.mu.Lock()
 	defer c.mu.Unlock()
 	views, err := get[[]state.RoundView](c, state.PathAssigned(op))
 	if err != nil {
@@ -170,6 +189,16 @@ func (c *memChain) MaxBatchEntries(context.Context) (uint32, error) {
 }
 
 func (c *memChain) Broadcast(_ context.Context, raw []byte) (chain.TxResult, error) {
+	c.mu.Lock()
+	hold, entered := c.hold, c.entered
+	c.mu.Unlock()
+	if hold != nil {
+		select {
+		case entered <- struct{}{}:
+		default:
+		}
+		<-hold
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	res := c.m.CheckTx(raw)

@@ -31,13 +31,17 @@
 // has no journal entry, and whether to prune the journal. The loop
 // (Worker.Run, worker.go) is the I/O around it:
 //
-//  1. at a new block, read the chain and call step with the journal and
-//     time.Now;
-//  2. perform the plan: cancel, start jobs in goroutines, sync the stores
-//     and broadcast the Commit batch, broadcast the Reveal batch, prune;
-//  3. report back: sent for each batch the mempool accepted, finished
-//     (which returns the next plan) for each job that returned, resend
-//     when the chain's sequence shows that sent txs were lost.
+//  1. at a new block, read the chain (in a goroutine of its own, one read
+//     at a time, so the loop never waits on the node) and call step with
+//     what it read, the journal and time.Now;
+//  2. perform the plan: cancel, start jobs in goroutines, queue the
+//     Commit and Reveal batches, prune; one batch at a time is broadcast
+//     in a goroutine of its own (the stores synced first for a commit),
+//     so jobs keep starting while CheckTx waits for the node's block;
+//  3. report back: sent for each batch as its broadcast starts, unsent if
+//     the mempool refused it, finished (which returns the next plan) for
+//     each job that returned, resend when the chain's sequence shows that
+//     sent txs were lost.
 //
 // The planner is tested block by block, with no sleeps, by the scripts
 // in testdata/plan (TestPlan) and over simulated lossy chains

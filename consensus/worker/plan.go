@@ -22,10 +22,10 @@ import (
 //     own context and deadline), syncs the stores and broadcasts
 //     plan.Commit, broadcasts plan.Reveal, and prunes the journal with
 //     keep when plan.Prune;
-//  3. sent(batch) for every batch the mempool accepted, so that the
-//     entries are not sent again before ResendAfter blocks (a batch the
-//     mempool refused is not reported, so its entries are planned again
-//     at the next block);
+//  3. sent(batch) for every batch as its broadcast starts, so that the
+//     entries are not planned again while it is in flight nor before
+//     ResendAfter blocks, and unsent(batch) if the mempool refused it,
+//     so that its entries are planned again;
 //  4. finished(k, journal) when the job k returns → plan (more jobs, and
 //     the commit batch when it cannot wait for the next block);
 //  5. resend() when the loop learns that its txs were lost (the chain's
@@ -207,6 +207,18 @@ func (p *planner) sent(b *batch) {
 	}
 	for _, k := range b.Keys {
 		m[k] = p.height
+	}
+}
+
+// unsent takes back sent(b): the mempool refused b, or its broadcast
+// failed, so its entries are planned again.
+func (p *planner) unsent(b *batch) {
+	m := p.commitSent
+	if b.Reveal {
+		m = p.revealSent
+	}
+	for _, k := range b.Keys {
+		delete(m, k)
 	}
 }
 

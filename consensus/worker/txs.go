@@ -4,19 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
-	"github.com/assaynet/assay/consensus/pb"
 )
 
-// syncSequence reconciles the local sequence with the chain's: it moves
-// forward when the chain is ahead, and back (dropping every in-flight
-// mark, so the entries are sent again) when sent txs have not landed for
-// ResendAfter blocks.
-func (w *Worker) syncSequence(ctx context.Context) error {
-	cs, err := w.cfg.Chain.Sequence(ctx, w.operator)
-	if err != nil {
-		return fmt.Errorf("sequence: %w", err)
-	}
+// syncSequence reconciles the local sequence with cs, the chain's: it
+// moves forward when the chain is ahead, and back (dropping every
+// in-flight mark, so the entries are sent again) when sent txs have not
+// landed for ResendAfter blocks.
+func (w *Worker) syncSequence(cs uint64) {
 	switch {
 	case cs >= w.sender.Next():
 		w.sender.SetNext(cs)
@@ -25,40 +19,63 @@ func (w *Worker) syncSequence(ctx context.Context) error {
 		w.sender.SetNext(cs)
 		w.plan.resend()
 	}
+}
+
+// pump starts the broadcast of the next queued batch, commit first,
+// unless one is in flight.
+func (w *Worker) pump(ctx context.Context) {
+	if w.inflight {
+		return
+	}
+	for i, b := range w.queued {
+		if b == nil {
+			continue
+		}
+		w.queued[i] = nil
+		w.inflight = true
+		w.plan.sent(b) // in flight: no later plan lists its entries again
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			w.sentc <- sendResult{b: b, err: w.sendBatch(ctx, b)} // buffered: one in flight
+		}()
+		return
+	}
+}
+
+// sendBatch broadcasts a batch the planner planned; it runs in its own
+// goroutine, the only user of the sender while it runs. Before a Commit
+// tx, the salts and what the commitments name must be on disk (one sync
+// per batch when the stores defer fsync).
+func (w *Worker) sendBatch(ctx context.Context, b *batch) error {
+	if !b.Reveal {
+		if err := errors.Join(w.cfg.Journal.Sync(), w.cfg.Store.Sync()); err != nil {
+			return fmt.Errorf("sync: %w", err)
+		}
+	}
+	if _, err := w.sender.Send(ctx, b.Body); err != nil {
+		return fmt.Errorf("broadcast: %w", err)
+	}
 	return nil
 }
 
-// send broadcasts a batch the planner planned and reports it back when
-// the mempool accepts it. Before a Commit tx, the salts and what the
-// commitments name must be on disk (one sync per batch when the stores
-// defer fsync).
-func (w *Worker) send(ctx context.Context, b *batch) {
-	if !b.Reveal {
-		if err := errors.Join(w.cfg.Journal.Sync(), w.cfg.Store.Sync()); err != nil {
-			w.log.Warn("commit tx: sync", "err", err)
-			return
-		}
-	}
-	if err := w.broadcast(ctx, b.Body); err != nil {
-		w.log.Warn(b.kind()+" tx", "entries", len(b.Keys), "err", err)
+// sendDone ends a broadcast. The planner was told the batch was sent
+// when it left (pump), so its entries are not sent again before
+// ResendAfter blocks; a batch the mempool refused is taken back, and
+// its entries are planned again.
+func (w *Worker) sendDone(r sendResult) {
+	w.inflight = false
+	b := r.b
+	if r.err != nil {
+		w.plan.unsent(b)
+		w.log.Warn(b.kind()+" tx", "entries", len(b.Keys), "err", r.err)
 		return
 	}
-	w.plan.sent(b)
+	w.lastSend = w.height
 	if b.Reveal {
 		w.stats.reveals.Add(uint64(len(b.Keys)))
 	} else {
 		w.stats.commits.Add(uint64(len(b.Keys)))
 	}
 	w.log.Debug(b.kind()+" sent", "height", w.height, "entries", len(b.Keys))
-}
-
-// broadcast signs body with the next sequence and submits it
-// (chain.Sender: on a sequence refusal it rereads the account's sequence
-// and tries once more).
-func (w *Worker) broadcast(ctx context.Context, body *pb.TxBody) error {
-	if _, err := w.sender.Send(ctx, body); err != nil {
-		return fmt.Errorf("broadcast: %w", err)
-	}
-	w.lastSend = w.height
-	return nil
 }

@@ -89,6 +89,26 @@ type Worker struct {
 	sender     *chain.Sender       // signs with the next sequence
 	lastSend   uint64              // height of the last accepted broadcast
 	lastReport map[string]struct{} // rate-limits repeated log lines
+
+	// The batch being broadcast runs in its own goroutine (sendBatch), so
+	// the loop keeps starting jobs while CheckTx waits for the node's
+	// block execution. While it is in flight the loop does not touch the
+	// sender (no sequence sync); the next batches wait in queued, each
+	// replaced by a later plan of its kind (each plan lists every entry
+	// not yet sent).
+	inflight bool
+	queued   [2]*batch // [0] commit, [1] reveal
+	sentc    chan sendResult
+	// reading is set while a read of the chain (read) runs; its result
+	// comes back on readc.
+	reading bool
+	readc   chan readResult
+}
+
+// sendResult is the outcome of one batch's broadcast.
+type sendResult struct {
+	b   *batch
+	err error
 }
 
 // New checks cfg and makes a Worker.
@@ -110,6 +130,8 @@ func New(cfg Config) (*Worker, error) {
 		cancels:    map[key]context.CancelFunc{},
 		lastReport: map[string]struct{}{},
 		sender:     chain.NewSender(cfg.Chain, cfg.ChainID, cfg.Key),
+		sentc:      make(chan sendResult, 1),
+		readc:      make(chan readResult, 1),
 	}
 	w.sender.OnRefused = func(chain.TxResult) { w.stats.rejected.Add(1) }
 	return w, nil
@@ -142,6 +164,12 @@ func (w *Worker) Operator() []byte { return bytes.Clone(w.operator) }
 
 // Run follows the chain until ctx ends, then waits for running jobs to
 // stop and returns ctx's error. Chain errors are logged and retried.
+//
+// The loop itself never waits on the node: reading the chain (read) and
+// broadcasting (sendBatch) run in goroutines of their own, one of each at
+// a time, and report back over channels, so a job that returns starts
+// the next one at once even while a query or CheckTx waits for the block
+// being executed.
 func (w *Worker) Run(ctx context.Context) error {
 	tick := time.NewTicker(w.cfg.Poll)
 	defer tick.Stop()
@@ -152,50 +180,105 @@ func (w *Worker) Run(ctx context.Context) error {
 			return ctx.Err()
 		case k := <-w.done:
 			w.finish(ctx, k)
-			continue
+		case r := <-w.sentc:
+			w.sendDone(r)
+			w.pump(ctx)
+		case r := <-w.readc:
+			w.reading = false
+			err := r.err
+			if err == nil {
+				err = w.apply(ctx, r)
+			}
+			if err != nil && ctx.Err() == nil {
+				w.warnOnce("poll", "chain unavailable", "err", err)
+			}
 		case <-tick.C:
-		}
-		if err := w.poll(ctx); err != nil && ctx.Err() == nil {
-			w.warnOnce("poll", "chain unavailable", "err", err)
+			w.poll(ctx)
 		}
 	}
 }
 
-// poll runs one step when a new block has been committed: it reads the
-// chain, asks the planner what to do and does it. While the node catches
-// up the planner only reveals.
-func (w *Worker) poll(ctx context.Context) error {
+// readResult is what one read of the chain found; nothing when no block
+// was committed since the last step.
+type readResult struct {
+	nothing    bool
+	at         uint64      // the committed height of rounds
+	rounds     []*pb.Round // open rounds that list the operator
+	catchingUp bool
+	sequence   uint64 // the operator's committed sequence
+	maxBatch   uint32 // the chain's max_batch_entries, when asked
+	err        error
+}
+
+// poll starts a read of the chain unless one is running.
+func (w *Worker) poll(ctx context.Context) {
+	if w.reading {
+		return
+	}
+	w.reading = true
+	after, needCap := w.height, w.plan.batchCap == 0
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		w.readc <- w.read(ctx, after, needCap) // buffered: one read at a time
+	}()
+}
+
+// read reads what a step needs when a block above after has been
+// committed. It runs in its own goroutine and touches no worker state.
+func (w *Worker) read(ctx context.Context, after uint64, needCap bool) readResult {
 	h, err := w.cfg.Chain.Height(ctx)
 	catchingUp := errors.Is(err, ErrCatchingUp)
 	if err != nil && !catchingUp {
-		return err
+		return readResult{err: err}
 	}
-	if h <= w.height {
-		return nil
+	if h <= after {
+		return readResult{nothing: true}
 	}
 	at, rounds, err := w.cfg.Chain.Assigned(ctx, w.operator)
 	if err != nil {
-		return fmt.Errorf("assigned rounds: %w", err)
+		return readResult{err: fmt.Errorf("assigned rounds: %w", err)}
 	}
-	if at < w.height {
-		return nil // a lagging read; wait for the next block
+	if at <= after {
+		return readResult{nothing: true} // a lagging read; wait for the next block
+	}
+	r := readResult{at: at, rounds: rounds, catchingUp: catchingUp}
+	if r.sequence, err = w.cfg.Chain.Sequence(ctx, w.operator); err != nil {
+		return readResult{err: fmt.Errorf("sequence: %w", err)}
+	}
+	if needCap {
+		if r.maxBatch, err = w.cfg.Chain.MaxBatchEntries(ctx); err != nil {
+			return readResult{err: fmt.Errorf("params: %w", err)}
+		}
+	}
+	return r
+}
+
+// apply runs one step on what read found: it asks the planner what to do
+// and does it. While the node catches up the planner only reveals.
+func (w *Worker) apply(ctx context.Context, r readResult) error {
+	if r.nothing || r.at <= w.height {
+		return nil
 	}
 	delete(w.lastReport, "poll")
-	w.log.Debug("block", "height", at, "rounds", len(rounds), "pending", w.plan.sched.size(), "sequence", w.sender.Next())
-	w.height = at
-	w.stats.height.Store(at)
-	if err := w.syncSequence(ctx); err != nil {
-		return err
+	w.log.Debug("block", "height", r.at, "rounds", len(r.rounds), "pending", w.plan.sched.size())
+	w.height = r.at
+	w.stats.height.Store(r.at)
+	w.queued = [2]*batch{} // this step plans them again, up to date
+	// While a broadcast is in flight the sender is its own: a later
+	// block syncs the sequence.
+	if !w.inflight {
+		w.syncSequence(r.sequence)
 	}
-	if err := w.readBatchCap(ctx); err != nil {
-		return err
+	if w.plan.batchCap == 0 {
+		w.plan.setChainMaxBatch(r.maxBatch) // once: params are fixed at genesis (0: MaxBatch)
 	}
-	if catchingUp {
+	if r.catchingUp {
 		w.warnOnce("catchup", "node is catching up: revealing journaled rounds only", "height", w.height)
 	} else {
 		delete(w.lastReport, "catchup")
 	}
-	w.do(ctx, w.plan.step(chainView{Height: at, Rounds: rounds, CatchingUp: catchingUp}, w.cfg.Journal, time.Now()))
+	w.do(ctx, w.plan.step(chainView{Height: r.at, Rounds: r.rounds, CatchingUp: r.catchingUp}, w.cfg.Journal, time.Now()))
 	return nil
 }
 
@@ -225,11 +308,12 @@ func (w *Worker) do(ctx context.Context, pl plan) {
 		w.launch(ctx, j)
 	}
 	if pl.Commit != nil {
-		w.send(ctx, pl.Commit)
+		w.queued[0] = pl.Commit
 	}
 	if pl.Reveal != nil {
-		w.send(ctx, pl.Reveal)
+		w.queued[1] = pl.Reveal
 	}
+	w.pump(ctx)
 	for _, k := range pl.Lost {
 		w.warnOnce("lost/"+k.source+fmt.Sprint(k.round), "cannot reveal: no journal entry", "source", k.source, "round", k.round)
 	}
@@ -238,21 +322,6 @@ func (w *Worker) do(ctx context.Context, pl plan) {
 			w.log.Error("journal prune", "err", err)
 		}
 	}
-}
-
-// readBatchCap learns, once, how many entries one Commit or Reveal tx may
-// hold: MaxBatch, or less when the chain's max_batch_entries is lower (a
-// larger batch would be refused whole). Params are fixed at genesis.
-func (w *Worker) readBatchCap(ctx context.Context) error {
-	if w.plan.batchCap > 0 {
-		return nil
-	}
-	n, err := w.cfg.Chain.MaxBatchEntries(ctx)
-	if err != nil {
-		return fmt.Errorf("params: %w", err)
-	}
-	w.plan.setChainMaxBatch(n) // 0: MaxBatch
-	return nil
 }
 
 // launch runs j in its own goroutine, under a context of its own that a

@@ -144,13 +144,23 @@ func (g guard) control(network, address string, _ syscall.RawConn) error {
 	return g.check(ap.Addr())
 }
 
+// maxIdlePerHost is the idle connections kept per upstream host. A
+// node's jobs fetch from the same few APIs at once (a worker runs up to
+// its concurrency, 16–64, in flight); net/http's default of 2 made all
+// but 2 of them dial afresh each round, a TCP (and TLS) handshake per
+// fetch and a socket left in TIME_WAIT.
+const maxIdlePerHost = 64
+
 // transport returns the fetcher's transport: http.DefaultTransport's
-// settings with the guard on every dial and no proxy (a proxy would dial
-// the refused address for us).
+// settings with the guard on every dial, no proxy (a proxy would dial
+// the refused address for us) and maxIdlePerHost idle connections kept
+// per host.
 func (g guard) transport() *http.Transport {
 	d := &net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second, Control: g.control}
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = nil
 	t.DialContext = d.DialContext
+	t.MaxIdleConnsPerHost = maxIdlePerHost
+	t.MaxIdleConns = max(t.MaxIdleConns, 4*maxIdlePerHost)
 	return t
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -140,4 +141,63 @@ type countingTransport struct{ n *atomic.Int32 }
 func (c countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.n.Add(1)
 	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestConnectionsReused: waves of concurrent fetches to one host reuse
+// the connections of the wave before (a node's jobs fetch from the same
+// API at once); with net/http's default of 2 idle connections per host,
+// each wave dialled afresh and left its connections in TIME_WAIT.
+func TestConnectionsReused(t *testing.T) {
+	const perWave, waves = 16, 3
+	var dialled, arrived atomic.Int32
+	release := make([]chan struct{}, waves)
+	for i := range release {
+		release[i] = make(chan struct{})
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Hold each wave's requests until all of them are in flight, so
+		// that the wave needs perWave connections at once.
+		n := int(arrived.Add(1))
+		if n%perWave == 0 {
+			close(release[n/perWave-1])
+		}
+		<-release[(n-1)/perWave]
+		fmt.Fprint(w, "ok")
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			dialled.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	f := httpfetch.New(httpfetch.Options{Allow: loopback})
+	fetch := func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		rc, err := f.Fetch(ctx, plugins.Request{Kind: "http", Config: []byte(`{"url":"` + srv.URL + `/"}`)})
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		_, err = io.ReadAll(rc) // to EOF, as the Manager reads it
+		return err
+	}
+	for w := 0; w < waves; w++ {
+		errs := make(chan error, perWave)
+		for i := 0; i < perWave; i++ {
+			go func() { errs <- fetch() }()
+		}
+		for i := 0; i < perWave; i++ {
+			if err := <-errs; err != nil {
+				t.Fatalf("wave %d: %v", w, err)
+			}
+		}
+	}
+	// All but a few of each later wave's fetches find an idle connection
+	// (one returns to the pool just after its body's EOF, so a fetch can
+	// race it and dial); with 2 idle per host, 14 of each dialled.
+	if n, most := dialled.Load(), perWave+perWave/2; n > int32(most) {
+		t.Errorf("%d waves of %d concurrent fetches dialled %d connections, want at most %d (reused)", waves, perWave, n, most)
+	}
 }

@@ -67,6 +67,11 @@ func (s *Store) GC(ctx context.Context) (GCResult, error) {
 // liveSet returns the multihashes (as strings; the block store is keyed
 // by multihash) of every block in every pinned DAG.
 func (s *Store) liveSet(ctx context.Context) (map[string]bool, error) {
+	return s.liveSetSkip(ctx, nil)
+}
+
+// liveSetSkip is liveSet without the pins whose CID KeyString is in skip.
+func (s *Store) liveSetSkip(ctx context.Context, skip map[string]bool) (map[string]bool, error) {
 	pins, err := s.listPins(ctx)
 	if err != nil {
 		return nil, err
@@ -74,6 +79,9 @@ func (s *Store) liveSet(ctx context.Context) (map[string]bool, error) {
 	live := map[string]bool{}
 	getLinks := s.linksOf
 	for _, p := range pins {
+		if skip[p.Cid.KeyString()] {
+			continue
+		}
 		visit := func(c cid.Cid) bool {
 			k := string(c.Hash())
 			if live[k] {

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -373,4 +374,26 @@ func GCHome(ctx context.Context, home string, dryRun bool) (*GCReport, error) {
 	}
 	rep.DiskAfter, err = store.DiskUsage()
 	return rep, err
+}
+
+// Write prints r for `assay pin gc`; verbose lists every pin that goes.
+func (r *GCReport) Write(w io.Writer, verbose bool) {
+	verb, freed := "unpinned", "freed"
+	if r.DryRun {
+		verb, freed = "would unpin", "would free"
+	}
+	fmt.Fprintf(w, "head (highest round pinned): %d\n", r.Head)
+	fmt.Fprintf(w, "%s %d pins; kept %d round pins (%d only because they are within %d blocks of the head or owed by the journal) and %d other pins\n",
+		verb, len(r.Plan.Unpin), r.Plan.Kept, r.Plan.Protected, RetentionMinBlocks, r.Plan.Other)
+	if verbose {
+		for _, p := range r.Plan.Unpin {
+			fmt.Fprintf(w, "  %s %s\n", p.Cid, p.Name)
+		}
+	}
+	fmt.Fprintf(w, "%s %d blocks, %d bytes of content\n", freed, r.Freed.Blocks, r.Freed.Bytes)
+	if r.DryRun {
+		fmt.Fprintf(w, "pin store on disk: %d bytes\n", r.DiskBefore)
+	} else {
+		fmt.Fprintf(w, "pin store on disk: %d → %d bytes\n", r.DiskBefore, r.DiskAfter)
+	}
 }

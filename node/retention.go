@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"sort"
 	"strconv"
 	"strings"
@@ -208,7 +209,7 @@ type retainer struct {
 	store *pin.Store
 	head  func(context.Context) (uint64, error)
 	owed  func(string, uint64) bool
-	log   interface{ Warn(string, ...any) }
+	log   *slog.Logger
 
 	mu    sync.Mutex
 	stats RetentionStats
@@ -228,19 +229,21 @@ func (r *retainer) pass(ctx context.Context) (RetentionPlan, pin.GCResult, error
 		return RetentionPlan{}, pin.GCResult{}, err
 	}
 	pl := planRetention(r.cfg, pins, head, r.owed)
-	unpinned := 0
-	for _, p := range pl.Unpin {
-		if err := r.store.Unpin(ctx, p.Cid); err != nil && ctx.Err() == nil {
-			r.log.Warn("retention: unpin", "cid", p.Cid.String(), "name", p.Name, "err", err)
-			continue
-		}
-		unpinned++
+	drop := make([]cid.Cid, len(pl.Unpin))
+	for i, p := range pl.Unpin {
+		drop[i] = p.Cid
+	}
+	unpinned, err := r.store.UnpinMany(ctx, drop)
+	if err != nil {
+		return pl, pin.GCResult{}, fmt.Errorf("retention: unpin: %w", err)
 	}
 	res, err := r.store.CollectConcurrent(ctx)
 	if err != nil {
 		return pl, res, fmt.Errorf("retention: gc: %w", err)
 	}
 	disk, derr := r.store.DiskUsage()
+	r.log.Info("retention pass", "head", head, "pins", len(pins), "unpinned", unpinned, "kept", pl.Kept,
+		"protected", pl.Protected, "gc_blocks", res.Blocks, "gc_bytes", res.Bytes, "disk_bytes", disk, "took", time.Since(t0))
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := &r.stats
@@ -364,10 +367,12 @@ func GCHome(ctx context.Context, home string, dryRun bool) (*GCReport, error) {
 		rep.DiskAfter = rep.DiskBefore
 		return rep, err
 	}
-	for _, p := range rep.Plan.Unpin {
-		if err := store.Unpin(ctx, p.Cid); err != nil {
-			return rep, err
-		}
+	drop := make([]cid.Cid, len(rep.Plan.Unpin))
+	for i, p := range rep.Plan.Unpin {
+		drop[i] = p.Cid
+	}
+	if _, err := store.UnpinMany(ctx, drop); err != nil {
+		return rep, err
 	}
 	if rep.Freed, err = store.GC(ctx); err != nil {
 		return rep, err

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,6 +125,7 @@ func TestSoakRetention(t *testing.T) {
 		}
 		t.Logf("t=%4.0fs pin store MB per node: %v", s.Seconds, mb)
 	}
+	logRetentionPasses(t, filepath.Join(dir, LogFile))
 	t.Logf("row: %s", sum.Row(fmt.Sprintf("%d sources every %d blocks, C = 16, retention %v", sources, every, retain)))
 	if p := os.Getenv("ASSAY_SOAK_OUT"); p != "" {
 		b, _ := json.MarshalIndent(map[string]any{"retention": retain, "bound_bytes": bound, "samples": samples, "summary": sum}, "", "  ")
@@ -143,4 +146,34 @@ func TestSoakRetention(t *testing.T) {
 			}
 		}
 	}
+}
+
+// logRetentionPasses logs how many retention passes the nodes made, the
+// longest, and node 0's last (from the devnet log's "retention pass"
+// lines).
+func logRetentionPasses(t *testing.T, logPath string) {
+	b, err := os.ReadFile(logPath)
+	if err != nil {
+		t.Logf("devnet log: %v", err)
+		return
+	}
+	took := regexp.MustCompile(` took=([0-9.]+[a-zµ]+)`)
+	var n int
+	var longest time.Duration
+	var last string
+	for _, line := range strings.Split(string(b), "\n") {
+		if !strings.Contains(line, `msg="retention pass"`) {
+			continue
+		}
+		n++
+		if m := took.FindStringSubmatch(line); m != nil {
+			if d, err := time.ParseDuration(m[1]); err == nil && d > longest {
+				longest = d
+			}
+		}
+		if strings.Contains(line, "node=0") {
+			last = line
+		}
+	}
+	t.Logf("retention passes: %d over 4 nodes, longest %v; node 0's last: %s", n, longest, last)
 }

@@ -228,22 +228,27 @@ func (r *retainer) pass(ctx context.Context) (RetentionPlan, pin.GCResult, error
 	if err != nil {
 		return RetentionPlan{}, pin.GCResult{}, err
 	}
+	tList := time.Since(t0)
 	pl := planRetention(r.cfg, pins, head, r.owed)
 	drop := make([]cid.Cid, len(pl.Unpin))
 	for i, p := range pl.Unpin {
 		drop[i] = p.Cid
 	}
+	t1 := time.Now()
 	unpinned, err := r.store.UnpinMany(ctx, drop)
 	if err != nil {
 		return pl, pin.GCResult{}, fmt.Errorf("retention: unpin: %w", err)
 	}
+	tUnpin, t2 := time.Since(t1), time.Now()
 	res, err := r.store.CollectConcurrent(ctx)
 	if err != nil {
 		return pl, res, fmt.Errorf("retention: gc: %w", err)
 	}
+	tGC, t3 := time.Since(t2), time.Now()
 	disk, derr := r.store.DiskUsage()
+	tDisk := time.Since(t3)
 	r.log.Info("retention pass", "head", head, "pins", len(pins), "unpinned", unpinned, "kept", pl.Kept,
-		"protected", pl.Protected, "gc_blocks", res.Blocks, "gc_bytes", res.Bytes, "disk_bytes", disk, "took", time.Since(t0))
+		"protected", pl.Protected, "gc_blocks", res.Blocks, "gc_bytes", res.Bytes, "disk_bytes", disk, "took", time.Since(t0), "list", tList, "unpin", tUnpin, "gc", tGC, "du", tDisk)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	s := &r.stats

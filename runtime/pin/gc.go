@@ -67,11 +67,13 @@ func (s *Store) GC(ctx context.Context) (GCResult, error) {
 // liveSet returns the multihashes (as strings; the block store is keyed
 // by multihash) of every block in every pinned DAG.
 func (s *Store) liveSet(ctx context.Context) (map[string]bool, error) {
-	return s.liveSetSkip(ctx, nil)
+	return s.liveSetSkip(ctx, nil, true)
 }
 
 // liveSetSkip is liveSet without the pins whose CID KeyString is in skip.
-func (s *Store) liveSetSkip(ctx context.Context, skip map[string]bool) (map[string]bool, error) {
+// Without checkRaw a raw block is marked live without checking that it is
+// stored (one stat less per small pin): enough to decide what to delete.
+func (s *Store) liveSetSkip(ctx context.Context, skip map[string]bool, checkRaw bool) (map[string]bool, error) {
 	pins, err := s.listPins(ctx)
 	if err != nil {
 		return nil, err
@@ -80,6 +82,10 @@ func (s *Store) liveSetSkip(ctx context.Context, skip map[string]bool) (map[stri
 	getLinks := s.linksOf
 	for _, p := range pins {
 		if skip[p.Cid.KeyString()] {
+			continue
+		}
+		if !checkRaw && p.Cid.Type() == cid.Raw {
+			live[string(p.Cid.Hash())] = true
 			continue
 		}
 		visit := func(c cid.Cid) bool {

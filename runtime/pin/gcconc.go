@@ -162,7 +162,7 @@ func (s *Store) garbage(ctx context.Context, skip map[string]bool) ([]cid.Cid, e
 	if err := s.rlockPins(); err != nil {
 		return nil, err
 	}
-	live, err := s.liveSetSkip(ctx, skip)
+	live, err := s.liveSetSkip(ctx, skip, false)
 	s.mu.RUnlock()
 	if err != nil {
 		return nil, err

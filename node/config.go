@@ -40,6 +40,11 @@ type Config struct {
 	// (docs/node.md, "Replication").
 	Bitswap   BitswapConfig   `toml:"bitswap"`
 	Replicate ReplicateConfig `toml:"replicate"`
+	// Retention bounds the pin store (docs/node.md, "Retention").
+	Retention RetentionConfig `toml:"retention"`
+	// Metrics adds per-source series for the sources it lists
+	// (docs/node.md, "Metrics").
+	Metrics MetricsConfig `toml:"metrics"`
 	// Fetch and Plugins are read by plugins.LoadConfig from the same file.
 	Fetch   plugins.FetchConfig    `toml:"fetch"`
 	Plugins []plugins.PluginConfig `toml:"plugins"`
@@ -161,6 +166,8 @@ func Default(gateway string) *Config {
 	c.Replicate = ReplicateConfig{Enabled: true, Announce: true, Concurrency: replica.DefaultConcurrency,
 		Timeout: plugins.Duration(replica.DefaultTimeout), Attempts: replica.DefaultAttempts,
 		MaxBytes: replica.DefaultMaxBytes, CursorFile: "data/replicate-cursor"}
+	c.Retention = RetentionConfig{Enabled: true, Interval: plugins.Duration(DefaultRetentionInterval),
+		OutputRounds: DefaultOutputRounds, InputRounds: DefaultInputRounds}
 	c.Fetch.Timeout = plugins.Duration(plugins.DefaultTimeout)
 	c.Fetch.MaxBytes = plugins.DefaultMaxBytes
 	c.Fetch.Concurrency = plugins.DefaultConcurrency
@@ -251,6 +258,21 @@ max_bytes = %d
 # e.g. ["10.0.0.0/8"] for upstreams on a private network.
 allow_private_ranges = %s
 
+[retention]
+# Background GC of the pin store: the outputs and the inputs of each
+# source's last N rounds stay pinned (0 keeps every round); the rest is
+# unpinned and collected every interval without pausing jobs. Rounds of the
+# last 128 blocks and rounds the journal still owes are always kept.
+enabled = %t
+interval = %q
+output_rounds = %d
+input_rounds = %d
+
+[metrics]
+# Sources that get per-source series (assay_source_*); [] = none, so the
+# metrics' cardinality does not grow with the chain's sources.
+sources = %s
+
 # Fetcher plugins (go-plugin binaries), checked by SHA-256 before each start:
 # [[plugins]]
 # name   = "eth"
@@ -267,7 +289,9 @@ func (c *Config) Write(home string) error {
 		r.Enabled, r.Inputs, r.Announce, r.Concurrency, time.Duration(r.Timeout).String(), r.Attempts, r.MaxBytes, r.CursorFile,
 		c.API.Listen, tomlStrings(c.API.CORSOrigins), c.Explorer.Listen, c.Worker.Concurrency,
 		c.Worker.JournalDir, c.Worker.Fault, c.Sandbox.CacheDir, c.Sandbox.Engine,
-		time.Duration(c.Fetch.Timeout).String(), c.Fetch.MaxBytes, tomlStrings(c.Fetch.AllowPrivateRanges))
+		time.Duration(c.Fetch.Timeout).String(), c.Fetch.MaxBytes, tomlStrings(c.Fetch.AllowPrivateRanges),
+		c.Retention.Enabled, time.Duration(c.Retention.Interval).String(), c.Retention.OutputRounds, c.Retention.InputRounds,
+		tomlStrings(c.Metrics.Sources))
 	if err := os.WriteFile(filepath.Join(home, ConfigFile), []byte(body), 0o600); err != nil {
 		return fmt.Errorf("write assay.toml: %w", err)
 	}

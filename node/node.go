@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	cmtlog "github.com/cometbft/cometbft/libs/log"
@@ -17,6 +18,7 @@ import (
 	cid "github.com/ipfs/go-cid"
 
 	cometnode "github.com/assaynet/assay/consensus/node"
+	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/consensus/worker"
 	"github.com/assaynet/assay/internal/explorer"
 	"github.com/assaynet/assay/internal/httpapi"
@@ -45,6 +47,9 @@ type Options struct {
 	// NoExplorer leaves the explorer off whatever assay.toml says (the
 	// devnet serves node 0's only).
 	NoExplorer bool
+	// Retention overrides assay.toml's [retention] when set (the devnet's
+	// soak test).
+	Retention *RetentionConfig
 }
 
 // LogTo returns Options whose Assay logs go to w as text at level
@@ -92,9 +97,13 @@ type Node struct {
 	api    *http.Server
 	ex     *http.Server
 	noEx   bool
-	rpc    string // CometBFT RPC listen address, as clients dial it
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	rpc    string    // CometBFT RPC listen address, as clients dial it
+	retain *retainer // nil unless [retention] enabled and started
+	// metrics are the histograms and event counters; nil without Prometheus
+	metrics   *metrics
+	startDisk atomic.Int64 // the pin store's size on disk at start
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
 }
 
 // Open reads home's config.toml and assay.toml and opens every part of
@@ -112,6 +121,12 @@ func Open(ctx context.Context, home string, o Options) (n *Node, err error) {
 	}
 	if o.NoPrometheus {
 		cfg.Instrumentation.Prometheus = false
+	}
+	if o.Retention != nil {
+		ac.Retention = *o.Retention
+		if err := errors.Join(ac.validateRetention()...); err != nil {
+			return nil, fmt.Errorf("retention override: %w", err)
+		}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -185,10 +200,15 @@ func (n *Node) openWorker(o Options) error {
 	if err != nil {
 		return err
 	}
-	n.Worker, err = worker.New(worker.Config{
+	wc := worker.Config{
 		ChainID: n.ChainID, Key: key, Chain: n.RPC, Fetcher: n.mgr, Runtime: n.rt, Store: n.store,
 		Journal: n.jrnl, Concurrency: n.cfg.Worker.Concurrency, Fault: fault, Logger: o.Logger.With("part", "worker"),
-	})
+	}
+	if n.prom {
+		n.metrics = newMetrics(operatorHex(tx.Address(key.Public().(ed25519.PublicKey))), n.cfg.Metrics.Sources)
+		wc.OnJob, wc.OnCommitted = n.metrics.job, n.metrics.committed
+	}
+	n.Worker, err = worker.New(wc)
 	if err != nil {
 		return err
 	}
@@ -230,8 +250,17 @@ func (n *Node) Start(ctx context.Context) error {
 	if err := n.startReplication(wctx); err != nil {
 		return err
 	}
+	n.startRetention(wctx)
 	if n.prom {
 		registerMetrics(n)
+		n.wg.Add(2)
+		go func() { defer n.wg.Done(); n.metrics.follow(wctx, n.comet.CometBFT().EventBus(), n.log) }()
+		go func() {
+			defer n.wg.Done()
+			if d, err := n.store.DiskUsage(); err == nil {
+				n.startDisk.Store(d)
+			}
+		}()
 	}
 	if l := n.cfg.API.Listen; l != "" {
 		if err := n.startAPI(wctx, l); err != nil {

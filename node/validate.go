@@ -76,6 +76,8 @@ func (c *Config) Validate() error {
 		bad("fetch.concurrency", "%d is out of range 1..%d", n, MaxFetchConcurrency)
 	}
 	errs = append(errs, c.validateReplicate()...)
+	errs = append(errs, c.validateRetention()...)
+	errs = append(errs, c.validateMetrics()...)
 	return errors.Join(errs...)
 }
 

@@ -27,32 +27,10 @@ func runCID(c *cmd, args []string) int {
 	if len(pos) != 1 {
 		return c.usage("usage: assay cid [--v0] FILE   (FILE - reads stdin)")
 	}
-	id, err := sumFile(pos[0], *v0)
+	id, err := pin.SumFile(pos[0], cidStdin, *v0)
 	if err != nil {
 		return c.fail(1, err)
 	}
 	fmt.Fprintln(c.stdout, id)
 	return 0
-}
-
-// sumFile returns the CID of the file at path ("-" for stdin) as a string.
-func sumFile(path string, v0 bool) (string, error) {
-	r := cidStdin
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return "", err
-		}
-		defer f.Close()
-		r = f
-	}
-	sum := pin.Sum
-	if v0 {
-		sum = pin.SumV0
-	}
-	c, err := sum(r)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
-	}
-	return c.String(), nil
 }

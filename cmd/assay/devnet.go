@@ -47,7 +47,7 @@ func runDevnet(c *cmd, args []string) int {
 	cpuProfile := fs.String("cpu-profile", "", "write a CPU profile of the run to FILE (go tool pprof)")
 	pprofAddr := fs.String("pprof", "", "serve /debug/pprof on ADDR (a loopback host:port) with block and mutex profiles sampled, for go tool pprof")
 	fs.StringVar(&o.GenesisParams, "genesis-params", `{"commit_window":"4","reveal_window":"4","jail_blocks":"100"}`, "genesis params JSON")
-	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
+	if cliflag.Parse(fs, args) != nil || !cliflag.NoArgs(fs) {
 		return 2
 	}
 	if err := node.CheckNet(o.Validators, o.BasePort, 100, false); err != nil {

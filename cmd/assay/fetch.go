@@ -100,11 +100,8 @@ func (f *fetchFlags) manager(fileRoot string, stderr io.Writer) (*plugins.Manage
 func runPluginList(c *cmd, args []string) int {
 	var ff fetchFlags
 	ff.register(c.fs)
-	if err := c.fs.Parse(args); err != nil {
+	if err := c.fs.Parse(args); err != nil || !cliflag.NoArgs(c.fs) {
 		return cliflag.ExitCode(err)
-	}
-	if !noArgs(c.fs) {
-		return 2
 	}
 	m, err := ff.manager("", c.stderr)
 	if err != nil {

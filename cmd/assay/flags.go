@@ -1,8 +1,6 @@
 package main
 
 import (
-	"flag"
-	"fmt"
 	"math"
 	"time"
 
@@ -34,15 +32,3 @@ var (
 	maxStakeFlag    = uint64(cmttypes.MaxTotalVotingPower) // stake is voting power
 	maxReplicasFlag = state.DefaultParams().MaxReplicas
 )
-
-// noArgs reports whether a command that takes only flags got no
-// positional arguments; if it got some, it prints the first and the
-// command's usage to fs's output.
-func noArgs(fs *flag.FlagSet) bool {
-	if fs.NArg() == 0 {
-		return true
-	}
-	fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-	fs.Usage()
-	return false
-}

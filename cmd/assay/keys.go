@@ -55,7 +55,7 @@ func runKeysShow(c *cmd, args []string) int {
 
 func runKeysList(c *cmd, args []string) int {
 	keyring := keyringFlag(c)
-	if cliflag.Parse(c.fs, args) != nil || !noArgs(c.fs) {
+	if cliflag.Parse(c.fs, args) != nil || !cliflag.NoArgs(c.fs) {
 		return 2
 	}
 	files, err := node.KeyFiles(*keyring)

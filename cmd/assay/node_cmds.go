@@ -29,7 +29,7 @@ func runInit(c *cmd, args []string) int {
 	var port int
 	cliflag.Uint(fs, &stake, "stake", 100, 1, maxStakeFlag, "the validator's stake")
 	cliflag.Int(fs, &port, "base-port", cometnode.DefaultBasePort, 1, maxBasePort, "first of the node's seven loopback ports (p2p, rpc, metrics, gateway, api, explorer, libp2p)")
-	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
+	if cliflag.Parse(fs, args) != nil || !cliflag.NoArgs(fs) {
 		return 2
 	}
 	if *home == "" {
@@ -62,7 +62,7 @@ func runTestnet(c *cmd, args []string) int {
 	hostList := fs.String("hosts", "", "one distinct host (IP or hostname) per node, comma-separated: node i's peers dial it at hosts[i]")
 	listenHost := fs.String("rpc-host", "127.0.0.1", "host the RPC, metrics, gateway and API listen on (0.0.0.0 to serve other machines)")
 	allow := fs.String("allow-private-ranges", "", "CIDR ranges, comma-separated, the nodes' http fetcher may dial although refused by default (e.g. 127.0.0.0/8 for a mock upstream on loopback)")
-	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
+	if cliflag.Parse(fs, args) != nil || !cliflag.NoArgs(fs) {
 		return 2
 	}
 	if *out == "" {
@@ -102,7 +102,7 @@ func runStart(c *cmd, args []string) int {
 	home := fs.String("home", "", "node home directory (required)")
 	fault := fs.String("fault", "", "inject a fault for tests: wrong-output, no-reveal or no-commit")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
-	if cliflag.Parse(fs, args) != nil || !noArgs(fs) {
+	if cliflag.Parse(fs, args) != nil || !cliflag.NoArgs(fs) {
 		return 2
 	}
 	if *home == "" {

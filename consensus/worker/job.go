@@ -27,19 +27,31 @@ type Fetcher interface {
 // the round's commit window; past it the verdict is UNAVAILABLE.
 func (w *Worker) executeBy(ctx context.Context, r *pb.Round, deadline time.Time) (Entry, error) {
 	e := Entry{Source: r.Source, Round: r.Round, Status: uint32(abi.StatusUnavailable)}
-	res, in, err := w.validateBy(ctx, r, deadline)
+	rep := JobReport{Source: r.Source}
+	defer func() { w.report(rep) }()
+	res, in, err := w.validateBy(ctx, r, deadline, &rep)
 	if ctx.Err() != nil {
 		// Stopping, or cancelled because the commit window passed: journal
 		// nothing, so a restart runs the job again instead of committing
 		// an UNAVAILABLE caused by the shutdown.
+		rep.Failure = "cancelled"
 		return Entry{}, ctx.Err()
 	}
 	if err != nil {
 		w.log.Warn("job unavailable", "source", r.Source, "round", r.Round, "err", err)
 		w.stats.unavailable.Add(1)
+		rep.Status, rep.Failure = abi.StatusUnavailable.String(), failPhase(err)
 	} else {
-		if e, err = w.pinVerdict(ctx, r, in, res); err != nil {
+		t := time.Now()
+		e, err = w.pinVerdict(ctx, r, in, res)
+		rep.Pin = time.Since(t)
+		if err != nil {
+			rep.Failure = "pin"
 			return Entry{}, err
+		}
+		rep.Status = res.Status.String()
+		if res.Status == abi.StatusFailed {
+			rep.Failure = failClass(res.Kind)
 		}
 	}
 	e.Salt = make([]byte, tx.SaltLen)
@@ -50,13 +62,13 @@ func (w *Worker) executeBy(ctx context.Context, r *pb.Round, deadline time.Time)
 }
 
 // validateBy is validate bounded by deadline (none when zero).
-func (w *Worker) validateBy(ctx context.Context, r *pb.Round, deadline time.Time) (sandbox.Result, []byte, error) {
+func (w *Worker) validateBy(ctx context.Context, r *pb.Round, deadline time.Time, rep *JobReport) (sandbox.Result, []byte, error) {
 	if deadline.IsZero() {
-		return w.validate(ctx, r)
+		return w.validate(ctx, r, rep)
 	}
 	ctx, cancel := context.WithDeadlineCause(ctx, deadline, errWindowEnds)
 	defer cancel()
-	res, in, err := w.validate(ctx, r)
+	res, in, err := w.validate(ctx, r, rep)
 	if err != nil && context.Cause(ctx) == errWindowEnds && !errors.Is(err, errWindowEnds) {
 		err = fmt.Errorf("%w: %w", errWindowEnds, err)
 	}
@@ -68,28 +80,32 @@ func (w *Worker) validateBy(ctx context.Context, r *pb.Round, deadline time.Time
 var errWindowEnds = errors.New("the round's commit window ends")
 
 // validate fetches the input and runs the validator program; an error means the
-// verdict is UNAVAILABLE.
-func (w *Worker) validate(ctx context.Context, r *pb.Round) (sandbox.Result, []byte, error) {
+// verdict is UNAVAILABLE. It records the phases' times in rep.
+func (w *Worker) validate(ctx context.Context, r *pb.Round, rep *JobReport) (sandbox.Result, []byte, error) {
 	sp := r.GetSpec()
 	when, err := w.cfg.Chain.BlockTime(ctx, r.Round)
 	if err != nil {
-		return sandbox.Result{}, nil, fmt.Errorf("block time: %w", err)
+		return sandbox.Result{}, nil, &phaseError{"chain", fmt.Errorf("block time: %w", err)}
 	}
 	fs, err := spec.FromPB(sp.GetFetch())
 	if err != nil {
-		return sandbox.Result{}, nil, err
+		return sandbox.Result{}, nil, &phaseError{"fetch", err}
 	}
 	round := plugins.Round{Source: r.Source, Height: int64(r.Round), Time: when, Window: int64(sp.GetWindowSeconds())}
+	t := time.Now()
 	input, err := w.cfg.Fetcher.Fetch(ctx, fs, round)
+	rep.Fetch = time.Since(t)
 	if err != nil {
 		w.stats.fetchFailed.Add(1)
-		return sandbox.Result{}, nil, fmt.Errorf("fetch: %w", err)
+		return sandbox.Result{}, nil, &phaseError{"fetch", fmt.Errorf("fetch: %w", err)}
 	}
 	code, err := w.code(ctx, sp.GetCodeCid())
 	if err != nil {
-		return sandbox.Result{}, nil, err
+		return sandbox.Result{}, nil, &phaseError{"code", err}
 	}
+	t = time.Now()
 	res := verdict.Run(ctx, w.cfg.Runtime, code, r, input, when, w.cfg.JobTimeout)
+	rep.Run, rep.Ran, rep.Gas = time.Since(t), true, res.GasUsed
 	w.stats.jobs.Add(1)
 	if res.Status == abi.StatusUnavailable {
 		return res, nil, fmt.Errorf("run: %w", res.Err)

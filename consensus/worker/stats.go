@@ -9,13 +9,14 @@ type Stats struct {
 	Unavailable uint64 // jobs that ended UNAVAILABLE
 	FetchFailed uint64 // fetches that failed
 	Dropped     uint64 // jobs dropped because their commit window passed
+	Cancelled   uint64 // of Dropped, those cancelled while running
 	Commits     uint64 // commit entries sent
 	Reveals     uint64 // reveal entries sent
 	Rejected    uint64 // txs the mempool refused
 }
 
 type counters struct {
-	height, jobs, unavailable, fetchFailed, dropped, commits, reveals, rejected atomic.Uint64
+	height, jobs, unavailable, fetchFailed, dropped, cancelled, commits, reveals, rejected atomic.Uint64
 }
 
 // Stats returns a snapshot of the counters. It is safe to call from any
@@ -24,7 +25,7 @@ func (w *Worker) Stats() Stats {
 	c := &w.stats
 	return Stats{
 		Height: c.height.Load(), Jobs: c.jobs.Load(), Unavailable: c.unavailable.Load(),
-		FetchFailed: c.fetchFailed.Load(), Dropped: c.dropped.Load(), Commits: c.commits.Load(),
+		FetchFailed: c.fetchFailed.Load(), Dropped: c.dropped.Load(), Cancelled: c.cancelled.Load(), Commits: c.commits.Load(),
 		Reveals: c.reveals.Load(), Rejected: c.rejected.Load(),
 	}
 }

@@ -64,6 +64,13 @@ type Config struct {
 	// Fault injects a misbehaviour; FaultNone (the default) is honest.
 	Fault  Fault
 	Logger *slog.Logger
+	// OnJob, when set, gets each job's report as the job returns (from
+	// the job's goroutine); the node turns it into metrics.
+	OnJob func(JobReport)
+	// OnCommitted, when set, gets for each job the time from its start
+	// until the chain held its commitment (read at the next block; from
+	// the worker's loop).
+	OnCommitted func(time.Duration)
 }
 
 // Worker executes this node's assignments. Make it with New and Run it.
@@ -83,6 +90,7 @@ type Worker struct {
 	plan    *planner
 	done    chan key
 	cancels map[key]context.CancelFunc // each running job's context
+	started map[key]time.Time          // when each job not yet seen committed started
 	wg      sync.WaitGroup
 
 	height     uint64              // last committed height seen
@@ -128,6 +136,7 @@ func New(cfg Config) (*Worker, error) {
 		plan:       newPlanner(cfg, op),
 		done:       make(chan key, cfg.Concurrency),
 		cancels:    map[key]context.CancelFunc{},
+		started:    map[key]time.Time{},
 		lastReport: map[string]struct{}{},
 		sender:     chain.NewSender(cfg.Chain, cfg.ChainID, cfg.Key),
 		sentc:      make(chan sendResult, 1),
@@ -278,7 +287,17 @@ func (w *Worker) apply(ctx context.Context, r readResult) error {
 	} else {
 		delete(w.lastReport, "catchup")
 	}
-	w.do(ctx, w.plan.step(chainView{Height: r.at, Rounds: r.rounds, CatchingUp: r.catchingUp}, w.cfg.Journal, time.Now()))
+	now := time.Now()
+	w.do(ctx, w.plan.step(chainView{Height: r.at, Rounds: r.rounds, CatchingUp: r.catchingUp}, w.cfg.Journal, now))
+	if len(w.started) > 0 {
+		var committed []key
+		for _, rd := range r.rounds {
+			if me := w.plan.mine(rd); me != nil && len(me.Commit) > 0 {
+				committed = append(committed, key{rd.Source, rd.Round})
+			}
+		}
+		w.noteCommitted(w.plan.open, committed, now)
+	}
 	return nil
 }
 
@@ -302,6 +321,7 @@ func (w *Worker) do(ctx context.Context, pl plan) {
 		if cancel, ok := w.cancels[k]; ok {
 			cancel() // the slot stays taken until the job returns
 		}
+		w.stats.cancelled.Add(1)
 		w.dropped(k, "commit window passed while running; job cancelled")
 	}
 	for _, j := range pl.Start {
@@ -329,6 +349,7 @@ func (w *Worker) do(ctx context.Context, pl plan) {
 func (w *Worker) launch(ctx context.Context, j job) {
 	jctx, cancel := context.WithCancel(ctx)
 	w.cancels[key{j.Round.Source, j.Round.Round}] = cancel
+	w.started[key{j.Round.Source, j.Round.Round}] = time.Now()
 	w.wg.Add(1)
 	go w.runJob(ctx, jctx, j.Round, j.Deadline)
 }

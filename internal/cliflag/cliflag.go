@@ -194,3 +194,15 @@ func List(s string) []string {
 	}
 	return out
 }
+
+// NoArgs reports whether a command that takes only flags got no
+// positional arguments; if it got some, it prints the first and the
+// command's usage to fs's output.
+func NoArgs(fs *flag.FlagSet) bool {
+	if fs.NArg() == 0 {
+		return true
+	}
+	fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+	fs.Usage()
+	return false
+}

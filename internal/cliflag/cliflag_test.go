@@ -59,3 +59,18 @@ func TestList(t *testing.T) {
 		}
 	}
 }
+
+func TestNoArgs(t *testing.T) {
+	var out strings.Builder
+	fs := flag.NewFlagSet("assay x", flag.ContinueOnError)
+	fs.SetOutput(&out)
+	if err := fs.Parse([]string{"extra"}); err != nil {
+		t.Fatal(err)
+	}
+	if NoArgs(fs) || !strings.Contains(out.String(), `assay x: unexpected argument "extra"`) {
+		t.Errorf("NoArgs with an argument: printed %q", out.String())
+	}
+	if err := fs.Parse(nil); err != nil || !NoArgs(fs) {
+		t.Errorf("NoArgs without arguments: %v", err)
+	}
+}

@@ -51,6 +51,9 @@ type Config struct {
 	// CacheDir is the compiled validator cache of the shared sandbox
 	// ("" = none).
 	CacheDir string
+	// Retention overrides every node's [retention] when set (the soak
+	// test runs with and without it).
+	Retention *node.RetentionConfig
 }
 
 // Net is a running devnet.
@@ -100,7 +103,8 @@ func Start(ctx context.Context, dir string, c Config) (*Net, error) {
 	logger := slog.New(slog.NewTextHandler(d.logFile, nil))
 	for i, h := range homes {
 		// node 0 serves the explorer; one is enough in one process
-		n, err := node.Start(ctx, h.Dir, node.Options{Runtime: d.Runtime, NoPrometheus: true, Logger: logger.With("node", i), NoExplorer: i > 0})
+		n, err := node.Start(ctx, h.Dir, node.Options{Runtime: d.Runtime, NoPrometheus: true, Logger: logger.With("node", i), NoExplorer: i > 0,
+			Retention: c.Retention})
 		if err != nil {
 			d.Stop()
 			return nil, fmt.Errorf("node %d: %w", i, err)

@@ -25,9 +25,11 @@ import (
 type checkedBlockstore struct {
 	blockstore.Blockstore
 	health *health
+	track  *gcTrack // blocks added or read while a concurrent GC runs
 }
 
 func (b checkedBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block, error) {
+	b.track.note(c)
 	blk, err := b.Blockstore.Get(ctx, c)
 	if err != nil {
 		return nil, err
@@ -43,6 +45,7 @@ func (b checkedBlockstore) Get(ctx context.Context, c cid.Cid) (blocks.Block, er
 }
 
 func (b checkedBlockstore) Put(ctx context.Context, blk blocks.Block) error {
+	b.track.note(blk.Cid())
 	write, repair, err := b.mustWrite(ctx, blk)
 	if err != nil || !write {
 		return err
@@ -60,6 +63,7 @@ func (b checkedBlockstore) PutMany(ctx context.Context, blks []blocks.Block) err
 	toPut := make([]blocks.Block, 0, len(blks))
 	var repairs []cid.Cid
 	for _, blk := range blks {
+		b.track.note(blk.Cid())
 		write, repair, err := b.mustWrite(ctx, blk)
 		if err != nil {
 			return err

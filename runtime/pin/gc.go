@@ -67,6 +67,13 @@ func (s *Store) GC(ctx context.Context) (GCResult, error) {
 // liveSet returns the multihashes (as strings; the block store is keyed
 // by multihash) of every block in every pinned DAG.
 func (s *Store) liveSet(ctx context.Context) (map[string]bool, error) {
+	return s.liveSetSkip(ctx, nil, true)
+}
+
+// liveSetSkip is liveSet without the pins whose CID KeyString is in skip.
+// Without checkRaw a raw block is marked live without checking that it is
+// stored (one stat less per small pin): enough to decide what to delete.
+func (s *Store) liveSetSkip(ctx context.Context, skip map[string]bool, checkRaw bool) (map[string]bool, error) {
 	pins, err := s.listPins(ctx)
 	if err != nil {
 		return nil, err
@@ -74,6 +81,13 @@ func (s *Store) liveSet(ctx context.Context) (map[string]bool, error) {
 	live := map[string]bool{}
 	getLinks := s.linksOf
 	for _, p := range pins {
+		if skip[p.Cid.KeyString()] {
+			continue
+		}
+		if !checkRaw && p.Cid.Type() == cid.Raw {
+			live[string(p.Cid.Hash())] = true
+			continue
+		}
 		visit := func(c cid.Cid) bool {
 			k := string(c.Hash())
 			if live[k] {

@@ -98,3 +98,30 @@ func (s *Store) listPins(ctx context.Context) ([]Pinned, error) {
 	sort.Slice(out, func(i, j int) bool { return out[i].Cid.String() < out[j].Cid.String() })
 	return out, nil
 }
+
+// UnpinMany removes the pins of cs (their blocks stay until GC) with one
+// flush of the pin database at the end, and returns how many it removed.
+// A CID that is not pinned is skipped; any other error stops it (the
+// pins removed so far are flushed).
+func (s *Store) UnpinMany(ctx context.Context, cs []cid.Cid) (int, error) {
+	if err := s.rlockPins(); err != nil {
+		return 0, err
+	}
+	defer s.mu.RUnlock()
+	n := 0
+	var firstErr error
+	for _, c := range cs {
+		if err := s.pinner.Unpin(ctx, c, true); err != nil {
+			if errors.Is(err, ipfspinner.ErrNotPinned) {
+				continue
+			}
+			firstErr = fmt.Errorf("pin: unpin %s: %w", c, err)
+			break
+		}
+		n++
+	}
+	if err := s.pinner.Flush(ctx); err != nil && firstErr == nil {
+		firstErr = fmt.Errorf("pin: flush unpins: %w", err)
+	}
+	return n, firstErr
+}

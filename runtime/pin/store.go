@@ -53,6 +53,8 @@ type Store struct {
 	pinsBroken atomic.Bool
 	pinsErr    error
 
+	track   *gcTrack       // what CollectConcurrent must keep (gcconc.go)
+	gcMu    sync.Mutex     // one CollectConcurrent at a time
 	closers []func() error // run in order by Close, after the pins
 	dir     string         // "" for a memory store
 
@@ -178,11 +180,12 @@ func newStore(blockDS ds.Batching, openPins pinOpener) (*Store, error) {
 	bs := checkedBlockstore{
 		Blockstore: blockstore.NewBlockstore(watched, blockstore.NoPrefix(), blockstore.WriteThrough(true)),
 		health:     h,
+		track:      &gcTrack{},
 	}
 	bserv := blockservice.New(bs, offline.Exchange(bs), blockservice.WriteThrough(true))
 	s := &Store{
 		blocks: bs, bserv: bserv, dag: strictDAG{merkledag.NewDAGService(bserv)},
-		health: h, openPinDS: openPins,
+		health: h, openPinDS: openPins, track: bs.track,
 	}
 	s.closers = []func() error{bserv.Close}
 	if err := s.openPins(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
 	chunker "github.com/ipfs/boxo/chunker"
 	"github.com/ipfs/boxo/ipld/unixfs/importer/balanced"
@@ -149,3 +150,26 @@ func (discardDAG) Add(context.Context, ipld.Node) error        { return nil }
 func (discardDAG) AddMany(context.Context, []ipld.Node) error  { return nil }
 func (discardDAG) Remove(context.Context, cid.Cid) error       { return nil }
 func (discardDAG) RemoveMany(context.Context, []cid.Cid) error { return nil }
+
+// SumFile is Sum (SumV0 with v0) of the file at path, or of stdin when
+// path is "-" (`assay cid`). An error names the path.
+func SumFile(path string, stdin io.Reader, v0 bool) (cid.Cid, error) {
+	r := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return cid.Undef, err
+		}
+		defer f.Close()
+		r = f
+	}
+	sum := Sum
+	if v0 {
+		sum = SumV0
+	}
+	c, err := sum(r)
+	if err != nil {
+		return cid.Undef, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}

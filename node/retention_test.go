@@ -1,0 +1,202 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	cid "github.com/ipfs/go-cid"
+
+	"github.com/assaynet/assay/plugins"
+	"github.com/assaynet/assay/runtime/pin"
+)
+
+// fakePins names one distinct CID per name (the policy reads names only).
+func fakePins(t *testing.T, names ...string) []pin.Pinned {
+	t.Helper()
+	out := make([]pin.Pinned, len(names))
+	for i, n := range names {
+		c, err := pin.SumBytes([]byte(n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = pin.Pinned{Cid: c, Name: n}
+	}
+	return out
+}
+
+func names(ps []pin.Pinned) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return out
+}
+
+// TestPlanRetention: each source keeps its last N rounds' outputs and last
+// M rounds' inputs; rounds near the head and rounds the journal owes stay
+// whatever the policy; other pins are never touched.
+func TestPlanRetention(t *testing.T) {
+	// source a: rounds 100..600 step 100; source b: 590, 595
+	var all []string
+	for r := 100; r <= 600; r += 100 {
+		all = append(all, fmt.Sprintf("assay/a/%d/output", r), fmt.Sprintf("assay/a/%d/input", r))
+	}
+	all = append(all, "assay/b/590/output", "assay/b/595/input/0", "assay/b/595/input/1", "my-own-pin", "assay/x/notanumber/output")
+	pins := fakePins(t, all...)
+	tests := []struct {
+		name string
+		r    RetentionConfig
+		head uint64
+		owed func(string, uint64) bool
+		want []string
+	}{
+		{"keep all", RetentionConfig{}, 700, nil, nil},
+		{"outputs 2 inputs 1", RetentionConfig{OutputRounds: 2, InputRounds: 1}, 10_000, nil,
+			[]string{"assay/a/100/input", "assay/a/100/output", "assay/a/200/input", "assay/a/200/output",
+				"assay/a/300/input", "assay/a/300/output", "assay/a/400/input", "assay/a/400/output", "assay/a/500/input"}},
+		{"inputs only", RetentionConfig{InputRounds: 3}, 10_000, nil,
+			[]string{"assay/a/100/input", "assay/a/200/input", "assay/a/300/input"}},
+		{"near the head kept", RetentionConfig{OutputRounds: 1, InputRounds: 1}, 500 + RetentionMinBlocks - 1, nil,
+			[]string{"assay/a/100/input", "assay/a/100/output", "assay/a/200/input", "assay/a/200/output",
+				"assay/a/300/input", "assay/a/300/output", "assay/a/400/input", "assay/a/400/output"}},
+		{"head too low to drop anything", RetentionConfig{OutputRounds: 1, InputRounds: 1}, RetentionMinBlocks - 1, nil, nil},
+		{"journal owes round 200", RetentionConfig{OutputRounds: 1, InputRounds: 1}, 10_000,
+			func(s string, r uint64) bool { return s == "a" && r == 200 },
+			[]string{"assay/a/100/input", "assay/a/100/output", "assay/a/300/input", "assay/a/300/output",
+				"assay/a/400/input", "assay/a/400/output", "assay/a/500/input", "assay/a/500/output", "assay/b/590/output"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pl := planRetention(tc.r, pins, tc.head, tc.owed)
+			got := names(pl.Unpin)
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("unpin %v\nwant  %v", got, tc.want)
+			}
+			if pl.Other != 2 {
+				t.Errorf("other = %d, want 2 (my-own-pin, assay/x/notanumber/output)", pl.Other)
+			}
+			if pl.Kept+len(pl.Unpin)+pl.Other != len(pins) {
+				t.Errorf("kept %d + unpin %d + other %d != %d pins", pl.Kept, len(pl.Unpin), pl.Other, len(pins))
+			}
+		})
+	}
+}
+
+// TestRetentionConfig: [retention] defaults, and out-of-range values are
+// errors naming the key.
+func TestRetentionConfig(t *testing.T) {
+	c := Default("")
+	if r := c.Retention; !r.Enabled || r.OutputRounds != DefaultOutputRounds || r.InputRounds != DefaultInputRounds ||
+		time.Duration(r.Interval) != DefaultRetentionInterval {
+		t.Errorf("defaults %+v", r)
+	}
+	for _, tc := range []struct {
+		r    RetentionConfig
+		want string
+	}{
+		{RetentionConfig{Enabled: true, Interval: plugins.Duration(0)}, "retention.interval"},
+		{RetentionConfig{Enabled: true, Interval: plugins.Duration(time.Minute), OutputRounds: -1}, "retention.output_rounds"},
+		{RetentionConfig{Enabled: true, Interval: plugins.Duration(time.Minute), InputRounds: -3}, "retention.input_rounds"},
+	} {
+		c := Default("")
+		c.Retention = tc.r
+		err := c.Validate()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: err %v, want one naming %s", tc.r, err, tc.want)
+		}
+	}
+}
+
+// TestGCHome: `assay pin gc` over a stopped node's home: the dry run
+// reports what would go and changes nothing; the real run removes
+// exactly that, keeps the window, the journal's rounds and other pins.
+func TestGCHome(t *testing.T) {
+	homes, err := WriteTestnet(t.TempDir(), TestnetOptions{ChainID: "c1", Nodes: 1, Stake: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := homes[0].Dir
+	cfg, err := Load(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Retention.OutputRounds, cfg.Retention.InputRounds = 2, 1
+	if err := cfg.Write(home); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	s, err := pin.Open(Path(home, cfg.Pin.Dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]cid.Cid{}
+	add := func(name string) {
+		c, err := s.AddPinned(ctx, strings.NewReader("content of "+name), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		byName[name] = c
+	}
+	const top = 1000
+	for r := uint64(100); r <= top; r += 100 {
+		add(fmt.Sprintf("assay/feed/%d/output", r))
+		add(fmt.Sprintf("assay/feed/%d/input", r))
+	}
+	add("operator/kept")
+	if _, err := s.AddBytes(ctx, []byte("loose")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	dry, err := GCHome(ctx, home, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// kept: outputs 900, 1000 (and 800 within 128 blocks of the head
+	// 1000: no, 800+128 < 1000), inputs 1000 (and 900: within 128 blocks)
+	wantGone := []string{}
+	for r := 100; r <= 800; r += 100 {
+		wantGone = append(wantGone, fmt.Sprintf("assay/feed/%d/input", r), fmt.Sprintf("assay/feed/%d/output", r))
+	}
+	got := names(dry.Plan.Unpin)
+	slices.Sort(got)
+	slices.Sort(wantGone)
+	if !slices.Equal(got, wantGone) {
+		t.Errorf("dry run unpins %v\nwant %v", got, wantGone)
+	}
+	if dry.Freed.Blocks != len(wantGone)+1 { // and the loose block
+		t.Errorf("dry run frees %d blocks, want %d", dry.Freed.Blocks, len(wantGone)+1)
+	}
+	again, err := GCHome(ctx, home, true)
+	if err != nil || len(again.Plan.Unpin) != len(wantGone) {
+		t.Fatalf("second dry run: %v, %d pins; the dry run must change nothing", err, len(again.Plan.Unpin))
+	}
+	done, err := GCHome(ctx, home, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done.Freed != dry.Freed {
+		t.Errorf("gc freed %+v, the dry run said %+v", done.Freed, dry.Freed)
+	}
+	if done.DiskAfter >= done.DiskBefore {
+		t.Errorf("disk %d → %d bytes; want less", done.DiskBefore, done.DiskAfter)
+	}
+	s, err = pin.Open(Path(home, cfg.Pin.Dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for name, c := range byName {
+		gone := slices.Contains(wantGone, name)
+		if ok, _ := s.Has(ctx, c); ok == gone {
+			t.Errorf("%s: present %v after gc, want %v", name, ok, !gone)
+		}
+	}
+}

@@ -63,7 +63,7 @@ func (v *view) show(s *Summary, lastLine *time.Time) {
 		fmt.Fprintf(&b, "  %s/ipfs/<cid>\n", g)
 	}
 	if len(latest) > 0 {
-		fmt.Fprintf(&b, "\ntry: assay dataset get %s --gateway %s\n     (the nodes that validated a round serve it)\n", latest[0].CID, s.Gateways[0])
+		fmt.Fprintf(&b, "\ntry: assay dataset get %s --gateway %s\n     (every node serves every agreed dataset: the others fetch it from the attesters)\n", latest[0].CID, s.Gateways[0])
 	}
 	if s.VerifyCommand != "" {
 		fmt.Fprintf(&b, "\nverify the latest accepted dataset, trusting no node (docs/consumers.md):\n  %s\n", s.VerifyCommand)

@@ -45,7 +45,8 @@ type Config struct {
 	// Metrics adds per-source series for the sources it lists
 	// (docs/node.md, "Metrics").
 	Metrics MetricsConfig `toml:"metrics"`
-	// Fetch and Plugins are read by plugins.LoadConfig from the same file.
+	// Fetch and Plugins are the fetch manager's tables (plugins.Config,
+	// resolved against assay.toml's directory when the node opens).
 	Fetch   plugins.FetchConfig    `toml:"fetch"`
 	Plugins []plugins.PluginConfig `toml:"plugins"`
 }

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -172,9 +174,10 @@ func (n *Node) openParts(ctx context.Context, o Options) error {
 		}
 		n.ownRT = true
 	}
-	pc, err := plugins.LoadConfig(Path(n.Home, ConfigFile))
-	if err != nil {
-		return err
+	// [fetch] and [[plugins]] as Load read them (assay.toml is read once)
+	pc := &plugins.Config{Fetch: n.cfg.Fetch, Plugins: slices.Clone(n.cfg.Plugins)}
+	if err := pc.Resolve(filepath.Dir(Path(n.Home, ConfigFile))); err != nil {
+		return fmt.Errorf("%s: %w", Path(n.Home, ConfigFile), err)
 	}
 	// the same fetchers as `assay fetch`: http, file (under [fetch] file_root), plugins
 	n.mgr, err = builtin.NewManager(pc, "", o.Logger.With("part", "plugins"))

@@ -119,17 +119,29 @@ type Config struct {
 }
 
 // LoadConfig reads the [fetch] and [[plugins]] tables of an assay.toml and
-// validates them.
+// validates them (Resolve, against the file's directory).
 func LoadConfig(path string) (*Config, error) {
 	var c Config
 	if _, err := toml.DecodeFile(path, &c); err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrConfig, path, err)
 	}
+	if err := c.Resolve(filepath.Dir(path)); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &c, nil
+}
+
+// Resolve makes c's relative plugin paths and [fetch] file_root absolute
+// against dir, the directory of the assay.toml they were read from, and
+// validates the plugins and the allowed private ranges. A node that has
+// decoded assay.toml whole (package node) builds its Config from those
+// tables and calls Resolve, so the file is read once.
+func (c *Config) Resolve(dir string) error {
 	// Absolute, so that a relative --config still gives exec a path: a bare
 	// name ("fetcher" under "assay.toml") would be looked up in $PATH.
-	dir, err := filepath.Abs(filepath.Dir(path))
+	dir, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrConfig, path, err)
+		return fmt.Errorf("%w: %w", ErrConfig, err)
 	}
 	for i := range c.Plugins {
 		if p := c.Plugins[i].Path; p != "" && !filepath.IsAbs(p) {
@@ -140,10 +152,7 @@ func LoadConfig(path string) (*Config, error) {
 		c.Fetch.FileRoot = filepath.Join(dir, c.Fetch.FileRoot)
 	}
 	_, rerr := c.Fetch.AllowedRanges()
-	if err := errors.Join(rerr, validatePlugins(c.Plugins)); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &c, nil
+	return errors.Join(rerr, validatePlugins(c.Plugins))
 }
 
 // Limits returns the fetch limits of the [fetch] table.

@@ -35,8 +35,9 @@ type Store interface {
 }
 
 // ReverseKV is a KV that can also visit keys in descending order.
-// Newest-first list queries use it; over a KV without it they fall back
-// to an ascending walk of the whole range (correct, but linear in it).
+// Newest-first list queries use it; over a KV without it (MemKV) they
+// fall back to an ascending walk of the whole range (correct, but linear
+// in it).
 type ReverseKV interface {
 	KV
 	// ReverseIterate calls fn for each key in [start, end) in descending
@@ -133,24 +134,6 @@ func (kv *MemKV) Hash() []byte {
 	kv.mu.RLock()
 	defer kv.mu.RUnlock()
 	return bytes.Clone(kv.hash)
-}
-
-// ReverseIterate implements ReverseKV.
-func (kv *MemKV) ReverseIterate(start, end []byte, fn func(key, value []byte) bool) error {
-	var keys []string
-	var vals [][]byte
-	if err := kv.Iterate(start, end, func(k, v []byte) bool {
-		keys, vals = append(keys, string(k)), append(vals, v)
-		return true
-	}); err != nil {
-		return err
-	}
-	for i := len(keys) - 1; i >= 0; i-- {
-		if !fn([]byte(keys[i]), vals[i]) {
-			break
-		}
-	}
-	return nil
 }
 
 // iterateDesc visits [start, end) of kv in descending key order.

@@ -10,9 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/internal/ctxsleep"
 )
 
 // WatchEvent is one dataset a Watch delivers.
@@ -61,12 +61,8 @@ func (c *Client) Watch(ctx context.Context, source, after string, fn func(WatchE
 		if c.onRetry != nil {
 			c.onRetry(err, after)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := ctxsleep.Sleep(ctx, wait); err != nil {
+			return err
 		}
 		wait = min(2*wait, c.retryMax)
 	}

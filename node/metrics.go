@@ -17,6 +17,7 @@ import (
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/worker"
+	"github.com/assaynet/assay/internal/ctxsleep"
 	"github.com/assaynet/assay/node/replica"
 	"github.com/assaynet/assay/runtime/pin"
 )
@@ -268,12 +269,7 @@ func (m *metrics) follow(ctx context.Context, bus eventBus, log interface{ Warn(
 			m.drain(ctx, sub)
 			_ = bus.Unsubscribe(context.Background(), name, cmttypes.EventQueryNewBlockEvents)
 		}
-		t := time.NewTimer(time.Second)
-		select {
-		case <-ctx.Done():
-		case <-t.C:
-		}
-		t.Stop()
+		_ = ctxsleep.Sleep(ctx, time.Second)
 	}
 }
 

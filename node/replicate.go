@@ -12,6 +12,7 @@ import (
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
+	"github.com/assaynet/assay/internal/ctxsleep"
 	"github.com/assaynet/assay/node/replica"
 )
 
@@ -97,12 +98,8 @@ func (n *Node) announce(ctx context.Context) error {
 		}
 		last = err
 		n.log.Info("announce retrieval addresses: retrying", "in", wait, "err", err)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := ctxsleep.Sleep(ctx, wait); err != nil {
+			return err
 		}
 		wait = min(2*wait, 10*time.Second)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/internal/ctxsleep"
 	"github.com/assaynet/assay/runtime/pin"
 )
 
@@ -418,12 +419,8 @@ func (r *Replicator) fetchRetry(ctx context.Context, cidStr, name string, attest
 			return err
 		}
 		r.log.Info("replicate: retrying", "cid", c, "attempt", attempt, "in", wait, "err", err)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
+		if err := ctxsleep.Sleep(ctx, wait); err != nil {
+			return err
 		}
 		wait = min(2*wait, maxBackoff)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assaynet/assay/internal/ctxsleep"
 	"github.com/assaynet/assay/plugins"
 )
 
@@ -34,7 +35,7 @@ func (f *Fetcher) Fetch(ctx context.Context, req plugins.Request) (io.ReadCloser
 	var last error
 	for attempt := 0; attempt <= f.opts.Retries; attempt++ {
 		if attempt > 0 {
-			if err := sleep(ctx, f.delay(attempt)); err != nil {
+			if err := ctxsleep.Sleep(ctx, f.delay(attempt)); err != nil {
 				break
 			}
 		}
@@ -112,17 +113,6 @@ func refused(method string, err error) error {
 func (f *Fetcher) delay(attempt int) time.Duration {
 	d := f.opts.RetryBase << min(attempt-1, 16)
 	return d/2 + rand.N(d/2+1)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // cancelBody releases the per-fetch timeout when the body is closed.

@@ -46,13 +46,12 @@ var rewriterGlobals = map[string]bool{abi.GlobalGas: true, abi.GlobalDepth: true
 // preImage is the state _initialize leaves: a job's instance starts from
 // it.
 type preImage struct {
-	pages   uint32         // memory size in pages
-	runs    []memRun       // the non-zero bytes of memory
-	globals []savedGlobal  // the module's mutable globals
-	mono    uint64         // the monotonic clock when _initialize returned
-	gas     uint64         // gas _initialize used
-	log     []byte         // what _initialize logged: each job's log starts with it
-	names   map[string]int // globals by export name (for diffs)
+	pages   uint32        // memory size in pages
+	runs    []memRun      // the non-zero bytes of memory
+	globals []savedGlobal // the module's mutable globals
+	mono    uint64        // the monotonic clock when _initialize returned
+	gas     uint64        // gas _initialize used
+	log     []byte        // what _initialize logged: each job's log starts with it
 }
 
 // memRun is a stretch of memory to write at off.
@@ -121,19 +120,18 @@ func (r *Runtime) initOnce(ctx context.Context, compiled wazero.CompiledModule, 
 	case len(s.out) > 0:
 		return nil, fmt.Errorf("%w: _initialize wrote output", ErrInit) // output_write traps first; kept as a guard
 	}
-	img := &preImage{mono: s.mono, gas: res.GasUsed, log: s.log, names: map[string]int{}}
+	img := &preImage{mono: s.mono, gas: res.GasUsed, log: s.log}
 	if mem := mod.Memory(); mem != nil {
 		img.pages = mem.Size() >> 16
 		buf, _ := mem.Read(0, mem.Size())
 		img.runs = nonZeroRuns(buf)
 	}
-	for i, eg := range gl {
+	for _, eg := range gl {
 		v := mod.ExportedGlobal(eg.Name)
 		if v == nil {
 			return nil, fmt.Errorf("%w: global %d has no export", ErrInit, eg.Index)
 		}
 		img.globals = append(img.globals, savedGlobal{name: eg.Name, v: v.Get()})
-		img.names[eg.Name] = i
 	}
 	return img, nil
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/assaynet/assay/runtime/abi"
 )
@@ -168,5 +169,27 @@ func TestPreinitGoGuest(t *testing.T) {
 		if k := i % 12; gasPre[i] != gasPre[k/4*4] || gasPre[i] != gasPre[k] {
 			t.Fatalf("gas %v: varies with source, height or engine", gasPre)
 		}
+	}
+}
+
+// TestPreinitUnavailableNotKept: a pre-initialization the node stops
+// (Interrupt and a context that ends) is UNAVAILABLE and keeps nothing,
+// so storing the module again runs it and gives the module's own answer.
+func TestPreinitUnavailableNotKept(t *testing.T) {
+	rt := newRuntime(t, Config{Interrupt: true})
+	rt.initGas = 1 << 40 // the loop outlives the context, not the gas
+	wasm := readTestdata(t, "init_loop.wasm")
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := rt.Store(ctx, wasm); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("stopped Store: err %v, want ErrUnavailable", err)
+	}
+	rt.initGas = 1_000
+	code, err := rt.Store(context.Background(), wasm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(code.PreinitError, ErrInit) || errors.Is(code.PreinitError, ErrUnavailable) {
+		t.Fatalf("PreinitError %v, want the module's own ErrInit", code.PreinitError)
 	}
 }

@@ -144,9 +144,18 @@ func (r *Runtime) storeInstrumented(ctx context.Context, id cid.Cid, rewritten [
 	_, init := fns[abi.ExportInitialize]
 	c := &Code{CID: id, Initialize: init, rt: r, compiled: compiled, image: img, PreinitError: preErr}
 	if preinit && init {
-		if pre, err := r.preinitialize(ctx, compiled, img, gl); err != nil {
+		pre, err := r.preinitialize(ctx, compiled, img, gl)
+		switch {
+		case errors.Is(err, ErrUnavailable):
+			// The node stopped the run (context, Close): that says
+			// nothing about the module, so nothing is kept; caching the
+			// code without its image would charge _initialize to every
+			// later job on this node alone.
+			_ = compiled.Close(context.WithoutCancel(ctx))
+			return nil, err
+		case err != nil:
 			c.PreinitError = err // jobs run _initialize themselves
-		} else {
+		default:
 			c.pre, c.image = pre, dataimage.Image{}
 			c.Preinitialized, c.InitGas = true, pre.gas
 		}

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"time"
 
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	cmttypes "github.com/cometbft/cometbft/types"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/internal/dataset"
-	"github.com/assaynet/assay/runtime/abi"
 )
 
 // ProofOpType is the type of the one ProofOp that proves a record
@@ -138,33 +136,24 @@ func decode(rec *Record, m proto.Message) error {
 	return nil
 }
 
-// checkRecord checks that the proven record is the dataset asked for and
-// fills in its view.
+// checkRecord checks that the proven record is the dataset asked for,
+// with CIDs that are CIDs, and fills in its view.
 func checkRecord(d *Dataset, source string, round uint64) error {
 	rec := d.Record
 	if rec.Source != source || rec.Round != round {
 		return fail(PartRecord, nil, "proven record is of %s round %d, asked %s round %d", rec.Source, rec.Round, source, round)
 	}
-	view := state.DatasetView{Source: rec.Source, Round: rec.Round, Status: abi.Status(rec.Status).String(),
-		GasUsed: rec.GasUsed, Height: rec.Height, Time: time.Unix(0, rec.Time).UTC().Format(time.RFC3339Nano)}
 	if len(rec.OutputCid) > 0 {
-		c, err := cid.Cast(rec.OutputCid)
-		if err != nil {
+		if _, err := cid.Cast(rec.OutputCid); err != nil {
 			return fail(PartRecord, err, "proven output CID %x", rec.OutputCid)
 		}
-		view.OutputCID = c.String()
 	}
 	for _, b := range rec.InputCids {
-		c, err := cid.Cast(b)
-		if err != nil {
+		if _, err := cid.Cast(b); err != nil {
 			return fail(PartRecord, err, "proven input CID %x", b)
 		}
-		view.InputCIDs = append(view.InputCIDs, c.String())
 	}
-	for _, a := range rec.Attesters {
-		view.Attesters = append(view.Attesters, hex.EncodeToString(a))
-	}
-	d.DatasetView = view
+	d.DatasetView = state.DatasetViewOf(rec)
 	return nil
 }
 

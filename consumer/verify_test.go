@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,15 +13,10 @@ import (
 	"time"
 
 	cometnode "github.com/assaynet/assay/consensus/node"
-	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consumer"
-	"github.com/assaynet/assay/internal/devnet"
+	"github.com/assaynet/assay/internal/apitest"
 	"github.com/assaynet/assay/internal/liar"
-	"github.com/assaynet/assay/internal/testports"
 )
-
-// echoWasm is a tiny validator (its output is its input).
-const echoWasm = "../consensus/worker/testdata/echo.wasm"
 
 // chainFixture is one real single-validator devnet with an ACCEPTED
 // dataset, shared by the subtests.
@@ -36,27 +30,13 @@ type chainFixture struct {
 	outputCID    string
 }
 
-// startChain starts a one-validator devnet, registers one source and
-// waits (at most 2 minutes) for an ACCEPTED dataset.
+// startChain starts the one-validator devnet of apitest.Start and waits
+// for an ACCEPTED dataset; it trusts header 2.
 func startChain(t *testing.T) *chainFixture {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	net, err := devnet.Start(ctx, t.TempDir(), devnet.Config{Validators: 1, BasePort: testports.FreeBase(t, 1),
-		BlockTime: 100 * time.Millisecond, CacheDir: t.TempDir(), GenesisParams: `{"commit_window":"3","reveal_window":"3"}`})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(net.Stop)
-	wasm, _, err := devnet.ExampleFiles(echoWasm, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := devnet.RegisterSources(ctx, net, wasm, nil, devnet.Sources{Symbols: []string{"BTC-USD"}, Every: 2, Replicas: 1}); err != nil {
-		t.Fatal(err)
-	}
+	net := apitest.Start(t)
 	n := net.Nodes[0]
-	f := &chainFixture{gateway: n.Gateway, source: "btc-usd"}
+	f := &chainFixture{gateway: n.Gateway, source: apitest.Source, trustHeight: 2}
 	cfg, err := cometnode.LoadConfig(n.Home)
 	if err != nil {
 		t.Fatal(err)
@@ -65,29 +45,9 @@ func startChain(t *testing.T) *chainFixture {
 	if f.genesis, err = os.ReadFile(filepath.Join(n.Home, "config", "genesis.json")); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		d, _, err := n.RPC.Chain().LatestDataset(ctx, f.source, "ACCEPTED")
-		if err == nil {
-			f.round, f.outputCID = d.Round, d.OutputCID
-			break
-		}
-		if !errors.Is(err, state.ErrNotFound) {
-			t.Fatal(err)
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("no ACCEPTED dataset within 2 minutes")
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	// The trust root: header 2, read from the node in process (a source
-	// the test trusts, as a consumer trusts a friend or a website).
-	f.trustHeight = 2
-	c, err := n.Client().Commit(ctx, &f.trustHeight)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.trustHash = c.SignedHeader.Hash()
+	d := apitest.Accepted(t, net)
+	f.round, f.outputCID = d.Round, d.OutputCID
+	f.trustHash = apitest.TrustHash(t, net, f.trustHeight)
 	return f
 }
 

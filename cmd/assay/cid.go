@@ -20,7 +20,7 @@ func init() {
 // (or, with --v0, plain `ipfs add`) would print. FILE "-" is stdin.
 func runCID(c *cmd, args []string) int {
 	v0 := c.fs.Bool("v0", false, "print the CIDv0 (dag-pb leaves) instead of the CIDv1 (raw leaves)")
-	pos, err := cliflag.Interleaved(c.fs, args)
+	pos, err := cliflag.Positionals(c.fs, args)
 	if err != nil {
 		return cliflag.ExitCode(err)
 	}

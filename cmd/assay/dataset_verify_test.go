@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +13,7 @@ import (
 	"time"
 
 	cometnode "github.com/assaynet/assay/consensus/node"
-	"github.com/assaynet/assay/consensus/state"
+	"github.com/assaynet/assay/internal/apitest"
 	"github.com/assaynet/assay/internal/devnet"
 )
 
@@ -26,45 +25,17 @@ func TestDatasetVerifyCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a CometBFT node")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	net, err := devnet.Start(ctx, t.TempDir(), devnet.Config{Validators: 1, BasePort: freeBase(t, 1),
-		BlockTime: 100 * time.Millisecond, CacheDir: t.TempDir(), GenesisParams: `{"commit_window":"3","reveal_window":"3"}`})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer net.Stop()
-	wasm, _, err := devnet.ExampleFiles(echoWasm, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := devnet.RegisterSources(ctx, net, wasm, nil, devnet.Sources{Symbols: []string{"ETH-USD"}, Every: 2, Replicas: 1}); err != nil {
-		t.Fatal(err)
-	}
+	net := apitest.Start(t)
 	n := net.Nodes[0]
-	var d state.DatasetView
-	for d.Round == 0 {
-		d, _, err = n.RPC.Chain().LatestDataset(ctx, "eth-usd", "ACCEPTED")
-		if err != nil && !errors.Is(err, state.ErrNotFound) {
-			t.Fatal(err)
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("no dataset")
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
+	d := apitest.Accepted(t, net)
 	cfg, err := cometnode.LoadConfig(n.Home)
 	if err != nil {
 		t.Fatal(err)
 	}
-	th := int64(2)
-	c, err := n.Client().Commit(ctx, &th)
-	if err != nil {
-		t.Fatal(err)
-	}
+	trustHash := apitest.TrustHash(t, net, 2)
+	src := apitest.Source
 	node := cfg.RPC.ListenAddress
-	trust := []string{"--node", node, "--trust-height", "2", "--trust-hash", hex.EncodeToString(c.SignedHeader.Hash())}
+	trust := []string{"--node", node, "--trust-height", "2", "--trust-hash", hex.EncodeToString(trustHash)}
 	round := fmt.Sprint(d.Round)
 	genesis := filepath.Join(n.Home, "config", "genesis.json")
 	outFile := filepath.Join(t.TempDir(), "out")
@@ -75,16 +46,16 @@ func TestDatasetVerifyCommand(t *testing.T) {
 		code        int
 		out, errOut string
 	}{
-		{"verified", append([]string{"verify", "eth-usd", round, "--gateway", n.Gateway}, trust...), 0, "verified eth-usd round " + round, ""},
-		{"json", append([]string{"verify", "eth-usd", round, "--json"}, trust...), 0, `"verified": true`, ""},
-		{"genesis", []string{"verify", "eth-usd", round, "--node", node, "--genesis", genesis}, 0, "genesis validators' signatures", ""},
-		{"get verify", append([]string{"get", d.OutputCID, "--verify", "--source", "eth-usd", "--round", round, "--gateway", n.Gateway, "-o", outFile}, trust...), 0, "", "bytes"},
-		{"get verify other cid", append([]string{"get", "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", "--verify", "--source", "eth-usd", "--round", round, "--gateway", n.Gateway}, trust...), 1, "", "record: the proven output of eth-usd"},
-		{"wrong trust hash", []string{"verify", "eth-usd", round, "--node", node, "--trust-height", "2", "--trust-hash", strings.Repeat("ab", 32)}, 1, "", "header: header 2"},
-		{"absent", append([]string{"verify", "eth-usd", "999999999"}, trust...), 4, "", "absence proven"},
-		{"node down", []string{"verify", "eth-usd", round, "--node", "tcp://127.0.0.1:1", "--trust-height", "2", "--trust-hash", strings.Repeat("ab", 32)}, 3, "", "unavailable"},
-		{"no trust root", []string{"verify", "eth-usd", round, "--node", node}, 2, "", "no trust root"},
-		{"get verify no round", []string{"get", d.OutputCID, "--verify", "--source", "eth-usd"}, 2, "", "--verify needs --source and --round"},
+		{"verified", append([]string{"verify", src, round, "--gateway", n.Gateway}, trust...), 0, "verified " + src + " round " + round, ""},
+		{"json", append([]string{"verify", src, round, "--json"}, trust...), 0, `"verified": true`, ""},
+		{"genesis", []string{"verify", src, round, "--node", node, "--genesis", genesis}, 0, "genesis validators' signatures", ""},
+		{"get verify", append([]string{"get", d.OutputCID, "--verify", "--source", src, "--round", round, "--gateway", n.Gateway, "-o", outFile}, trust...), 0, "", "bytes"},
+		{"get verify other cid", append([]string{"get", "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku", "--verify", "--source", src, "--round", round, "--gateway", n.Gateway}, trust...), 1, "", "record: the proven output of " + src},
+		{"wrong trust hash", []string{"verify", src, round, "--node", node, "--trust-height", "2", "--trust-hash", strings.Repeat("ab", 32)}, 1, "", "header: header 2"},
+		{"absent", append([]string{"verify", src, "999999999"}, trust...), 4, "", "absence proven"},
+		{"node down", []string{"verify", src, round, "--node", "tcp://127.0.0.1:1", "--trust-height", "2", "--trust-hash", strings.Repeat("ab", 32)}, 3, "", "unavailable"},
+		{"no trust root", []string{"verify", src, round, "--node", node}, 2, "", "no trust root"},
+		{"get verify no round", []string{"get", d.OutputCID, "--verify", "--source", src}, 2, "", "--verify needs --source and --round"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -20,7 +20,7 @@ func runSourceSimulate(c *cmd, args []string) int {
 	fs.StringVar(&o.Config, "config", "", "assay.toml with [fetch] and [[plugins]] tables (default: built-in fetchers)")
 	fs.StringVar(&o.Wasm, "wasm", "", "module `file` when the source names its code by CID")
 	asJSON := fs.Bool("json", false, "print one JSON object")
-	pos, err := cliflag.Interleaved(fs, args)
+	pos, err := cliflag.Positionals(fs, args)
 	if err != nil || len(pos) != 1 {
 		return c.usage("usage: assay source simulate FILE.toml|FILE.json [--height H] [--time T] [--config assay.toml] [--wasm FILE] [--json]")
 	}

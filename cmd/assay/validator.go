@@ -27,7 +27,7 @@ func init() {
 
 // runValidatorCheck is `assay validator check FILE.wasm`.
 func runValidatorCheck(c *cmd, args []string) int {
-	pos, err := cliflag.Interleaved(c.fs, args)
+	pos, err := cliflag.Positionals(c.fs, args)
 	if err != nil {
 		return 2
 	}
@@ -96,7 +96,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 func runValidatorRun(c *cmd, args []string) int {
 	var f runFlags
 	f.register(c.fs)
-	pos, err := cliflag.Interleaved(c.fs, args)
+	pos, err := cliflag.Positionals(c.fs, args)
 	if err != nil {
 		return 2
 	}

@@ -302,6 +302,11 @@ type DatasetView struct {
 	Time      string   `json:"time"`   // that block's time, RFC 3339 in UTC
 }
 
+// DatasetViewOf is the JSON form of dataset record d, as the queries
+// answer it (a verifying consumer builds its view of a proven record
+// with it).
+func DatasetViewOf(d *pb.Dataset) DatasetView { return datasetView(d) }
+
 func datasetView(d *pb.Dataset) DatasetView {
 	v := DatasetView{Source: d.Source, Round: d.Round, Status: abi.Status(d.Status).String(), OutputCID: cidString(d.OutputCid), GasUsed: d.GasUsed, Height: d.Height, Time: formatTime(d.Time)}
 	for _, c := range d.InputCids {

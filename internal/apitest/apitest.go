@@ -1,10 +1,13 @@
-// Package apitest holds what the HTTP API's tests share: a one-validator
-// devnet whose source resolves a dataset every few blocks, and a TCP
-// proxy that cuts its connections on demand (a forced disconnect).
+// Package apitest holds what the tests of the HTTP API and of verifying
+// consumers share: a one-validator devnet whose source resolves a dataset
+// every few blocks (with its ACCEPTED dataset and a trusted header hash),
+// and a TCP proxy that cuts its connections on demand (a forced
+// disconnect).
 package apitest
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -97,6 +100,42 @@ func WaitDatasets(ctx context.Context, t testing.TB, c *consumer.Client, n int) 
 		case <-tick.C:
 		}
 	}
+}
+
+// Accepted waits (at most 2 minutes) until d's node has an ACCEPTED
+// dataset of Source and returns it.
+func Accepted(t testing.TB, d *devnet.Net) state.DatasetView {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ds, _, err := d.Nodes[0].RPC.Chain().LatestDataset(ctx, Source, "ACCEPTED")
+		switch {
+		case err == nil:
+			return ds
+		case !errors.Is(err, state.ErrNotFound):
+			t.Fatal(err)
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no ACCEPTED dataset within 2 minutes")
+		case <-tick.C:
+		}
+	}
+}
+
+// TrustHash returns the hash of header h as d's node has it, read in
+// process: a trust root from a source the test trusts, as a consumer
+// trusts a friend or a website.
+func TrustHash(t testing.TB, d *devnet.Net, h int64) []byte {
+	t.Helper()
+	c, err := d.Nodes[0].Client().Commit(context.Background(), &h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.SignedHeader.Hash()
 }
 
 // Proxy forwards TCP connections to a target; Cut closes every open one.

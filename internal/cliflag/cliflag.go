@@ -126,32 +126,9 @@ func Parse(fs *flag.FlagSet, args []string) error {
 	return fs.Parse(pos)
 }
 
-// Interleaved parses flags that may come before or after the positional
-// arguments, which it returns; "-" is a positional argument and "--" ends
-// the flags.
-func Interleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for range len(args) + 1 { // each round consumes at least one argument
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		if args[0] == "--" || args[0] == "-" || !strings.HasPrefix(args[0], "-") {
-			if args[0] == "--" {
-				return append(pos, args[1:]...), nil
-			}
-			pos = append(pos, args[0])
-			args = args[1:]
-		}
-	}
-	return pos, nil
-}
-
 // Positionals parses flags placed before, between or after positional
-// arguments and returns the positional ones.
+// arguments and returns the positional ones; "-" is a positional
+// argument and "--" ends the flags.
 func Positionals(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for range len(args) + 1 { // each round consumes at least one argument

@@ -74,3 +74,25 @@ func TestNoArgs(t *testing.T) {
 		t.Errorf("NoArgs without arguments: %v", err)
 	}
 }
+
+// TestPositionals: flags may come before, between or after the
+// positional arguments; "-" is one, and "--" ends the flags.
+func TestPositionals(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		pos  string
+		v    bool
+	}{
+		{[]string{"a", "-v", "b"}, "a b", true},
+		{[]string{"-", "-v"}, "-", true},
+		{[]string{"a", "--", "-v"}, "a -v", false},
+		{[]string{"-v", "--", "-x"}, "-x", true},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		v := fs.Bool("v", false, "")
+		pos, err := Positionals(fs, tc.args)
+		if err != nil || strings.Join(pos, " ") != tc.pos || *v != tc.v {
+			t.Errorf("%q: %q, -v %v, %v; want %q, -v %v", tc.args, pos, *v, err, tc.pos, tc.v)
+		}
+	}
+}

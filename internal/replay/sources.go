@@ -18,21 +18,10 @@ import (
 
 // Gateway fetches inputs from the IPFS gateways at urls (any,
 // untrusted), tried in order until one serves bytes that re-import to the
-// CID (dataset.FromGateway checks them).
+// CID (dataset.FromGateways).
 func Gateway(urls ...string) Inputs {
 	return func(ctx context.Context, id cid.Cid) ([]byte, error) {
-		var errs []error
-		for _, u := range urls {
-			b, err := dataset.FromGateway(ctx, u, id, false)
-			if err == nil {
-				return b, nil
-			}
-			errs = append(errs, err)
-		}
-		if len(errs) == 0 {
-			return nil, errors.New("no gateway")
-		}
-		return nil, errors.Join(errs...)
+		return dataset.FromGateways(ctx, urls, id, false, nil)
 	}
 }
 

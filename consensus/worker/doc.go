@@ -10,7 +10,8 @@
 //     the chain by CID and stored once),
 //  4. pins the output,
 //  5. writes the verdict and a fresh salt to its journal on disk (fsync),
-//  6. commits, in one Commit tx per block for every ready entry, and
+//  6. commits: a Commit tx leaves as soon as a job returns and no other
+//     broadcast is in flight, with every entry ready by then, and
 //  7. reveals, in one Reveal tx per block, once the round's reveal phase
 //     opens.
 //
@@ -41,7 +42,8 @@
 //  3. report back: sent for each batch as its broadcast starts, unsent if
 //     the mempool refused it, finished (which returns the next plan) for
 //     each job that returned, resend when the chain's sequence shows that
-//     sent txs were lost.
+//     sent txs were lost; whenever nothing is being broadcast, ask
+//     readyCommits for the commitments of the jobs that returned since.
 //
 // The planner is tested block by block, with no sleeps, by the scripts
 // in testdata/plan (TestPlan) and over simulated lossy chains

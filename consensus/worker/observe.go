@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/runtime/abi"
 )
 
@@ -80,7 +81,7 @@ func (w *Worker) report(r JobReport) {
 // noteCommitted reports, for each round whose commitment of this node the
 // chain now holds, the time from its job's start (Config.OnCommitted);
 // it forgets jobs whose rounds closed without it.
-func (w *Worker) noteCommitted(open map[key]bool, committed []key, now time.Time) {
+func (w *Worker) noteCommitted(open map[key]*pb.Round, committed []key, now time.Time) {
 	for _, k := range committed {
 		if t, ok := w.started[k]; ok {
 			if w.cfg.OnCommitted != nil {
@@ -90,7 +91,7 @@ func (w *Worker) noteCommitted(open map[key]bool, committed []key, now time.Time
 		}
 	}
 	for k := range w.started {
-		if !open[k] && !w.plan.sched.has(k) {
+		if open[k] == nil && !w.plan.sched.has(k) {
 			delete(w.started, k)
 		}
 	}

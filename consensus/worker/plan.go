@@ -26,8 +26,10 @@ import (
 //     entries are not planned again while it is in flight nor before
 //     ResendAfter blocks, and unsent(batch) if the mempool refused it,
 //     so that its entries are planned again;
-//  4. finished(k, journal) when the job k returns → plan (more jobs, and
-//     the commit batch when it cannot wait for the next block);
+//  4. finished(k, journal) when the job k returns → plan (more jobs); its
+//     entry joins the ready ones, which ready() plans as a commit batch
+//     whenever no broadcast is in flight, so commitments reach the
+//     mempool as jobs end rather than at the next block;
 //  5. resend() when the loop learns that its txs were lost (the chain's
 //     sequence stayed behind for ResendAfter blocks).
 //
@@ -43,15 +45,25 @@ type planner struct {
 	maxBatch    int // Config.MaxBatch
 	batchCap    int // entries per tx: min(maxBatch, the chain's max); 0 until known
 
-	height     uint64         // the height of the last step
-	rounds     []*pb.Round    // open rounds assigned to us, at height
-	open       map[key]bool   // the keys of rounds
-	sched      *scheduler     // queued and running jobs (sched.go)
-	clock      blockClock     // block interval estimate, for job deadlines
-	dropped    map[key]bool   // dropped or cancelled: never started again
-	commitSent map[key]uint64 // round → height its commit was sent
-	revealSent map[key]uint64 // round → height its reveal was sent
-	flushed    uint64         // height of the last commit batch
+	height     uint64            // the height of the last step
+	rounds     []*pb.Round       // open rounds assigned to us, at height
+	open       map[key]*pb.Round // rounds by key
+	sched      *scheduler        // queued and running jobs (sched.go)
+	clock      blockClock        // block interval estimate, for job deadlines
+	dropped    map[key]bool      // dropped or cancelled: never started again
+	commitSent map[key]uint64    // round → height its commit was sent
+	revealSent map[key]uint64    // round → height its reveal was sent
+	// ready holds the commit entries of jobs that returned since their
+	// round was last planned in a commit batch, with the end of each
+	// round's commit window: what ready() sends without rescanning every
+	// open round and the journal.
+	ready map[key]readyEntry
+}
+
+// readyEntry is a journaled job's commit entry, waiting to be sent.
+type readyEntry struct {
+	entry     *pb.CommitEntry
+	commitEnd uint64
 }
 
 // chainView is what the loop read from the chain at one block.
@@ -114,6 +126,7 @@ func newPlanner(cfg Config, operator []byte) *planner {
 		dropped:    map[key]bool{},
 		commitSent: map[key]uint64{},
 		revealSent: map[key]uint64{},
+		ready:      map[key]readyEntry{},
 	}
 }
 
@@ -149,9 +162,9 @@ func (p *planner) maxEntries() int {
 // scheduler allows, and plans one commit and one reveal batch.
 func (p *planner) step(v chainView, j journalView, now time.Time) plan {
 	p.height, p.rounds = v.Height, v.Rounds
-	p.open = make(map[key]bool, len(v.Rounds))
+	p.open = make(map[key]*pb.Round, len(v.Rounds))
 	for _, r := range v.Rounds {
-		p.open[key{r.Source, r.Round}] = true
+		p.open[key{r.Source, r.Round}] = r
 	}
 	pl := plan{Height: v.Height, CatchingUp: v.CatchingUp}
 	if v.CatchingUp {
@@ -185,18 +198,42 @@ func (p *planner) step(v chainView, j journalView, now time.Time) plan {
 }
 
 // finished frees the slot of the job k, which has returned (its entry, if
-// any, is in j), and plans the next jobs. It plans the commit batch now
-// rather than at the next block when the next block is the last k's
-// commit can land in, or when no job is left and this block's entries
-// have not been committed yet.
+// any, is in j), and plans the next jobs. The entry joins the ready ones
+// if its round still owes our commit.
 func (p *planner) finished(k key, j journalView) plan {
-	end := p.sched.finish(k)
-	pl := plan{Height: p.height, Start: p.launch()}
-	urgent := late(p.height+1, end)
-	if urgent || p.sched.size() == 0 && p.flushed < p.height {
-		pl.Commit = p.commits(j)
+	p.sched.finish(k)
+	if r := p.open[k]; r != nil && p.owesCommit(r) && p.fault != FaultNoCommit {
+		if e, ok := j.Get(k.source, k.round); ok {
+			p.ready[k] = readyEntry{p.commitEntry(e), r.CommitEnd}
+		}
 	}
-	return pl
+	return plan{Height: p.height, Start: p.launch()}
+}
+
+// readyCommits plans a Commit tx of the ready entries (those of jobs
+// that returned since the last block's plan) that can still land and
+// were not sent in the last ResendAfter blocks; nil when there are none.
+// The loop calls it whenever it could broadcast, so a commitment leaves
+// as soon as its job ends or the broadcast before it is done.
+func (p *planner) readyCommits() *batch {
+	var keys []key
+	for k, r := range p.ready {
+		if late(p.height, r.commitEnd) || !p.due(p.commitSent[k]) {
+			delete(p.ready, k)
+			continue
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	slices.SortFunc(keys, entryCompare)
+	keys = keys[:min(len(keys), p.maxEntries())]
+	entries := make([]*pb.CommitEntry, len(keys))
+	for i, k := range keys {
+		entries[i] = p.ready[k].entry
+	}
+	return commitBatch(keys, entries)
 }
 
 // sent records that the mempool accepted b at the current height.
@@ -207,6 +244,9 @@ func (p *planner) sent(b *batch) {
 	}
 	for _, k := range b.Keys {
 		m[k] = p.height
+		if !b.Reveal {
+			delete(p.ready, k)
+		}
 	}
 }
 
@@ -233,7 +273,7 @@ func (p *planner) resend() {
 // its round is open or its job is queued or running.
 func (p *planner) keep(source string, round uint64) bool {
 	k := key{source, round}
-	return p.open[k] || p.sched.has(k)
+	return p.open[k] != nil || p.sched.has(k)
 }
 
 // launch takes the jobs the scheduler lets start, each with a deadline at
@@ -260,7 +300,6 @@ func (p *planner) due(sent uint64) bool {
 // and has no commit from us (nor one sent in the last ResendAfter blocks).
 func (p *planner) commits(j journalView) *batch {
 	if p.fault == FaultNoCommit {
-		p.flushed = p.height
 		return nil
 	}
 	var entries []*pb.CommitEntry
@@ -274,8 +313,7 @@ func (p *planner) commits(j journalView) *batch {
 		if !ok || late(p.height, r.CommitEnd) {
 			continue
 		}
-		h := tx.CommitHash(p.chainID, e.Source, e.Round, p.operator, verdictOf(e), e.Salt)
-		entries = append(entries, &pb.CommitEntry{Source: e.Source, Round: e.Round, Hash: h[:]})
+		entries = append(entries, p.commitEntry(e))
 		keys = append(keys, k)
 		if len(entries) == p.maxEntries() {
 			break
@@ -284,11 +322,21 @@ func (p *planner) commits(j journalView) *batch {
 	if len(entries) == 0 {
 		return nil
 	}
-	p.flushed = p.height
 	slices.SortFunc(entries, func(a, b *pb.CommitEntry) int {
 		return entryCompare(key{a.Source, a.Round}, key{b.Source, b.Round})
 	})
 	slices.SortFunc(keys, entryCompare)
+	return commitBatch(keys, entries)
+}
+
+// commitEntry is the Commit tx entry of the journaled verdict e.
+func (p *planner) commitEntry(e Entry) *pb.CommitEntry {
+	h := tx.CommitHash(p.chainID, e.Source, e.Round, p.operator, verdictOf(e), e.Salt)
+	return &pb.CommitEntry{Source: e.Source, Round: e.Round, Hash: h[:]}
+}
+
+// commitBatch is the Commit tx of entries, named by keys (both sorted).
+func commitBatch(keys []key, entries []*pb.CommitEntry) *batch {
 	return &batch{Keys: keys, Body: &pb.TxBody{Kind: &pb.TxBody_Commit{Commit: &pb.CommitBatch{Entries: entries}}}}
 }
 
@@ -342,6 +390,11 @@ func (p *planner) prune() {
 	for k := range p.dropped {
 		if !p.keep(k.source, k.round) {
 			delete(p.dropped, k)
+		}
+	}
+	for k := range p.ready {
+		if p.open[k] == nil {
+			delete(p.ready, k)
 		}
 	}
 }

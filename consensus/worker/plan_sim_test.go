@@ -203,7 +203,11 @@ func (s *planSim) finishJobs(h uint64, cancelled map[key]bool) {
 				s.t.Fatal(err)
 			}
 		}
-		s.act(h, chainView{Height: h}, s.r.p.finished(k, s.r.j))
+		pl := s.r.p.finished(k, s.r.j)
+		if s.rng.IntN(2) == 0 { // the broadcaster is idle: the ready commits leave
+			pl.Commit = s.r.p.readyCommits()
+		}
+		s.act(h, chainView{Height: h}, pl)
 	}
 }
 

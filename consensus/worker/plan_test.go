@@ -39,8 +39,11 @@ var rewrite = flag.Bool("rewrite", false, "rewrite the expected output of testda
 //	    revealed say the chain holds our commit and our verdict
 //	journal SOURCE/ROUND [unavailable]
 //	    a job's entry reaches the journal
-//	finish SOURCE/ROUND
-//	    the job returns
+//	finish SOURCE/ROUND [busy]
+//	    the job returns; unless busy (a broadcast in flight), the loop
+//	    then asks for the ready commits, shown as the plan's commit
+//	ready
+//	    the loop, its broadcast done, asks for the ready commits
 //	sent commit|reveal
 //	    the mempool accepted the last planned batch of that kind (a batch
 //	    not reported was refused or lost)
@@ -268,7 +271,13 @@ func (r *planRun) do(out *bytes.Buffer, cmd string, args []string) {
 			r.t.Fatal(err)
 		}
 	case "finish":
-		r.render(out, r.p.finished(r.entryKey(f[1]), r.j))
+		pl := r.p.finished(r.entryKey(f[1]), r.j)
+		if len(f) < 3 || f[2] != "busy" {
+			pl.Commit = r.p.readyCommits()
+		}
+		r.render(out, pl)
+	case "ready":
+		r.render(out, plan{Commit: r.p.readyCommits()})
 	case "sent":
 		b := r.lastBat[f[1] == "reveal"]
 		if b == nil {

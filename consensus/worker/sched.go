@@ -134,16 +134,13 @@ func (s *scheduler) expire(height uint64) (dropped, cancelled []key) {
 // longer land: the next block, height + 1, is past commitEnd.
 func late(height, commitEnd uint64) bool { return height+1 > commitEnd }
 
-// finish frees k's slot and returns k's commit_end (0 if k was not
-// running).
-func (s *scheduler) finish(k key) uint64 {
-	sl, ok := s.running[k]
-	if !ok {
-		return 0
+// finish frees k's slot (nothing when k was not running).
+func (s *scheduler) finish(k key) {
+	if _, ok := s.running[k]; !ok {
+		return
 	}
 	delete(s.running, k)
 	delete(s.pending, k)
-	return sl.commitEnd
 }
 
 // has reports whether k is queued or running.

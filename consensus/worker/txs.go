@@ -22,10 +22,14 @@ func (w *Worker) syncSequence(cs uint64) {
 }
 
 // pump starts the broadcast of the next queued batch, commit first,
-// unless one is in flight.
+// unless one is in flight. With no commit batch queued, the commitments
+// of the jobs that returned since are sent (readyCommits).
 func (w *Worker) pump(ctx context.Context) {
 	if w.inflight {
 		return
+	}
+	if w.queued[0] == nil {
+		w.queued[0] = w.plan.readyCommits()
 	}
 	for i, b := range w.queued {
 		if b == nil {

@@ -10,8 +10,10 @@
 //     the chain by CID and stored once),
 //  4. pins the output,
 //  5. writes the verdict and a fresh salt to its journal on disk (fsync),
-//  6. commits: a Commit tx leaves as soon as a job returns and no other
-//     broadcast is in flight, with every entry ready by then, and
+//  6. commits: a Commit tx leaves when no other broadcast is in flight
+//     and a slot count of entries is ready (or no job is left, or one
+//     can land only in the next block), with every entry ready by then,
+//     and
 //  7. reveals, in one Reveal tx per block, once the round's reveal phase
 //     opens.
 //

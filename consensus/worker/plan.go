@@ -213,18 +213,22 @@ func (p *planner) finished(k key, j journalView) plan {
 // readyCommits plans a Commit tx of the ready entries (those of jobs
 // that returned since the last block's plan) that can still land and
 // were not sent in the last ResendAfter blocks; nil when there are none.
-// The loop calls it whenever it could broadcast, so a commitment leaves
-// as soon as its job ends or the broadcast before it is done.
+// The loop calls it whenever it could broadcast, so commitments leave as
+// their jobs end rather than at the next block. To keep txs few, it waits
+// until a slot count of entries is ready, unless no job is left or an
+// entry's next block is the last its commit can land in.
 func (p *planner) readyCommits() *batch {
 	var keys []key
+	urgent := false
 	for k, r := range p.ready {
 		if late(p.height, r.commitEnd) || !p.due(p.commitSent[k]) {
 			delete(p.ready, k)
 			continue
 		}
 		keys = append(keys, k)
+		urgent = urgent || late(p.height+1, r.commitEnd)
 	}
-	if len(keys) == 0 {
+	if len(keys) == 0 || !urgent && len(keys) < p.sched.slots && p.sched.size() > 0 {
 		return nil
 	}
 	slices.SortFunc(keys, entryCompare)

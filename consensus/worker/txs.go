@@ -21,15 +21,17 @@ func (w *Worker) syncSequence(cs uint64) {
 	}
 }
 
-// pump starts the broadcast of the next queued batch, commit first,
+// pump starts the broadcast of the next queued batch, reveal first,
 // unless one is in flight. With no commit batch queued, the commitments
-// of the jobs that returned since are sent (readyCommits).
+// of the jobs that returned since are sent (readyCommits). Reveals go
+// first: a round's last step, they need no sync and are few a block,
+// while the commit batch's sync would delay them past the proposal.
 func (w *Worker) pump(ctx context.Context) {
 	if w.inflight {
 		return
 	}
-	if w.queued[0] == nil {
-		w.queued[0] = w.plan.readyCommits()
+	if w.queued[1] == nil {
+		w.queued[1] = w.plan.readyCommits()
 	}
 	for i, b := range w.queued {
 		if b == nil {

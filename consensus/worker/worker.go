@@ -105,7 +105,7 @@ type Worker struct {
 	// replaced by a later plan of its kind (each plan lists every entry
 	// not yet sent).
 	inflight bool
-	queued   [2]*batch // [0] commit, [1] reveal
+	queued   [2]*batch // [0] reveal, [1] commit
 	sentc    chan sendResult
 	// reading is set while a read of the chain (read) runs; its result
 	// comes back on readc.
@@ -328,10 +328,10 @@ func (w *Worker) do(ctx context.Context, pl plan) {
 		w.launch(ctx, j)
 	}
 	if pl.Commit != nil {
-		w.queued[0] = pl.Commit
+		w.queued[1] = pl.Commit
 	}
 	if pl.Reveal != nil {
-		w.queued[1] = pl.Reveal
+		w.queued[0] = pl.Reveal
 	}
 	w.pump(ctx)
 	for _, k := range pl.Lost {

@@ -203,6 +203,13 @@ type RetentionStats struct {
 	Kept, ProtectedLast int   // round pins kept, and of those protected, at the last pass
 }
 
+// RetentionGCEvery is how many passes in a row may skip the GC: a pass
+// collects garbage when it unpinned something, and otherwise only every
+// RetentionGCEvery passes, for blocks no unpin left (a job stopped
+// between its add and its pin). Over 22,000 pins a collection that
+// finds nothing took ~2 s of each minute's pass per node.
+const RetentionGCEvery = 10
+
 // retainer runs the policy over a store in the background.
 type retainer struct {
 	cfg   RetentionConfig
@@ -211,13 +218,16 @@ type retainer struct {
 	owed  func(string, uint64) bool
 	log   *slog.Logger
 
+	skipped int // passes in a row that skipped the GC
+
 	mu    sync.Mutex
 	stats RetentionStats
 	disk  atomic.Int64
 }
 
 // pass applies the policy once: unpin what falls out, then collect
-// garbage without pausing jobs.
+// garbage without pausing jobs (when it unpinned something, or every
+// RetentionGCEvery passes).
 func (r *retainer) pass(ctx context.Context) (RetentionPlan, pin.GCResult, error) {
 	t0 := time.Now()
 	head, err := r.head(ctx)
@@ -240,9 +250,14 @@ func (r *retainer) pass(ctx context.Context) (RetentionPlan, pin.GCResult, error
 		return pl, pin.GCResult{}, fmt.Errorf("retention: unpin: %w", err)
 	}
 	tUnpin, t2 := time.Since(t1), time.Now()
-	res, err := r.store.CollectConcurrent(ctx)
-	if err != nil {
-		return pl, res, fmt.Errorf("retention: gc: %w", err)
+	var res pin.GCResult
+	if unpinned > 0 || r.skipped+1 >= RetentionGCEvery {
+		r.skipped = 0
+		if res, err = r.store.CollectConcurrent(ctx); err != nil {
+			return pl, res, fmt.Errorf("retention: gc: %w", err)
+		}
+	} else {
+		r.skipped++
 	}
 	tGC, t3 := time.Since(t2), time.Now()
 	disk, derr := r.store.DiskUsage()

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -198,5 +199,47 @@ func TestGCHome(t *testing.T) {
 		if ok, _ := s.Has(ctx, c); ok == gone {
 			t.Errorf("%s: present %v after gc, want %v", name, ok, !gone)
 		}
+	}
+}
+
+// TestRetentionPassSkipsIdleGC: a pass that unpins nothing skips the GC,
+// except every RetentionGCEvery passes, which collect a block no pin
+// holds; a pass that unpins collects at once.
+func TestRetentionPassSkipsIdleGC(t *testing.T) {
+	ctx := context.Background()
+	s, err := pin.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	loose, err := s.AddBytes(ctx, []byte("loose"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := uint64(1000)
+	r := &retainer{cfg: RetentionConfig{Enabled: true, OutputRounds: 1, InputRounds: 1}, store: s, log: slog.New(slog.DiscardHandler),
+		head: func(context.Context) (uint64, error) { return head, nil }}
+	has := func() bool {
+		ok, err := s.Has(ctx, loose)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	for i := 1; i < RetentionGCEvery; i++ {
+		if _, res, err := r.pass(ctx); err != nil || res.Blocks != 0 || !has() {
+			t.Fatalf("idle pass %d: %v, collected %d blocks, loose block kept %v; want no GC", i, err, res.Blocks, has())
+		}
+	}
+	if _, res, err := r.pass(ctx); err != nil || res.Blocks != 1 || has() {
+		t.Fatalf("pass %d: %v, collected %d blocks; want the loose block collected", RetentionGCEvery, err, res.Blocks)
+	}
+	for _, round := range []int{100, 200} {
+		if _, err := s.AddPinned(ctx, strings.NewReader(fmt.Sprint("out ", round)), fmt.Sprintf("assay/feed/%d/output", round)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, res, err := r.pass(ctx); err != nil || res.Blocks != 1 {
+		t.Fatalf("pass that unpins round 100: %v, collected %d blocks; want 1 at once", err, res.Blocks)
 	}
 }

@@ -65,7 +65,7 @@ func (l *roundLog) apply(h uint64, events []abci.Event) error {
 				l.unresolved++
 				continue
 			}
-			l.datasets = append(l.datasets, Dataset{Source: a[state.AttrSource], Height: round, Status: a[state.AttrStatus], CID: a[state.AttrOutputCID]})
+			l.datasets = append(l.datasets, Dataset{Source: a[state.AttrSource], Height: round, Status: a[state.AttrStatus], CID: a[state.AttrOutputCID], ResolvedAt: h})
 			l.resolveBlocks += h - round
 			l.maxResolve = max(l.maxResolve, h-round)
 		}

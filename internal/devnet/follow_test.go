@@ -37,7 +37,7 @@ func TestRoundLogApply(t *testing.T) {
 	if l.resolveBlocks != 3+5 || l.maxResolve != 5 {
 		t.Errorf("resolveBlocks = %d, maxResolve = %d; want 8, 5", l.resolveBlocks, l.maxResolve)
 	}
-	want := Dataset{Source: "c", Height: 11, Status: "REJECTED", CID: "bafyC"}
+	want := Dataset{Source: "c", Height: 11, Status: "REJECTED", CID: "bafyC", ResolvedAt: 16}
 	if l.datasets[1] != want {
 		t.Errorf("dataset = %+v, want %+v", l.datasets[1], want)
 	}

@@ -67,6 +67,9 @@ type Dataset struct {
 	Height uint64 `json:"height"`
 	Status string `json:"status"`
 	CID    string `json:"cid"`
+	// ResolvedAt is the block that resolved the round: ResolvedAt −
+	// Height is its blocks to resolve.
+	ResolvedAt uint64 `json:"resolved_at"`
 }
 
 // Slash is a penalty of the Summary.

@@ -120,6 +120,10 @@ func instrument(wasm []byte, lim *Limits) ([]byte, *Info, error) {
 		return nil, nil, err
 	}
 	info.Size = len(wasm)
+	x, err := plan(m)
+	if err != nil {
+		return nil, nil, err
+	}
 	s := m.slots()
 	bud := &moduleBudget{}
 	codes := make([][]byte, len(m.codes))
@@ -129,7 +133,7 @@ func instrument(wasm []byte, lim *Limits) ([]byte, *Info, error) {
 		if !ok {
 			return nil, nil, malformed(funcWhere(int(fidx)), "unknown type %d", m.funcs[i])
 		}
-		out, st, err := rewriteBody(m, lim, bud, s, fidx, ft, body)
+		out, st, err := rewriteBody(m, x, lim, bud, s, fidx, ft, body)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -137,5 +141,5 @@ func instrument(wasm []byte, lim *Limits) ([]byte, *Info, error) {
 		info.MaxLocals = max(info.MaxLocals, st.locals)
 		info.MaxNesting = max(info.MaxNesting, st.nesting)
 	}
-	return m.encode(codes, s), info, nil
+	return m.encode(codes, s, x), info, nil
 }

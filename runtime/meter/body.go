@@ -70,7 +70,7 @@ func rewriteBody(m *module, x *expansion, lim *Limits, bud *moduleBudget, s slot
 		return nil, w.st, err
 	}
 	w.np = uint32(len(ft.params))
-	w.s.g, w.s.d = w.np, w.np+1 // the extra parameters
+	w.s.g, w.s.r = w.np, w.np+1 // the extra parameters
 	base := w.np + 2 + declared
 	w.s.t64a, w.s.t64b, w.s.t32 = base, base+1, base+2
 	w.s.tf32, w.s.tf64 = base+3, base+4
@@ -471,7 +471,7 @@ func (w *walker) call(op byte, start int) error {
 	if op == 0x11 {
 		w.needGlobal() // a bad table entry traps
 	}
-	// the callee takes g and d + 1 and returns its balance; a
+	// the callee takes g and r - 1 and returns its balance; a
 	// call_indirect's table index goes on top of them
 	if op == 0x11 {
 		w.cur = append(w.cur, opLocalSet)
@@ -480,8 +480,8 @@ func (w *walker) call(op byte, start int) error {
 	w.cur = append(w.cur, opLocalGet)
 	w.cur = appendU32(w.cur, w.s.g)
 	w.cur = append(w.cur, opLocalGet)
-	w.cur = appendU32(w.cur, w.s.d)
-	w.cur = append(w.cur, opI32Const, 1, opI32Add)
+	w.cur = appendU32(w.cur, w.s.r)
+	w.cur = append(w.cur, opI64Const, 1, opI64Sub)
 	if op == 0x11 {
 		w.cur = append(w.cur, opLocalGet)
 		w.cur = appendU32(w.cur, w.s.t32)

@@ -33,6 +33,10 @@ const (
 	opF32Eq       = 0x5b
 	opF64Eq       = 0x61
 	opI32Add      = 0x6a
+	opI32Sub      = 0x6b
+	opI64Or       = 0x84
+	opI32WrapI64  = 0xa7
+	opI64ExtendS  = 0xac
 	opI32And      = 0x71
 	opI64Add      = 0x7c
 	opI64Sub      = 0x7d
@@ -66,8 +70,8 @@ type slots struct {
 	gas, depth, memLimit uint32 // globals
 	t64a, t64b, t32      uint32 // scratch locals
 	tf32, tf64           uint32
-	g                    uint32 // i64 local: the function's gas balance
-	d                    uint32 // i32 local: the call depth at entry
+	g                    uint32 // i64 param: the function's gas balance
+	r                    uint32 // i64 param: abi.MaxCallDepth - the call depth
 	memMax               uint64 // the memory's declared max in pages (or 65536)
 }
 
@@ -102,7 +106,8 @@ func reloadGas(b []byte, s *slots) []byte {
 }
 
 // checkGas traps if g < 0, or, with depth, if the call depth is past
-// abi.MaxCallDepth; the trap path spills g (and with depth d) first. The condition is
+// abi.MaxCallDepth (r < 0); the trap path spills g (and with depth the
+// depth, abi.MaxCallDepth - r) first. The condition is
 // written as "if g >= 0 (and depth ok) else trap" so that the compiled
 // hot path falls through and only the trap is a taken branch (measured:
 // 3-10 % faster than "if g < 0 trap" on the compiler).
@@ -110,21 +115,21 @@ func checkGas(b []byte, s *slots, depth bool) []byte {
 	b = append(b, opLocalGet)
 	b = appendU32(b, s.g)
 	if depth {
-		// g | (MaxCallDepth - d) >= 0: both are non-negative
-		b = append(b, opI32Const)
-		b = appendS64(b, abi.MaxCallDepth)
+		// g | r >= 0: both are non-negative
 		b = append(b, opLocalGet)
-		b = appendU32(b, s.d)
-		b = append(b, 0x6b, 0xac, 0x84) // i32.sub, i64.extend_i32_s, i64.or
+		b = appendU32(b, s.r)
+		b = append(b, opI64Or)
 	}
 	b = append(b, opI64Const, 0, opI64GeS)
 	b = append(b, opIf, blockEmpty, opElse)
 	b = spillGas(b, s)
 	if depth {
 		// the host tells stack_limit by the depth global
+		b = append(b, opI32Const)
+		b = appendS64(b, abi.MaxCallDepth)
 		b = append(b, opLocalGet)
-		b = appendU32(b, s.d)
-		b = append(b, opGlobalSet)
+		b = appendU32(b, s.r)
+		b = append(b, opI32WrapI64, opI32Sub, opGlobalSet)
 		b = appendU32(b, s.depth)
 	}
 	return append(b, opUnreachable, opEnd)

@@ -7,14 +7,16 @@ import (
 )
 
 // expansion is what the rewrite adds to a module besides code: every
-// defined function takes the gas balance (i64) and the call depth (i32)
-// as two extra parameters and returns the remaining gas as an extra
+// defined function takes the gas balance and the remaining call depth
+// (both i64) as two extra parameters and returns the remaining gas as an extra
 // result, so calls between defined functions pass gas and depth in
 // registers instead of through the globals.
 //
 //   - Types: for each original type t, its extended type ext(t) =
 //     (params, i64, i32) -> (results, i64) is appended at index
-//     len(types)+t; defined functions and call_indirect use it. Then one
+//     len(types)+t; defined functions and call_indirect use it (the
+//     second i64 is the calls left before abi.MaxCallDepth is passed,
+//     r = abi.MaxCallDepth - depth, so the entry check is g | r >= 0). Then one
 //     type [] -> results per distinct multi-value result list, for the
 //     block that wraps a body.
 //   - Functions: after the defined functions, one export wrapper per
@@ -41,10 +43,12 @@ type wrapper struct {
 // ext returns the extended type index of original type t.
 func (x *expansion) ext(t uint32) uint32 { return x.types + t }
 
-// plan computes the expansion of m. Its size is bounded by the input's:
-// at most 2×types + types extra types, and at most one wrapper per
-// defined or imported function (see TestExpansionBounded).
-func plan(m *module) (*expansion, error) {
+// plan computes the expansion of m. The wrappers count against
+// lim.MaxFunctions with the defined functions, so the output never has
+// more than MaxFunctions defined functions, each wrapper at most ~3 bytes
+// per parameter; the types at most triple (2×types + one per distinct
+// result list). TestExpansionBounded pins both.
+func plan(m *module, lim *Limits) (*expansion, error) {
 	x := &expansion{
 		types:      uint32(len(m.types)),
 		blockIdx:   map[string]uint32{},
@@ -88,6 +92,10 @@ func plan(m *module) (*expansion, error) {
 			}
 		}
 	}
+	if n := len(m.funcs) + len(x.wrappers); n > lim.MaxFunctions {
+		return nil, errorf(ErrLimit, "module", "%d functions (%d defined, %d wrappers of exported functions and of imported functions in the table) exceeds limit %d",
+			n, len(m.funcs), len(x.wrappers), lim.MaxFunctions)
+	}
 	return x, nil
 }
 
@@ -116,7 +124,7 @@ func (x *expansion) typeSection(m *module) []byte {
 		b = enc(b, t.params, t.results)
 	}
 	for _, t := range m.types {
-		p := append(append([]byte{}, t.params...), valI64, valI32)
+		p := append(append([]byte{}, t.params...), valI64, valI64)
 		r := append(append([]byte{}, t.results...), valI64)
 		b = enc(b, p, r)
 	}
@@ -199,9 +207,11 @@ func (x *expansion) wrapperBodies(m *module, s slots) [][]byte {
 			// the host (or another module) calls with the globals set
 			b = append(b, opGlobalGet)
 			b = appendU32(b, s.gas)
+			b = append(b, opI32Const)
+			b = appendS64(b, abi.MaxCallDepth)
 			b = append(b, opGlobalGet)
 			b = appendU32(b, s.depth)
-			b = append(b, opCall)
+			b = append(b, opI32Sub, opI64ExtendS, opCall)
 			b = appendU32(b, w.target)
 			b = append(b, opGlobalSet)
 			b = appendU32(b, s.gas)

@@ -16,7 +16,7 @@ type Limits struct {
 	MaxModuleBytes   int    // size of the module in bytes
 	MaxMemoryPages   uint32 // memory minimum (and the job limit ceiling)
 	MaxTableSize     uint32 // table minimum
-	MaxFunctions     int    // defined functions
+	MaxFunctions     int    // defined functions, plus the rewriter's wrappers (one per exported function and per imported function in the table)
 	MaxGlobals       int    // defined globals
 	MaxLocals        int    // locals per function (params included)
 	MaxNesting       int    // block/loop/if nesting depth per function
@@ -120,7 +120,7 @@ func instrument(wasm []byte, lim *Limits) ([]byte, *Info, error) {
 		return nil, nil, err
 	}
 	info.Size = len(wasm)
-	x, err := plan(m)
+	x, err := plan(m, lim)
 	if err != nil {
 		return nil, nil, err
 	}

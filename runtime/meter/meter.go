@@ -9,7 +9,13 @@ package meter
 //     _initialize at store time and each job starts from that image and
 //     calls validate only, so _initialize's gas (~1.7M for a Go guest) is
 //     no longer charged to jobs. The rewritten code is unchanged.
-const Version = 3
+//   - 4: every defined function takes the gas balance and the remaining
+//     call depth as extra parameters and returns the gas as an extra
+//     result; exports go through wrappers (see expansion). Same charges,
+//     trap points and gas as 3 (the corpus's golden gas is unchanged);
+//     the wrappers count against MaxFunctions. The bump keeps compiled
+//     code of version 3 (CacheDir/.../meter-v3) apart.
+const Version = 4
 
 // Limits are the static caps a module must respect to be stored.
 type Limits struct {

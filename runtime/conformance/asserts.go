@@ -99,6 +99,14 @@ func (s *scriptRun) assertInvalid(c Command) {
 	if err == nil {
 		_, err = s.rt.CompileModule(s.ctx, b)
 	}
+	if err == nil && s.mvp != nil {
+		// a second result is invalid in the script's rules, not in the
+		// rewriter's output
+		var orig []byte
+		if orig, err = s.original(c); err == nil {
+			_, err = s.mvp.CompileModule(s.ctx, orig)
+		}
+	}
 	if err == nil {
 		s.fail(c.Line, "%s: %s module accepted (%s)", c.Filename, c.Type, c.Text)
 		return

@@ -91,6 +91,12 @@ type scriptRun struct {
 	// gone holds registered names whose module was rejected: a module
 	// importing from one cannot link, and is skipped, not failed.
 	gone map[string]bool
+	// mvp, when the script's features lack multi-value, compiles the
+	// original of an assert_invalid module with those features: the
+	// rewriter's output always uses multi-value (every function returns
+	// its gas), so rt runs it with multi-value on, and the script's
+	// validation rules are applied to the module as the script ships it.
+	mvp wazero.Runtime
 }
 
 // instance is a module command's result: a module, or why there is none.
@@ -111,6 +117,12 @@ func RunScript(ctx context.Context, dir string, script *Script, opt Options) (*R
 	if feat == 0 {
 		feat = api.CoreFeaturesV2.SetEnabled(api.CoreFeatureSIMD, false)
 	}
+	var mvp wazero.Runtime
+	if opt.Instrument != nil && !feat.IsEnabled(api.CoreFeatureMultiValue) {
+		mvp = wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigInterpreter().WithCoreFeatures(feat))
+		defer mvp.Close(ctx)
+		feat = feat.SetEnabled(api.CoreFeatureMultiValue, true)
+	}
 	cfg = cfg.WithCoreFeatures(feat).
 		WithCloseOnContextDone(true)
 	rt := wazero.NewRuntimeWithConfig(ctx, cfg)
@@ -125,6 +137,7 @@ func RunScript(ctx context.Context, dir string, script *Script, opt Options) (*R
 		named:  map[string]*instance{},
 		byName: map[string]api.Module{},
 		gone:   map[string]bool{},
+		mvp:    mvp,
 	}
 	for i, c := range script.Commands {
 		if err := ctx.Err(); err != nil {

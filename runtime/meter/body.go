@@ -24,6 +24,7 @@ type moduleBudget struct {
 // of it when the block ends.
 type walker struct {
 	m     *module
+	x     *expansion
 	lim   *Limits
 	bud   *moduleBudget
 	s     slots
@@ -42,19 +43,24 @@ type walker struct {
 	entry bool
 	// trivial: the entry block holds only block/loop openers so far.
 	trivial bool
-	// spill: the current metered block holds a call, an instruction that
-	// can trap, a return or a branch out of the function, so its charge
-	// also writes the gas global.
+	// spill: the current metered block holds a host call, a
+	// call_indirect or an instruction that can trap before any call to a
+	// defined function, so its charge also writes the gas global.
 	spill bool
-	free  bool // inside a simple if: costs are already charged
+	// stale: a call to a defined function in the current metered block
+	// has returned the gas in g without writing the global; the next
+	// instruction that needs the global exact writes it first.
+	stale bool
+	np    uint32 // the function's original parameter count
+	free  bool   // inside a simple if: costs are already charged
 	ctrl  []frame
 	st    bodyStats
 }
 
 // rewriteBody checks and rewrites function fidx (index space) with the
 // given type; it returns the new body (locals + code).
-func rewriteBody(m *module, lim *Limits, bud *moduleBudget, s slots, fidx uint32, ft funcType, body []byte) ([]byte, bodyStats, error) {
-	w := &walker{m: m, lim: lim, bud: bud, s: s, where: funcWhere(int(fidx))}
+func rewriteBody(m *module, x *expansion, lim *Limits, bud *moduleBudget, s slots, fidx uint32, ft funcType, body []byte) ([]byte, bodyStats, error) {
+	w := &walker{m: m, x: x, lim: lim, bud: bud, s: s, where: funcWhere(int(fidx))}
 	w.r = reader{b: body, where: w.where}
 	if len(body) > lim.MaxFunctionBytes {
 		return nil, w.st, errorf(ErrLimit, w.where, "body of %d bytes exceeds limit %d", len(body), lim.MaxFunctionBytes)
@@ -63,11 +69,15 @@ func rewriteBody(m *module, lim *Limits, bud *moduleBudget, s slots, fidx uint32
 	if err != nil {
 		return nil, w.st, err
 	}
-	base := uint32(len(ft.params)) + declared
-	w.s.t64a, w.s.t64b, w.s.g = base, base+1, base+2
-	w.s.t32, w.s.d = base+3, base+4
-	w.s.tf32, w.s.tf64 = base+5, base+6
-	w.out = prologue(w.out, &w.s)
+	w.np = uint32(len(ft.params))
+	w.s.g, w.s.r = w.np, w.np+1 // the extra parameters
+	base := w.np + 2 + declared
+	w.s.t64a, w.s.t64b, w.s.t32 = base, base+1, base+2
+	w.s.tf32, w.s.tf64 = base+3, base+4
+	// The body runs in a block with the function's results, so that
+	// branches to the function's label land before the gas result.
+	w.out = append(w.out, opBlock)
+	w.out = x.blockType(w.out, ft.results)
 	w.cost = uint64(declared) >> costLocalsShift
 	w.check, w.trivial, w.entry = true, true, true
 	w.ctrl = append(w.ctrl, frame{})
@@ -107,7 +117,7 @@ func (w *walker) locals(params int) (uint32, error) {
 	w.st.locals = int(total)
 	w.out = appendU32(w.out, groups+4)
 	w.out = append(w.out, r.b[start:r.pos]...)
-	w.out = append(w.out, 3, valI64, 2, valI32, 1, valF32, 1, valF64)
+	w.out = append(w.out, 2, valI64, 1, valI32, 1, valF32, 1, valF64)
 	return uint32(total) - uint32(params), nil
 }
 
@@ -118,19 +128,37 @@ func (w *walker) flush() {
 	}
 	w.out = append(w.out, w.cur...)
 	w.cur, w.cost, w.check, w.trivial, w.entry, w.spill = w.cur[:0], 0, false, false, false, false
+	w.stale = false
+}
+
+// needGlobal is called before an instruction that lets a host or a trap
+// observe the gas global: the block's charge writes it, or, after a
+// call to a defined function in this block, a spill right here. Inside a
+// simple if the spill may not run, so the global stays stale after it.
+func (w *walker) needGlobal() {
+	if !w.stale {
+		w.spill = true
+		return
+	}
+	w.cur = spillGas(w.cur, &w.s)
+	if !w.free {
+		w.stale = false
+	}
 }
 
 func (w *walker) forbidden(format string, args ...any) error {
 	return errorf(ErrForbidden, w.where, format+" (offset %d)", append(args, w.r.pos)...)
 }
 
-func (w *walker) target(depth uint32) {
-	if int(depth) < len(w.ctrl) {
-		w.ctrl[len(w.ctrl)-1-int(depth)].targeted = true
+// target marks the frame a branch of this depth targets. The body's
+// wrapping block makes one label more valid in the output, so an unknown
+// label is reported here.
+func (w *walker) target(depth uint32) error {
+	if int(depth) >= len(w.ctrl) {
+		return errorf(ErrInvalid, w.where, "unknown label %d (offset %d)", depth, w.r.pos)
 	}
-	if int(depth) == len(w.ctrl)-1 {
-		w.spill = true // a branch to the function's label returns
-	}
+	w.ctrl[len(w.ctrl)-1-int(depth)].targeted = true
+	return nil
 }
 
 // code walks the instructions up to the function's final end.
@@ -197,8 +225,14 @@ func (w *walker) instr(op byte, start int) error {
 		w.dead = w.ctrl[len(w.ctrl)-1].deadIn
 	case op == 0x0b: // end
 		return w.end(start)
-	case op == 0x00 || op == 0x0f: // unreachable, return
-		w.spill = true
+	case op == 0x00: // unreachable
+		w.needGlobal()
+		w.rawOp(start)
+		w.flush()
+		w.dead = true
+	case op == 0x0f: // return: the gas is the last result
+		w.cur = append(w.cur, opLocalGet)
+		w.cur = appendU32(w.cur, w.s.g)
 		w.rawOp(start)
 		w.flush()
 		w.dead = true
@@ -207,7 +241,9 @@ func (w *walker) instr(op byte, start int) error {
 		if err != nil {
 			return err
 		}
-		w.target(l)
+		if err := w.target(l); err != nil {
+			return err
+		}
 		w.rawOp(start)
 		if op == 0x0d && !w.targetsLoop(l) {
 			// a forward br_if: the fall-through stays in this metered
@@ -235,6 +271,16 @@ func (w *walker) instr(op byte, start int) error {
 		if op <= 0x22 && int(idx) >= w.st.locals {
 			return errorf(ErrInvalid, w.where, "unknown local %d (offset %d)", idx, start)
 		}
+		if op <= 0x22 && idx >= w.np {
+			// declared locals follow the two extra parameters
+			w.cur = append(w.cur, op)
+			w.cur = appendU32(w.cur, idx+2)
+			w.trivial = false
+			if !w.free {
+				w.cost += opCost(op, 0)
+			}
+			return nil
+		}
 		if op >= 0x23 && idx >= w.m.importGlobs+w.m.globals {
 			return errorf(ErrInvalid, w.where, "unknown global %d (offset %d)", idx, start)
 		}
@@ -247,7 +293,7 @@ func (w *walker) instr(op byte, start int) error {
 		return w.constant(op, start)
 	case op >= 0x45 && op <= 0xc4:
 		if mayTrap(op) {
-			w.spill = true
+			w.needGlobal()
 		}
 		w.raw(start, opCost(op, 0))
 		if t := nanOp(op); t != 0 {
@@ -345,9 +391,11 @@ func (w *walker) end(start int) error {
 	w.ctrl = w.ctrl[:len(w.ctrl)-1]
 	switch {
 	case len(w.ctrl) == 0: // the function's end
-		w.spill = true
-		w.rawOp(start)
+		w.rawOp(start) // ends the body's block
 		w.flush()
+		w.out = append(w.out, opLocalGet)
+		w.out = appendU32(w.out, w.s.g)
+		w.out = append(w.out, opEnd)
 	case f.simple:
 		w.cur = append(w.cur, opEnd)
 		w.free = false
@@ -379,7 +427,9 @@ func (w *walker) brTable(start int) error {
 		if err != nil {
 			return err
 		}
-		w.target(l)
+		if err := w.target(l); err != nil {
+			return err
+		}
 	}
 	w.rawOp(start)
 	w.flush()
@@ -393,7 +443,12 @@ func (w *walker) call(op byte, start int) error {
 	if err != nil {
 		return err
 	}
+	var typ uint32
 	if op == 0x11 {
+		typ = callee
+		if typ >= w.x.types {
+			return errorf(ErrInvalid, w.where, "unknown type %d (offset %d)", typ, start)
+		}
 		table, err := r.u32()
 		if err != nil {
 			return err
@@ -401,17 +456,50 @@ func (w *walker) call(op byte, start int) error {
 		if table != 0 {
 			return w.forbidden("call_indirect on table %d (one table only)", table)
 		}
+		if len(w.m.tables) == 0 {
+			return errorf(ErrInvalid, w.where, "unknown table 0 (offset %d)", start)
+		}
+	} else if callee >= w.m.importFuncs+uint32(len(w.m.funcs)) {
+		return errorf(ErrInvalid, w.where, "unknown function %d (offset %d)", callee, start)
 	}
-	w.spill = true
 	if op == 0x10 && callee < w.m.importFuncs {
+		w.needGlobal()              // the host reads and charges the global
 		w.raw(start, opCost(op, 0)) // host functions never re-enter Wasm
 		w.cur = reloadGas(w.cur, &w.s)
 		return nil
 	}
-	w.cur = depthEnter(w.cur, &w.s)
-	w.raw(start, opCost(op, 0))
-	w.cur = depthLeave(w.cur, &w.s)
-	w.cur = reloadGas(w.cur, &w.s)
+	if op == 0x11 {
+		w.needGlobal() // a bad table entry traps
+	}
+	// the callee takes g and r - 1 and returns its balance; a
+	// call_indirect's table index goes on top of them
+	if op == 0x11 {
+		w.cur = append(w.cur, opLocalSet)
+		w.cur = appendU32(w.cur, w.s.t32)
+	}
+	w.cur = append(w.cur, opLocalGet)
+	w.cur = appendU32(w.cur, w.s.g)
+	w.cur = append(w.cur, opLocalGet)
+	w.cur = appendU32(w.cur, w.s.r)
+	w.cur = append(w.cur, opI64Const, 1, opI64Sub)
+	if op == 0x11 {
+		w.cur = append(w.cur, opLocalGet)
+		w.cur = appendU32(w.cur, w.s.t32)
+	}
+	w.cur = append(w.cur, op)
+	if op == 0x11 {
+		w.cur = appendU32(w.cur, w.x.ext(typ))
+		w.cur = append(w.cur, 0)
+	} else {
+		w.cur = appendU32(w.cur, callee)
+	}
+	w.trivial = false
+	if !w.free {
+		w.cost += opCost(op, 0)
+	}
+	w.cur = append(w.cur, opLocalSet)
+	w.cur = appendU32(w.cur, w.s.g)
+	w.stale = true
 	return nil
 }
 
@@ -433,7 +521,7 @@ func (w *walker) memArg(start int) error {
 	if _, err := r.u32(); err != nil {
 		return err
 	}
-	w.spill = true // out of bounds traps
+	w.needGlobal() // out of bounds traps
 	w.rawOp(start)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 // Opcodes the rewriter emits.
 const (
 	opUnreachable = 0x00
+	opBlock       = 0x02
 	opIf          = 0x04
 	opElse        = 0x05
 	opEnd         = 0x0b
@@ -32,6 +33,10 @@ const (
 	opF32Eq       = 0x5b
 	opF64Eq       = 0x61
 	opI32Add      = 0x6a
+	opI32Sub      = 0x6b
+	opI64Or       = 0x84
+	opI32WrapI64  = 0xa7
+	opI64ExtendS  = 0xac
 	opI32And      = 0x71
 	opI64Add      = 0x7c
 	opI64Sub      = 0x7d
@@ -65,32 +70,24 @@ type slots struct {
 	gas, depth, memLimit uint32 // globals
 	t64a, t64b, t32      uint32 // scratch locals
 	tf32, tf64           uint32
-	g                    uint32 // i64 local: the function's gas balance
-	d                    uint32 // i32 local: the call depth at entry
+	g                    uint32 // i64 param: the function's gas balance
+	r                    uint32 // i64 param: abi.MaxCallDepth - the call depth
 	memMax               uint64 // the memory's declared max in pages (or 65536)
 }
 
-// The gas balance lives in the local g while a function runs; the global
-// is written from it (a spill) wherever anything could observe the
-// global: at the start of every metered block that holds a call, an
-// instruction that can trap, a return or a branch out of the function; at
-// every dynamic charge; and on the way to a gas trap. After every call
-// (defined or host) g is reloaded from the global. So the global always
-// holds the exact balance when the host or a callee reads it, and the
-// charges, their order and the trap points are those of a global-only
-// rewrite.
-
-// prologue loads the gas balance and the call depth into their locals.
-func prologue(b []byte, s *slots) []byte {
-	b = append(b, opGlobalGet)
-	b = appendU32(b, s.gas)
-	b = append(b, opLocalSet)
-	b = appendU32(b, s.g)
-	b = append(b, opGlobalGet)
-	b = appendU32(b, s.depth)
-	b = append(b, opLocalSet)
-	return appendU32(b, s.d)
-}
+// The gas balance lives in g, a parameter of every defined function
+// (after the original ones), and its final value is the function's last
+// result; the call depth at entry is the parameter d, and each call passes
+// d + 1. The global is written from g (a spill) wherever anything could
+// observe it: at the start of every metered block that holds a host call,
+// a call_indirect or an instruction that can trap (or, after a call to a
+// defined function in the same block, right before that instruction); at
+// every dynamic charge; and on the way to a gas trap. After every host
+// call g is reloaded from the global. So the global holds the exact
+// balance whenever the host or a trap reads it, and the charges, their
+// order and the trap points are those of a global-only rewrite. Exports
+// go through wrappers that pass the globals in and store the gas result
+// (see expansion).
 
 // spillGas emits global gas = g.
 func spillGas(b []byte, s *slots) []byte {
@@ -100,7 +97,7 @@ func spillGas(b []byte, s *slots) []byte {
 	return appendU32(b, s.gas)
 }
 
-// reloadGas emits g = global gas (after a call, which may charge).
+// reloadGas emits g = global gas (after a host call, which may charge).
 func reloadGas(b []byte, s *slots) []byte {
 	b = append(b, opGlobalGet)
 	b = appendU32(b, s.gas)
@@ -109,7 +106,8 @@ func reloadGas(b []byte, s *slots) []byte {
 }
 
 // checkGas traps if g < 0, or, with depth, if the call depth is past
-// abi.MaxCallDepth; the trap path spills g first. The condition is
+// abi.MaxCallDepth (r < 0); the trap path spills g (and with depth the
+// depth, abi.MaxCallDepth - r) first. The condition is
 // written as "if g >= 0 (and depth ok) else trap" so that the compiled
 // hot path falls through and only the trap is a taken branch (measured:
 // 3-10 % faster than "if g < 0 trap" on the compiler).
@@ -117,16 +115,23 @@ func checkGas(b []byte, s *slots, depth bool) []byte {
 	b = append(b, opLocalGet)
 	b = appendU32(b, s.g)
 	if depth {
-		// g | (MaxCallDepth - d) >= 0: both are non-negative
-		b = append(b, opI32Const)
-		b = appendS64(b, abi.MaxCallDepth)
+		// g | r >= 0: both are non-negative
 		b = append(b, opLocalGet)
-		b = appendU32(b, s.d)
-		b = append(b, 0x6b, 0xac, 0x84) // i32.sub, i64.extend_i32_s, i64.or
+		b = appendU32(b, s.r)
+		b = append(b, opI64Or)
 	}
 	b = append(b, opI64Const, 0, opI64GeS)
 	b = append(b, opIf, blockEmpty, opElse)
 	b = spillGas(b, s)
+	if depth {
+		// the host tells stack_limit by the depth global
+		b = append(b, opI32Const)
+		b = appendS64(b, abi.MaxCallDepth)
+		b = append(b, opLocalGet)
+		b = appendU32(b, s.r)
+		b = append(b, opI32WrapI64, opI32Sub, opGlobalSet)
+		b = appendU32(b, s.depth)
+	}
 	return append(b, opUnreachable, opEnd)
 }
 
@@ -175,23 +180,6 @@ func chargeDynamic(b []byte, s *slots) []byte {
 	b = append(b, opGlobalSet)
 	b = appendU32(b, s.gas)
 	return checkGas(b, s, false)
-}
-
-// depthEnter sets the call depth to the entry depth + 1 for a call; the
-// callee's entry checks it.
-func depthEnter(b []byte, s *slots) []byte {
-	b = append(b, opLocalGet)
-	b = appendU32(b, s.d)
-	b = append(b, opI32Const, 1, opI32Add, opGlobalSet)
-	return appendU32(b, s.depth)
-}
-
-// depthLeave restores the call depth to the entry depth after a call.
-func depthLeave(b []byte, s *slots) []byte {
-	b = append(b, opLocalGet)
-	b = appendU32(b, s.d)
-	b = append(b, opGlobalSet)
-	return appendU32(b, s.depth)
 }
 
 // canonNaN: [f] -> [f'] where f' is f, or the canonical NaN if f is a NaN.

@@ -1,7 +1,5 @@
 package meter
 
-import "github.com/assaynet/assay/runtime/abi"
-
 // slots assigns the indices of the appended globals; the scratch locals
 // are set per function by the walker.
 func (m *module) slots() slots {
@@ -14,17 +12,25 @@ func (m *module) slots() slots {
 }
 
 // encode writes the rewritten module: the original sections in canonical
-// order (custom sections dropped), with the globals, exports and code
-// sections extended or replaced.
-func (m *module) encode(codes [][]byte, s slots) []byte {
+// order (custom sections dropped), with the types, functions, globals,
+// exports, elements and code extended or replaced (see expansion).
+func (m *module) encode(codes [][]byte, s slots, x *expansion) []byte {
 	out := append([]byte{}, header...)
-	for _, id := range []byte{secType, secImport, secFunction, secTable, secMemory} {
+	if m.raw[secType] != nil || len(x.blockTypes) > 0 {
+		out = appendSection(out, secType, x.typeSection(m))
+	}
+	out = appendSection(out, secImport, m.raw[secImport])
+	if m.raw[secFunction] != nil || len(x.wrappers) > 0 {
+		out = appendSection(out, secFunction, x.functionSection(m))
+	}
+	for _, id := range []byte{secTable, secMemory} {
 		out = appendSection(out, id, m.raw[id])
 	}
 	out = appendSection(out, secGlobal, m.globalSection())
-	out = appendSection(out, secExport, m.exportSection(s))
-	out = appendSection(out, secElement, m.raw[secElement])
+	out = appendSection(out, secExport, x.exportSection(m, s))
+	out = appendSection(out, secElement, x.elementSection(m))
 	out = appendSection(out, secDataCount, m.raw[secDataCount])
+	codes = append(codes, x.wrapperBodies(m, s)...)
 	if len(codes) > 0 || m.raw[secCode] != nil {
 		out = appendSection(out, secCode, codeSection(codes))
 	}
@@ -46,21 +52,6 @@ func (m *module) globalSection() []byte {
 	b = append(b, valI64, 1, opI64Const, 0, opEnd) // gas
 	b = append(b, valI32, 1, opI32Const, 0, opEnd) // depth
 	b = append(b, valI32, 1, opI32Const, 0, opEnd) // memory limit
-	return b
-}
-
-func (m *module) exportSection(s slots) []byte {
-	b := appendU32(nil, uint32(len(m.exports))+3)
-	b = append(b, m.exportRaw...)
-	for _, e := range []struct {
-		name string
-		idx  uint32
-	}{{abi.GlobalGas, s.gas}, {abi.GlobalDepth, s.depth}, {abi.GlobalMemLimit, s.memLimit}} {
-		b = appendU32(b, uint32(len(e.name)))
-		b = append(b, e.name...)
-		b = append(b, kindGlobal)
-		b = appendU32(b, e.idx)
-	}
 	return b
 }
 

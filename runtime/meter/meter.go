@@ -9,14 +9,20 @@ package meter
 //     _initialize at store time and each job starts from that image and
 //     calls validate only, so _initialize's gas (~1.7M for a Go guest) is
 //     no longer charged to jobs. The rewritten code is unchanged.
-const Version = 3
+//   - 4: every defined function takes the gas balance and the remaining
+//     call depth as extra parameters and returns the gas as an extra
+//     result; exports go through wrappers (see expansion). Same charges,
+//     trap points and gas as 3 (the corpus's golden gas is unchanged);
+//     the wrappers count against MaxFunctions. The bump keeps compiled
+//     code of version 3 (CacheDir/.../meter-v3) apart.
+const Version = 4
 
 // Limits are the static caps a module must respect to be stored.
 type Limits struct {
 	MaxModuleBytes   int    // size of the module in bytes
 	MaxMemoryPages   uint32 // memory minimum (and the job limit ceiling)
 	MaxTableSize     uint32 // table minimum
-	MaxFunctions     int    // defined functions
+	MaxFunctions     int    // defined functions, plus the rewriter's wrappers (one per exported function and per imported function in the table)
 	MaxGlobals       int    // defined globals
 	MaxLocals        int    // locals per function (params included)
 	MaxNesting       int    // block/loop/if nesting depth per function
@@ -120,6 +126,10 @@ func instrument(wasm []byte, lim *Limits) ([]byte, *Info, error) {
 		return nil, nil, err
 	}
 	info.Size = len(wasm)
+	x, err := plan(m, lim)
+	if err != nil {
+		return nil, nil, err
+	}
 	s := m.slots()
 	bud := &moduleBudget{}
 	codes := make([][]byte, len(m.codes))
@@ -129,7 +139,7 @@ func instrument(wasm []byte, lim *Limits) ([]byte, *Info, error) {
 		if !ok {
 			return nil, nil, malformed(funcWhere(int(fidx)), "unknown type %d", m.funcs[i])
 		}
-		out, st, err := rewriteBody(m, lim, bud, s, fidx, ft, body)
+		out, st, err := rewriteBody(m, x, lim, bud, s, fidx, ft, body)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -137,5 +147,5 @@ func instrument(wasm []byte, lim *Limits) ([]byte, *Info, error) {
 		info.MaxLocals = max(info.MaxLocals, st.locals)
 		info.MaxNesting = max(info.MaxNesting, st.nesting)
 	}
-	return m.encode(codes, s), info, nil
+	return m.encode(codes, s, x), info, nil
 }

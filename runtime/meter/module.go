@@ -68,6 +68,13 @@ type importEntry struct {
 	global       byte   // kindGlobal value type
 }
 
+// elemSegment is an active element segment (flags 0): its offset
+// expression as raw bytes (with its end) and its function indices.
+type elemSegment struct {
+	offset []byte
+	funcs  []uint32
+}
+
 type exportEntry struct {
 	name string
 	kind byte
@@ -79,7 +86,8 @@ type exportEntry struct {
 type module struct {
 	types       []funcType
 	imports     []importEntry
-	importFuncs uint32 // imported functions (they come first in the index space)
+	importFuncs uint32   // imported functions (they come first in the index space)
+	importTypes []uint32 // type index of each imported function
 	importGlobs uint32
 	funcs       []uint32 // type index of each defined function
 	tables      []limits
@@ -89,6 +97,7 @@ type module struct {
 	exports     []exportEntry
 	exportRaw   []byte // export section entries, without the count
 	elemEntries int
+	elems       []elemSegment // active funcref segments on table 0
 	dataBytes   int
 	codes       [][]byte // function bodies (locals + code), raw
 	raw         map[byte][]byte
@@ -295,6 +304,7 @@ func (m *module) decodeImports(r *reader) error {
 		case kindFunc:
 			im.typeIdx, err = r.u32()
 			m.importFuncs++
+			m.importTypes = append(m.importTypes, im.typeIdx)
 		case kindTable:
 			im.lim, err = m.tableType(r)
 			m.tables = append(m.tables, im.lim)
@@ -476,18 +486,23 @@ func (m *module) decodeElements(r *reader) error {
 		if flag != 0 {
 			return errorf(ErrForbidden, fmt.Sprintf("element segment %d", i), "only active funcref segments on table 0 are allowed (flags %d uses reference types)", flag)
 		}
+		start := r.pos
 		if err := constExpr(r, m.importGlobs); err != nil {
 			return err
 		}
+		seg := elemSegment{offset: r.b[start:r.pos]}
 		cnt, err := r.count(1)
 		if err != nil {
 			return err
 		}
 		for j := uint32(0); j < cnt; j++ {
-			if _, err := r.u32(); err != nil {
+			f, err := r.u32()
+			if err != nil {
 				return err
 			}
+			seg.funcs = append(seg.funcs, f)
 		}
+		m.elems = append(m.elems, seg)
 		m.elemEntries += int(cnt)
 	}
 	return nil

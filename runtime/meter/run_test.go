@@ -190,6 +190,7 @@ func TestGasExactAtTraps(t *testing.T) {
 		{"load", 0, 65536},
 		{"store", 0, 65535},
 		{"aftercall", 1, 0},
+		{"ifcall", 1, 0},
 	}
 	for _, tt := range tests {
 		for _, e := range engines {

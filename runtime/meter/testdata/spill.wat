@@ -60,4 +60,14 @@
     (local.set $r (i32.div_s (i32.const 7) (local.get $d)))
     (loop $m)
     (local.get $r))
+  ;; The call returns the gas in the local, not in the global: the div
+  ;; after it must see a spill even when the simple if's arm that spills
+  ;; (before its load) is skipped, as it is when $d is 0.
+  (func (export "ifcall") (param $d i32) (result i32)
+    (local $r i32)
+    (drop (call $warm (i32.const 5)))
+    (if (local.get $d) (then (drop (i32.load (i32.const 0)))))
+    (local.set $r (i32.div_s (i32.const 7) (local.get $d)))
+    (loop $m)
+    (local.get $r))
 )

@@ -260,8 +260,9 @@ func events(es []state.Event) []abci.Event {
 	out := make([]abci.Event, len(es))
 	for i, e := range es {
 		ev := abci.Event{Type: e.Type}
+		index := state.Indexed(e.Type)
 		for _, at := range e.Attrs {
-			ev.Attributes = append(ev.Attributes, abci.EventAttribute{Key: at.Key, Value: at.Value, Index: true})
+			ev.Attributes = append(ev.Attributes, abci.EventAttribute{Key: at.Key, Value: at.Value, Index: index})
 		}
 		out[i] = ev
 	}

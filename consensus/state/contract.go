@@ -78,6 +78,21 @@ const (
 	EventSeed           = "seed"   // first block event: seed, vrf_output, proposer
 )
 
+// Indexed reports whether the attributes of events of type typ are
+// marked for CometBFT's kv indexer (block_search, tx_search). The events
+// a block has one of per round or per batch entry (assign, reveal_phase,
+// round_closed, commit, reveal) and the seed are not: at 5,000 sources
+// they are ~4,500 events a block, and indexing them was a large part of
+// each node's disk writes and compaction. Subscriptions and block
+// results carry every event either way.
+func Indexed(typ string) bool {
+	switch typ {
+	case EventAssign, EventRevealPhase, EventRoundClosed, EventCommit, EventReveal, EventSeed:
+		return false
+	}
+	return true
+}
+
 // Event attribute keys.
 const (
 	AttrSource      = "source"

@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consensus/tx"
 	"github.com/assaynet/assay/internal/liar"
 	"github.com/assaynet/assay/internal/submit"
@@ -76,6 +77,10 @@ func TestDatasetReplayCLI(t *testing.T) {
 	defer badGW.Close()
 	rpc := fmt.Sprintf("tcp://127.0.0.1:%d", homes[0].Ports.RPC)
 	r := strconv.FormatUint(round, 10)
+	roundKey, err := state.RecordKey("round/feed/" + r)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h2 := int64(2)
 	commit, err := n.Client().Commit(ctx, &h2)
 	if err != nil {
@@ -84,7 +89,7 @@ func TestDatasetReplayCLI(t *testing.T) {
 	trust := []string{"--trust-height", "2", "--trust-hash", hex.EncodeToString(commit.SignedHeader.Hash())}
 	lying := liar.RPC(t, strings.Replace(rpc, "tcp://", "http://", 1), func(m string, res map[string]any) {
 		if m == "abci_query" { // the round's output limit, so the program fails where the chain accepted
-			liar.Record(res, "r/feed/", func(b []byte) []byte {
+			liar.Record(res, string(roundKey), func(b []byte) []byte {
 				rd := &pb.Round{}
 				if proto.Unmarshal(b, rd) != nil {
 					return b

@@ -81,7 +81,7 @@ func TestProofVectors(t *testing.T) {
 	paths := []string{
 		"source/" + string(src[2:]),
 		"code/" + string(firstKey(t, a, "c/")[2:]),
-		fmt.Sprintf("round/%s/%d", string(rd[2:len(rd)-9]), u64(rd)),
+		fmt.Sprintf("round/%s/%d", string(rd[10:]), binary.BigEndian.Uint64(rd[2:10])),
 		fmt.Sprintf("dataset/%s/%d", id, u64(ds)),
 		"validator/" + hex.EncodeToString(firstKey(t, a, "v/")[2:]),
 		fmt.Sprintf("evidence/%d", u64(firstKey(t, a, "e/"))),

@@ -11,7 +11,8 @@ const (
 	prefixAllow     = "l/" // + address: may store code and register sources
 	prefixCode      = "c/" // + code CID string
 	prefixSource    = "s/" // + source id
-	prefixRound     = "r/" // + source id + "/" + uint64be(height)
+	prefixRound     = "r/" // + uint64be(height) + source id: round records by height, so a block's writes are near each other
+	prefixRoundIdx  = "q/" // + source id + "/" + uint64be(height): rounds per source (value indexValue)
 	prefixDataset   = "d/" // + source id + "/" + uint64be(round)
 	prefixResolved  = "h/" // + source id + "/" + uint64be(height) + uint64be(round): datasets in resolution order (value indexValue)
 	prefixEvidence  = "e/" // + uint64be(id)
@@ -30,8 +31,18 @@ func keyCode(cid string) []byte     { return []byte(prefixCode + cid) }
 func keySource(id string) []byte    { return []byte(prefixSource + id) }
 func keyRetrieval(op []byte) []byte { return append([]byte(prefixRetrieval), op...) }
 
+// keyRound is a round's record: height first, so that the rounds a block
+// opens, commits to and reveals in, all of the last few heights, sit in
+// one corner of the state tree rather than one per source (the tree's
+// node cache then holds their paths).
 func keyRound(id string, h uint64) []byte {
-	return binary.BigEndian.AppendUint64([]byte(prefixRound+id+"/"), h)
+	return append(binary.BigEndian.AppendUint64([]byte(prefixRound), h), id...)
+}
+
+// keyRoundIndex lists a source's rounds by height (written once, when the
+// round opens).
+func keyRoundIndex(id string, h uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte(prefixRoundIdx+id+"/"), h)
 }
 
 func keyDataset(id string, round uint64) []byte {
@@ -64,7 +75,7 @@ func keyOpen(op []byte, id string, h uint64) []byte {
 	return append(binary.BigEndian.AppendUint64(k, h), id...)
 }
 
-// indexValue is the value of an index entry (h/, o/): a key whose
+// indexValue is the value of an index entry (h/, o/, q/): a key whose
 // presence is the information. It is not empty because ICS-23 refuses a
 // leaf with an empty value, which would leave the entry, and the absence
 // of any key next to it, unprovable.

@@ -97,15 +97,27 @@ func queryRounds(kv KV, id string, q url.Values) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	prefix := []byte(prefixRound + id + "/")
-	return scanPage(kv, cursorRounds, prefix, u64Key(prefix, lq.from), u64End(prefix, lq.to), true, lq,
-		func(_, v []byte) (RoundView, bool, bool, error) {
-			var r pb.Round
-			if err := proto.Unmarshal(v, &r); err != nil {
-				return RoundView{}, false, false, fmt.Errorf("%w: %w", ErrState, err)
-			}
-			return roundView(&r), true, false, nil
+	prefix := []byte(prefixRoundIdx + id + "/")
+	heights, err := scanPage(kv, cursorRounds, prefix, u64Key(prefix, lq.from), u64End(prefix, lq.to), true, lq,
+		func(k, _ []byte) (uint64, bool, bool, error) {
+			return binary.BigEndian.Uint64(k[len(prefix):]), true, false, nil
 		})
+	if err != nil {
+		return nil, err
+	}
+	p := Page[RoundView]{Items: make([]RoundView, 0, len(heights.Items)), Next: heights.Next, Truncated: heights.Truncated}
+	for _, h := range heights.Items {
+		b, err := kv.Get(keyRound(id, h))
+		if err != nil {
+			return nil, err
+		}
+		var r pb.Round
+		if err := proto.Unmarshal(b, &r); err != nil || b == nil {
+			return nil, fmt.Errorf("%w: round %d of source %q: %v", ErrState, h, id, err)
+		}
+		p.Items = append(p.Items, roundView(&r))
+	}
+	return p, nil
 }
 
 // queryEvidence answers evidence: a Page of EvidenceView by id, newest

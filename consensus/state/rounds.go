@@ -83,6 +83,7 @@ func (m *Machine) openNewRound(s *pb.Source, pool *assign.Pool, picks []int, see
 	}
 	m.open = append(m.open, r)
 	m.saveRound(r)
+	m.st.set(keyRoundIndex(r.Source, r.Round), indexValue)
 	for _, a := range r.Assignees {
 		m.st.set(keyOpen(a.Operator, r.Source, r.Round), indexValue)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/assaynet/assay/consensus/chain"
 	"github.com/assaynet/assay/consensus/pb"
+	"github.com/assaynet/assay/consensus/state"
 	"github.com/assaynet/assay/consumer"
 	"github.com/assaynet/assay/internal/liar"
 	"github.com/assaynet/assay/runtime/sandbox"
@@ -91,7 +93,11 @@ func editRound(b []byte, edit func(*pb.Round)) []byte {
 func TestReplayProvenLyingNode(t *testing.T) {
 	tn := theNet(t)
 	ds := tn.dataset(t, srcAccepted)
-	roundKey := "r/" + srcAccepted + "/"
+	rk, err := state.RecordKey(fmt.Sprintf("round/%s/%d", srcAccepted, ds.Round))
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundKey := string(rk)
 	tests := []struct {
 		name     string
 		lie      func(method string, res map[string]any)

@@ -212,6 +212,20 @@ func (c *Client) Assigned(ctx context.Context, operator []byte) (uint64, []state
 	return h, v, err
 }
 
+// AssignedRecords returns the same rounds as Assigned, as records, and the
+// height answered: the worker's read at every block, without JSON.
+func (c *Client) AssignedRecords(ctx context.Context, operator []byte) (uint64, []*pb.Round, error) {
+	b, h, err := c.Query(ctx, state.PathAssignedRecords(operator))
+	if err != nil {
+		return 0, nil, err
+	}
+	rs, err := state.DecodeRecords(b)
+	if err != nil {
+		return 0, nil, fmt.Errorf("chain: query assigned records: %w", err)
+	}
+	return h, rs, nil
+}
+
 // maxPages bounds the pages All reads.
 const maxPages = 1000
 

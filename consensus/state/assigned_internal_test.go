@@ -2,7 +2,10 @@ package state
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -49,5 +52,68 @@ func TestAssignedListsEveryOpenRound(t *testing.T) {
 	}
 	if first, last := views[0], views[n-1]; first.ID != 1 || last.ID != n/500 {
 		t.Errorf("rounds %d..%d, want oldest first: 1..%d", first.ID, last.ID, n/500)
+	}
+}
+
+// TestAssignedRecordsMatchAssigned: assigned_records answers the rounds of
+// assigned, in its order, as records whose views are the JSON answer's,
+// and a bad operator the same error.
+func TestAssignedRecordsMatchAssigned(t *testing.T) {
+	op, other := bytes.Repeat([]byte{7}, 20), bytes.Repeat([]byte{8}, 20)
+	kv := NewMemKV()
+	var changes []Change
+	for i := 0; i < 40; i++ {
+		id, h := fmt.Sprintf("s%02d", i%7), uint64(1+i/7)
+		as := []*pb.Assignee{{Operator: op, Stake: 1, Commit: bytes.Repeat([]byte{byte(i)}, 32)}}
+		if i%3 == 0 {
+			as = []*pb.Assignee{{Operator: other, Stake: 2}}
+		}
+		r := &pb.Round{Source: id, Round: h, Phase: pb.Phase(1 + i%2), CommitEnd: h + 4, Assignees: as,
+			Spec: &pb.SourceSpec{Every: 7, Params: []byte{byte(i)}}, Seed: []byte{byte(h)}}
+		b, err := proto.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changes = append(changes, Change{Key: keyRound(id, h), Value: b}, Change{Key: keyOpen(as[0].Operator, id, h), Value: indexValue})
+	}
+	slices.SortFunc(changes, func(a, b Change) int { return bytes.Compare(a.Key, b.Key) })
+	if _, err := kv.Stage(changes); err != nil {
+		t.Fatal(err)
+	}
+	if err := kv.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for _, who := range [][]byte{op, other, bytes.Repeat([]byte{9}, 20)} {
+		raw, err := Query(kv, PathAssigned(who))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := Query(kv, PathAssignedRecords(who))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rounds, err := DecodeRecords(recs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		views := []any{}
+		for _, r := range rounds {
+			views = append(views, roundView(r))
+		}
+		fromRecords, err := json.Marshal(views)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(fromRecords, raw) {
+			t.Errorf("operator %x: records give\n%s\nassigned answers\n%s", who[:1], fromRecords, raw)
+		}
+	}
+	_, errJSON := Query(kv, "/assigned/zz")
+	_, errRec := Query(kv, "/assigned_records/zz")
+	if !errors.Is(errJSON, ErrBadQuery) || !errors.Is(errRec, ErrBadQuery) {
+		t.Errorf("bad operator: assigned %v, assigned_records %v; want ErrBadQuery", errJSON, errRec)
+	}
+	if _, err := DecodeRecords([]byte{0x12, 0x01, 0x00}); err == nil {
+		t.Error("DecodeRecords accepted field 2")
 	}
 }

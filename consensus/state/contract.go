@@ -58,6 +58,12 @@ func PathEvidencePage(o ListOptions) string { return PathEvidence + o.Encode() }
 // PathAssigned is the query path of the open rounds that list operator.
 func PathAssigned(operator []byte) string { return "/assigned/" + hex.EncodeToString(operator) }
 
+// PathAssignedRecords is the query path of the same rounds as PathAssigned,
+// as protobuf records (DecodeRecords reads the answer).
+func PathAssignedRecords(operator []byte) string {
+	return "/assigned_records/" + hex.EncodeToString(operator)
+}
+
 // PathAccount is the query path of account address (its next sequence).
 func PathAccount(address []byte) string { return "/account/" + hex.EncodeToString(address) }
 

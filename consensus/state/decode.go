@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"strings"
 
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+
 	cid "github.com/ipfs/go-cid"
 	"google.golang.org/protobuf/encoding/protojson"
 
@@ -35,6 +38,30 @@ func DecodeParams(b []byte) (*pb.Params, error) {
 		return nil, fmt.Errorf("state: decode params: %w", err)
 	}
 	return p, nil
+}
+
+// DecodeRecords decodes the answer of PathAssignedRecords: field 1 of a
+// protobuf message, repeated, each a Round record. Anything else in it is
+// an error.
+func DecodeRecords(b []byte) ([]*pb.Round, error) {
+	var out []*pb.Round
+	for at := 0; at < len(b); {
+		num, typ, n := protowire.ConsumeTag(b[at:])
+		if n < 0 || num != 1 || typ != protowire.BytesType {
+			return nil, fmt.Errorf("state: decode records: byte %d: not field 1 bytes", at)
+		}
+		rec, m := protowire.ConsumeBytes(b[at+n:])
+		if m < 0 {
+			return nil, fmt.Errorf("state: decode records: byte %d: %w", at+n, protowire.ParseError(m))
+		}
+		at += n + m
+		r := &pb.Round{}
+		if err := proto.Unmarshal(rec, r); err != nil {
+			return nil, fmt.Errorf("state: decode records: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
 }
 
 // ParsePhase is the inverse of a view's phase ("COMMIT", "RESOLVED", …).

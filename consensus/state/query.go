@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"google.golang.org/protobuf/encoding/protowire"
+
 	cid "github.com/ipfs/go-cid"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -67,6 +69,8 @@ func Query(kv KV, path string) ([]byte, error) {
 		v, err = queryDatasets(kv, rest, q)
 	case "assigned":
 		v, err = queryAssigned(kv, rest)
+	case "assigned_records":
+		return queryAssignedRecords(kv, rest)
 	case "account":
 		v, err = queryAccount(kv, rest)
 	case "retrieval":
@@ -371,9 +375,40 @@ func queryAccount(kv KV, h string) (any, error) {
 // queryAssigned lists the open rounds (commit or reveal phase) that
 // operator hex op is assigned to, oldest first.
 func queryAssigned(kv KV, op string) (any, error) {
+	out := []any{}
+	err := eachAssigned(kv, op, func(b []byte) error {
+		var r pb.Round
+		if err := proto.Unmarshal(b, &r); err != nil {
+			return fmt.Errorf("%w: %w", ErrState, err)
+		}
+		out = append(out, roundView(&r))
+		return nil
+	})
+	return out, err
+}
+
+// queryAssignedRecords answers assigned_records/{operator}: the rounds of
+// assigned/{operator}, in its order, as their state records (the bytes
+// under their r/ keys) in the wire form of a protobuf message whose field
+// 1 repeats them (`repeated Round rounds = 1`). It skips the JSON views
+// both ways: the worker reads it at every block.
+func queryAssignedRecords(kv KV, op string) ([]byte, error) {
+	var out []byte
+	err := eachAssigned(kv, op, func(b []byte) error {
+		out = protowire.AppendTag(out, 1, protowire.BytesType)
+		out = protowire.AppendBytes(out, b)
+		return nil
+	})
+	return out, err
+}
+
+// eachAssigned calls fn with the record of every open round that lists
+// operator op (hex), by the o/ index: oldest first, at most
+// maxAssignedRows.
+func eachAssigned(kv KV, op string, fn func(record []byte) error) error {
 	addr, err := hex.DecodeString(op)
 	if err != nil || len(addr) != 20 {
-		return nil, fmt.Errorf("%w: assigned/{hex operator}", ErrBadQuery)
+		return fmt.Errorf("%w: assigned/{hex operator}", ErrBadQuery)
 	}
 	prefix := append([]byte(prefixOpen), addr...)
 	var keys [][]byte
@@ -382,24 +417,20 @@ func queryAssigned(kv KV, op string) (any, error) {
 		return len(keys) < maxAssignedRows
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out := []any{}
 	for _, k := range keys {
 		rest := k[len(prefix):]
 		if len(rest) < 9 {
 			continue
 		}
-		h := binary.BigEndian.Uint64(rest[:8])
-		b, err := kv.Get(keyRound(string(rest[8:]), h))
+		b, err := kv.Get(keyRound(string(rest[8:]), binary.BigEndian.Uint64(rest[:8])))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		var r pb.Round
-		if err := proto.Unmarshal(b, &r); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrState, err)
+		if err := fn(b); err != nil {
+			return err
 		}
-		out = append(out, roundView(&r))
 	}
-	return out, nil
+	return nil
 }

@@ -153,12 +153,12 @@ func (c *memChain) Assigned(_ context.Context, op []byte) (uint64, []*pb.Round, 
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	views, err := get[[]state.RoundView](c, state.PathAssigned(op))
+	b, err := c.query(state.PathAssignedRecords(op))
 	if err != nil {
 		return 0, nil, err
 	}
-	rs, err := openRounds(views, op)
-	return c.m.Height(), rs, err
+	rs, err := state.DecodeRecords(b)
+	return c.m.Height(), openRounds(rs, op), err
 }
 
 func (c *memChain) Code(_ context.Context, cid string) ([]byte, error) {

@@ -4,28 +4,30 @@ import (
 	"encoding/hex"
 	"testing"
 
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/assaynet/assay/consensus/pb"
 	"github.com/assaynet/assay/consensus/state"
 )
 
 // FuzzDecodeRounds feeds arbitrary node answers to the round decoder the
-// worker uses (state's decoder, then openRounds): it must return rounds
-// or an error, never panic.
+// worker uses (state.DecodeRecords, then openRounds): it must return
+// rounds or an error, never panic, and keep only open rounds that list
+// the operator.
 func FuzzDecodeRounds(f *testing.F) {
-	f.Add([]byte(`[{"source":"s","height":3,"phase":"COMMIT","commit_end":7,"assignees":[{"operator":"00","commit":"","verdict":null}],"spec":{"fetch_kind":"http","fetch_config":[["url","http://x/"]],"params":"","every":2}}]`), "00")
-	f.Add([]byte(`[{"phase":"REVEAL","assignees":[{"operator":"zz","commit":"0g"}],"spec":{"params":"***"}}]`), "zz")
+	rec, _ := proto.Marshal(&pb.Round{Source: "s", Round: 3, Phase: pb.Phase_PHASE_COMMIT, CommitEnd: 7,
+		Assignees: []*pb.Assignee{{Operator: []byte{0}}}, Spec: &pb.SourceSpec{Every: 2}})
+	f.Add(protowire.AppendBytes(protowire.AppendTag(nil, 1, protowire.BytesType), rec), "00")
+	f.Add([]byte{0x0a, 0x05, 1, 2}, "zz")
 	f.Add([]byte(`{}`), "")
 	f.Fuzz(func(t *testing.T, b []byte, op string) {
-		views, err := state.Decode[[]state.RoundView](b)
+		rs, err := state.DecodeRecords(b)
 		if err != nil {
 			return
 		}
 		opb, _ := hex.DecodeString(op)
-		rounds, err := openRounds(views, opb)
-		if err != nil {
-			return
-		}
-		for _, r := range rounds {
+		for _, r := range openRounds(rs, opb) {
 			if r.Phase != pb.Phase_PHASE_COMMIT && r.Phase != pb.Phase_PHASE_REVEAL {
 				t.Fatalf("closed round kept: %v", r.Phase)
 			}

@@ -54,14 +54,14 @@ func (r *RPC) Height(ctx context.Context) (uint64, error) {
 // BlockTime implements Chain.
 func (r *RPC) BlockTime(ctx context.Context, h uint64) (int64, error) { return r.c.BlockTime(ctx, h) }
 
-// Assigned implements Chain with the /assigned/{operator} query.
+// Assigned implements Chain with the /assigned_records/{operator} query:
+// the rounds of /assigned/{operator} as protobuf records, without JSON.
 func (r *RPC) Assigned(ctx context.Context, operator []byte) (uint64, []*pb.Round, error) {
-	h, views, err := r.c.Assigned(ctx, operator)
+	h, rounds, err := r.c.AssignedRecords(ctx, operator)
 	if err != nil {
 		return 0, nil, err
 	}
-	rounds, err := openRounds(views, operator)
-	return h, rounds, err
+	return h, openRounds(rounds, operator), nil
 }
 
 // Code implements Chain.
@@ -92,17 +92,13 @@ func (r *RPC) Broadcast(ctx context.Context, tx []byte) (chain.TxResult, error) 
 	return r.c.Broadcast(ctx, tx)
 }
 
-// openRounds keeps the open rounds (commit or reveal phase) of an
-// /assigned or /rounds answer that list operator, as records.
-func openRounds(views []state.RoundView, operator []byte) ([]*pb.Round, error) {
+// openRounds keeps the rounds of rs that are open (commit or reveal
+// phase) and list operator.
+func openRounds(rs []*pb.Round, operator []byte) []*pb.Round {
 	var out []*pb.Round
-	for _, v := range views {
-		if !v.IsOpen() {
+	for _, r := range rs {
+		if r.Phase != pb.Phase_PHASE_COMMIT && r.Phase != pb.Phase_PHASE_REVEAL {
 			continue
-		}
-		r, err := v.Round()
-		if err != nil {
-			return nil, err
 		}
 		for _, a := range r.Assignees {
 			if bytes.Equal(a.Operator, operator) {
@@ -111,5 +107,5 @@ func openRounds(views []state.RoundView, operator []byte) ([]*pb.Round, error) {
 			}
 		}
 	}
-	return out, nil
+	return out
 }

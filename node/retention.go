@@ -234,6 +234,17 @@ func (r *retainer) pass(ctx context.Context) (RetentionPlan, pin.GCResult, error
 	if err != nil {
 		return RetentionPlan{}, pin.GCResult{}, fmt.Errorf("retention: chain height: %w", err)
 	}
+	if head < RetentionMinBlocks {
+		// nothing can be unpinned yet (planRetention protects every
+		// round): skip listing the pins, which takes seconds over tens
+		// of thousands of them
+		r.log.Debug("retention pass skipped", "head", head, "min_blocks", RetentionMinBlocks)
+		r.mu.Lock()
+		r.stats.Passes++
+		r.stats.LastPassUnix = time.Now().Unix()
+		r.mu.Unlock()
+		return RetentionPlan{}, pin.GCResult{}, nil
+	}
 	pins, err := r.store.ListPins(ctx)
 	if err != nil {
 		return RetentionPlan{}, pin.GCResult{}, err

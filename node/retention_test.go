@@ -243,3 +243,35 @@ func TestRetentionPassSkipsIdleGC(t *testing.T) {
 		t.Fatalf("pass that unpins round 100: %v, collected %d blocks; want 1 at once", err, res.Blocks)
 	}
 }
+
+// TestRetentionPassBeforeMinBlocks: below RetentionMinBlocks nothing can
+// be unpinned, so a pass neither lists the pins nor collects; at the
+// bound it runs.
+func TestRetentionPassBeforeMinBlocks(t *testing.T) {
+	ctx := context.Background()
+	s, err := pin.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, round := range []int{1, 2} {
+		if _, err := s.AddPinned(ctx, strings.NewReader(fmt.Sprint("in ", round)), fmt.Sprintf("assay/feed/%d/input", round)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	head := uint64(RetentionMinBlocks - 1)
+	r := &retainer{cfg: RetentionConfig{Enabled: true, OutputRounds: 1, InputRounds: 1}, store: s, log: slog.New(slog.DiscardHandler),
+		head: func(context.Context) (uint64, error) { return head, nil }}
+	for range RetentionGCEvery {
+		if pl, _, err := r.pass(ctx); err != nil || pl.Kept != 0 || len(pl.Unpin) != 0 {
+			t.Fatalf("pass at head %d: %v, plan %+v; want it skipped", head, err, pl)
+		}
+	}
+	if st := r.Stats(); st.Passes != RetentionGCEvery {
+		t.Errorf("passes = %d, want %d", st.Passes, RetentionGCEvery)
+	}
+	head = RetentionMinBlocks + 2
+	if pl, _, err := r.pass(ctx); err != nil || pl.Kept != 1 || len(pl.Unpin) != 1 {
+		t.Fatalf("pass at head %d: %v, plan %+v; want round 1's input unpinned, round 2's kept", head, err, pl)
+	}
+}

@@ -77,12 +77,12 @@ func TestProofVectors(t *testing.T) {
 	ds := firstKey(t, a, "d/")
 	rd := firstKey(t, a, "r/")
 	src := firstKey(t, a, "s/")
-	id := string(ds[2 : len(ds)-9])
+	id := string(ds[10:])
 	paths := []string{
 		"source/" + string(src[2:]),
 		"code/" + string(firstKey(t, a, "c/")[2:]),
 		fmt.Sprintf("round/%s/%d", string(rd[10:]), binary.BigEndian.Uint64(rd[2:10])),
-		fmt.Sprintf("dataset/%s/%d", id, u64(ds)),
+		fmt.Sprintf("dataset/%s/%d", id, binary.BigEndian.Uint64(ds[2:10])),
 		"validator/" + hex.EncodeToString(firstKey(t, a, "v/")[2:]),
 		fmt.Sprintf("evidence/%d", u64(firstKey(t, a, "e/"))),
 		fmt.Sprintf("dataset/%s/%d", id, uint64(1)<<40), // absent

@@ -13,7 +13,7 @@ const (
 	prefixSource    = "s/" // + source id
 	prefixRound     = "r/" // + uint64be(height) + source id: round records by height, so a block's writes are near each other
 	prefixRoundIdx  = "q/" // + source id + "/" + uint64be(height): rounds per source (value indexValue)
-	prefixDataset   = "d/" // + source id + "/" + uint64be(round)
+	prefixDataset   = "d/" // + uint64be(round) + source id
 	prefixResolved  = "h/" // + source id + "/" + uint64be(height) + uint64be(round): datasets in resolution order (value indexValue)
 	prefixEvidence  = "e/" // + uint64be(id)
 	prefixOpen      = "o/" // + operator + uint64be(height) + source id: open rounds per assignee
@@ -45,8 +45,10 @@ func keyRoundIndex(id string, h uint64) []byte {
 	return binary.BigEndian.AppendUint64([]byte(prefixRoundIdx+id+"/"), h)
 }
 
+// keyDataset is a round's dataset, round first like keyRound: a block's
+// resolutions are rounds of its last few heights.
 func keyDataset(id string, round uint64) []byte {
-	return binary.BigEndian.AppendUint64([]byte(prefixDataset+id+"/"), round)
+	return append(binary.BigEndian.AppendUint64([]byte(prefixDataset), round), id...)
 }
 
 func keyResolved(id string, height, round uint64) []byte {

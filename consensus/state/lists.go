@@ -60,10 +60,16 @@ func latestDataset(kv KV, id string, q url.Values) (any, error) {
 		return nil, err
 	}
 	lq.limit = 1
-	prefix := []byte(prefixDataset + id + "/")
-	p, err := scanPage(kv, cursorDatasets, prefix, prefix, prefixEnd(prefix), true, lq, func(_, v []byte) (DatasetView, bool, bool, error) {
+	// the source's rounds, newest first (q/); those without a dataset
+	// (open or unresolved) are skipped
+	prefix := []byte(prefixRoundIdx + id + "/")
+	p, err := scanPage(kv, cursorDatasets, prefix, prefix, prefixEnd(prefix), true, lq, func(k, _ []byte) (DatasetView, bool, bool, error) {
+		b, err := kv.Get(keyDataset(id, binary.BigEndian.Uint64(k[len(prefix):])))
+		if err != nil || b == nil {
+			return DatasetView{}, false, false, err
+		}
 		var d pb.Dataset
-		if err := proto.Unmarshal(v, &d); err != nil {
+		if err := proto.Unmarshal(b, &d); err != nil {
 			return DatasetView{}, false, false, fmt.Errorf("%w: %w", ErrState, err)
 		}
 		return datasetView(&d), lq.status == 0 || d.Status == lq.status, false, nil

@@ -35,7 +35,8 @@ func (l *listKV) apply(cs ...Change) {
 // resolve stores the dataset of round of source, resolved at height.
 func (l *listKV) resolve(source string, round, height uint64) {
 	b, _ := proto.Marshal(&pb.Dataset{Source: source, Round: round, Status: 1, Height: height, Time: int64(height) * 1e9})
-	l.apply(Change{Key: keyDataset(source, round), Value: b}, Change{Key: keyResolved(source, height, round), Value: []byte{}})
+	l.apply(Change{Key: keyDataset(source, round), Value: b}, Change{Key: keyResolved(source, height, round), Value: []byte{}},
+		Change{Key: keyRoundIndex(source, round), Value: indexValue}) // its round opened (q/) before it resolved
 }
 
 func queryAs[T any](t *testing.T, kv KV, path string) T {
@@ -61,6 +62,8 @@ func TestLatestAmongThousands(t *testing.T) {
 	for r := uint64(1); r <= n; r++ {
 		l.resolve("btc-usd", 2*r, 2*r+1)
 	}
+	// newer rounds still open, or closed unresolved: no dataset to answer
+	l.apply(Change{Key: keyRoundIndex("btc-usd", 2*n+1), Value: indexValue}, Change{Key: keyRoundIndex("btc-usd", 2*n+3), Value: indexValue})
 	latest := queryAs[DatasetView](t, l.kv, PathLatestDataset("btc-usd", ""))
 	if latest.Round != 2*n || latest.Height != 2*n+1 || latest.Time != formatTime(int64(2*n+1)*1e9) {
 		t.Fatalf("latest %+v, want round %d", latest, 2*n)

@@ -207,18 +207,12 @@ func TestGCHome(t *testing.T) {
 // holds; a pass that unpins collects at once.
 func TestRetentionPassSkipsIdleGC(t *testing.T) {
 	ctx := context.Background()
-	s, err := pin.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	head := uint64(1000)
+	r, s := testRetainer(t, &head)
 	loose, err := s.AddBytes(ctx, []byte("loose"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	head := uint64(1000)
-	r := &retainer{cfg: RetentionConfig{Enabled: true, OutputRounds: 1, InputRounds: 1}, store: s, log: slog.New(slog.DiscardHandler),
-		head: func(context.Context) (uint64, error) { return head, nil }}
 	has := func() bool {
 		ok, err := s.Has(ctx, loose)
 		if err != nil {
@@ -249,19 +243,13 @@ func TestRetentionPassSkipsIdleGC(t *testing.T) {
 // bound it runs.
 func TestRetentionPassBeforeMinBlocks(t *testing.T) {
 	ctx := context.Background()
-	s, err := pin.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	head := uint64(RetentionMinBlocks - 1)
+	r, s := testRetainer(t, &head)
 	for _, round := range []int{1, 2} {
 		if _, err := s.AddPinned(ctx, strings.NewReader(fmt.Sprint("in ", round)), fmt.Sprintf("assay/feed/%d/input", round)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	head := uint64(RetentionMinBlocks - 1)
-	r := &retainer{cfg: RetentionConfig{Enabled: true, OutputRounds: 1, InputRounds: 1}, store: s, log: slog.New(slog.DiscardHandler),
-		head: func(context.Context) (uint64, error) { return head, nil }}
 	for range RetentionGCEvery {
 		if pl, _, err := r.pass(ctx); err != nil || pl.Kept != 0 || len(pl.Unpin) != 0 {
 			t.Fatalf("pass at head %d: %v, plan %+v; want it skipped", head, err, pl)
@@ -274,4 +262,17 @@ func TestRetentionPassBeforeMinBlocks(t *testing.T) {
 	if pl, _, err := r.pass(ctx); err != nil || pl.Kept != 1 || len(pl.Unpin) != 1 {
 		t.Fatalf("pass at head %d: %v, plan %+v; want round 1's input unpinned, round 2's kept", head, err, pl)
 	}
+}
+
+// testRetainer is a retainer keeping each source's last round, over a
+// fresh pin store, at the chain height *head.
+func testRetainer(t *testing.T, head *uint64) (*retainer, *pin.Store) {
+	t.Helper()
+	s, err := pin.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &retainer{cfg: RetentionConfig{Enabled: true, OutputRounds: 1, InputRounds: 1}, store: s, log: slog.New(slog.DiscardHandler),
+		head: func(context.Context) (uint64, error) { return *head, nil }}, s
 }

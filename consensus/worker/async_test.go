@@ -26,22 +26,8 @@ func TestJobsRunWhileBroadcastWaits(t *testing.T) {
 		_, _ = w.Write([]byte(`{"price":"1"}`))
 	}))
 	defer srv.Close()
-	f := &fixture{t: t, keys: []ed25519.PrivateKey{operatorKey(0)}}
-	f.chain = newMemChain(t, f.keys, `{"commit_window":"6","reveal_window":"6","jail_blocks":"20"}`)
-	f.rt = newRuntime(t)
-	w := f.newWorker(0, t.TempDir(), FaultNone)
-	w.cfg.Concurrency = 1
-	w.plan = newPlanner(w.cfg, w.operator)
-	stop := start(w)
-	defer stop()
-	pace := func() {
-		time.Sleep(blockTime) // block production, not synchronisation
-		f.chain.block()
-	}
+	f, pace, codeCID := oneSlotWorker(t, 6, blockTime)
 	owner := operatorKey(100)
-	wasm, codeCID := echoCode(t)
-	f.chain.submit(owner, tx.StoreCodeBody(wasm))
-	pace()
 	for i := 0; i < 3; i++ {
 		f.chain.submit(owner, tx.RegisterSourceBody(fmt.Sprintf("s%d", i), &pb.SourceSpec{
 			Fetch:   &pb.FetchSpec{Kind: "http", Config: []*pb.KeyValue{{Key: "url", Value: srv.URL + "/{{height}}"}}},
@@ -96,22 +82,8 @@ func TestJobsRunWhileReadWaits(t *testing.T) {
 		_, _ = w.Write([]byte(`{"price":"1"}`))
 	}))
 	defer srv.Close()
-	f := &fixture{t: t, keys: []ed25519.PrivateKey{operatorKey(0)}}
-	f.chain = newMemChain(t, f.keys, `{"commit_window":"8","reveal_window":"8","jail_blocks":"20"}`)
-	f.rt = newRuntime(t)
-	w := f.newWorker(0, t.TempDir(), FaultNone)
-	w.cfg.Concurrency = 1
-	w.plan = newPlanner(w.cfg, w.operator)
-	stop := start(w)
-	defer stop()
-	pace := func() {
-		time.Sleep(blockTime) // block production, not synchronisation
-		f.chain.block()
-	}
+	f, pace, codeCID := oneSlotWorker(t, 8, blockTime)
 	owner := operatorKey(100)
-	wasm, codeCID := echoCode(t)
-	f.chain.submit(owner, tx.StoreCodeBody(wasm))
-	pace()
 	var regs []*pb.TxBody
 	for i := 0; i < 10; i++ {
 		regs = append(regs, tx.RegisterSourceBody(fmt.Sprintf("s%d", i), &pb.SourceSpec{
@@ -153,4 +125,27 @@ func TestJobsRunWhileReadWaits(t *testing.T) {
 			t.Fatalf("%d fetches while a read waited, want at least 3", n)
 		}
 	}
+}
+
+// oneSlotWorker starts a worker with one job slot on a memChain whose
+// commit and reveal windows are window blocks, stores the echo program
+// and returns the fixture, a pace that makes one block after blockTime,
+// and the program's CID. The worker stops with the test.
+func oneSlotWorker(t *testing.T, window int, blockTime time.Duration) (*fixture, func(), string) {
+	t.Helper()
+	f := &fixture{t: t, keys: []ed25519.PrivateKey{operatorKey(0)}}
+	f.chain = newMemChain(t, f.keys, fmt.Sprintf(`{"commit_window":"%d","reveal_window":"%d","jail_blocks":"20"}`, window, window))
+	f.rt = newRuntime(t)
+	w := f.newWorker(0, t.TempDir(), FaultNone)
+	w.cfg.Concurrency = 1
+	w.plan = newPlanner(w.cfg, w.operator)
+	t.Cleanup(start(w))
+	pace := func() {
+		time.Sleep(blockTime) // block production, not synchronisation
+		f.chain.block()
+	}
+	wasm, codeCID := echoCode(t)
+	f.chain.submit(operatorKey(100), tx.StoreCodeBody(wasm))
+	pace()
+	return f, pace, codeCID
 }

@@ -144,13 +144,7 @@ func (c *memChain) Assigned(_ context.Context, op []byte) (uint64, []*pb.Round, 
 	c.mu.Lock()
 	hold, entered := c.holdAssigned, c.enteredAssigned
 	c.mu.Unlock()
-	if hold != nil {
-		select {
-		case entered <- struct{}{}:
-		default:
-		}
-		<-hold
-	}
+	waitGate(hold, entered)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	b, err := c.query(state.PathAssignedRecords(op))
@@ -192,13 +186,7 @@ func (c *memChain) Broadcast(_ context.Context, raw []byte) (chain.TxResult, err
 	c.mu.Lock()
 	hold, entered := c.hold, c.entered
 	c.mu.Unlock()
-	if hold != nil {
-		select {
-		case entered <- struct{}{}:
-		default:
-		}
-		<-hold
-	}
+	waitGate(hold, entered)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	res := c.m.CheckTx(raw)
@@ -257,4 +245,17 @@ func (httpFetcher) Fetch(ctx context.Context, fs plugins.FetchSpec, r plugins.Ro
 		return nil, fmt.Errorf("http %d", resp.StatusCode)
 	}
 	return io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+}
+
+// waitGate, when a test set hold, says so on entered (without blocking)
+// and waits until hold is closed.
+func waitGate(hold, entered chan struct{}) {
+	if hold == nil {
+		return
+	}
+	select {
+	case entered <- struct{}{}:
+	default:
+	}
+	<-hold
 }

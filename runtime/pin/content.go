@@ -8,7 +8,6 @@ import (
 
 	chunker "github.com/ipfs/boxo/chunker"
 	uio "github.com/ipfs/boxo/ipld/unixfs/io"
-	ipfspinner "github.com/ipfs/boxo/pinning/pinner"
 	cid "github.com/ipfs/go-cid"
 	ipld "github.com/ipfs/go-ipld-format"
 )
@@ -57,11 +56,8 @@ func (s *Store) AddPinned(ctx context.Context, r io.Reader, name string) (cid.Ci
 	}
 	// Every block was just written, so the pin is recorded without
 	// reading the DAG back (Pin would re-read and re-hash all of it).
-	if err := s.pinner.PinWithMode(ctx, c, ipfspinner.Recursive, name); err != nil {
+	if err := s.pins.add(ctx, c, name); err != nil {
 		return cid.Undef, fmt.Errorf("pin: pin %s: %w", c, err)
-	}
-	if err := s.pinner.Flush(ctx); err != nil {
-		return cid.Undef, fmt.Errorf("pin: flush pin %s: %w", c, err)
 	}
 	return c, nil
 }

@@ -20,7 +20,10 @@
 //
 //   - On disk a Store is a directory like a Kubo repo's: blocks/ is a
 //     flatfs (one file per block, named by multihash, fsync on write) and
-//     pins/ a leveldb holding boxo's pinner state. Directories are 0700.
+//     pins/ a leveldb holding the pin set: one record per pinned root,
+//     /assay-pins/{cid} = the pin's name. A store whose pins boxo's
+//     dspinner wrote (before this layout) has them moved into the pin set,
+//     in one atomic batch, when it is opened. Directories are 0700.
 //   - Every block read is hash-checked against its CID, including the
 //     gateway's reads: a corrupted block file gives a *CorruptBlockError
 //     (errors.Is ErrCorrupt) naming the CID, never wrong bytes.

@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
-	ipfspinner "github.com/ipfs/boxo/pinning/pinner"
+	"github.com/ipfs/boxo/ipld/merkledag"
 	cid "github.com/ipfs/go-cid"
 )
 
@@ -29,15 +28,12 @@ func (s *Store) Pin(ctx context.Context, c cid.Cid, name string) error {
 
 // pin is Pin for a caller holding s.mu.
 func (s *Store) pin(ctx context.Context, c cid.Cid, name string) error {
-	root, err := s.dag.Get(ctx, c)
-	if err != nil {
+	// every block must be here: walk (and so hash-check) the whole DAG
+	if err := merkledag.FetchGraph(ctx, c, s.dag); err != nil {
 		return fmt.Errorf("pin: pin %s: %w", c, err)
 	}
-	if err := s.pinner.Pin(ctx, root, true, name); err != nil {
+	if err := s.pins.add(ctx, c, name); err != nil {
 		return fmt.Errorf("pin: pin %s: %w", c, err)
-	}
-	if err := s.pinner.Flush(ctx); err != nil {
-		return fmt.Errorf("pin: flush pin %s: %w", c, err)
 	}
 	return nil
 }
@@ -49,14 +45,11 @@ func (s *Store) Unpin(ctx context.Context, c cid.Cid) error {
 		return err
 	}
 	defer s.mu.RUnlock()
-	if err := s.pinner.Unpin(ctx, c, true); err != nil {
-		if errors.Is(err, ipfspinner.ErrNotPinned) {
-			return fmt.Errorf("%w: %s", ErrNotPinned, c)
+	if err := s.pins.remove(ctx, c); err != nil {
+		if errors.Is(err, ErrNotPinned) {
+			return err
 		}
 		return fmt.Errorf("pin: unpin %s: %w", c, err)
-	}
-	if err := s.pinner.Flush(ctx); err != nil {
-		return fmt.Errorf("pin: flush unpin %s: %w", c, err)
 	}
 	return nil
 }
@@ -68,7 +61,7 @@ func (s *Store) IsPinned(ctx context.Context, c cid.Cid) (bool, error) {
 		return false, err
 	}
 	defer s.mu.RUnlock()
-	_, ok, err := s.pinner.IsPinnedWithType(ctx, c, ipfspinner.Recursive)
+	ok, err := s.pins.has(ctx, c)
 	if err != nil {
 		return false, fmt.Errorf("pin: is pinned %s: %w", c, err)
 	}
@@ -86,42 +79,30 @@ func (s *Store) ListPins(ctx context.Context) ([]Pinned, error) {
 
 // listPins is ListPins for a caller holding s.mu.
 func (s *Store) listPins(ctx context.Context) ([]Pinned, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // stops the pinner's stream if we return early
-	var out []Pinned
-	for sp := range s.pinner.RecursiveKeys(ctx, true) {
-		if sp.Err != nil {
-			return nil, fmt.Errorf("pin: list pins: %w", sp.Err)
-		}
-		out = append(out, Pinned{Cid: sp.Pin.Key, Name: sp.Pin.Name})
+	out, err := s.pins.list(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("pin: list pins: %w", err)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Cid.String() < out[j].Cid.String() })
 	return out, nil
 }
 
-// UnpinMany removes the pins of cs (their blocks stay until GC) with one
-// flush of the pin database at the end, and returns how many it removed.
-// A CID that is not pinned is skipped; any other error stops it (the
-// pins removed so far are flushed).
+// UnpinMany removes the pins of cs (their blocks stay until GC) and
+// returns how many it removed. A CID that is not pinned is skipped; any
+// other error stops it (the pins removed so far stay removed).
 func (s *Store) UnpinMany(ctx context.Context, cs []cid.Cid) (int, error) {
 	if err := s.rlockPins(); err != nil {
 		return 0, err
 	}
 	defer s.mu.RUnlock()
 	n := 0
-	var firstErr error
 	for _, c := range cs {
-		if err := s.pinner.Unpin(ctx, c, true); err != nil {
-			if errors.Is(err, ipfspinner.ErrNotPinned) {
+		if err := s.pins.remove(ctx, c); err != nil {
+			if errors.Is(err, ErrNotPinned) {
 				continue
 			}
-			firstErr = fmt.Errorf("pin: unpin %s: %w", c, err)
-			break
+			return n, fmt.Errorf("pin: unpin %s: %w", c, err)
 		}
 		n++
 	}
-	if err := s.pinner.Flush(ctx); err != nil && firstErr == nil {
-		firstErr = fmt.Errorf("pin: flush unpins: %w", err)
-	}
-	return n, firstErr
+	return n, nil
 }

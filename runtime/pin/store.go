@@ -15,8 +15,6 @@ import (
 	"github.com/ipfs/boxo/blockstore"
 	"github.com/ipfs/boxo/exchange/offline"
 	"github.com/ipfs/boxo/ipld/merkledag"
-	ipfspinner "github.com/ipfs/boxo/pinning/pinner"
-	"github.com/ipfs/boxo/pinning/pinner/dspinner"
 	ds "github.com/ipfs/go-datastore"
 	dssync "github.com/ipfs/go-datastore/sync"
 	flatfs "github.com/ipfs/go-ds-flatfs"
@@ -28,7 +26,7 @@ import (
 // Directory layout of a persistent Store (like Kubo's repo).
 const (
 	blocksDir = "blocks" // flatfs, one file per block
-	pinsDir   = "pins"   // leveldb, the pinner's state
+	pinsDir   = "pins"   // leveldb, the pin set (pinset.go)
 )
 
 // dirPerm keeps the store private to its owner.
@@ -43,12 +41,12 @@ type Store struct {
 	dag    ipld.DAGService
 	health *health
 
-	// The pin database and the pinner over it. After a failed write to it
-	// (pinsBroken), the next pin operation reopens both (reopenPins):
-	// goleveldb keeps a failed write's error until it is closed. pinner is
+	// The pin database and the pin set in it. After a failed write to it
+	// (pinsBroken), the next pin operation reopens it (reopenPins):
+	// goleveldb keeps a failed write's error until it is closed. pins is
 	// nil while a reopen has failed (pinsErr says why).
 	openPinDS  pinOpener
-	pinner     ipfspinner.Pinner
+	pins       *pinSet
 	closePinDS func() error
 	pinsBroken atomic.Bool
 	pinsErr    error
@@ -171,8 +169,8 @@ func (d copyingDS) Batch(context.Context) (ds.Batch, error) {
 	return ds.NewBasicBatch(d), nil
 }
 
-// newStore wires blockstore, offline blockservice, DAG service and pinner
-// over a block datastore and a pin database. Both the blockstore and the
+// newStore wires blockstore, offline blockservice, DAG service and pin
+// set over a block datastore and a pin database. Both the blockstore and the
 // blockservice write through: checkedBlockstore decides what to write.
 func newStore(blockDS ds.Batching, openPins pinOpener) (*Store, error) {
 	h := newHealth()
@@ -208,8 +206,9 @@ func (s *Store) Health() Health {
 	return s.health.snapshot()
 }
 
-// openPins opens the pin database and a pinner over it. The caller owns s
-// (opening) or holds s.mu exclusively.
+// openPins opens the pin database and the pin set in it, moving the pins
+// of a store written by boxo's dspinner first (migrateDSPinner). The
+// caller owns s (opening) or holds s.mu exclusively.
 func (s *Store) openPins() error {
 	s.pinsBroken.Store(false) // writes from here on may set it again
 	pds, closeDS, err := s.openPinDS()
@@ -218,13 +217,16 @@ func (s *Store) openPins() error {
 		return err
 	}
 	watched := watchedDS{pds, s.pinWrote}
-	p, err := dspinner.New(context.Background(), watched, s.dag)
+	n, err := migrateDSPinner(context.Background(), watched, s.dag)
 	if err != nil {
 		s.pinsBroken.Store(true)
 		_ = closeDS()
-		return fmt.Errorf("pin: open pinner: %w", err)
+		return fmt.Errorf("pin: move the old pinner's pins: %w", err)
 	}
-	s.pinner, s.closePinDS, s.pinsErr = p, closeDS, nil
+	if n > 0 {
+		s.health.log.Load().Info("pin store: moved the old pinner's pins to the pin set", "pins", n)
+	}
+	s.pins, s.closePinDS, s.pinsErr = &pinSet{watched}, closeDS, nil
 	return nil
 }
 
@@ -236,26 +238,18 @@ func (s *Store) pinWrote(err error) {
 	}
 }
 
-// closePins closes the pinner and the pin database, if open, flushing
-// the pinner first when flush is set. The caller holds s.mu exclusively.
-func (s *Store) closePins(flush bool) error {
-	if s.pinner == nil {
+// closePins closes the pin database, if open. The caller holds s.mu
+// exclusively.
+func (s *Store) closePins() error {
+	if s.pins == nil {
 		return nil
 	}
-	var errs []error
-	if flush {
-		if err := s.pinner.Flush(context.Background()); err != nil {
-			errs = append(errs, fmt.Errorf("pin: flush pins: %w", err))
-		}
+	err := s.closePinDS()
+	s.pins, s.closePinDS = nil, nil
+	if err != nil {
+		return fmt.Errorf("pin: close pin datastore: %w", err)
 	}
-	if err := s.pinner.Close(); err != nil {
-		errs = append(errs, fmt.Errorf("pin: close pinner: %w", err))
-	}
-	if err := s.closePinDS(); err != nil {
-		errs = append(errs, fmt.Errorf("pin: close pin datastore: %w", err))
-	}
-	s.pinner, s.closePinDS = nil, nil
-	return errors.Join(errs...)
+	return nil
 }
 
 // reopenPins reopens the pin database if a write to it has failed since
@@ -266,8 +260,7 @@ func (s *Store) reopenPins() error {
 	if !s.pinsBroken.Load() {
 		return nil
 	}
-	// no flush: the database would fail it with the error that broke it
-	if err := s.closePins(false); err != nil {
+	if err := s.closePins(); err != nil {
 		s.health.log.Load().Debug("pin store: closing the failed pin database", "err", err)
 	}
 	if err := s.openPins(); err != nil {
@@ -288,7 +281,7 @@ func (s *Store) Close() error {
 		return ErrClosed
 	}
 	s.closed = true
-	errs := []error{s.closePins(true)}
+	errs := []error{s.closePins()}
 	for _, c := range s.closers {
 		if err := c(); err != nil {
 			errs = append(errs, fmt.Errorf("pin: close: %w", err))
@@ -326,7 +319,7 @@ func (s *Store) rlockPins() error {
 	if err := s.rlock(); err != nil {
 		return err
 	}
-	if s.pinner == nil { // a concurrent reopen failed
+	if s.pins == nil { // a concurrent reopen failed
 		err := s.pinsErr
 		s.mu.RUnlock()
 		return err

@@ -25,7 +25,7 @@ import (
 // The dataset commands: queries of the chain's records, get
 // (dataset_get.go), verify, replay and watch.
 func init() {
-	register(command{name: "dataset", summary: "datasets: latest SOURCE, list SOURCE, get CID, verify SOURCE ROUND, replay SOURCE ROUND", run: group([]command{
+	register(command{name: "dataset", summary: "datasets: latest SOURCE, list SOURCE, get CID, verify SOURCE ROUND, replay SOURCE ROUND", subs: []command{
 		{name: "latest", summary: "show a source's dataset of the highest round", run: queryCmd{nargs: 1, usage: "SOURCE [--status S]", list: cliflag.Status, text: datasetsText(false),
 			path: func(a []string, lo state.ListOptions) (string, error) {
 				return state.PathLatestDataset(a[0], lo.Status), nil
@@ -38,7 +38,7 @@ func init() {
 		{name: "get", summary: "fetch a dataset's bytes (or CAR) from a node's gateway, checking its CID", run: runDatasetGet},
 		{name: "verify", summary: "prove a dataset (and its bytes) from a trust root, trusting no node", run: runDatasetVerify},
 		{name: "replay", summary: "re-run a round's validator program on its pinned input and compare with the agreed dataset", run: runDatasetReplay},
-	})})
+	}})
 }
 
 // datasetsText prints a dataset (page) as consumer.WriteDatasets'

@@ -69,9 +69,9 @@ func runFetch(c *cmd, args []string) int {
 }
 
 func init() {
-	register(command{name: "plugin", summary: "operator fetcher plugins: list", run: group([]command{
+	register(command{name: "plugin", summary: "operator fetcher plugins: list", subs: []command{
 		{name: "list", summary: "start the configured plugins and list their kinds and status", run: runPluginList},
-	})})
+	}})
 }
 
 // fetchFlags are the flags shared by `plugin list` and `fetch`.

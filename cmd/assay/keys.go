@@ -11,11 +11,11 @@ import (
 // are read as the node reads its operator key (node.LoadKey).
 
 func init() {
-	register(command{name: "keys", summary: "manage signing keys: add, show, list", run: group([]command{
+	register(command{name: "keys", summary: "manage signing keys: add, show, list", subs: []command{
 		{name: "add", summary: "create a named ed25519 key in the keyring", run: runKeysAdd},
 		{name: "show", summary: "print a key's address and public key", run: runKeysShow},
 		{name: "list", summary: "list the keyring's keys", run: runKeysList},
-	})})
+	}})
 }
 
 func keyringFlag(c *cmd) *string {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 
 	"github.com/assaynet/assay/internal/cliflag"
 )
@@ -24,8 +25,18 @@ type command struct {
 	name    string
 	summary string
 	// run executes the command with the arguments after its name and
-	// returns the process exit code.
+	// returns the process exit code; nil for a group.
 	run func(c *cmd, args []string) int
+	// subs are a group's commands (`assay dataset latest`).
+	subs []command
+}
+
+// exec runs the command, or dispatches to a group's command.
+func (cm command) exec(c *cmd, args []string) int {
+	if cm.subs != nil {
+		return group(c, args, cm.subs)
+	}
+	return cm.run(c, args)
 }
 
 // cmd is a command being run: its full name ("assay keys add"), which
@@ -100,7 +111,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "assay: unknown command %q (run 'assay help')\n", args[0])
 		return 2
 	}
-	return c.run(root.sub(c.name), args[1:])
+	return c.exec(root.sub(c.name), args[1:])
 }
 
 func commandList(m map[string]command) []command {
@@ -122,39 +133,47 @@ func usage(w io.Writer, prefix string, list []command) {
 func isHelp(arg string) bool { return arg == "help" || arg == "-h" || arg == "--help" }
 
 // help prints the command list of c for `PREFIX`, `PREFIX help`, -h or
-// --help. `PREFIX help NAME` is NAME's help (a group's command list, a
-// command's flags); anything else after the help word is a usage error
-// (exit 2).
+// --help. `PREFIX help NAME [SUB…]` is that command's help on stdout with
+// exit 0: a group's command list, or a command's usage and flags. An
+// unknown NAME is a usage error (exit 2).
 func help(c *cmd, args []string, list []command) int {
-	switch {
-	case len(args) == 2:
-		for _, s := range list {
-			if s.name == args[1] {
-				return s.run(c.sub(s.name), []string{"-h"})
-			}
-		}
-		fallthrough
-	case len(args) > 2:
-		fmt.Fprintf(c.stderr, "%s %s: unexpected argument %q\nusage: %s help [COMMAND]\n", c.name, args[0], args[1], c.name)
-		return 2
+	if len(args) < 2 {
+		usage(c.stdout, c.name, list)
+		return 0
 	}
-	usage(c.stdout, c.name, list)
-	return 0
+	for _, s := range list {
+		if s.name != args[1] {
+			continue
+		}
+		if len(args) > 2 {
+			if s.subs == nil {
+				break // a command has no sub-commands
+			}
+			return group(c.sub(s.name), append([]string{"help"}, args[2:]...), s.subs)
+		}
+		// A command prints its usage for -h and returns its usage code;
+		// asked for, that is the answer, on stdout.
+		sc := c.sub(s.name)
+		sc.stderr = c.stdout
+		sc.fs.SetOutput(c.stdout)
+		s.exec(sc, []string{"-h"})
+		return 0
+	}
+	fmt.Fprintf(c.stderr, "%s %s: unknown command %q\nusage: %s help [COMMAND…]\n", c.name, args[0], strings.Join(args[1:], " "), c.name)
+	return 2
 }
 
-// group returns a run function that dispatches to sub-commands, so that
+// group dispatches args to one of a group's commands subs, so that
 // `assay validator run ...` finds "run" in subs.
-func group(subs []command) func(*cmd, []string) int {
-	return func(c *cmd, args []string) int {
-		if len(args) == 0 || isHelp(args[0]) {
-			return help(c, args, subs)
-		}
-		for _, s := range subs {
-			if s.name == args[0] {
-				return s.run(c.sub(s.name), args[1:])
-			}
-		}
-		fmt.Fprintf(c.stderr, "%s: unknown command %q (run '%s help')\n", c.name, args[0], c.name)
-		return 2
+func group(c *cmd, args []string, subs []command) int {
+	if len(args) == 0 || isHelp(args[0]) {
+		return help(c, args, subs)
 	}
+	for _, s := range subs {
+		if s.name == args[0] {
+			return s.exec(c.sub(s.name), args[1:])
+		}
+	}
+	fmt.Fprintf(c.stderr, "%s: unknown command %q (run '%s help')\n", c.name, args[0], c.name)
+	return 2
 }

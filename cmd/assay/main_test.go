@@ -18,9 +18,13 @@ func TestRunDispatch(t *testing.T) {
 		{[]string{"no-such-command"}, 2, ""},
 		{[]string{"help", "dataset"}, 0, "usage: assay dataset <command>"},
 		{[]string{"dataset", "help"}, 0, "verify"},
-		{[]string{"source", "help", "list"}, 2, ""}, // a leaf's flags, on stderr
+		{[]string{"source", "help", "list"}, 0, "usage: assay source list"}, // a leaf's usage and flags, on stdout
 		{[]string{"help", "no-such-command"}, 2, ""},
-		{[]string{"help", "dataset", "latest"}, 2, ""},
+		{[]string{"help", "dataset", "latest"}, 0, "usage: assay dataset latest"},
+		{[]string{"help", "dataset", "latest", "extra"}, 2, ""},
+		{[]string{"help", "dataset", "no-such-command"}, 2, ""},
+		{[]string{"help", "keys", "add"}, 0, "-keyring"},
+		{[]string{"help", "version", "x"}, 2, ""},
 	}
 	for _, tt := range tests {
 		var out, errb bytes.Buffer

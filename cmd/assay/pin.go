@@ -8,9 +8,9 @@ import (
 )
 
 func init() {
-	register(command{name: "pin", summary: "the node's pin store: gc", run: group([]command{
+	register(command{name: "pin", summary: "the node's pin store: gc", subs: []command{
 		{name: "gc", summary: "apply assay.toml's [retention] and collect garbage, node stopped (--dry-run: only show)", run: runPinGC},
-	})})
+	}})
 }
 
 // runPinGC is `assay pin gc --home DIR [--dry-run] [-v]`; the work is

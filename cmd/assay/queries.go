@@ -13,7 +13,7 @@ import (
 )
 
 func init() {
-	register(command{name: "source", summary: "data sources: register, update, retire, simulate, list, show", run: group([]command{
+	register(command{name: "source", summary: "data sources: register, update, retire, simulate, list, show", subs: []command{
 		{name: "register", summary: "register a source described in TOML or JSON (stores its code if needed)",
 			run: txCmd{nargs: 1, usage: "FILE.toml|FILE.json", timeout: 2 * clientTimeout, send: registerSource}.run},
 		{name: "update", summary: "replace your source's spec with a TOML or JSON file's (open rounds keep theirs)",
@@ -24,12 +24,12 @@ func init() {
 			path: func(_ []string, lo state.ListOptions) (string, error) { return state.PathSourcesPage(lo), nil }}.run},
 		{name: "show", summary: "show one source", run: queryCmd{nargs: 1, usage: "ID",
 			path: func(a []string, _ state.ListOptions) (string, error) { return state.PathSource(a[0]), nil }}.run},
-	})})
-	register(command{name: "round", summary: "rounds: show SOURCE HEIGHT, list SOURCE", run: group([]command{
+	}})
+	register(command{name: "round", summary: "rounds: show SOURCE HEIGHT, list SOURCE", subs: []command{
 		{name: "show", summary: "show a round's assignees, commits, reveals and outcome", run: queryCmd{nargs: 2, usage: "SOURCE HEIGHT", path: roundPath}.run},
 		{name: "list", summary: "list a source's rounds, newest first, a page at a time", run: queryCmd{nargs: 1, usage: "SOURCE", list: cliflag.Paging | cliflag.Rounds,
 			path: func(a []string, lo state.ListOptions) (string, error) { return state.PathRounds(a[0], lo), nil }}.run},
-	})})
+	}})
 	register(command{name: "validators", summary: "list validators: stake, power, jail, misses", run: queryCmd{
 		path: func([]string, state.ListOptions) (string, error) { return state.PathValidators, nil }}.run})
 	register(command{name: "evidence", summary: "list penalty evidence recorded on chain, newest first", run: queryCmd{list: cliflag.Paging | cliflag.Heights,

@@ -16,11 +16,11 @@ import (
 )
 
 func init() {
-	register(command{name: "code", summary: "validator code on chain: store", run: group([]command{
+	register(command{name: "code", summary: "validator code on chain: store", subs: []command{
 		{name: "store", summary: "store a .wasm validator on chain (StoreCode tx)", run: txCmd{nargs: 1, usage: "FILE.wasm", send: storeCode}.run},
 		{name: "show", summary: "show a stored code's metadata", run: queryCmd{nargs: 1, usage: "CID", filter: dropWasm,
 			path: func(a []string, _ state.ListOptions) (string, error) { return state.PathCode(a[0]), nil }}.run},
-	})})
+	}})
 	register(command{name: "unjail", summary: "return your jailed validator to the set (Unjail tx)", run: txCmd{send: unjail}.run})
 }
 

@@ -17,12 +17,12 @@ import (
 // The sub-commands of `assay validator`, in the order `assay validator
 // help` lists them: flags and output over package authoring.
 func init() {
-	register(command{name: "validator", summary: "author tools: check, run, new, test a validator program", run: group([]command{
+	register(command{name: "validator", summary: "author tools: check, run, new, test a validator program", subs: []command{
 		{name: "check", summary: "statically check a validator program (.wasm) and print its report", run: runValidatorCheck},
 		{name: "new", summary: "scaffold a validator program (Go, C, Rust or AssemblyScript) with fixtures and a Makefile", run: runValidatorNew},
 		{name: "run", summary: "run a validator program on an input and print the verdict", run: runValidatorRun},
 		{name: "test", summary: "run a validator program's fixtures (twice and under the interpreter) with a gas report", run: runValidatorTest},
-	})})
+	}})
 }
 
 // runValidatorCheck is `assay validator check FILE.wasm`.

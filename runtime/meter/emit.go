@@ -54,6 +54,10 @@ var (
 
 func appendU32(b []byte, v uint32) []byte { return binary.AppendUvarint(b, uint64(v)) }
 
+// appendOp appends an instruction with one index immediate (local.get,
+// global.set, call, …).
+func appendOp(b []byte, op byte, idx uint32) []byte { return appendU32(append(b, op), idx) }
+
 func appendS64(b []byte, v int64) []byte {
 	for {
 		c := byte(v & 0x7f)
@@ -91,18 +95,14 @@ type slots struct {
 
 // spillGas emits global gas = g.
 func spillGas(b []byte, s *slots) []byte {
-	b = append(b, opLocalGet)
-	b = appendU32(b, s.g)
-	b = append(b, opGlobalSet)
-	return appendU32(b, s.gas)
+	b = appendOp(b, opLocalGet, s.g)
+	return appendOp(b, opGlobalSet, s.gas)
 }
 
 // reloadGas emits g = global gas (after a host call, which may charge).
 func reloadGas(b []byte, s *slots) []byte {
-	b = append(b, opGlobalGet)
-	b = appendU32(b, s.gas)
-	b = append(b, opLocalSet)
-	return appendU32(b, s.g)
+	b = appendOp(b, opGlobalGet, s.gas)
+	return appendOp(b, opLocalSet, s.g)
 }
 
 // checkGas traps if g < 0, or, with depth, if the call depth is past
@@ -112,12 +112,10 @@ func reloadGas(b []byte, s *slots) []byte {
 // hot path falls through and only the trap is a taken branch (measured:
 // 3-10 % faster than "if g < 0 trap" on the compiler).
 func checkGas(b []byte, s *slots, depth bool) []byte {
-	b = append(b, opLocalGet)
-	b = appendU32(b, s.g)
+	b = appendOp(b, opLocalGet, s.g)
 	if depth {
 		// g | r >= 0: both are non-negative
-		b = append(b, opLocalGet)
-		b = appendU32(b, s.r)
+		b = appendOp(b, opLocalGet, s.r)
 		b = append(b, opI64Or)
 	}
 	b = append(b, opI64Const, 0, opI64GeS)
@@ -127,10 +125,8 @@ func checkGas(b []byte, s *slots, depth bool) []byte {
 		// the host tells stack_limit by the depth global
 		b = append(b, opI32Const)
 		b = appendS64(b, abi.MaxCallDepth)
-		b = append(b, opLocalGet)
-		b = appendU32(b, s.r)
-		b = append(b, opI32WrapI64, opI32Sub, opGlobalSet)
-		b = appendU32(b, s.depth)
+		b = appendOp(b, opLocalGet, s.r)
+		b = appendOp(append(b, opI32WrapI64, opI32Sub), opGlobalSet, s.depth)
 	}
 	return append(b, opUnreachable, opEnd)
 }
@@ -143,19 +139,15 @@ func checkGas(b []byte, s *slots, depth bool) []byte {
 // is past abi.MaxCallDepth.
 func chargeStatic(b []byte, s *slots, cost uint64, check, depth, spill bool) []byte {
 	if cost > 0 {
-		b = append(b, opLocalGet)
-		b = appendU32(b, s.g)
+		b = appendOp(b, opLocalGet, s.g)
 		b = append(b, opI64Const)
 		b = appendS64(b, int64(cost))
 		b = append(b, opI64Sub)
 		if spill {
-			b = append(b, opLocalTee)
-			b = appendU32(b, s.g)
-			b = append(b, opGlobalSet)
-			b = appendU32(b, s.gas)
+			b = appendOp(b, opLocalTee, s.g)
+			b = appendOp(b, opGlobalSet, s.gas)
 		} else {
-			b = append(b, opLocalSet)
-			b = appendU32(b, s.g)
+			b = appendOp(b, opLocalSet, s.g)
 		}
 	} else if spill {
 		b = spillGas(b, s)
@@ -169,16 +161,11 @@ func chargeStatic(b []byte, s *slots, cost uint64, check, depth, spill bool) []b
 // chargeDynamic: [i64 cost] -> [], g = global gas = g - cost; if g < 0
 // trap.
 func chargeDynamic(b []byte, s *slots) []byte {
-	b = append(b, opLocalSet)
-	b = appendU32(b, s.t64a)
-	b = append(b, opLocalGet)
-	b = appendU32(b, s.g)
-	b = append(b, opLocalGet)
-	b = appendU32(b, s.t64a)
-	b = append(b, opI64Sub, opLocalTee)
-	b = appendU32(b, s.g)
-	b = append(b, opGlobalSet)
-	b = appendU32(b, s.gas)
+	b = appendOp(b, opLocalSet, s.t64a)
+	b = appendOp(b, opLocalGet, s.g)
+	b = appendOp(b, opLocalGet, s.t64a)
+	b = appendOp(append(b, opI64Sub), opLocalTee, s.g)
+	b = appendOp(b, opGlobalSet, s.gas)
 	return checkGas(b, s, false)
 }
 
@@ -188,8 +175,7 @@ func canonNaN(b []byte, s *slots, t byte) []byte {
 	if t == valF64 {
 		tmp, eq = s.tf64, opF64Eq
 	}
-	b = append(b, opLocalTee)
-	b = appendU32(b, tmp)
+	b = appendOp(b, opLocalTee, tmp)
 	if t == valF64 {
 		b = append(b, opF64Const)
 		b = binary.LittleEndian.AppendUint64(b, canonF64)
@@ -197,10 +183,8 @@ func canonNaN(b []byte, s *slots, t byte) []byte {
 		b = append(b, opF32Const)
 		b = binary.LittleEndian.AppendUint32(b, canonF32)
 	}
-	b = append(b, opLocalGet)
-	b = appendU32(b, tmp)
-	b = append(b, opLocalGet)
-	b = appendU32(b, tmp)
+	b = appendOp(b, opLocalGet, tmp)
+	b = appendOp(b, opLocalGet, tmp)
 	return append(b, eq, opSelect)
 }
 
@@ -209,38 +193,28 @@ func canonNaN(b []byte, s *slots, t byte) []byte {
 // while staying within the declared maximum (past that, grow returns -1
 // as the spec says).
 func memoryGrow(b []byte, s *slots) []byte {
-	b = append(b, opLocalSet)
-	b = appendU32(b, s.t32)
-	b = append(b, opLocalGet)
-	b = appendU32(b, s.t32)
+	b = appendOp(b, opLocalSet, s.t32)
+	b = appendOp(b, opLocalGet, s.t32)
 	b = append(b, opI64ExtendU, opI64Const)
 	b = appendS64(b, costPerPage)
 	b = append(b, opI64Mul)
 	b = chargeDynamic(b, s)
 	// new = memory.size + delta (64-bit)
-	b = append(b, opMemorySize, 0, opI64ExtendU, opLocalGet)
-	b = appendU32(b, s.t32)
-	b = append(b, opI64ExtendU, opI64Add, opLocalTee)
-	b = appendU32(b, s.t64b)
-	b = append(b, opGlobalGet)
-	b = appendU32(b, s.memLimit)
-	b = append(b, opI64ExtendU, opI64GtU, opLocalGet)
-	b = appendU32(b, s.t64b)
+	b = appendOp(append(b, opMemorySize, 0, opI64ExtendU), opLocalGet, s.t32)
+	b = appendOp(append(b, opI64ExtendU, opI64Add), opLocalTee, s.t64b)
+	b = appendOp(b, opGlobalGet, s.memLimit)
+	b = appendOp(append(b, opI64ExtendU, opI64GtU), opLocalGet, s.t64b)
 	b = append(b, opI64Const)
 	b = appendS64(b, int64(s.memMax))
-	b = append(b, opI64LeU, opI32And, opIf, blockEmpty, opI32Const, 0x7f, opGlobalSet)
-	b = appendU32(b, s.memLimit)
-	b = append(b, opUnreachable, opEnd, opLocalGet)
-	b = appendU32(b, s.t32)
+	b = appendOp(append(b, opI64LeU, opI32And, opIf, blockEmpty, opI32Const, 0x7f), opGlobalSet, s.memLimit)
+	b = appendOp(append(b, opUnreachable, opEnd), opLocalGet, s.t32)
 	return append(b, opMemoryGrow, 0)
 }
 
 // bulkCharge: [.. i32 n] -> [.. i32 n], charging n >> costBulkShift.
 func bulkCharge(b []byte, s *slots) []byte {
-	b = append(b, opLocalTee)
-	b = appendU32(b, s.t32)
+	b = appendOp(b, opLocalTee, s.t32)
 	b = append(b, opI64ExtendU, opI64Const, costBulkShift, opI64ShrU)
 	b = chargeDynamic(b, s)
-	b = append(b, opLocalGet)
-	return appendU32(b, s.t32)
+	return appendOp(b, opLocalGet, s.t32)
 }

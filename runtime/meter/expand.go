@@ -200,28 +200,21 @@ func (x *expansion) wrapperBodies(m *module, s slots) [][]byte {
 		ft := m.types[m.funcTypeIdx(w.target)]
 		b := []byte{0} // no locals
 		for i := range ft.params {
-			b = append(b, opLocalGet)
-			b = appendU32(b, uint32(i))
+			b = appendOp(b, opLocalGet, uint32(i))
 		}
 		if w.export {
 			// the host (or another module) calls with the globals set
-			b = append(b, opGlobalGet)
-			b = appendU32(b, s.gas)
+			b = appendOp(b, opGlobalGet, s.gas)
 			b = append(b, opI32Const)
 			b = appendS64(b, abi.MaxCallDepth)
-			b = append(b, opGlobalGet)
-			b = appendU32(b, s.depth)
-			b = append(b, opI32Sub, opI64ExtendS, opCall)
-			b = appendU32(b, w.target)
-			b = append(b, opGlobalSet)
-			b = appendU32(b, s.gas)
+			b = appendOp(b, opGlobalGet, s.depth)
+			b = appendOp(append(b, opI32Sub, opI64ExtendS), opCall, w.target)
+			b = appendOp(b, opGlobalSet, s.gas)
 		} else {
 			// call_indirect spilled the gas before the call: the host
 			// reads and charges the global, which is the balance after
-			b = append(b, opCall)
-			b = appendU32(b, w.target)
-			b = append(b, opGlobalGet)
-			b = appendU32(b, s.gas)
+			b = appendOp(b, opCall, w.target)
+			b = appendOp(b, opGlobalGet, s.gas)
 		}
 		out = append(out, append(b, opEnd))
 	}

@@ -239,10 +239,7 @@ func (r *retainer) pass(ctx context.Context) (RetentionPlan, pin.GCResult, error
 		// round): skip listing the pins, which takes seconds over tens
 		// of thousands of them
 		r.log.Debug("retention pass skipped", "head", head, "min_blocks", RetentionMinBlocks)
-		r.mu.Lock()
-		r.stats.Passes++
-		r.stats.LastPassUnix = time.Now().Unix()
-		r.mu.Unlock()
+		r.countPass(func(*RetentionStats) {})
 		return RetentionPlan{}, pin.GCResult{}, nil
 	}
 	pins, err := r.store.ListPins(ctx)
@@ -275,21 +272,28 @@ func (r *retainer) pass(ctx context.Context) (RetentionPlan, pin.GCResult, error
 	tDisk := time.Since(t3)
 	r.log.Info("retention pass", "head", head, "pins", len(pins), "unpinned", unpinned, "kept", pl.Kept,
 		"protected", pl.Protected, "gc_blocks", res.Blocks, "gc_bytes", res.Bytes, "disk_bytes", disk, "took", time.Since(t0), "list", tList, "unpin", tUnpin, "gc", tGC, "du", tDisk)
+	r.countPass(func(s *RetentionStats) {
+		s.Unpinned += uint64(unpinned)
+		s.GCBlocks += uint64(res.Blocks)
+		s.GCBytes += uint64(res.Bytes)
+		s.LastPass = time.Since(t0)
+		s.Kept, s.ProtectedLast = pl.Kept, pl.Protected
+		if derr == nil {
+			s.DiskBytes = disk
+			r.disk.Store(disk)
+		}
+	})
+	return pl, res, nil
+}
+
+// countPass counts a pass in the stats, with the pass's own figures set
+// by update.
+func (r *retainer) countPass(update func(*RetentionStats)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	s := &r.stats
-	s.Passes++
-	s.Unpinned += uint64(unpinned)
-	s.GCBlocks += uint64(res.Blocks)
-	s.GCBytes += uint64(res.Bytes)
-	s.LastPass = time.Since(t0)
-	s.LastPassUnix = time.Now().Unix()
-	s.Kept, s.ProtectedLast = pl.Kept, pl.Protected
-	if derr == nil {
-		s.DiskBytes = disk
-		r.disk.Store(disk)
-	}
-	return pl, res, nil
+	r.stats.Passes++
+	r.stats.LastPassUnix = time.Now().Unix()
+	update(&r.stats)
 }
 
 // run makes a pass every interval until ctx ends.

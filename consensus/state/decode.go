@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
@@ -190,9 +189,13 @@ func (v RoundView) Round() (*pb.Round, error) {
 
 // IsOpen reports whether the round is in its commit or reveal phase.
 func (v RoundView) IsOpen() bool {
-	return v.Phase == strings.TrimPrefix(pb.Phase_PHASE_COMMIT.String(), "PHASE_") ||
-		v.Phase == strings.TrimPrefix(pb.Phase_PHASE_REVEAL.String(), "PHASE_")
+	p, err := ParsePhase(v.Phase)
+	return err == nil && PhaseOpen(p)
 }
+
+// PhaseOpen reports whether a round in phase p is open: in its commit or
+// reveal phase.
+func PhaseOpen(p pb.Phase) bool { return p == pb.Phase_PHASE_COMMIT || p == pb.Phase_PHASE_REVEAL }
 
 // Bytes returns the code's original module bytes.
 func (v CodeView) Bytes() ([]byte, error) {

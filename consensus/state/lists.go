@@ -117,9 +117,12 @@ func queryRounds(kv KV, id string, q url.Values) (any, error) {
 		if err != nil {
 			return nil, err
 		}
+		if b == nil {
+			return nil, fmt.Errorf("%w: round %d of source %q is indexed but has no record", ErrState, h, id)
+		}
 		var r pb.Round
-		if err := proto.Unmarshal(b, &r); err != nil || b == nil {
-			return nil, fmt.Errorf("%w: round %d of source %q: %v", ErrState, h, id, err)
+		if err := proto.Unmarshal(b, &r); err != nil {
+			return nil, fmt.Errorf("%w: round %d of source %q: %w", ErrState, h, id, err)
 		}
 		p.Items = append(p.Items, roundView(&r))
 	}

@@ -99,7 +99,7 @@ func (m *Machine) load() error {
 		return err
 	}
 	for _, r := range rounds {
-		if r.Phase == pb.Phase_PHASE_COMMIT || r.Phase == pb.Phase_PHASE_REVEAL {
+		if PhaseOpen(r.Phase) {
 			m.open = append(m.open, r)
 		}
 	}

@@ -97,7 +97,7 @@ func (r *RPC) Broadcast(ctx context.Context, tx []byte) (chain.TxResult, error) 
 func openRounds(rs []*pb.Round, operator []byte) []*pb.Round {
 	var out []*pb.Round
 	for _, r := range rs {
-		if r.Phase != pb.Phase_PHASE_COMMIT && r.Phase != pb.Phase_PHASE_REVEAL {
+		if !state.PhaseOpen(r.Phase) {
 			continue
 		}
 		for _, a := range r.Assignees {

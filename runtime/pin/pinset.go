@@ -88,7 +88,7 @@ func (p pinSet) list(ctx context.Context) ([]Pinned, error) {
 // returns how many pins it moved; a store without dspinner records costs
 // one key lookup.
 func migrateDSPinner(ctx context.Context, d ds.Batching, dag ipld.DAGService) (int, error) {
-	old, err := keysUnder(ctx, d, dspinnerPrefix)
+	old, err := keysUnder(ctx, d, dspinnerPrefix, 1)
 	if err != nil || len(old) == 0 {
 		return 0, err
 	}
@@ -111,7 +111,8 @@ func migrateDSPinner(ctx context.Context, d ds.Batching, dag ipld.DAGService) (i
 		}
 		n++
 	}
-	if old, err = keysUnder(ctx, d, dspinnerPrefix); err != nil { // dspinner.New may have rebuilt its indexes
+	// all of them, after dspinner.New (which may have rebuilt its indexes)
+	if old, err = keysUnder(ctx, d, dspinnerPrefix, 0); err != nil {
 		return 0, err
 	}
 	for _, k := range old {
@@ -122,9 +123,10 @@ func migrateDSPinner(ctx context.Context, d ds.Batching, dag ipld.DAGService) (i
 	return n, b.Commit(ctx)
 }
 
-// keysUnder lists the keys of d under prefix.
-func keysUnder(ctx context.Context, d ds.Batching, prefix string) ([]ds.Key, error) {
-	res, err := d.Query(ctx, dsq.Query{Prefix: prefix, KeysOnly: true})
+// keysUnder lists the keys of d under prefix, at most limit of them
+// (0: all).
+func keysUnder(ctx context.Context, d ds.Batching, prefix string, limit int) ([]ds.Key, error) {
+	res, err := d.Query(ctx, dsq.Query{Prefix: prefix, KeysOnly: true, Limit: limit})
 	if err != nil {
 		return nil, err
 	}

@@ -52,7 +52,7 @@ func TestMigrateDSPinner(t *testing.T) {
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Fatalf("pins after the move = %v, want %v", got, want)
 	}
-	if old, err := keysUnder(ctx, s.pins.d, dspinnerPrefix); err != nil || len(old) != 0 {
+	if old, err := keysUnder(ctx, s.pins.d, dspinnerPrefix, 0); err != nil || len(old) != 0 {
 		t.Fatalf("dspinner records left: %v (err %v)", old, err)
 	}
 	res, err := s.GC(ctx)

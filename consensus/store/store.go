@@ -45,16 +45,29 @@ const DefaultKeep = 1000
 // with 30,000 they were 9 % (62 ms per block), at 1.0–1.2 GB RSS.
 const cacheNodes = 30_000
 
+// cacheReadNodes is the number of nodes the reading tree (At's views,
+// the node's queries) keeps in memory. Queries read the recent versions,
+// whose upper levels the cache holds after the first reads.
+const cacheReadNodes = 10_000
+
 // ErrVersion is returned for a version the tree does not hold.
 var ErrVersion = errors.New("store: version not available")
 
 // Tree is the chain state as an IAVL tree. The state machine reads and
 // stages through it under the ABCI adapter's lock; At is safe to call
 // concurrently with them.
+//
+// At's views come from a second IAVL tree on the same database (reads),
+// with its own node cache, on which nothing is ever set. IAVL's Set
+// clones the saved nodes on the changed path and clears their child
+// pointers, so a view of the writing tree's nodes would race with every
+// block; the reading tree's nodes are loaded from the database and never
+// written.
 type Tree struct {
-	db   idb.DB
-	tree *iavl.MutableTree
-	keep int64
+	db    idb.DB
+	tree  *iavl.MutableTree
+	reads *iavl.MutableTree
+	keep  int64
 
 	mu        sync.RWMutex
 	committed int64               // last saved version
@@ -107,7 +120,10 @@ func newTree(db idb.DB, keep int64, sync bool) (*Tree, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: load tree: %w", err)
 	}
-	t := &Tree{db: db, tree: tree, keep: keep}
+	// only GetImmutable is called on reads: it reads a version's root from
+	// the database, so it sees each version the writing tree saves
+	reads := iavl.NewMutableTree(atomicDB{db}, cacheReadNodes, true, iavl.NewNopLogger())
+	t := &Tree{db: db, tree: tree, reads: reads, keep: keep}
 	if v > 0 {
 		if err := t.setSaved(v); err != nil {
 			return nil, err
@@ -270,7 +286,7 @@ func (t *Tree) At(v int64) (*View, error) {
 	if last == 0 || v < first || v > last || !t.tree.VersionExists(v) {
 		return nil, fmt.Errorf("%w: %d (this node holds %d..%d)", ErrVersion, v, first, last)
 	}
-	it, err := t.tree.GetImmutable(v)
+	it, err := t.reads.GetImmutable(v)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %d: %w", ErrVersion, v, err)
 	}

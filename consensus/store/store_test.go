@@ -213,3 +213,81 @@ func crashWriter(t *testing.T, dir string) {
 	fmt.Println("staged 400")
 	_, _ = io.Copy(io.Discard, os.Stdin) // until killed
 }
+
+// TestViewsDuringBlocks reads saved versions (At, then Get, Iterate and
+// Prove) from other goroutines while blocks stage and commit, as the
+// node's queries do beside consensus. It is a specification for the race
+// detector (make test runs this package with -race): IAVL's Set clones
+// the saved path and clears the cloned nodes' child pointers, so views
+// that shared the writer's nodes raced with every block (seen in CI).
+func TestViewsDuringBlocks(t *testing.T) {
+	tr := store.NewMemory()
+	changes := make([]state.Change, 500)
+	for i := range changes {
+		changes[i] = state.Change{Key: fmt.Appendf(nil, "k/%04d", i), Value: []byte{0}}
+	}
+	stage := func(v int64) {
+		for i := range changes {
+			changes[i].Value = fmt.Appendf(nil, "%d", v)
+		}
+		if _, err := tr.Stage(changes); err != nil {
+			t.Fatal(err)
+		}
+		if err := tr.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stage(1)
+	const blocks, readers = 30, 2
+	done := make(chan struct{})
+	errs := make(chan error, readers)
+	for r := range readers {
+		go func() { errs <- readViews(tr, r, done) }()
+	}
+	for v := int64(2); v <= blocks; v++ {
+		stage(v)
+	}
+	close(done)
+	for range readers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// readViews reads the last saved version until done is closed, checking
+// that every key of a view holds that view's version number.
+func readViews(tr *store.Tree, seed int, done <-chan struct{}) error {
+	for i := seed; ; i++ {
+		select {
+		case <-done:
+			return nil
+		default:
+		}
+		view, err := tr.At(0)
+		if err != nil {
+			return err
+		}
+		want := strconv.FormatInt(view.Version(), 10)
+		key := fmt.Appendf(nil, "k/%04d", i*37%500)
+		got, err := view.Get(key)
+		if err != nil || string(got) != want {
+			return fmt.Errorf("version %d: Get %s = %q, %v; want %q", view.Version(), key, got, err, want)
+		}
+		n := 0
+		err = view.Iterate([]byte("k/"), []byte("k0"), func(_, v []byte) bool {
+			if string(v) != want {
+				err = fmt.Errorf("version %d: iterate: value %q", view.Version(), v)
+				return false
+			}
+			n++
+			return true
+		})
+		if err != nil || n != 500 {
+			return fmt.Errorf("version %d: iterated %d keys of 500: %v", view.Version(), n, err)
+		}
+		if _, _, err := view.Prove(key); err != nil {
+			return fmt.Errorf("version %d: prove %s: %w", view.Version(), key, err)
+		}
+	}
+}

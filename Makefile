@@ -61,7 +61,7 @@ lint: vet fmt-check
 test: tools lint
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 	ASSAY_E2E=1 $(GO) test -count=1 -timeout 5m ./internal/explorer -run 'TestExplorerBrowser'
-	$(GO) test -count=1 -race -timeout 10m ./runtime/pin/... ./plugins/... ./consensus/store/... ./consensus/worker/... ./internal/devnet/...
+	$(GO) test -count=1 -race -timeout 10m ./runtime/pin/... ./plugins/... ./consensus/store/... ./consensus/node/... ./node/... ./consensus/worker/... ./internal/devnet/...
 
 ## test-long: soaks and many-seed simulations.
 test-long: tools

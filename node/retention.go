@@ -12,8 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	cid "github.com/ipfs/go-cid"
-
 	"github.com/assaynet/assay/consensus/worker"
 	"github.com/assaynet/assay/plugins"
 	"github.com/assaynet/assay/runtime/pin"
@@ -248,12 +246,8 @@ func (r *retainer) pass(ctx context.Context) (RetentionPlan, pin.GCResult, error
 	}
 	tList := time.Since(t0)
 	pl := planRetention(r.cfg, pins, head, r.owed)
-	drop := make([]cid.Cid, len(pl.Unpin))
-	for i, p := range pl.Unpin {
-		drop[i] = p.Cid
-	}
 	t1 := time.Now()
-	unpinned, err := r.store.UnpinMany(ctx, drop)
+	unpinned, err := r.store.UnpinNames(ctx, pl.Unpin)
 	if err != nil {
 		return pl, pin.GCResult{}, fmt.Errorf("retention: unpin: %w", err)
 	}
@@ -394,19 +388,12 @@ func GCHome(ctx context.Context, home string, dryRun bool) (*GCReport, error) {
 		return nil, err
 	}
 	if dryRun {
-		drop := make([]cid.Cid, len(rep.Plan.Unpin))
-		for i, p := range rep.Plan.Unpin {
-			drop[i] = p.Cid
-		}
-		rep.Freed, err = store.Garbage(ctx, drop)
+		// a root another pin (name) keeps is not garbage
+		rep.Freed, err = store.Garbage(ctx, pin.Unpinned(pins, rep.Plan.Unpin))
 		rep.DiskAfter = rep.DiskBefore
 		return rep, err
 	}
-	drop := make([]cid.Cid, len(rep.Plan.Unpin))
-	for i, p := range rep.Plan.Unpin {
-		drop[i] = p.Cid
-	}
-	if _, err := store.UnpinMany(ctx, drop); err != nil {
+	if _, err := store.UnpinNames(ctx, rep.Plan.Unpin); err != nil {
 		return rep, err
 	}
 	if rep.Freed, err = store.GC(ctx); err != nil {

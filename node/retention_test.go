@@ -276,3 +276,54 @@ func testRetainer(t *testing.T, head *uint64) (*retainer, *pin.Store) {
 	return &retainer{cfg: RetentionConfig{Enabled: true, OutputRounds: 1, InputRounds: 1}, store: s, log: slog.New(slog.DiscardHandler),
 		head: func(context.Context) (uint64, error) { return *head, nil }}, s
 }
+
+// TestRetentionKeepsSharedContent: content pinned under several names
+// (an echo validator's input and output are the same bytes; a round's
+// input may be another round's, or another source's, output) loses only
+// the names that fall out of the window, and stays, with its blocks,
+// while one name keeps it. With one name per root, the last name given
+// (here round 200's input, a job that stopped before its output) was the
+// only one, and its unpinning dropped round 100's output.
+func TestRetentionKeepsSharedContent(t *testing.T) {
+	ctx := context.Background()
+	head := uint64(1000)
+	r, s := testRetainer(t, &head)
+	r.cfg.OutputRounds, r.cfg.InputRounds = 3, 1
+	pinAs := func(content string, names ...string) cid.Cid {
+		t.Helper()
+		var c cid.Cid
+		for _, n := range names {
+			var err error
+			if c, err = s.AddPinned(ctx, strings.NewReader(content), n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return c
+	}
+	x := pinAs("echoed", "assay/feed/100/input", "assay/feed/100/output", "assay/feed/200/input")
+	pinAs("newest", "assay/feed/300/input", "assay/feed/300/output")
+	z := pinAs("shared", "assay/other/100/output", "assay/feed/200/output")
+	gone := pinAs("old input only", "assay/other/50/input")
+	pinAs("other newest", "assay/other/300/input", "assay/other/300/output")
+
+	pl, res, err := r.pass(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := names(pl.Unpin)
+	slices.Sort(got)
+	if want := []string{"assay/feed/100/input", "assay/feed/200/input", "assay/other/50/input"}; !slices.Equal(got, want) {
+		t.Fatalf("unpinned %v, want %v", got, want)
+	}
+	if res.Blocks != 1 {
+		t.Errorf("GC collected %d blocks, want 1 (the old input no name keeps)", res.Blocks)
+	}
+	for c, want := range map[cid.Cid]bool{x: true, z: true, gone: false} {
+		if ok, err := s.IsPinned(ctx, c); err != nil || ok != want {
+			t.Errorf("IsPinned(%s) = %v, %v; want %v", c, ok, err, want)
+		}
+		if ok, err := s.Has(ctx, c); err != nil || ok != want {
+			t.Errorf("Has(%s) after GC = %v, %v; want %v", c, ok, err, want)
+		}
+	}
+}

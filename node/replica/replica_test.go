@@ -198,3 +198,27 @@ func TestFallbackWhenBitswapUnreachable(t *testing.T) {
 		t.Fatalf("stats %+v, want one fetch, from the gateway", s)
 	}
 }
+
+// TestPresentDatasetPinnedUnderItsName: a dataset whose bytes the node
+// already holds under another name (the worker's pin of another round or
+// source) is pinned under the dataset's own name too, without a fetch,
+// so that unpinning the other name keeps it.
+func TestPresentDatasetPinnedUnderItsName(t *testing.T) {
+	ctx := ctxT(t)
+	s, b := store(t), content(t)
+	c, err := s.AddPinned(ctx, bytes.NewReader(b), "assay/feed/7/input")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := New(Config{Store: s, Attempts: 1})
+	if err := r.fetchRetry(ctx, c.String(), "assay/other/9/output", nil); err != nil {
+		t.Fatalf("replicate a present dataset: %v", err)
+	}
+	if st := r.Stats(); st.Present != 1 || st.Fetched != 0 {
+		t.Fatalf("stats %+v, want 1 present, 0 fetched", st)
+	}
+	if _, err := s.UnpinNames(ctx, []pin.Pinned{{Cid: c, Name: "assay/feed/7/input"}}); err != nil {
+		t.Fatal(err)
+	}
+	checkPinned(t, s, c, b)
+}

@@ -408,7 +408,10 @@ func (r *Replicator) fetchRetry(ctx context.Context, cidStr, name string, attest
 	if err != nil {
 		return fmt.Errorf("bad cid %q: %w", cidStr, err)
 	}
-	if ok, err := r.cfg.Store.IsPinned(ctx, c); err == nil && ok {
+	// here already (the worker's pin, or another round's or source's
+	// dataset with the same bytes): pinned under this name too, so that
+	// unpinning the other name leaves this dataset kept
+	if ok, err := r.cfg.Store.NamePinned(ctx, c, name); err == nil && ok {
 		r.present.Add(1)
 		return nil
 	}

@@ -20,10 +20,12 @@
 //
 //   - On disk a Store is a directory like a Kubo repo's: blocks/ is a
 //     flatfs (one file per block, named by multihash, fsync on write) and
-//     pins/ a leveldb holding the pin set: one record per pinned root,
-//     /assay-pins/{cid} = the pin's name. A store whose pins boxo's
-//     dspinner wrote (before this layout) has them moved into the pin set,
-//     in one atomic batch, when it is opened. Directories are 0700.
+//     pins/ a leveldb holding the pin set: one empty record per (root,
+//     name), /assay-pinned/{cid}/n{hex name}. A root stays pinned while
+//     any of its names does. A store whose pins an older layout wrote
+//     (the first pin set, one name per root under /assay-pins/, or boxo's
+//     dspinner) has them moved into the pin set, in one atomic batch per
+//     layout, when it is opened. Directories are 0700.
 //   - Every block read is hash-checked against its CID, including the
 //     gateway's reads: a corrupted block file gives a *CorruptBlockError
 //     (errors.Is ErrCorrupt) naming the CID, never wrong bytes.

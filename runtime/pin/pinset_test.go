@@ -49,7 +49,7 @@ func TestMigrateDSPinner(t *testing.T) {
 	}
 	want := []Pinned{{cids[0], "feed/1"}, {cids[1], "feed/2"}}
 	slices.SortFunc(want, func(a, b Pinned) int { return strings.Compare(a.Cid.String(), b.Cid.String()) })
-	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+	if !slices.Equal(got, want) {
 		t.Fatalf("pins after the move = %v, want %v", got, want)
 	}
 	if old, err := keysUnder(ctx, s.pins.d, dspinnerPrefix, 0); err != nil || len(old) != 0 {
@@ -93,5 +93,52 @@ func writeOldPins(t *testing.T, dir string, pins map[cid.Cid]string) {
 	}
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMigrateV1PinSet opens a store whose pins the first pin set wrote
+// (one record per root, holding its name): the pins, with their names,
+// are in the pin set, the old records are gone, and GC keeps exactly the
+// pinned DAGs.
+func TestMigrateV1PinSet(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openT(t, dir)
+	var cids []cid.Cid
+	for _, b := range [][]byte{data(t, "one", 100), data(t, "two", 2<<20), data(t, "loose", 5000)} {
+		c, err := s.Add(ctx, bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cids = append(cids, c)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := leveldb.NewDatastore(filepath.Join(dir, pinsDir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for c, name := range map[cid.Cid]string{cids[0]: "assay/feed/1/output", cids[1]: ""} {
+		if err := d.Put(ctx, ds.NewKey(pinSetV1Prefix+"/"+c.String()), []byte(name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = openT(t, dir)
+	defer s.Close()
+	wantPins(t, s, Pinned{cids[0], "assay/feed/1/output"}, Pinned{cids[1], ""})
+	if old, err := keysUnder(ctx, s.pins.d, pinSetV1Prefix, 0); err != nil || len(old) != 0 {
+		t.Fatalf("first pin set records left: %v (err %v)", old, err)
+	}
+	res, err := s.GC(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Blocks != 1 {
+		t.Fatalf("GC removed %d blocks, want 1 (the unpinned one)", res.Blocks)
 	}
 }

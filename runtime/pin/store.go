@@ -207,7 +207,8 @@ func (s *Store) Health() Health {
 }
 
 // openPins opens the pin database and the pin set in it, moving the pins
-// of a store written by boxo's dspinner first (migrateDSPinner). The
+// of a store written by the first pin set or boxo's dspinner first
+// (migrateOldPins). The
 // caller owns s (opening) or holds s.mu exclusively.
 func (s *Store) openPins() error {
 	s.pinsBroken.Store(false) // writes from here on may set it again
@@ -217,14 +218,17 @@ func (s *Store) openPins() error {
 		return err
 	}
 	watched := watchedDS{pds, s.pinWrote}
-	n, err := migrateDSPinner(context.Background(), watched, s.dag)
+	v1, dsp, err := migrateOldPins(context.Background(), watched, s.dag)
 	if err != nil {
 		s.pinsBroken.Store(true)
 		_ = closeDS()
-		return fmt.Errorf("pin: move the old pinner's pins: %w", err)
+		return fmt.Errorf("pin: move the pins of an older layout: %w", err)
 	}
-	if n > 0 {
-		s.health.log.Load().Info("pin store: moved the old pinner's pins to the pin set", "pins", n)
+	if v1 > 0 {
+		s.health.log.Load().Info("pin store: moved the first pin set's pins (one name per root) to the pin set", "pins", v1)
+	}
+	if dsp > 0 {
+		s.health.log.Load().Info("pin store: moved the old pinner's pins to the pin set", "pins", dsp)
 	}
 	s.pins, s.closePinDS, s.pinsErr = &pinSet{watched}, closeDS, nil
 	return nil

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	cid "github.com/ipfs/go-cid"
@@ -163,7 +165,10 @@ func TestStoreDirsArePrivate(t *testing.T) {
 	}
 }
 
-func TestPinNamesAndState(t *testing.T) {
+// TestPinNames: a root keeps every name it is pinned under, stays pinned
+// while any of them does, and loses exactly the names unpinned; names of
+// any bytes (empty, slashes, dots) round-trip.
+func TestPinNames(t *testing.T) {
 	ctx := context.Background()
 	s, err := OpenMemory()
 	if err != nil {
@@ -172,34 +177,37 @@ func TestPinNamesAndState(t *testing.T) {
 	defer s.Close()
 	a, _ := s.AddBytes(ctx, []byte("a"))
 	b, _ := s.AddBytes(ctx, []byte("b"))
-	for _, p := range []struct {
-		c    cid.Cid
-		name string
-	}{{a, "first"}, {b, "bee"}, {a, "renamed"}} {
-		if err := s.Pin(ctx, p.c, p.name); err != nil {
-			t.Fatalf("Pin(%s, %s): %v", p.c, p.name, err)
+	odd := []string{"", "x/../y//z/", "\xff\x00 name"}
+	for _, p := range []Pinned{{a, "first"}, {b, "bee"}, {a, "second"}, {a, "first"}, {b, odd[0]}, {b, odd[1]}, {b, odd[2]}} {
+		if err := s.Pin(ctx, p.Cid, p.Name); err != nil {
+			t.Fatalf("Pin(%s, %q): %v", p.Cid, p.Name, err)
 		}
 	}
-	pins, err := s.ListPins(ctx)
-	if err != nil {
-		t.Fatal(err)
+	wantPins(t, s, Pinned{a, "first"}, Pinned{a, "second"}, Pinned{b, "bee"}, Pinned{b, odd[0]}, Pinned{b, odd[1]}, Pinned{b, odd[2]})
+
+	n, err := s.UnpinNames(ctx, []Pinned{{a, "first"}, {b, "nope"}, {b, odd[1]}})
+	if err != nil || n != 2 {
+		t.Fatalf("UnpinNames = %d, %v; want 2 (the absent name skipped)", n, err)
 	}
-	want := map[string]string{a.String(): "renamed", b.String(): "bee"}
-	if len(pins) != len(want) {
-		t.Fatalf("ListPins = %v, want %v", pins, want)
+	wantPins(t, s, Pinned{a, "second"}, Pinned{b, "bee"}, Pinned{b, odd[0]}, Pinned{b, odd[2]})
+
+	if err := s.Unpin(ctx, b); err != nil {
+		t.Fatalf("Unpin(b): %v", err)
 	}
-	for i, p := range pins {
-		if want[p.Cid.String()] != p.Name {
-			t.Errorf("pin %s named %q, want %q", p.Cid, p.Name, want[p.Cid.String()])
-		}
-		if i > 0 && pins[i-1].Cid.String() >= p.Cid.String() {
-			t.Errorf("ListPins not sorted: %v", pins)
-		}
+	wantPins(t, s, Pinned{a, "second"})
+	if ok, err := s.NamePinned(ctx, b, "again"); err != nil || ok {
+		t.Fatalf("NamePinned(unpinned b) = %v, %v; want false", ok, err)
 	}
-	for _, c := range []cid.Cid{a, b} {
-		if ok, err := s.IsPinned(ctx, c); err != nil || !ok {
-			t.Errorf("IsPinned(%s) = %v, %v; want true", c, ok, err)
-		}
+	if ok, err := s.NamePinned(ctx, a, "third"); err != nil || !ok {
+		t.Fatalf("NamePinned(a) = %v, %v; want true", ok, err)
+	}
+	wantPins(t, s, Pinned{a, "second"}, Pinned{a, "third"})
+	if err := s.Unpin(ctx, a); err != nil {
+		t.Fatalf("Unpin(a): %v", err)
+	}
+	wantPins(t, s)
+	if err := s.Unpin(ctx, a); !errors.Is(err, ErrNotPinned) {
+		t.Fatalf("Unpin of an unpinned root: %v, want ErrNotPinned", err)
 	}
 	missing, _ := SumBytes([]byte("never added"))
 	if err := s.Pin(ctx, missing, "x"); !errors.Is(err, ErrNotFound) {
@@ -207,6 +215,56 @@ func TestPinNamesAndState(t *testing.T) {
 	}
 	if ok, err := s.IsPinned(ctx, missing); err != nil || ok {
 		t.Errorf("IsPinned(absent) = %v, %v; want false", ok, err)
+	}
+}
+
+// wantPins checks that s holds exactly the pins want, listed sorted by
+// CID string then name, and that IsPinned agrees for their roots.
+func wantPins(t *testing.T, s *Store, want ...Pinned) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := s.ListPins(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(want, func(x, y Pinned) int {
+		if c := strings.Compare(x.Cid.String(), y.Cid.String()); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Name, y.Name)
+	})
+	if !slices.Equal(got, want) {
+		t.Fatalf("ListPins = %q, want %q", got, want)
+	}
+	for _, p := range want {
+		if ok, err := s.IsPinned(ctx, p.Cid); err != nil || !ok {
+			t.Errorf("IsPinned(%s) = %v, %v; want true", p.Cid, ok, err)
+		}
+	}
+}
+
+// TestUnpinned: the roots that drop leaves without any pin.
+func TestUnpinned(t *testing.T) {
+	a, _ := SumBytes([]byte("a"))
+	b, _ := SumBytes([]byte("b"))
+	c, _ := SumBytes([]byte("c"))
+	pins := []Pinned{{a, "1"}, {a, "2"}, {b, "1"}, {c, "1"}, {c, "2"}}
+	for _, tc := range []struct {
+		name string
+		drop []Pinned
+		want []cid.Cid
+	}{
+		{"nothing", nil, nil},
+		{"one name of two", []Pinned{{a, "1"}}, nil},
+		{"the only name", []Pinned{{b, "1"}}, []cid.Cid{b}},
+		{"every name", []Pinned{{c, "2"}, {a, "1"}, {c, "1"}}, []cid.Cid{c}},
+		{"all", pins, []cid.Cid{a, b, c}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Unpinned(pins, tc.drop); !slices.Equal(got, tc.want) {
+				t.Fatalf("Unpinned = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
 

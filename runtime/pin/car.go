@@ -61,16 +61,16 @@ func (s *Store) ExportCAR(ctx context.Context, c cid.Cid, w io.Writer) error {
 // stores it, and returns the CAR's roots. Nothing is pinned. A block that
 // does not hash to its CID fails the import; blocks before it may remain
 // until GC.
+//
+// Reading r holds the store's shared lock only around each batch of
+// blocks stored, so a slow reader does not hold up a GC (and the adds
+// and pins behind it).
 func (s *Store) ImportCAR(ctx context.Context, r io.Reader) ([]cid.Cid, error) {
-	if err := s.rlock(); err != nil {
-		return nil, err
-	}
-	defer s.mu.RUnlock()
-	return s.importCAR(ctx, r)
+	return s.importCAR(ctx, r, s.addBlocksLocked)
 }
 
-// importCAR is ImportCAR for a caller holding s.mu.
-func (s *Store) importCAR(ctx context.Context, r io.Reader) ([]cid.Cid, error) {
+// importCAR is ImportCAR storing each batch of blocks with add.
+func (s *Store) importCAR(ctx context.Context, r io.Reader, add func(context.Context, []blocks.Block) error) ([]cid.Cid, error) {
 	// checkBlock below does the hash check (once, with a typed error).
 	br, err := car.NewBlockReader(r, car.WithTrustedCAR(true))
 	if err != nil {
@@ -89,13 +89,13 @@ func (s *Store) importCAR(ctx context.Context, r io.Reader) ([]cid.Cid, error) {
 			return nil, fmt.Errorf("pin: import car: block %d: %w", n, err)
 		}
 		if batch = append(batch, blk); len(batch) == importBatch {
-			if err := s.bserv.AddBlocks(ctx, batch); err != nil {
+			if err := add(ctx, batch); err != nil {
 				return nil, fmt.Errorf("pin: import car: store: %w", err)
 			}
 			batch = make([]blocks.Block, 0, importBatch)
 		}
 	}
-	if err := s.bserv.AddBlocks(ctx, batch); err != nil {
+	if err := add(ctx, batch); err != nil {
 		return nil, fmt.Errorf("pin: import car: store: %w", err)
 	}
 	return br.Roots, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -148,7 +149,18 @@ func (c *Client) BlockTime(ctx context.Context, h uint64) (int64, error) {
 // Query runs an ABCI query and returns its JSON answer and the committed
 // height it was read at. A non-zero code is a *QueryError.
 func (c *Client) Query(ctx context.Context, path string) ([]byte, uint64, error) {
-	res, err := c.c.ABCIQuery(ctx, path, nil)
+	return c.QueryAt(ctx, path, 0)
+}
+
+// QueryAt is Query on the state committed at height (0: the last). A
+// height the node does not hold (newer than its last commit, or pruned)
+// is a *QueryError matching state.ErrBadQuery that names the heights it
+// holds.
+func (c *Client) QueryAt(ctx context.Context, path string, height uint64) ([]byte, uint64, error) {
+	if height > math.MaxInt64 {
+		return nil, 0, &QueryError{Path: path, Code: state.CodeInvalid, Log: fmt.Sprintf("height %d is out of range", height)}
+	}
+	res, err := c.c.ABCIQueryWithOptions(ctx, path, nil, rpcclient.ABCIQueryOptions{Height: int64(height)})
 	if err != nil {
 		return nil, 0, fmt.Errorf("chain: query %s: %w", path, err)
 	}
@@ -161,7 +173,12 @@ func (c *Client) Query(ctx context.Context, path string) ([]byte, uint64, error)
 
 // Get runs query path and decodes its answer as a T.
 func Get[T any](ctx context.Context, c *Client, path string) (T, uint64, error) {
-	b, h, err := c.Query(ctx, path)
+	return GetAt[T](ctx, c, path, 0)
+}
+
+// GetAt is Get on the state committed at height (0: the last).
+func GetAt[T any](ctx context.Context, c *Client, path string, height uint64) (T, uint64, error) {
+	b, h, err := c.QueryAt(ctx, path, height)
 	if err != nil {
 		var zero T
 		return zero, 0, err

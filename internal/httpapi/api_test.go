@@ -71,7 +71,14 @@ func TestEndpoints(t *testing.T) {
 		{path: "/sources/btc-usd/datasets/" + r, code: 200, want: []string{`"round":` + r + `,`, `"height":` + strconv.FormatUint(latest.Height, 10)}},
 		{path: "/sources/btc-usd/datasets/abc", code: 400, want: []string{`\"abc\"`}},
 		{path: "/sources/btc-usd/datasets/99999999", code: 404, want: []string{`not found`}},
-		{path: "/sources/btc-usd/datasets/" + r + "?x=1", code: 400, want: []string{`takes no parameters`}},
+		{path: "/sources/btc-usd/datasets/" + r + "?x=1", code: 400, want: []string{`\"x\" is not one of [height]`}},
+		{path: "/sources/btc-usd/datasets/" + r + "?height=" + strconv.FormatUint(latest.Height, 10), code: 200, want: []string{`"round":` + r + `,`}},
+		{path: "/sources/btc-usd/datasets/" + r + "?height=" + strconv.FormatUint(latest.Height-1, 10), code: 404, want: []string{`has no dataset`}},
+		{path: "/sources?height=abc", code: 400, want: []string{`height \"abc\" is not a block height`}},
+		{path: "/sources?height=-1", code: 400, want: []string{`height \"-1\"`}},
+		{path: "/sources?height=9223372036854775808", code: 400, want: []string{`not a block height`}},
+		{path: "/sources?height=99999999", code: 400, want: []string{`version not available: 99999999`}},
+		{path: "/validators?height=1&height=2", code: 400, want: []string{`2 times`}},
 		{path: "/sources/btc-usd/rounds?limit=1", code: 200, want: []string{`"phase":`, `"assignees":[`}},
 		{path: "/sources/btc-usd/rounds/" + r, code: 200, want: []string{`"phase":"RESOLVED"`, `"status":"ACCEPTED"`}},
 		{path: "/sources/btc-usd/rounds/-1", code: 400, want: []string{`\"-1\"`}},
@@ -107,4 +114,54 @@ func TestEndpoints(t *testing.T) {
 			t.Errorf("%s: no X-Assay-Height", tc.path)
 		}
 	}
+}
+
+// TestReadAtHeight: ?height= answers from the state committed at that
+// height, and X-Assay-Height says so: the latest dataset before the one
+// that is latest now, a list without it, and the same answers again on a
+// later read.
+func TestReadAtHeight(t *testing.T) {
+	d, _, ds := apitest.StartClient(t, 3)
+	base := d.Nodes[0].API + "/api/v1/sources/btc-usd/datasets"
+	latest := ds[0]
+	for _, x := range ds {
+		if x.Height > latest.Height || (x.Height == latest.Height && x.Round > latest.Round) {
+			latest = x
+		}
+	}
+	before := strconv.FormatUint(latest.Height-1, 10)
+	for _, tc := range []struct {
+		path, height string
+		lacks        string // a substring the answer at height must not hold
+	}{
+		{"/latest", before, `"round":` + strconv.FormatUint(latest.Round, 10) + `,`},
+		{"?limit=1000", before, `"round":` + strconv.FormatUint(latest.Round, 10) + `,`},
+		{"/latest", strconv.FormatUint(latest.Height, 10), ""},
+	} {
+		var first string
+		for range 2 { // the same state on a later read
+			resp, body := fetch(t, http.MethodGet, base+tc.path+sep(tc.path)+"height="+tc.height, nil)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s at %s: %d %s", tc.path, tc.height, resp.StatusCode, body)
+			}
+			if h := resp.Header.Get("X-Assay-Height"); h != tc.height {
+				t.Errorf("%s at %s: X-Assay-Height %s", tc.path, tc.height, h)
+			}
+			if tc.lacks != "" && strings.Contains(body, tc.lacks) {
+				t.Errorf("%s at %s holds %s, resolved at %d: %s", tc.path, tc.height, tc.lacks, latest.Height, body)
+			}
+			if first != "" && body != first {
+				t.Errorf("%s at %s changed between two reads:\n%s\n%s", tc.path, tc.height, first, body)
+			}
+			first = body
+		}
+	}
+}
+
+// sep is the separator before one more query parameter of path.
+func sep(path string) string {
+	if strings.Contains(path, "?") {
+		return "&"
+	}
+	return "?"
 }

@@ -175,6 +175,12 @@ func pathRound(r *http.Request) (uint64, error) {
 	return n, nil
 }
 
+// ParamHeight is the parameter every endpoint but the stream takes: the
+// committed height to read at (absent or 0: the last). A client paging
+// through a list, or asking several endpoints, passes the X-Assay-Height
+// of its first answer to read one state throughout.
+const ParamHeight = "height"
+
 // params checks that r's query names only allowed parameters and
 // returns it encoded for an ABCI path ("" or "?…").
 func params(r *http.Request, allowed []string) (string, error) {
@@ -196,6 +202,28 @@ func params(r *http.Request, allowed []string) (string, error) {
 	return "?" + q.Encode(), nil
 }
 
+// paramsAt is params for an endpoint that also takes ParamHeight: it
+// returns the other parameters encoded and the height (0: the last).
+func paramsAt(r *http.Request, allowed []string) (string, uint64, error) {
+	if _, err := params(r, append(slices.Clip(allowed), ParamHeight)); err != nil {
+		return "", 0, err
+	}
+	q := r.URL.Query()
+	var height uint64
+	if v, ok := q[ParamHeight]; ok {
+		h, err := strconv.ParseUint(v[0], 10, 63)
+		if err != nil {
+			return "", 0, fmt.Errorf("%w: height %q is not a block height", errBadParam, v[0])
+		}
+		height = h
+		q.Del(ParamHeight)
+	}
+	if len(q) == 0 {
+		return "", height, nil
+	}
+	return "?" + q.Encode(), height, nil
+}
+
 // query answers with the JSON of the ABCI query at path(r) plus r's
 // allowed parameters, unchanged.
 func (s *Server) query(allowed []string, path func(*http.Request) (string, error)) http.HandlerFunc {
@@ -205,12 +233,12 @@ func (s *Server) query(allowed []string, path func(*http.Request) (string, error
 			s.fail(w, err)
 			return
 		}
-		qs, err := params(r, allowed)
+		qs, height, err := paramsAt(r, allowed)
 		if err != nil {
 			s.fail(w, err)
 			return
 		}
-		b, h, err := s.cfg.Chain.Query(r.Context(), p+qs)
+		b, h, err := s.cfg.Chain.QueryAt(r.Context(), p+qs, height)
 		if err != nil {
 			s.fail(w, err)
 			return
@@ -220,18 +248,20 @@ func (s *Server) query(allowed []string, path func(*http.Request) (string, error
 }
 
 // dataset answers one dataset: the round's resolving height names its
-// one key in resolution order.
+// one key in resolution order. Both queries read the same state: the
+// second at the height the first was answered at.
 func (s *Server) dataset(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	n, err := pathRound(r)
+	var height uint64
 	if err == nil {
-		_, err = params(r, nil)
+		_, height, err = paramsAt(r, nil)
 	}
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	rv, _, err := chain.Get[state.RoundView](r.Context(), s.cfg.Chain, state.PathRound(id, n))
+	rv, at, err := chain.GetAt[state.RoundView](r.Context(), s.cfg.Chain, state.PathRound(id, n), height)
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -241,7 +271,7 @@ func (s *Server) dataset(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := state.ListOptions{Limit: 1, From: n, To: n, FromHeight: rv.ClosedAt, ToHeight: rv.ClosedAt}
-	p, h, err := s.cfg.Chain.Datasets(r.Context(), id, o)
+	p, h, err := chain.GetAt[state.Page[state.DatasetView]](r.Context(), s.cfg.Chain, state.PathDatasets(id, o), at)
 	if err != nil {
 		s.fail(w, err)
 		return

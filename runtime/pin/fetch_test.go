@@ -52,41 +52,92 @@ func (e *stalledExchange) GetBlocks(ctx context.Context, cs []cid.Cid) (<-chan b
 func (e *stalledExchange) NotifyNewBlocks(context.Context, ...blocks.Block) error { return nil }
 func (e *stalledExchange) Close() error                                           { return nil }
 
-// TestFetchLeavesTheStoreFree: while a fetch waits on a slow peer, a
-// concurrent GC starts and ends and a job adds and pins content; the
-// fetch then ends with its DAG pinned. FetchPinned held the store's
-// shared lock across the network wait, so the GC's exclusive start
-// waited for the peer, and every add and pin waited behind the GC.
-func TestFetchLeavesTheStoreFree(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	src, dst := openT(t, t.TempDir()), openT(t, t.TempDir())
-	defer src.Close()
-	defer dst.Close()
-	content := data(t, "remote", 3*ChunkSize)
-	root, err := src.Add(ctx, bytes.NewReader(content))
-	if err != nil {
-		t.Fatal(err)
+// stalledFetch starts a replica fetch of root from src into dst whose
+// peer stalls: it returns once the fetch is waiting on the network, with
+// a func that lets the peer go on and the channel of the fetch's result.
+type stalledFetch func(t *testing.T, ctx context.Context, src, dst *Store, root cid.Cid) (release func(), done <-chan error)
+
+// TestReplicaFetchLeavesTheStoreFree: while a replica fetch (bitswap, or
+// a gateway's CAR) waits on a slow peer, a concurrent GC starts and ends
+// and a job adds and pins content; the fetch then ends with its DAG
+// pinned. The fetches held the store's shared lock across the network
+// wait, so the GC's exclusive start waited for the peer, and every add
+// and pin waited behind the GC.
+func TestReplicaFetchLeavesTheStoreFree(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		start stalledFetch
+	}{
+		{"bitswap", stallBitswap},
+		{"gateway CAR", stallCAR},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			src, dst := openT(t, t.TempDir()), openT(t, t.TempDir())
+			defer src.Close()
+			defer dst.Close()
+			content := data(t, "remote", 3*ChunkSize)
+			root, err := src.Add(ctx, bytes.NewReader(content))
+			if err != nil {
+				t.Fatal(err)
+			}
+			release, done := tc.start(t, ctx, src, dst, root)
+			defer release() // on failure too, before the stores close: the fetch may hold a lock
+			local := assertStoreFree(t, dst)
+			release()
+			if err := <-done; err != nil {
+				t.Fatalf("fetch: %v", err)
+			}
+			wantPins(t, dst, Pinned{root, "remote"}, Pinned{local, "job"})
+			mustGet(t, dst, root, content)
+		})
 	}
+}
+
+// stallBitswap is FetchPinned from a stalledExchange.
+func stallBitswap(t *testing.T, ctx context.Context, src, dst *Store, root cid.Cid) (func(), <-chan error) {
 	ex := &stalledExchange{src: src, asked: make(chan struct{}, 1), release: make(chan struct{})}
 	var once sync.Once
 	release := func() { once.Do(func() { close(ex.release) }) }
-	defer release() // on failure too, before the stores close: the fetch may hold a lock
-	fetched := make(chan error, 1)
-	go func() { fetched <- dst.FetchPinned(ctx, root, "remote", ex) }()
+	done := make(chan error, 1)
+	go func() { done <- dst.FetchPinned(ctx, root, "remote", ex) }()
 	select {
 	case <-ex.asked:
-	case err := <-fetched:
+	case err := <-done:
 		t.Fatalf("fetch ended before asking the peer: %v", err)
 	}
+	return release, done
+}
 
-	local := assertStoreFree(t, dst)
-	release()
-	if err := <-fetched; err != nil {
-		t.Fatalf("FetchPinned: %v", err)
+// stallCAR is ImportCARPinned from a sender that stops halfway.
+func stallCAR(t *testing.T, ctx context.Context, src, dst *Store, root cid.Cid) (func(), <-chan error) {
+	var car bytes.Buffer
+	if err := src.ExportCAR(ctx, root, &car); err != nil {
+		t.Fatal(err)
 	}
-	wantPins(t, dst, Pinned{root, "remote"}, Pinned{local, "job"})
-	mustGet(t, dst, root, content)
+	pr, pw := io.Pipe()
+	half, resume := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(resume) }) }
+	go func() {
+		b := car.Bytes()
+		_, err := pw.Write(b[:len(b)/2])
+		close(half)
+		<-resume
+		if err == nil {
+			_, err = pw.Write(b[len(b)/2:])
+		}
+		pw.CloseWithError(err)
+	}()
+	done := make(chan error, 1)
+	go func() { done <- dst.ImportCARPinned(ctx, pr, root, "remote") }()
+	select {
+	case <-half:
+	case err := <-done:
+		t.Fatalf("import ended before half the CAR: %v", err)
+	}
+	return release, done
 }
 
 // assertStoreFree runs a GC and then a job's add and pin on s, while a
@@ -109,55 +160,4 @@ func assertStoreFree(t *testing.T, s *Store) cid.Cid {
 		t.Fatalf("AddPinned during the fetch: %v", err)
 	}
 	return c
-}
-
-// TestCARImportLeavesTheStoreFree: ImportCARPinned (the replicator's
-// gateway fallback) reading a CAR whose sender stalls halfway lets a GC
-// and a job's pin run meanwhile, and pins the whole DAG once the rest
-// arrives.
-func TestCARImportLeavesTheStoreFree(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	src, dst := openT(t, t.TempDir()), openT(t, t.TempDir())
-	defer src.Close()
-	defer dst.Close()
-	content := data(t, "remote car", 3*ChunkSize)
-	root, err := src.Add(ctx, bytes.NewReader(content))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var car bytes.Buffer
-	if err := src.ExportCAR(ctx, root, &car); err != nil {
-		t.Fatal(err)
-	}
-	pr, pw := io.Pipe()
-	half := make(chan struct{})
-	release := make(chan struct{})
-	var once sync.Once
-	releaseOnce := func() { once.Do(func() { close(release) }) }
-	defer releaseOnce()
-	go func() {
-		b := car.Bytes()
-		_, err := pw.Write(b[:len(b)/2])
-		close(half)
-		<-release
-		if err == nil {
-			_, err = pw.Write(b[len(b)/2:])
-		}
-		pw.CloseWithError(err)
-	}()
-	imported := make(chan error, 1)
-	go func() { imported <- dst.ImportCARPinned(ctx, pr, root, "remote") }()
-	select {
-	case <-half:
-	case err := <-imported:
-		t.Fatalf("import ended before half the CAR: %v", err)
-	}
-	local := assertStoreFree(t, dst)
-	releaseOnce()
-	if err := <-imported; err != nil {
-		t.Fatalf("ImportCARPinned: %v", err)
-	}
-	wantPins(t, dst, Pinned{root, "remote"}, Pinned{local, "job"})
-	mustGet(t, dst, root, content)
 }

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/ipfs/boxo/blockservice"
@@ -24,13 +22,29 @@ import (
 // in the pin set, dspinner's records are gone, and GC keeps exactly the
 // pinned DAGs.
 func TestMigrateDSPinner(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
+	small, big := data(t, "small", 100), data(t, "big", 3<<20)
+	cids := addClosed(t, dir, small, big, data(t, "loose", 5000))
+	writeOldPins(t, filepath.Join(dir, pinsDir), map[cid.Cid]string{cids[0]: "feed/1", cids[1]: "feed/2"})
+
 	s := openT(t, dir)
-	small, big, loose := data(t, "small", 100), data(t, "big", 3<<20), data(t, "loose", 5000)
+	defer s.Close()
+	assertMoved(t, s, dspinnerPrefix, Pinned{cids[0], "feed/1"}, Pinned{cids[1], "feed/2"})
+	mustGet(t, s, cids[0], small)
+	mustGet(t, s, cids[1], big)
+	if err := s.Unpin(context.Background(), cids[0]); err != nil {
+		t.Fatalf("unpin a moved pin: %v", err)
+	}
+}
+
+// addClosed adds each content, unpinned, to the store at dir, closes it,
+// and returns their CIDs.
+func addClosed(t *testing.T, dir string, contents ...[]byte) []cid.Cid {
+	t.Helper()
+	s := openT(t, dir)
 	var cids []cid.Cid
-	for _, b := range [][]byte{small, big, loose} {
-		c, err := s.Add(ctx, bytes.NewReader(b))
+	for _, b := range contents {
+		c, err := s.Add(context.Background(), bytes.NewReader(b))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,34 +53,7 @@ func TestMigrateDSPinner(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	writeOldPins(t, filepath.Join(dir, pinsDir), map[cid.Cid]string{cids[0]: "feed/1", cids[1]: "feed/2"})
-
-	s = openT(t, dir)
-	defer s.Close()
-	got, err := s.ListPins(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []Pinned{{cids[0], "feed/1"}, {cids[1], "feed/2"}}
-	slices.SortFunc(want, func(a, b Pinned) int { return strings.Compare(a.Cid.String(), b.Cid.String()) })
-	if !slices.Equal(got, want) {
-		t.Fatalf("pins after the move = %v, want %v", got, want)
-	}
-	if old, err := keysUnder(ctx, s.pins.d, dspinnerPrefix, 0); err != nil || len(old) != 0 {
-		t.Fatalf("dspinner records left: %v (err %v)", old, err)
-	}
-	res, err := s.GC(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Blocks != 1 {
-		t.Fatalf("GC removed %d blocks, want 1 (the unpinned one)", res.Blocks)
-	}
-	mustGet(t, s, cids[0], small)
-	mustGet(t, s, cids[1], big)
-	if err := s.Unpin(ctx, cids[0]); err != nil {
-		t.Fatalf("unpin a moved pin: %v", err)
-	}
+	return cids
 }
 
 // writeOldPins pins each CID recursively under its name with boxo's
@@ -103,18 +90,7 @@ func writeOldPins(t *testing.T, dir string, pins map[cid.Cid]string) {
 func TestMigrateV1PinSet(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s := openT(t, dir)
-	var cids []cid.Cid
-	for _, b := range [][]byte{data(t, "one", 100), data(t, "two", 2<<20), data(t, "loose", 5000)} {
-		c, err := s.Add(ctx, bytes.NewReader(b))
-		if err != nil {
-			t.Fatal(err)
-		}
-		cids = append(cids, c)
-	}
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
+	cids := addClosed(t, dir, data(t, "one", 100), data(t, "two", 2<<20), data(t, "loose", 5000))
 	d, err := leveldb.NewDatastore(filepath.Join(dir, pinsDir), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -128,11 +104,20 @@ func TestMigrateV1PinSet(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s = openT(t, dir)
+	s := openT(t, dir)
 	defer s.Close()
-	wantPins(t, s, Pinned{cids[0], "assay/feed/1/output"}, Pinned{cids[1], ""})
-	if old, err := keysUnder(ctx, s.pins.d, pinSetV1Prefix, 0); err != nil || len(old) != 0 {
-		t.Fatalf("first pin set records left: %v (err %v)", old, err)
+	assertMoved(t, s, pinSetV1Prefix, Pinned{cids[0], "assay/feed/1/output"}, Pinned{cids[1], ""})
+}
+
+// assertMoved checks a store just opened over an older layout's pins
+// (under oldPrefix): it holds exactly the pins want, no record of the old
+// layout is left, and GC removes exactly the one block left unpinned.
+func assertMoved(t *testing.T, s *Store, oldPrefix string, want ...Pinned) {
+	t.Helper()
+	ctx := context.Background()
+	wantPins(t, s, want...)
+	if old, err := keysUnder(ctx, s.pins.d, oldPrefix, 0); err != nil || len(old) != 0 {
+		t.Fatalf("records under %s left: %v (err %v)", oldPrefix, old, err)
 	}
 	res, err := s.GC(ctx)
 	if err != nil {

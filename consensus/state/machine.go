@@ -94,14 +94,16 @@ func (m *Machine) load() error {
 	if err := loadAll(m.kv, prefixSource, func() *pb.Source { return &pb.Source{} }, &m.sources); err != nil {
 		return err
 	}
-	var rounds []*pb.Round
-	if err := loadAll(m.kv, prefixRound, func() *pb.Round { return &pb.Round{} }, &rounds); err != nil {
-		return err
-	}
-	for _, r := range rounds {
+	// every round record is read, but only the open ones are kept: the
+	// closed ones (all but a few blocks' worth) are dropped as they are
+	// decoded, so memory stays with the open rounds
+	err := eachRecord(m.kv, prefixRound, func() *pb.Round { return &pb.Round{} }, func(r *pb.Round) {
 		if PhaseOpen(r.Phase) {
 			m.open = append(m.open, r)
 		}
+	})
+	if err != nil {
+		return err
 	}
 	sort.SliceStable(m.open, func(i, j int) bool { return roundLess(m.open[i], m.open[j]) })
 	return nil
@@ -109,6 +111,12 @@ func (m *Machine) load() error {
 
 // loadAll decodes every record under prefix, in key order.
 func loadAll[T proto.Message](kv KV, prefix string, mk func() T, out *[]T) error {
+	return eachRecord(kv, prefix, mk, func(msg T) { *out = append(*out, msg) })
+}
+
+// eachRecord decodes every record under prefix, in key order, and hands
+// each to fn.
+func eachRecord[T proto.Message](kv KV, prefix string, mk func() T, fn func(T)) error {
 	var derr error
 	err := kv.Iterate([]byte(prefix), prefixEnd([]byte(prefix)), func(k, v []byte) bool {
 		msg := mk()
@@ -116,7 +124,7 @@ func loadAll[T proto.Message](kv KV, prefix string, mk func() T, out *[]T) error
 			derr = fmt.Errorf("%w: %q: %w", ErrState, k, err)
 			return false
 		}
-		*out = append(*out, msg)
+		fn(msg)
 		return true
 	})
 	if err != nil {

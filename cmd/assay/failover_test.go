@@ -97,3 +97,48 @@ func TestNodeFailover(t *testing.T) {
 		})
 	}
 }
+
+// TestQueryAtHeight: --height reads the state committed at that height
+// (the validators at height 1 are those of the last); a height the node
+// does not hold fails with exit 1 and names the heights it holds.
+func TestQueryAtHeight(t *testing.T) {
+	live := startChain(t, 1)
+	waitCommitted(t, live, 1)
+	var last, at1, errb bytes.Buffer
+	if code := run([]string{"validators", "--json", "--node", live}, &last, &errb); code != 0 {
+		t.Fatalf("validators: exit %d, %s", code, errb.String())
+	}
+	if code := run([]string{"validators", "--json", "--node", live, "--height", "1"}, &at1, &errb); code != 0 {
+		t.Fatalf("validators --height 1: exit %d, %s", code, errb.String())
+	}
+	if at1.String() != last.String() {
+		t.Errorf("validators at height 1 %q, last %q", at1.String(), last.String())
+	}
+	errb.Reset()
+	if code := run([]string{"source", "list", "--node", live, "--height", "999999999"}, new(bytes.Buffer), &errb); code != 1 ||
+		!strings.Contains(errb.String(), "version not available: 999999999 (this node holds 1..") {
+		t.Errorf("source list at a height not held: exit %d, stderr %q", code, errb.String())
+	}
+}
+
+// waitCommitted waits until the app at addr answers queries at height h:
+// CometBFT's /status counts a block before the app's Commit of it ends.
+func waitCommitted(t *testing.T, addr string, h uint64) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := dial(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		_, _, err := c.QueryAt(ctx, "/validators", h)
+		switch {
+		case err == nil:
+			return
+		case i == 600:
+			t.Fatalf("height %d not queryable after 30 s: %v", h, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

@@ -55,8 +55,10 @@ type queryCmd struct {
 func (q queryCmd) run(c *cmd, args []string) int {
 	cf := addClientFlags(c.fs, false)
 	asJSON := c.fs.Bool("json", false, "print the chain's JSON answer unchanged")
+	var height int64
+	cliflag.Int(c.fs, &height, "height", 0, 0, maxHeightFlag, "read the state committed at this height, 0 the last (a node holds the last 1000)")
 	lo := cliflag.ListFlags(c.fs, q.list)
-	if !c.parse(args, q.nargs, fmt.Sprintf("usage: %s %s [--node ADDR[,ADDR…]] [--json]", c.name, q.usage)) {
+	if !c.parse(args, q.nargs, fmt.Sprintf("usage: %s %s [--node ADDR[,ADDR…]] [--height H] [--json]", c.name, q.usage)) {
 		return 2
 	}
 	if q.list&cliflag.Paging != 0 && lo.Limit == state.DefaultLimit {
@@ -72,7 +74,7 @@ func (q queryCmd) run(c *cmd, args []string) int {
 	if err != nil {
 		return c.fail(1, err)
 	}
-	b, _, err := client.Query(ctx, p)
+	b, _, err := client.QueryAt(ctx, p, uint64(height))
 	if err != nil {
 		return c.fail(1, chain.RPCError(addr, err))
 	}

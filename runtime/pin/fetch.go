@@ -41,11 +41,9 @@ func (s *Store) FetchPinned(ctx context.Context, c cid.Cid, name string, ex exch
 		return err
 	}
 	defer s.mu.RUnlock()
+	// one walk under the lock, fetching again what a GC removed, then the pin
 	bserv := blockservice.New(s.blocks, checkedFetcher{ex}, blockservice.WriteThrough(true))
-	if err := merkledag.FetchGraph(ctx, c, merkledag.NewDAGService(bserv)); err != nil {
-		return fmt.Errorf("pin: fetch %s: %w", c, err)
-	}
-	return s.pin(ctx, c, name)
+	return s.pinWalked(ctx, merkledag.NewDAGService(bserv), c, name)
 }
 
 // ImportCARPinned imports a CAR of the DAG rooted at c (a trustless

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ipfs/boxo/ipld/merkledag"
 	cid "github.com/ipfs/go-cid"
+	ipld "github.com/ipfs/go-ipld-format"
 )
 
 // Pinned is one recursive pin: a DAG root kept, with all its blocks, by
@@ -30,8 +31,15 @@ func (s *Store) Pin(ctx context.Context, c cid.Cid, name string) error {
 
 // pin is Pin for a caller holding s.mu.
 func (s *Store) pin(ctx context.Context, c cid.Cid, name string) error {
-	// every block must be here: walk (and so hash-check) the whole DAG
-	if err := merkledag.FetchGraph(ctx, c, s.dag); err != nil {
+	return s.pinWalked(ctx, s.dag, c, name)
+}
+
+// pinWalked pins c under name after walking its whole DAG through dag,
+// which reads (and so hash-checks) every block from the store, or fetches
+// what is missing: the pin never holds an incomplete DAG. The caller
+// holds s.mu.
+func (s *Store) pinWalked(ctx context.Context, dag ipld.DAGService, c cid.Cid, name string) error {
+	if err := merkledag.FetchGraph(ctx, c, dag); err != nil {
 		return fmt.Errorf("pin: pin %s: %w", c, err)
 	}
 	if err := s.pins.add(ctx, c, name); err != nil {

@@ -208,8 +208,8 @@ func (s *Store) Health() Health {
 
 // openPins opens the pin database and the pin set in it, moving the pins
 // of a store written by the first pin set or boxo's dspinner first
-// (migrateOldPins). The
-// caller owns s (opening) or holds s.mu exclusively.
+// (migrateOldPins). The caller owns s (opening) or holds s.mu
+// exclusively.
 func (s *Store) openPins() error {
 	s.pinsBroken.Store(false) // writes from here on may set it again
 	pds, closeDS, err := s.openPinDS()

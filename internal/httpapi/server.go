@@ -185,30 +185,19 @@ const ParamHeight = "height"
 // returns it encoded for an ABCI path ("" or "?…").
 func params(r *http.Request, allowed []string) (string, error) {
 	q := r.URL.Query()
-	for name := range q {
-		if !slices.Contains(allowed, name) {
-			if len(allowed) == 0 {
-				return "", fmt.Errorf("%w: %q: this endpoint takes no parameters", errBadParam, name)
-			}
-			return "", fmt.Errorf("%w: %q is not one of %v", errBadParam, name, allowed)
-		}
-		if len(q[name]) > 1 {
-			return "", fmt.Errorf("%w: %q given %d times", errBadParam, name, len(q[name]))
-		}
+	if err := checkParams(q, allowed); err != nil {
+		return "", err
 	}
-	if len(q) == 0 {
-		return "", nil
-	}
-	return "?" + q.Encode(), nil
+	return encodeParams(q), nil
 }
 
 // paramsAt is params for an endpoint that also takes ParamHeight: it
 // returns the other parameters encoded and the height (0: the last).
 func paramsAt(r *http.Request, allowed []string) (string, uint64, error) {
-	if _, err := params(r, append(slices.Clip(allowed), ParamHeight)); err != nil {
+	q := r.URL.Query()
+	if err := checkParams(q, append(slices.Clip(allowed), ParamHeight)); err != nil {
 		return "", 0, err
 	}
-	q := r.URL.Query()
 	var height uint64
 	if v, ok := q[ParamHeight]; ok {
 		h, err := strconv.ParseUint(v[0], 10, 63)
@@ -218,10 +207,31 @@ func paramsAt(r *http.Request, allowed []string) (string, uint64, error) {
 		height = h
 		q.Del(ParamHeight)
 	}
-	if len(q) == 0 {
-		return "", height, nil
+	return encodeParams(q), height, nil
+}
+
+// checkParams checks that q names only allowed parameters, each once.
+func checkParams(q url.Values, allowed []string) error {
+	for name := range q {
+		if !slices.Contains(allowed, name) {
+			if len(allowed) == 0 {
+				return fmt.Errorf("%w: %q: this endpoint takes no parameters", errBadParam, name)
+			}
+			return fmt.Errorf("%w: %q is not one of %v", errBadParam, name, allowed)
+		}
+		if len(q[name]) > 1 {
+			return fmt.Errorf("%w: %q given %d times", errBadParam, name, len(q[name]))
+		}
 	}
-	return "?" + q.Encode(), height, nil
+	return nil
+}
+
+// encodeParams encodes q for an ABCI path: "" or "?…".
+func encodeParams(q url.Values) string {
+	if len(q) == 0 {
+		return ""
+	}
+	return "?" + q.Encode()
 }
 
 // query answers with the JSON of the ABCI query at path(r) plus r's
